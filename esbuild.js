@@ -1,0 +1,114 @@
+// Builds Holdfast's bundles. Usage: node esbuild.js [--production] [--watch] [--tests]
+//   extension: src/extension.ts → dist/extension.js (node, cjs, `vscode` external)
+//   webview:   media/chat/main.ts → dist/webview/chat.js + chat.css (browser, iife)
+//   --tests:   integration suites → out/test/integration/** (node, cjs; `vscode` and `mocha` external)
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Prints errors the way VS Code's problem matcher for esbuild expects, and a line per finished build. */
+const reportProblems = (name) => ({
+  name: 'report-problems',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (result.errors.length === 0) console.log(`[esbuild] ${name} built`);
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'silent',
+  legalComments: production ? 'none' : 'inline',
+};
+
+function listFiles(dir, suffix) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listFiles(full, suffix);
+    return entry.name.endsWith(suffix) ? [full] : [];
+  });
+}
+
+function configs() {
+  if (tests) {
+    const entryPoints = [
+      'test/integration/index.ts',
+      ...listFiles('test/integration/suite', '.test.ts'),
+    ].filter((file) => fs.existsSync(file));
+    return [
+      {
+        ...common,
+        name: 'integration tests',
+        entryPoints,
+        outbase: 'test/integration',
+        outdir: 'out/test/integration',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        sourcemap: true,
+        external: ['vscode', 'mocha'],
+      },
+    ];
+  }
+  return [
+    {
+      ...common,
+      name: 'extension',
+      entryPoints: ['src/extension.ts'],
+      outfile: 'dist/extension.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // ws loads these native speed-ups only if present; the bundle must not try to include them.
+      external: ['vscode', 'bufferutil', 'utf-8-validate'],
+    },
+    {
+      ...common,
+      name: 'webview',
+      entryPoints: { chat: 'media/chat/main.ts' },
+      outdir: 'dist/webview',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
+      assetNames: '[name]',
+    },
+  ];
+}
+
+async function main() {
+  // A release build starts from an empty dist/ so no stale file (a dev source map) gets packaged.
+  if (production && !tests) fs.rmSync('dist', { recursive: true, force: true });
+  const contexts = await Promise.all(
+    configs().map(({ name, ...options }) => esbuild.context({ ...options, plugins: [reportProblems(name)] })),
+  );
+  if (watch) {
+    await Promise.all(contexts.map((context) => context.watch()));
+    return;
+  }
+  try {
+    const results = await Promise.allSettled(contexts.map((context) => context.rebuild()));
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) process.exitCode = 1;
+  } finally {
+    await Promise.all(contexts.map((context) => context.dispose()));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+/**
+ * Removes key-shaped secrets from text before it reaches a log, the webview, a recording or the model.
+ * Matches OpenAI-style keys (sk-…, sk-proj-…), bearer tokens and common provider key shapes; plus any
+ * exact secret the caller knows (the configured API key), which catches keys of unknown shape.
+ */
+const keyShapes: RegExp[] = [
+  /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}\b/g,
+  /\b(?:xai|gsk|ghp|gho|github_pat|glpat|AKIA)[-_A-Za-z0-9]{12,}\b/g,
+  /(Bearer\s+)[A-Za-z0-9._~+/-]{12,}=*/gi,
+];
+
+export const REDACTED = '[REDACTED]';
+
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+  }
+  for (const shape of keyShapes) {
+    out = out.replace(shape, (match, bearer?: string) =>
+      typeof bearer === 'string' && /^Bearer/i.test(match) ? `${bearer}${REDACTED}` : REDACTED,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * The vocabulary of a conversation as the Responses API sees it: input and output items. The local
+ * transcript is a list of these, and it is the source of truth; whatever the server holds is a cache.
+ * Items are kept as the server sent them (unknown fields preserved) so a full resend reproduces them.
+ */
+
+export interface InputText {
+  type: 'input_text';
+  text: string;
+}
+
+export interface OutputText {
+  type: 'output_text';
+  text: string;
+  annotations?: unknown[];
+}
+
+/** A user (or developer/system) message the client sends. */
+export interface UserMessageItem {
+  type: 'message';
+  role: 'user' | 'developer' | 'system';
+  content: InputText[];
+  id?: string;
+}
+
+/** An assistant message the model produced. */
+export interface AssistantMessageItem {
+  type: 'message';
+  role: 'assistant';
+  id?: string;
+  status?: string;
+  content: Array<OutputText | { type: 'refusal'; refusal: string }>;
+}
+
+export interface FunctionCallItem {
+  type: 'function_call';
+  id?: string;
+  call_id: string;
+  name: string;
+  /** JSON text, exactly as the model wrote it (it may be invalid: tools validate). */
+  arguments: string;
+  status?: string;
+}
+
+export interface FunctionCallOutputItem {
+  type: 'function_call_output';
+  call_id: string;
+  output: string;
+}
+
+/** Reasoning; with `store: false` its `encrypted_content` must be kept so a full resend carries it. */
+export interface ReasoningItem {
+  type: 'reasoning';
+  id: string;
+  summary: Array<{ type: 'summary_text'; text: string }>;
+  encrypted_content?: string | null;
+}
+
+export type ResponseItem =
+  | UserMessageItem
+  | AssistantMessageItem
+  | FunctionCallItem
+  | FunctionCallOutputItem
+  | ReasoningItem;
+
+/** A function tool as offered to the model. */
+export interface FunctionToolDefinition {
+  type: 'function';
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export interface Usage {
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export function userMessage(text: string): UserMessageItem {
+  return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+}
+
+export function functionCallOutput(callId: string, output: string): FunctionCallOutputItem {
+  return { type: 'function_call_output', call_id: callId, output };
+}
+
+/** The text of an assistant message (refusals included, so nothing the model said is hidden). */
+export function assistantText(item: AssistantMessageItem): string {
+  return item.content.map((part) => (part.type === 'output_text' ? part.text : part.refusal)).join('');
+}

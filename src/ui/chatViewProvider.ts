@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { DisposableStore } from '../common/disposable';
+import { type ConnectionView, type HostToWebview, parseWebviewToHost, type WebviewToHost } from '../protocol/webview';
+import type { Logger } from '../host/log';
+import { renderChatHtml } from './webviewHtml';
+
+/** What the chat view needs from the rest of the extension; the owner object provides it. */
+export interface ChatViewHost {
+  connectionView(): ConnectionView;
+  readonly onDidChangeConnection: vscode.Event<ConnectionView>;
+  runAction(action: Extract<WebviewToHost, { type: 'runAction' }>['action']): Promise<void>;
+}
+
+/**
+ * The side-bar chat webview. The webview can be torn down and rebuilt at any time (hidden, reloaded):
+ * it sends `ready` when its script loads and gets a full `snapshot` back, so it never depends on
+ * messages it may have missed. Every inbound message is validated; invalid ones are logged and dropped.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'holdfast.chatView';
+  private view: vscode.WebviewView | undefined;
+  private readonly viewStore = new DisposableStore();
+  private readonly store = new DisposableStore();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: ChatViewHost,
+    private readonly log: Logger,
+  ) {
+    this.store.add(host.onDidChangeConnection((connection) => this.post({ type: 'connection', connection })));
+  }
+
+  private get bundleRoot(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.viewStore.clear();
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
+    view.webview.html = renderChatHtml(view.webview, this.bundleRoot, vscode.Uri.joinPath);
+    this.viewStore.add(view.webview.onDidReceiveMessage((data: unknown) => void this.receive(data)));
+    this.viewStore.add(
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+        this.viewStore.clear();
+      }),
+    );
+  }
+
+  /** Reveals the view (the `holdfast.openChat` command). */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+  }
+
+  private async receive(data: unknown): Promise<void> {
+    const parsed = parseWebviewToHost(data);
+    if (!parsed.ok) {
+      this.log.warn(`Dropped an invalid message from the chat view: ${parsed.error}`);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'ready':
+        this.post({
+          type: 'snapshot',
+          connection: this.host.connectionView(),
+          workspaceName: vscode.workspace.name ?? 'No folder open',
+        });
+        return;
+      case 'ping':
+        this.post({ type: 'pong', id: message.id });
+        return;
+      case 'runAction':
+        await this.host.runAction(message.action);
+        return;
+    }
+  }
+
+  private post(message: HostToWebview): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.viewStore.dispose();
+    this.store.dispose();
+  }
+}
