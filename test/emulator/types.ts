@@ -1,0 +1,77 @@
+// Shared types of the emulator. The wire objects are deliberately loose (`Json`) because the emulator
+// must accept whatever a client sends and judge it itself, instead of trusting the SDK's typings.
+import type { Fault } from './faults';
+import type { LinkOptions } from './link';
+import type { CostModel } from './costModel';
+import type { ScenarioSource } from './scenarios';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Options accepted by `startEmulator`. Every field is optional; defaults suit unit tests. */
+export interface EmulatorOptions {
+  /** TCP port; 0 (default) picks a free one. The emulator only ever listens on 127.0.0.1. */
+  port?: number;
+  /** Bearer key the clients must present. Default 'sk-test-emulator'. */
+  apiKey?: string;
+  /** Base path of the API. Default '/v1'. */
+  basePath?: string;
+  /** The scripted model: a built-in name ('default'), a file path (.json/.yaml), or an object. */
+  scenario?: ScenarioSource;
+  /** Overrides the scenario's output pace, in tokens per second (0 = as fast as possible). */
+  tokensPerSecond?: number;
+  /** Model ids served by /models and accepted by response.create. */
+  models?: string[];
+  /** Whether `response.steer` is supported: one switch for all models or per model id. Default true. */
+  steering?: boolean | Record<string, boolean>;
+  /** Serve https:// and wss:// with a self-signed certificate generated at start. */
+  tls?: boolean;
+  /** Accept permessage-deflate when the client offers it. Default true. */
+  deflate?: boolean;
+  /** The modelled network link between client and server (off by default). */
+  link?: Partial<LinkOptions>;
+  /** The modelled server-side processing cost (off by default). */
+  cost?: Partial<CostModel>;
+  /** Injectable clock (ms since epoch). Default Date.now. `setClock`/`advanceClock` add an offset. */
+  clock?: () => number;
+  /** The hard connection limit. Default 60 minutes. */
+  connectionLimitMs?: number;
+  /** How often idle sockets are checked against the connection limit. Default 1000 ms. */
+  connectionLimitCheckMs?: number;
+  /** Server ping period; a socket that misses a pong until the next ping is terminated. 0 = off (default 30 s). */
+  pingIntervalMs?: number;
+  /** Extra delay when a continuation is hydrated from the server-wide store (store: true). Default 0. */
+  hydrationDelayMs?: number;
+  /** Faults armed from the start. */
+  faults?: Fault[];
+  /** Replay a recorded JSONL conversation instead of running the scripted model. */
+  replay?: string | ReplayOptions;
+  /** Log every frame to stderr (for the CLI). */
+  verbose?: boolean;
+}
+
+export interface ReplayOptions {
+  /** Path of a JSONL file in the shape of /work/shared/protocol/frames (`{"dir","frame"}` lines). */
+  file: string;
+  /** Give recorded response ids fresh values and expect the client to use the fresh ones. Default false. */
+  freshIds?: boolean;
+}
+
+/** A `response.create` after validation, normalised (string input → one user message). */
+export interface CreateRequest {
+  model: string;
+  input: JsonObject[];
+  instructions: string | null;
+  tools: JsonObject[];
+  toolChoice: Json;
+  parallelToolCalls: boolean;
+  store: boolean;
+  include: string[];
+  previousResponseId: string | null;
+  streamId: string | null;
+  generate: boolean;
+  /** The body exactly as received, for echoing fields back in the response object. */
+  raw: JsonObject;
+}
+
+export type Transport = 'ws' | 'http-sse' | 'http-json';
