@@ -1,0 +1,504 @@
+/**
+ * The agent loop. A turn: the user's message (with editor context) → a model response → for each tool
+ * call: validate, check policy, run (reading calls in parallel, writing and executing calls one at a
+ * time, in order) and record its output → the next response, until the model answers without tool
+ * calls. The local transcript is the truth and stays valid for the API at every point:
+ * - Stop cancels the turn's token; running tools get it, every call that ran keeps its output, a call
+ *   that did not run gets an output saying so, and no call ever runs twice;
+ * - budgets (tool rounds, tokens) pause the turn and ask the user "continue?";
+ * - text the user sends meanwhile is steered into the running response, or sent at the next tool
+ *   boundary, and in every case ends up in the transcript.
+ * Outcomes are typed; nothing here throws at the caller.
+ */
+import { randomUUID } from 'node:crypto';
+import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
+import type { Disposable } from '../common/disposable';
+import { Emitter, type Event } from '../common/event';
+import { redactSecrets } from '../common/redact';
+import { errorMessage } from '../common/result';
+import { assistantText, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import type { RevertResult } from '../tools/editJournal';
+import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
+import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
+import { cancelledOutput, type ToolCallResult, type ToolRunner } from '../tools/toolRunner';
+import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/modelClient';
+import type { AgentSettings } from './agentSettings';
+import type { ChatSession } from './chatSession';
+import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
+import { agentRequestShape } from './instructions';
+import type { SessionStore } from './sessionStore';
+import { SteeringInbox, type SteerEntry } from './steeringInbox';
+import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
+import { buildUserMessage, type UserInput } from './userInput';
+
+export interface AgentDependencies {
+  model: ModelClient;
+  tools: ToolRunner;
+  /** The UI's approval prompts. */
+  approvals: Approvals;
+  /** Where sessions are saved after each round; undefined to keep them in memory only. */
+  sessions: SessionStore | undefined;
+  settings: () => AgentSettings;
+  clock: Clock;
+  newId?: () => string;
+  /** How long a tool may keep running after Stop before its output is written as "interrupted". */
+  toolCancelGraceMs?: number;
+}
+
+export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
+
+interface ActiveTurn {
+  session: ChatSession;
+  turnId: string;
+  source: CancellationTokenSource;
+  token: CancellationToken;
+  requestInFlight: boolean;
+  steering: SteeringInbox;
+  editAttempts: EditAttempts;
+  /** Call ids this turn has started, so a call is never run twice. */
+  started: Set<string>;
+  startedAt: number;
+  metrics: TurnMetrics;
+}
+
+export const NOT_RUN_OUTPUT = 'Not run: the user stopped the turn before this call started. Nothing was done.';
+
+export class Agent implements Disposable {
+  private readonly emitter = new Emitter<AgentEvent>();
+  readonly onEvent: Event<AgentEvent> = this.emitter.event;
+  private active: ActiveTurn | undefined;
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: AgentDependencies) {
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  get runningTurn(): { sessionId: string; turnId: string } | undefined {
+    return this.active ? { sessionId: this.active.session.id, turnId: this.active.turnId } : undefined;
+  }
+
+  /** Runs a turn for what the user typed. Resolves when the turn ends, with how it ended. */
+  async runTurn(session: ChatSession, input: UserInput, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
+    if (this.active) return { kind: 'busy' };
+    const turn = this.begin(session, token, input.text);
+    try {
+      const message = await buildUserMessage(input, session, this.deps.tools.services);
+      session.items.push(message);
+      this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: input.text });
+      return await this.loop(turn);
+    } catch (error) {
+      return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
+    } finally {
+      this.end(turn);
+    }
+  }
+
+  /** Continues the conversation without new input: "Retry" after a failure, "Continue" after a budget pause. */
+  async continueTurn(session: ChatSession, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
+    if (this.active) return { kind: 'busy' };
+    const turn = this.begin(session, token, '');
+    try {
+      closeUnansweredCalls(session.items, () => NOT_RUN_OUTPUT);
+      this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: '' });
+      return await this.loop(turn);
+    } catch (error) {
+      return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
+    } finally {
+      this.end(turn);
+    }
+  }
+
+  /** Stop: cancels the running turn (if any). */
+  stop(): void {
+    this.active?.source.cancel();
+  }
+
+  /** Text the user sent while a turn runs. Never lost: see SteeringInbox. */
+  steer(text: string): SteerAcceptance {
+    const turn = this.active;
+    if (!turn || text.trim() === '') return { status: 'noTurnRunning' };
+    const entry: SteerEntry = { id: this.newId(), text };
+    this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text });
+    if (turn.requestInFlight) {
+      turn.steering.offer(entry, this.deps.model.steer(text, this.deps.settings().lane), (delivered) => this.steerDelivered(turn, delivered, 'stream'));
+    } else {
+      turn.steering.queue(entry);
+    }
+    return { status: 'queued', steerId: entry.id };
+  }
+
+  /** Restores every file a turn touched (deleting the ones it created) and tells the model so. */
+  async revertTurn(session: ChatSession, turnId: string, options: { force?: boolean } = {}): Promise<RevertResult> {
+    const result = await session.journal.revertTurn(turnId, this.deps.tools.services.workspace, options);
+    if (result.reverted.length && !result.error) {
+      session.items.push({
+        type: 'message',
+        role: 'developer',
+        content: [{ type: 'input_text', text: `The user reverted the edits of an earlier turn. These files are back to their earlier content: ${result.reverted.join(', ')}. Read them again before editing.` }],
+      });
+      await this.save(session);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.active?.source.cancel();
+    this.emitter.dispose();
+  }
+
+  private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
+    const source = new CancellationTokenSource(token);
+    const turnId = this.newId();
+    const now = this.deps.clock.now();
+    session.turns.push({ id: turnId, startedAt: now, firstItem: session.items.length, userText: text, outcome: undefined });
+    const turn: ActiveTurn = {
+      session,
+      turnId,
+      source,
+      token: source.token,
+      requestInFlight: false,
+      steering: new SteeringInbox(),
+      editAttempts: new EditAttempts(),
+      started: new Set(),
+      startedAt: now,
+      metrics: {
+        requests: 0,
+        toolRounds: 0,
+        toolCalls: 0,
+        modelMs: 0,
+        toolMs: 0,
+        totalMs: 0,
+        usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+        bytesSent: 0,
+        statelessBytes: 0,
+        recoveries: 0,
+        perRequest: [],
+      },
+    };
+    this.active = turn;
+    return turn;
+  }
+
+  private end(turn: ActiveTurn): void {
+    if (this.active === turn) this.active = undefined;
+    turn.source.dispose();
+  }
+
+  private async loop(turn: ActiveTurn): Promise<TurnOutcome> {
+    const settings = this.deps.settings();
+    let roundLimit = settings.maxToolRoundsPerTurn;
+    let tokenLimit = settings.maxTokensPerTurn;
+    const { session } = turn;
+
+    for (;;) {
+      if (turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
+      for (const entry of turn.steering.takeQueued()) {
+        session.items.push(userMessage(entry.text));
+        this.steerDelivered(turn, entry, 'nextRequest');
+      }
+
+      const outcome = await this.request(turn, settings);
+      if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
+      if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
+
+      session.items.push(...outcome.output);
+      this.recordSteersDeliveredInStream(turn, outcome.output);
+      for (const item of outcome.output) {
+        if (item.type === 'message' && item.role === 'assistant') {
+          this.emit({ type: 'assistantMessage', turnId: turn.turnId, itemId: item.id, text: assistantText(item) });
+        }
+      }
+
+      const answered = answeredCallIds(session.items);
+      const calls = outcome.output.filter((item): item is FunctionCallItem => item.type === 'function_call' && !answered.has(item.call_id));
+      if (calls.length === 0) {
+        if (turn.steering.hasWaiting) {
+          for (const entry of turn.steering.takeAfterTools()) {
+            session.items.push(userMessage(entry.text));
+            this.steerDelivered(turn, entry, 'afterTools');
+          }
+          continue; // the user spoke while the model answered: let it answer that too
+        }
+        const text = outcome.output.map((item) => (item.type === 'message' && item.role === 'assistant' ? assistantText(item) : '')).join('');
+        if (outcome.kind === 'incomplete' && outcome.reason !== 'steered') return this.finish(turn, { kind: 'incomplete', reason: outcome.reason, text });
+        return this.finish(turn, { kind: 'completed', text });
+      }
+
+      turn.metrics.toolRounds++;
+      const roundStarted = this.deps.clock.now();
+      await this.runToolRound(turn, calls);
+      turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
+      for (const entry of turn.steering.takeAfterTools()) {
+        session.items.push(userMessage(entry.text));
+        this.steerDelivered(turn, entry, 'afterTools');
+      }
+      await this.save(session);
+      if (turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
+
+      if (turn.metrics.toolRounds >= roundLimit) {
+        const answer = await this.askToContinue(turn, 'toolRounds', turn.metrics.toolRounds, roundLimit);
+        if (answer !== 'continue') return this.finish(turn, answer);
+        roundLimit += settings.maxToolRoundsPerTurn;
+      }
+      const tokens = turn.metrics.usage.inputTokens + turn.metrics.usage.outputTokens;
+      if (tokens >= tokenLimit) {
+        const answer = await this.askToContinue(turn, 'tokens', tokens, tokenLimit);
+        if (answer !== 'continue') return this.finish(turn, answer);
+        tokenLimit = tokens + settings.maxTokensPerTurn;
+      }
+    }
+  }
+
+  private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
+    const services = this.deps.tools.services;
+    const shape = agentRequestShape(settings, {
+      trusted: services.settings.read().workspaceTrusted,
+      folderNames: services.workspace.folders.map((f) => f.name),
+    });
+    const request: ModelRequest = {
+      model: shape.model,
+      instructions: shape.instructions,
+      tools: shape.tools,
+      input: [...turn.session.items],
+      store: shape.store,
+      include: shape.include,
+      parallelToolCalls: shape.parallelToolCalls,
+      toolChoice: shape.toolChoice,
+      reasoning: shape.reasoning,
+      lane: shape.lane,
+    };
+    this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
+    turn.metrics.requests++;
+    const started = this.deps.clock.now();
+    turn.requestInFlight = true;
+    let outcome: ModelOutcome;
+    try {
+      outcome = await this.deps.model.run(request, {
+        token: turn.token,
+        onEvent: (event) => {
+          if (event.kind === 'textDelta') this.emit({ type: 'textDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
+          else if (event.kind === 'reasoningDelta') this.emit({ type: 'reasoningDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
+          else if (event.kind === 'recovering') this.emit({ type: 'modelRecovering', turnId: turn.turnId, reason: event.reason, attempt: event.attempt });
+        },
+      });
+    } catch (error) {
+      // The transport promises typed outcomes; a throw is a bug there, reported as a network error here.
+      outcome = { kind: 'networkError', message: errorMessage(error) };
+    } finally {
+      turn.requestInFlight = false;
+    }
+    // Steers offered during the request must have their answer before the transcript moves on.
+    await turn.steering.settle();
+    turn.metrics.modelMs += this.deps.clock.now() - started;
+    if (outcome.kind === 'completed' || outcome.kind === 'incomplete') {
+      const m = outcome.metrics;
+      turn.metrics.perRequest.push(m);
+      turn.metrics.bytesSent += m.bytesSent;
+      turn.metrics.statelessBytes += m.statelessBytes;
+      turn.metrics.recoveries += m.recoveries;
+      if (outcome.usage) {
+        turn.metrics.usage.inputTokens += outcome.usage.inputTokens;
+        turn.metrics.usage.cachedTokens += outcome.usage.cachedTokens;
+        turn.metrics.usage.outputTokens += outcome.usage.outputTokens;
+        turn.metrics.usage.reasoningTokens += outcome.usage.reasoningTokens;
+      }
+    }
+    return outcome;
+  }
+
+  /**
+   * Runs one round of calls. Consecutive reading calls run concurrently; a writing or executing call
+   * runs alone, in the order the model gave. Outputs are appended in call order after each group.
+   */
+  private async runToolRound(turn: ActiveTurn, calls: FunctionCallItem[]): Promise<void> {
+    const groups: FunctionCallItem[][] = [];
+    for (const call of calls) {
+      const reads = this.deps.tools.effectOf(call.name) === 'read';
+      const last = groups[groups.length - 1];
+      if (reads && last && last.every((c) => this.deps.tools.effectOf(c.name) === 'read')) last.push(call);
+      else groups.push([call]);
+    }
+    for (const group of groups) {
+      if (turn.token.isCancellationRequested) {
+        for (const call of group) this.recordNotRun(turn, call);
+        continue;
+      }
+      const results = await Promise.all(group.map((call) => this.runCall(turn, call)));
+      for (const result of results) {
+        if (result) turn.session.items.push(functionCallOutput(result.callId, result.output));
+      }
+    }
+  }
+
+  private async runCall(turn: ActiveTurn, call: FunctionCallItem): Promise<ToolCallResult | undefined> {
+    if (turn.started.has(call.call_id) || answeredCallIds(turn.session.items).has(call.call_id)) return undefined;
+    turn.started.add(call.call_id);
+    turn.metrics.toolCalls++;
+    const summary = summarizeArguments(call, this.deps.tools.services.knownSecrets());
+    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path });
+    const ctx: ToolCallContext = {
+      turnId: turn.turnId,
+      callId: call.call_id,
+      token: turn.token,
+      approvals: this.approvalsFor(turn),
+      journal: turn.session.journal,
+      reads: turn.session.reads,
+      editAttempts: turn.editAttempts,
+      onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry }),
+    };
+    const started = this.deps.clock.now();
+    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+      callId: call.call_id,
+      name: call.name,
+      output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
+      status: 'cancelled',
+      path: summary.path,
+      durationMs: this.deps.clock.now() - started,
+    }));
+    this.emit({
+      type: 'toolCallFinished',
+      turnId: turn.turnId,
+      callId: call.call_id,
+      name: call.name,
+      status: result.status,
+      durationMs: result.durationMs,
+      outputSummary: firstLine(result.output),
+      path: result.path ?? summary.path,
+    });
+    return result;
+  }
+
+  private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
+    if (answeredCallIds(turn.session.items).has(call.call_id)) return;
+    turn.session.items.push(functionCallOutput(call.call_id, NOT_RUN_OUTPUT));
+    this.emit({ type: 'toolCallFinished', turnId: turn.turnId, callId: call.call_id, name: call.name, status: 'cancelled', durationMs: 0, outputSummary: NOT_RUN_OUTPUT, path: undefined });
+  }
+
+  /** The UI's Approvals, with events around each question and Stop settling it as a denial. */
+  private approvalsFor(turn: ActiveTurn): Approvals {
+    return {
+      request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
+        const approvalId = this.newId();
+        this.emit({ type: 'approvalRequested', turnId: turn.turnId, approvalId, request });
+        const answer = await untilCancelled(this.deps.approvals.request(request, token), token, 'deny' as const);
+        this.emit({ type: 'approvalResolved', turnId: turn.turnId, approvalId, answer });
+        return answer;
+      },
+    };
+  }
+
+  private async askToContinue(turn: ActiveTurn, budget: 'toolRounds' | 'tokens', used: number, limit: number): Promise<'continue' | TurnOutcome> {
+    this.emit({ type: 'budgetPaused', turnId: turn.turnId, budget, used, limit });
+    const answer = await this.approvalsFor(turn).request({ kind: 'continueAfterBudget', budget, used, limit }, turn.token);
+    if (turn.token.isCancellationRequested) return { kind: 'cancelled' };
+    return answer === 'deny' ? { kind: 'budgetPaused', budget, used, limit } : 'continue';
+  }
+
+  private recordSteersDeliveredInStream(turn: ActiveTurn, output: readonly ResponseItem[]): void {
+    const present = output.map(userText).filter((t): t is string => t !== undefined);
+    for (const entry of turn.steering.takeInStream()) {
+      const index = present.indexOf(entry.text);
+      if (index !== -1) present.splice(index, 1);
+      else turn.session.items.push(userMessage(entry.text)); // the transport did not echo it: keep the words
+    }
+  }
+
+  private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
+    this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
+  }
+
+  private async finish(turn: ActiveTurn, outcome: TurnOutcome): Promise<TurnOutcome> {
+    const { session } = turn;
+    // Whatever the user typed and the model did not get stays in the transcript for the next request.
+    await turn.steering.settle();
+    for (const entry of turn.steering.takeAll()) {
+      session.items.push(userMessage(entry.text));
+      this.steerDelivered(turn, entry, 'keptInTranscript');
+    }
+    closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
+    const record = session.turns.find((t) => t.id === turn.turnId);
+    if (record) record.outcome = outcome.kind;
+    await this.save(session);
+    turn.metrics.totalMs = this.deps.clock.now() - turn.startedAt;
+    this.emit({ type: 'turnFinished', sessionId: session.id, turnId: turn.turnId, outcome, metrics: turn.metrics });
+    return outcome;
+  }
+
+  private async save(session: ChatSession): Promise<void> {
+    if (!this.deps.sessions) return;
+    try {
+      await this.deps.sessions.save(session);
+    } catch (error) {
+      this.emit({ type: 'sessionSaveFailed', sessionId: session.id, message: errorMessage(error) });
+    }
+  }
+
+  private emit(event: AgentEvent): void {
+    this.emitter.fire(event);
+  }
+}
+
+/** Resolves with the promise, or with `fallback()` if it is still pending `graceMs` after cancellation. */
+function settleWithinGrace<T>(promise: Promise<T>, token: CancellationToken, graceMs: number, fallback: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = (value: T): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      subscription?.dispose();
+      resolve(value);
+    };
+    const arm = (): void => {
+      timer ??= setTimeout(() => settle(fallback()), graceMs);
+    };
+    const subscription = token.isCancellationRequested ? undefined : token.onCancellationRequested(arm);
+    if (token.isCancellationRequested) arm();
+    promise.then(settle, () => settle(fallback()));
+  });
+}
+
+/** Resolves with the promise, or with `onCancel` as soon as the token is cancelled. */
+function untilCancelled<T>(promise: Promise<T>, token: CancellationToken, onCancel: T): Promise<T> {
+  if (token.isCancellationRequested) return Promise.resolve(onCancel);
+  return new Promise((resolve) => {
+    const subscription = token.onCancellationRequested(() => resolve(onCancel));
+    promise.then(
+      (value) => {
+        subscription.dispose();
+        resolve(value);
+      },
+      () => {
+        subscription.dispose();
+        resolve(onCancel);
+      },
+    );
+  });
+}
+
+function summarizeArguments(call: FunctionCallItem, knownSecrets: readonly string[]): { text: string; path: string | undefined } {
+  let args: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(call.arguments);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
+  } catch {
+    // Shown raw below; the runner reports the invalid JSON to the model.
+  }
+  const path = typeof args.path === 'string' ? args.path : undefined;
+  let text: string;
+  if (typeof args.command === 'string') text = args.command;
+  else if (typeof args.label === 'string') text = args.label;
+  else if (typeof args.query === 'string') text = `"${args.query}"`;
+  else if (path && typeof args.start_line === 'number') text = `${path}:${args.start_line}${typeof args.end_line === 'number' ? `-${args.end_line}` : ''}`;
+  else if (path) text = path;
+  else if (typeof args.glob === 'string') text = args.glob;
+  else text = call.arguments;
+  text = redactSecrets(text, knownSecrets);
+  return { text: text.length > 200 ? `${text.slice(0, 199)}…` : text, path };
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}

@@ -1,0 +1,74 @@
+/**
+ * One conversation: its transcript (the source of truth for every request; includes encrypted
+ * reasoning when store:false, so a new socket can resume it with one full resend), its turns, and the
+ * journal of the edits its turns made. Plain data plus a little behaviour; persisted by SessionStore.
+ */
+import type { ResponseItem } from '../protocol/items';
+import { EditJournal, type JournalEntry } from '../tools/editJournal';
+import { FileReadTracker } from '../tools/fileReadTracker';
+import { closeUnansweredCalls } from './transcript';
+
+export interface TurnRecord {
+  id: string;
+  startedAt: number;
+  /** Index in `items` of the turn's first item (its user message). */
+  firstItem: number;
+  userText: string;
+  outcome: string | undefined;
+}
+
+export interface SessionRecord {
+  version: 1;
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  items: ResponseItem[];
+  turns: TurnRecord[];
+  journal: JournalEntry[];
+}
+
+export const INTERRUPTED_OUTPUT =
+  'This call was interrupted (the editor closed or reloaded before it finished); it may or may not have taken effect. Check before repeating it.';
+
+export class ChatSession {
+  readonly items: ResponseItem[];
+  readonly turns: TurnRecord[];
+  readonly journal: EditJournal;
+  /** Which file versions the model has seen; not persisted (after a reload the model re-reads). */
+  readonly reads = new FileReadTracker();
+
+  constructor(
+    readonly id: string,
+    public title: string,
+    readonly createdAt: number,
+    public updatedAt: number,
+    items: ResponseItem[] = [],
+    turns: TurnRecord[] = [],
+    journal: JournalEntry[] = [],
+  ) {
+    this.items = items;
+    this.turns = turns;
+    this.journal = new EditJournal(journal);
+  }
+
+  static fromRecord(record: SessionRecord): ChatSession {
+    const session = new ChatSession(record.id, record.title, record.createdAt, record.updatedAt, [...record.items], [...record.turns], record.journal);
+    // A crash mid-tool leaves calls without outputs; the API rejects such a transcript, so close them.
+    closeUnansweredCalls(session.items, () => INTERRUPTED_OUTPUT);
+    return session;
+  }
+
+  toRecord(): SessionRecord {
+    return {
+      version: 1,
+      id: this.id,
+      title: this.title,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      items: [...this.items],
+      turns: this.turns.map((t) => ({ ...t })),
+      journal: this.journal.toJSON(),
+    };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What the agent tells the UI, as one typed union. Events describe; they never carry control: the
+ * UI answers questions through the Approvals port, not by replying to an event.
+ */
+import type { ModelOutcome, RequestMetrics } from '../transport/modelClient';
+import type { Usage } from '../protocol/items';
+import type { JournalEntry } from '../tools/editJournal';
+import type { ApprovalAnswer, ApprovalRequest } from '../tools/ports';
+import type { ToolCallStatus } from '../tools/toolRunner';
+
+export type ModelFailure = Exclude<ModelOutcome, { kind: 'completed' } | { kind: 'incomplete' } | { kind: 'cancelled' }>;
+
+/** How a turn ended. Never an exception: the UI renders each kind (a Retry action for `failed`). */
+export type TurnOutcome =
+  | { kind: 'completed'; text: string }
+  /** The model stopped early (e.g. max_output_tokens, content_filter). */
+  | { kind: 'incomplete'; reason: string; text: string }
+  | { kind: 'cancelled' }
+  /** A budget ran out and the user chose not to continue; `Agent.continueTurn` resumes. */
+  | { kind: 'budgetPaused'; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
+  | { kind: 'failed'; error: ModelFailure }
+  /** Another turn is running on this agent. */
+  | { kind: 'busy' };
+
+export interface TurnMetrics {
+  requests: number;
+  toolRounds: number;
+  toolCalls: number;
+  /** Time waiting for the model (all requests). */
+  modelMs: number;
+  /** Time running tools, approvals included (wall clock of each round). */
+  toolMs: number;
+  totalMs: number;
+  usage: Usage;
+  bytesSent: number;
+  statelessBytes: number;
+  recoveries: number;
+  perRequest: RequestMetrics[];
+}
+
+export type SteerChannel = 'stream' | 'afterTools' | 'nextRequest' | 'keptInTranscript';
+
+export type AgentEvent =
+  | { type: 'turnStarted'; sessionId: string; turnId: string; userText: string }
+  | { type: 'requestStarted'; turnId: string; index: number }
+  | { type: 'textDelta'; turnId: string; itemId: string; delta: string }
+  | { type: 'reasoningDelta'; turnId: string; itemId: string; delta: string }
+  /** A finished assistant message (deltas were for display; this is what the transcript holds). */
+  | { type: 'assistantMessage'; turnId: string; itemId: string | undefined; text: string }
+  | { type: 'modelRecovering'; turnId: string; reason: string; attempt: number }
+  | { type: 'toolCallStarted'; turnId: string; callId: string; name: string; argsSummary: string; path: string | undefined }
+  | {
+      type: 'toolCallFinished';
+      turnId: string;
+      callId: string;
+      name: string;
+      status: ToolCallStatus;
+      durationMs: number;
+      outputSummary: string;
+      path: string | undefined;
+    }
+  | { type: 'approvalRequested'; turnId: string; approvalId: string; request: ApprovalRequest }
+  | { type: 'approvalResolved'; turnId: string; approvalId: string; answer: ApprovalAnswer }
+  /** An edit landed; `entry` has the before/after text for a diff and for "revert this turn". */
+  | { type: 'editApplied'; turnId: string; entry: JournalEntry }
+  | { type: 'steerQueued'; turnId: string; steerId: string; text: string }
+  | { type: 'steerDelivered'; turnId: string; steerId: string; via: SteerChannel }
+  | { type: 'budgetPaused'; turnId: string; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
+  | { type: 'sessionSaveFailed'; sessionId: string; message: string }
+  | { type: 'turnFinished'; sessionId: string; turnId: string; outcome: TurnOutcome; metrics: TurnMetrics };

@@ -1,0 +1,30 @@
+/**
+ * Remembers which version of each file the model has seen (a hash of the whole content at its last
+ * read, or of what it last wrote), so an edit is refused when the file changed since: the model must
+ * never write over content it has not seen. In memory per session: after a reload the model re-reads.
+ */
+import { createHash } from 'node:crypto';
+
+export type ReadState = 'current' | 'unread' | 'changed';
+
+export class FileReadTracker {
+  private readonly seen = new Map<string, string>();
+
+  record(path: string, content: string): void {
+    this.seen.set(path, hash(content));
+  }
+
+  check(path: string, currentContent: string): ReadState {
+    const known = this.seen.get(path);
+    if (known === undefined) return 'unread';
+    return known === hash(currentContent) ? 'current' : 'changed';
+  }
+
+  forget(path: string): void {
+    this.seen.delete(path);
+  }
+}
+
+function hash(content: string): string {
+  return createHash('sha256').update(content).digest('base64');
+}

@@ -1,0 +1,48 @@
+/**
+ * Tasks and a terminal whose behaviour a test scripts: each run is recorded, and a handler decides
+ * the result. A handler may wait for cancellation, to test Stop while a tool runs.
+ */
+import type { CancellationToken } from '../../common/cancellation';
+import type { ProcessResult, TaskInfo, Tasks, Terminal } from '../ports';
+
+export type ProcessHandler = (run: { command: string; cwd: string; token: CancellationToken; timeoutMs: number }) => Promise<ProcessResult> | ProcessResult;
+
+export const exited = (exitCode: number, output = ''): ProcessResult => ({ exitCode, output, timedOut: false, cancelled: false });
+
+/** Resolves when the token is cancelled, as a process killed by Stop would. */
+export function untilCancelled(token: CancellationToken, output = ''): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve({ exitCode: undefined, output, timedOut: false, cancelled: true });
+    if (token.isCancellationRequested) done();
+    else token.onCancellationRequested(done);
+  });
+}
+
+export class ScriptedTerminal implements Terminal {
+  readonly runs: Array<{ command: string; cwd: string; timeoutMs: number }> = [];
+
+  constructor(public handler: ProcessHandler = () => exited(0)) {}
+
+  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+    this.runs.push({ command, cwd: options.cwd, timeoutMs: options.timeoutMs });
+    return this.handler({ command, ...options });
+  }
+}
+
+export class ScriptedTasks implements Tasks {
+  readonly runs: string[] = [];
+
+  constructor(
+    public tasks: TaskInfo[] = [],
+    public handler: ProcessHandler = () => exited(0),
+  ) {}
+
+  async list(): Promise<TaskInfo[]> {
+    return [...this.tasks];
+  }
+
+  async run(label: string, options: { timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+    this.runs.push(label);
+    return this.handler({ command: label, cwd: '', ...options });
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The one path policy every tool goes through. It decides, in code and never on the model's word:
+ * - the path resolves inside a workspace folder (no `..`, no `~`, no absolute path elsewhere),
+ * - it does not reach outside through a symlink (checked on the real path the port reports),
+ * - it is not a secret-looking file (built-in patterns, the folder's `.holdfastignore`) unless the
+ *   user allowed it in settings,
+ * - writes never touch files that would widen the agent's own permissions or run code later
+ *   (`.holdfastignore`, `.vscode/`, `*.code-workspace`, `.git/`).
+ * Every refusal is a ToolError whose message tells the model what to do instead.
+ */
+import type { ToolSettings, Workspace, WorkspaceFolder } from '../ports';
+import { refused, ToolError } from '../toolError';
+import { matchesGlob } from './glob';
+import { IgnoreRules } from './ignoreRules';
+import { basename, isInside, joinPath, relativeTo } from './paths';
+
+export type PathPurpose = 'read' | 'write' | 'cwd';
+
+export interface ResolvedPath {
+  /** Absolute path (lexical; symlinks not resolved) inside `folder`. */
+  absolute: string;
+  folder: WorkspaceFolder;
+  /** Relative to the folder, '' for the folder itself. */
+  relative: string;
+  /** What the model and the user see: relative, prefixed with the folder name in a multi-root workspace. */
+  display: string;
+  exists: boolean;
+}
+
+/** Secret-looking names denied by default (matched against each file name, at any depth). */
+export const SECRET_FILE_PATTERNS: readonly string[] = [
+  '.env',
+  '.env.*',
+  '*.env',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  '.npmrc',
+  '.netrc',
+  '.pypirc',
+  '.git-credentials',
+];
+
+/** Files the agent may read but never write: changing them would widen its permissions or run code. */
+const WRITE_PROTECTED: readonly string[] = ['.holdfastignore', '.vscode/**', '**/*.code-workspace', '.git/**', '**/.git/**'];
+
+export const HOLDFASTIGNORE = '.holdfastignore';
+
+export class PathPolicy {
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly settings: () => ToolSettings,
+  ) {}
+
+  get folders(): readonly WorkspaceFolder[] {
+    return this.workspace.folders;
+  }
+
+  /** Resolves a path the model gave, or throws a ToolError the model can act on. */
+  async resolve(input: string, purpose: PathPurpose): Promise<ResolvedPath> {
+    const { folder, relative } = this.locate(input);
+    const absolute = joinPath(folder.path, relative);
+    const display = this.display(folder, relative);
+
+    const real = await this.realpathOfNearestExisting(absolute);
+    const realFolder = await this.folderContainingReal(real.path);
+    if (!realFolder) {
+      throw refused(
+        `Refused: ${display} is (or is inside) a symbolic link that points outside the workspace. Only files inside the workspace folders can be used.`,
+      );
+    }
+    const secretRule = (await this.secretRule(folder, relative)) ?? (await this.secretRule(realFolder.folder, realFolder.relative));
+    if (secretRule) {
+      throw refused(
+        `Refused: ${display} looks like a secret file (${secretRule}). Holdfast does not read or change such files unless the user allows them in the setting holdfast.allowedSecretFiles. Do not try to reach it another way; ask the user if you need a value from it.`,
+      );
+    }
+    if (purpose === 'write') {
+      const protectedRule = [relative, realFolder.relative].map((p) => WRITE_PROTECTED.find((g) => matchesGlob(p, g))).find(Boolean);
+      if (protectedRule) {
+        throw refused(
+          `Refused: ${display} configures Holdfast, VS Code or git (${protectedRule}); the agent may not change it. Tell the user what change you suggest instead.`,
+        );
+      }
+    }
+    return { absolute, folder, relative, display, exists: real.exact };
+  }
+
+  /**
+   * For paths the host produced (list and search results): the display path if the file may be shown
+   * to the model, undefined if policy hides it (outside, escaping symlink, secret).
+   */
+  async admitExisting(absolutePath: string): Promise<string | undefined> {
+    const folder = this.folderOf(absolutePath);
+    if (!folder) return undefined;
+    try {
+      const resolved = await this.resolve(absolutePath, 'read');
+      return resolved.display;
+    } catch (error) {
+      if (error instanceof ToolError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Relative display form of an absolute path inside the workspace (for messages), else the path itself. */
+  displayOf(absolutePath: string): string {
+    const folder = this.folderOf(absolutePath);
+    return folder ? this.display(folder, relativeTo(absolutePath, folder.path)) : absolutePath;
+  }
+
+  /** Whether a workspace-relative path is secret-looking (used by the command policy for arguments). */
+  async isSecretPath(input: string): Promise<string | undefined> {
+    try {
+      const { folder, relative } = this.locate(input);
+      return await this.secretRule(folder, relative);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Lexical resolution only: which folder and relative path `input` names. Throws refusals. */
+  locate(input: string): { folder: WorkspaceFolder; relative: string } {
+    const folders = this.workspace.folders;
+    if (folders.length === 0) throw new ToolError('No workspace folder is open, so no files can be used.');
+    let path = input.trim();
+    if (path === '') throw new ToolError('The path is empty. Give a path relative to the workspace root, e.g. src/index.ts.');
+    if (path.includes('\0')) throw refused('Refused: the path contains a NUL character.');
+    path = path.replace(/\\/g, '/');
+    if (path.startsWith('file://')) path = decodeURIComponent(path.slice('file://'.length));
+    if (/^[A-Za-z]:\//.test(path)) path = `/${path[0]!.toLowerCase()}${path.slice(1)}`;
+    if (path === '~' || path.startsWith('~/') || /^~[^/]*\//.test(path)) {
+      throw refused(`Refused: ${input} is in a home directory, outside the workspace. Use paths relative to the workspace root.`);
+    }
+    const segments = path.split('/');
+    if (segments.includes('..')) {
+      throw refused(`Refused: ${input} contains '..'. Paths must stay inside the workspace; give the path relative to the workspace root without '..'.`);
+    }
+    const clean = segments.filter((s) => s !== '' && s !== '.').join('/');
+
+    if (path.startsWith('/')) {
+      const absolute = `/${clean}`;
+      const folder = this.folderOf(absolute);
+      if (!folder) {
+        throw refused(
+          `Refused: ${input} is outside the workspace. Only paths inside ${folders.map((f) => f.name).join(', ')} can be used; give them relative to the workspace root.`,
+        );
+      }
+      return { folder, relative: relativeTo(absolute, folder.path) };
+    }
+    if (folders.length > 1) {
+      const [first, ...rest] = clean.split('/');
+      const named = folders.find((f) => f.name === first);
+      if (named) return { folder: named, relative: rest.join('/') };
+    }
+    return { folder: folders[0]!, relative: clean };
+  }
+
+  private folderOf(absolute: string): WorkspaceFolder | undefined {
+    // The longest match wins, for folders nested inside other folders.
+    let best: WorkspaceFolder | undefined;
+    for (const folder of this.workspace.folders) {
+      if (isInside(absolute, folder.path) && (!best || folder.path.length > best.path.length)) best = folder;
+    }
+    return best;
+  }
+
+  private display(folder: WorkspaceFolder, relative: string): string {
+    const shown = relative === '' ? '.' : relative;
+    return this.workspace.folders.length > 1 ? `${folder.name}/${relative}` : shown;
+  }
+
+  private async realpathOfNearestExisting(absolute: string): Promise<{ path: string; exact: boolean }> {
+    // For a file that does not exist yet (creation), the nearest existing ancestor decides.
+    const suffix: string[] = [];
+    let current = absolute;
+    for (;;) {
+      try {
+        const real = await this.workspace.realpath(current);
+        return { path: suffix.length ? joinPath(real, suffix.reverse().join('/')) : real, exact: suffix.length === 0 };
+      } catch {
+        const index = current.lastIndexOf('/');
+        if (index <= 0) return { path: absolute, exact: false };
+        suffix.push(current.slice(index + 1));
+        current = current.slice(0, index);
+      }
+    }
+  }
+
+  private async folderContainingReal(realPath: string): Promise<{ folder: WorkspaceFolder; relative: string } | undefined> {
+    for (const folder of this.workspace.folders) {
+      let realRoot = folder.path;
+      try {
+        realRoot = await this.workspace.realpath(folder.path);
+      } catch {
+        // A folder that vanished still bounds the lexical path.
+      }
+      if (isInside(realPath, realRoot)) return { folder, relative: relativeTo(realPath, realRoot) };
+    }
+    return undefined;
+  }
+
+  private async secretRule(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
+    if (relative === '') return undefined;
+    const settings = this.settings();
+    if (settings.allowedSecretFiles.some((glob) => matchesGlob(relative, glob) || matchesGlob(basename(relative), glob))) {
+      return undefined;
+    }
+    for (const segment of relative.split('/')) {
+      const pattern = SECRET_FILE_PATTERNS.find((glob) => matchesGlob(segment, glob, { caseInsensitive: true }));
+      if (pattern) return pattern;
+    }
+    const ignore = await this.holdfastIgnore(folder);
+    const rule = ignore.match(relative);
+    return rule === undefined ? undefined : `${HOLDFASTIGNORE}: ${rule}`;
+  }
+
+  private async holdfastIgnore(folder: WorkspaceFolder): Promise<IgnoreRules> {
+    // Read on every check: the user may edit it at any time, and a stale cache would be a hole.
+    try {
+      return IgnoreRules.parse(await this.workspace.readFile(joinPath(folder.path, HOLDFASTIGNORE)));
+    } catch {
+      return IgnoreRules.empty;
+    }
+  }
+}

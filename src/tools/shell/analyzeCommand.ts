@@ -1,0 +1,301 @@
+/**
+ * Turns a parsed shell command into the flat list of commands that would actually run: each part of
+ * every chain and pipeline, the commands inside substitutions and subshells, and the commands hidden
+ * behind wrappers (`sudo`, `env X=1`, `nohup`, `timeout`, `xargs`, `find -exec`, `bash -c '…'`,
+ * `eval …`). Policy then judges every part on its own.
+ */
+import { parseShell, type Command, type Redirect, type Script, ShellParseError, type Word } from './parseShell';
+
+export interface CommandPart {
+  /** The command's words after unwrapping; `words[0]` is what runs. */
+  words: string[];
+  /** Index of the first word whose value is only known at run time, if any. */
+  firstDynamic: number | undefined;
+  assignments: string[];
+  redirects: Array<{ op: string; target: string; dynamic: boolean }>;
+  /** Wrappers this part was found behind, outermost first (e.g. `sudo`, `bash -c`, `$(…)`). */
+  via: string[];
+  /** Names of the commands that produce this part's stdin in its pipeline (for `curl … | sh`). */
+  pipedFrom: string[];
+  /** Names of the commands whose output becomes this part's arguments ($(…), <(…)). */
+  substitutedFrom: string[];
+  /** The part runs with elevated privileges (sudo, doas, su). */
+  elevated: boolean;
+}
+
+export type CommandAnalysis = { ok: true; parts: CommandPart[] } | { ok: false; reason: string };
+
+const MAX_PARTS = 200;
+
+export function analyzeCommand(source: string): CommandAnalysis {
+  try {
+    const parts: CommandPart[] = [];
+    collectScript(parseShell(source), { via: [], elevated: false, depth: 0 }, parts);
+    if (parts.length > MAX_PARTS) return { ok: false, reason: 'the command has too many parts to check' };
+    return { ok: true, parts };
+  } catch (error) {
+    if (error instanceof ShellParseError || error instanceof UnwrapError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+class UnwrapError extends Error {}
+
+interface Scope {
+  via: string[];
+  elevated: boolean;
+  depth: number;
+}
+
+export function commandName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
+function collectScript(script: Script, scope: Scope, out: CommandPart[]): void {
+  if (scope.depth > 12) throw new UnwrapError('commands are nested too deeply');
+  for (const pipeline of script.pipelines) {
+    const upstream: string[] = [];
+    for (const command of pipeline.commands) {
+      const before = out.length;
+      collectCommand(command, scope, upstream, out);
+      // Everything this stage runs feeds the next stage's stdin.
+      for (const part of out.slice(before)) if (part.words[0]) upstream.push(commandName(part.words[0]));
+    }
+  }
+}
+
+function collectCommand(command: Command, scope: Scope, pipedFrom: string[], out: CommandPart[]): void {
+  if (command.kind === 'subshell') {
+    collectRedirectSubstitutions(command.redirects, scope, out);
+    const before = out.length;
+    collectScript(command.body, { ...scope, via: [...scope.via, '( … )'] }, out);
+    for (const part of out.slice(before)) {
+      part.redirects.push(...command.redirects.map(toRedirect));
+      part.pipedFrom.push(...pipedFrom);
+    }
+    if (out.length === before && command.redirects.length) {
+      out.push(emptyPart(scope, command.redirects, pipedFrom));
+    }
+    return;
+  }
+  const substituted: string[] = [];
+  const nestedScope = (label: string): Scope => ({ ...scope, via: [...scope.via, label], depth: scope.depth + 1 });
+  for (const word of [...command.assignments, ...command.words]) {
+    for (const sub of word.substitutions) {
+      const before = out.length;
+      collectScript(sub, nestedScope('$(…)'), out);
+      for (const part of out.slice(before)) if (part.words[0]) substituted.push(commandName(part.words[0]));
+    }
+  }
+  collectRedirectSubstitutions(command.redirects, scope, out);
+  if (command.words.length === 0) {
+    out.push({ ...emptyPart(scope, command.redirects, pipedFrom), assignments: command.assignments.map((w) => w.text) });
+    return;
+  }
+  unwrap(
+    {
+      words: command.words,
+      assignments: command.assignments.map((w) => w.text),
+      redirects: command.redirects.map(toRedirect),
+      via: scope.via,
+      elevated: scope.elevated,
+      pipedFrom: [...pipedFrom],
+      substitutedFrom: substituted,
+    },
+    scope,
+    out,
+  );
+}
+
+interface Pending {
+  words: Word[];
+  assignments: string[];
+  redirects: CommandPart['redirects'];
+  via: string[];
+  elevated: boolean;
+  pipedFrom: string[];
+  substitutedFrom: string[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
+const PRIVILEGE = new Set(['sudo', 'doas', 'su', 'pkexec', 'runas']);
+/** Wrappers that run their arguments as a command, with the options (and how many values) they take. */
+const SIMPLE_WRAPPERS: Record<string, { optionsWithValue: string[]; positionalBefore?: number }> = {
+  nohup: { optionsWithValue: [] },
+  time: { optionsWithValue: ['-f', '-o'] },
+  nice: { optionsWithValue: ['-n'] },
+  ionice: { optionsWithValue: ['-c', '-n', '-p'] },
+  timeout: { optionsWithValue: ['-s', '-k', '--signal', '--kill-after'], positionalBefore: 1 },
+  stdbuf: { optionsWithValue: ['-i', '-o', '-e'] },
+  command: { optionsWithValue: [] },
+  builtin: { optionsWithValue: [] },
+  exec: { optionsWithValue: ['-a'] },
+  chroot: { optionsWithValue: [], positionalBefore: 1 },
+  setsid: { optionsWithValue: [] },
+  unbuffer: { optionsWithValue: [] },
+  caffeinate: { optionsWithValue: [] },
+};
+
+function unwrap(pending: Pending, scope: Scope, out: CommandPart[]): void {
+  if (scope.depth > 12) throw new UnwrapError('commands are nested too deeply');
+  const words = pending.words;
+  const first = words[0];
+  if (!first) {
+    out.push(finish(pending));
+    return;
+  }
+  if (first.dynamic) throw new UnwrapError(`the command name '${first.text}' is only known at run time`);
+  const name = commandName(first.text);
+  const rest = words.slice(1);
+  const deeper = (label: string, next: Partial<Pending>): void =>
+    unwrap({ ...pending, via: [...pending.via, label], ...next }, { ...scope, depth: scope.depth + 1 }, out);
+
+  if (PRIVILEGE.has(name)) {
+    const index = skipOptions(rest, ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-c']);
+    if (name === 'su' || index >= rest.length) {
+      // `su -c …`, `sudo -s`: an elevated shell; report the wrapper itself as the part.
+      out.push({ ...finish(pending), elevated: true });
+      return;
+    }
+    deeper(name, { words: rest.slice(index), elevated: true });
+    return;
+  }
+  if (name === 'env') {
+    let i = 0;
+    const assignments = [...pending.assignments];
+    for (; i < rest.length; i++) {
+      const word = rest[i]!;
+      if (word.text === '--') continue;
+      if (word.text === '-u' || word.text === '--unset' || word.text === '-C' || word.text === '--chdir') {
+        i++;
+        continue;
+      }
+      if (word.text === '-S' || word.text === '--split-string') throw new UnwrapError("'env -S' is not supported");
+      if (word.text.startsWith('-')) continue;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text)) {
+        assignments.push(word.text);
+        continue;
+      }
+      break;
+    }
+    if (i >= rest.length) {
+      out.push(finish(pending));
+      return;
+    }
+    deeper('env', { words: rest.slice(i), assignments });
+    return;
+  }
+  const wrapper = SIMPLE_WRAPPERS[name];
+  if (wrapper && !(name === 'command' && rest.some((w) => w.text === '-v' || w.text === '-V'))) {
+    let index = skipOptions(rest, wrapper.optionsWithValue);
+    index += wrapper.positionalBefore ?? 0;
+    if (index >= rest.length) {
+      out.push(finish(pending));
+      return;
+    }
+    deeper(name, { words: rest.slice(index) });
+    return;
+  }
+  if (name === 'xargs') {
+    const index = skipOptions(rest, ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace']);
+    out.push(finish(pending));
+    if (index < rest.length) deeper('xargs', { words: rest.slice(index) });
+    return;
+  }
+  if (SHELLS.has(name)) {
+    const commandIndex = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text) || w.text === '--command');
+    if (commandIndex !== -1) {
+      const script = rest[commandIndex + 1];
+      if (!script) throw new UnwrapError(`'${name} -c' is missing its command`);
+      if (script.dynamic) throw new UnwrapError(`the command given to '${name} -c' is only known at run time`);
+      out.push(finish({ ...pending, words: words.slice(0, commandIndex + 3) }));
+      collectScript(parseShell(script.text, scope.depth + 1), { ...scope, via: [...pending.via, `${name} -c`], elevated: pending.elevated, depth: scope.depth + 1 }, out);
+      return;
+    }
+  }
+  if (name === 'eval') {
+    if (rest.some((w) => w.dynamic)) throw new UnwrapError("the command given to 'eval' is only known at run time");
+    out.push(finish({ ...pending, words: [first] }));
+    collectScript(parseShell(rest.map((w) => w.text).join(' '), scope.depth + 1), { ...scope, via: [...pending.via, 'eval'], elevated: pending.elevated, depth: scope.depth + 1 }, out);
+    return;
+  }
+  if (name === 'find') {
+    // `find … -exec cmd {} ;` runs cmd; report find itself (for -delete) and each executed command.
+    const own: Word[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      if (['-exec', '-execdir', '-ok', '-okdir'].includes(word.text)) {
+        const end = words.findIndex((w, j) => j > i && (w.text === ';' || w.text === '+'));
+        const inner = words.slice(i + 1, end === -1 ? undefined : end);
+        deeper(`find ${word.text}`, { words: inner, redirects: [] });
+        own.push(word);
+        i = end === -1 ? words.length : end;
+        continue;
+      }
+      own.push(word);
+    }
+    out.push(finish({ ...pending, words: own }));
+    return;
+  }
+  if (name === 'watch') {
+    const index = skipOptions(rest, ['-n', '--interval', '-d']);
+    if (index < rest.length) {
+      if (rest.slice(index).some((w) => w.dynamic)) throw new UnwrapError("the command given to 'watch' is only known at run time");
+      out.push(finish({ ...pending, words: [first] }));
+      collectScript(parseShell(rest.slice(index).map((w) => w.text).join(' '), scope.depth + 1), { ...scope, via: [...pending.via, 'watch'], depth: scope.depth + 1 }, out);
+      return;
+    }
+  }
+  out.push(finish(pending));
+}
+
+/** Index of the first word after the options (handles `--`, and options that take a value). */
+function skipOptions(words: Word[], optionsWithValue: string[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const text = words[i]!.text;
+    if (text === '--') return i + 1;
+    if (!text.startsWith('-') || text === '-') return i;
+    i += optionsWithValue.includes(text) ? 2 : 1;
+  }
+  return i;
+}
+
+function finish(pending: Pending): CommandPart {
+  const index = pending.words.findIndex((w) => w.dynamic);
+  return {
+    words: pending.words.map((w) => w.text),
+    firstDynamic: index === -1 ? undefined : index,
+    assignments: pending.assignments,
+    redirects: pending.redirects,
+    via: pending.via,
+    pipedFrom: pending.pipedFrom,
+    substitutedFrom: pending.substitutedFrom,
+    elevated: pending.elevated,
+  };
+}
+
+function emptyPart(scope: Scope, redirects: Redirect[], pipedFrom: string[]): CommandPart {
+  return {
+    words: [],
+    firstDynamic: undefined,
+    assignments: [],
+    redirects: redirects.map(toRedirect),
+    via: scope.via,
+    pipedFrom: [...pipedFrom],
+    substitutedFrom: [],
+    elevated: scope.elevated,
+  };
+}
+
+function toRedirect(redirect: Redirect): CommandPart['redirects'][number] {
+  return { op: redirect.op, target: redirect.target.text, dynamic: redirect.target.dynamic };
+}
+
+function collectRedirectSubstitutions(redirects: Redirect[], scope: Scope, out: CommandPart[]): void {
+  for (const redirect of redirects) {
+    for (const sub of redirect.target.substitutions) {
+      collectScript(sub, { ...scope, via: [...scope.via, '$(…)'], depth: scope.depth + 1 }, out);
+    }
+  }
+}
