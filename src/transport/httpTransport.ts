@@ -1,0 +1,163 @@
+/**
+ * The HTTP/SSE fallback: `POST {base}/responses` with `stream: true`, read as Server-Sent Events whose
+ * `data:` payloads are the same events as WebSocket frames. Stateless unless the request carries a
+ * `previous_response_id` (only valid with `store: true`; the session decides). Never sends `generate`
+ * (the body comes from `toHttpBody`, which strips it). `fetch` is injectable for tests.
+ */
+import {
+  parseServerEvent,
+  retryAfterMs,
+  type ServerEvent,
+  type WireError,
+} from '../protocol/responses';
+import { SseParser } from './sse';
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<Response>;
+
+export type HttpStreamEnd =
+  /** The stream ended after the listener saw a terminal event, or ended early (the caller can tell). */
+  | { kind: 'ended' }
+  /** A non-2xx answer, turned into the same error shape as a wire `error` event. */
+  | { kind: 'status'; error: WireError }
+  | { kind: 'network'; message: string }
+  | { kind: 'idleTimeout'; message: string }
+  | { kind: 'malformed'; message: string }
+  | { kind: 'aborted' };
+
+export interface HttpStreamOptions {
+  fetch: FetchLike;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+  /** Gets each event; returns true when it was terminal, so reading stops there. */
+  onEvent: (event: ServerEvent, bytes: number) => boolean;
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+export async function streamResponses(options: HttpStreamOptions): Promise<HttpStreamEnd> {
+  const controller = new AbortController();
+  let idleFired = false;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  const armIdle = (): void => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleFired = true;
+      controller.abort();
+    }, options.idleTimeoutMs);
+  };
+  const onOuterAbort = (): void => controller.abort();
+  if (options.signal?.aborted) return { kind: 'aborted' };
+  options.signal?.addEventListener('abort', onOuterAbort);
+  const idleEnd = (): HttpStreamEnd => ({
+    kind: 'idleTimeout',
+    message: `No data from the server for ${Math.round(options.idleTimeoutMs / 100) / 10} s.`,
+  });
+
+  try {
+    armIdle();
+    let response: Response;
+    try {
+      response = await options.fetch(options.url, {
+        method: 'POST',
+        headers: { ...options.headers, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+        body: options.body,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) return { kind: 'aborted' };
+      if (idleFired) return idleEnd();
+      return { kind: 'network', message: describeFetchError(error) };
+    }
+
+    if (!response.ok) return { kind: 'status', error: await errorFromResponse(response) };
+
+    const contentType = response.headers.get('content-type') ?? '';
+    if (contentType.includes('application/json')) {
+      // A server that ignored `stream: true`: one JSON response object. Present it as its terminal event.
+      const text = await response.text();
+      const parsed = parseServerEvent(JSON.stringify({ type: 'response.completed', response: safeJson(text) }));
+      if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
+      options.onEvent(parsed.value, Buffer.byteLength(text));
+      return { kind: 'ended' };
+    }
+    if (!response.body) return { kind: 'ended' };
+
+    const reader = response.body.getReader();
+    const parser = new SseParser();
+    try {
+      for (;;) {
+        armIdle();
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          if (options.signal?.aborted) return { kind: 'aborted' };
+          if (idleFired) return idleEnd();
+          return { kind: 'network', message: describeFetchError(error) };
+        }
+        const items = chunk.done ? parser.end() : parser.push(chunk.value);
+        for (const item of items) {
+          if (item.kind === 'done') return { kind: 'ended' };
+          const parsed = parseServerEvent(item.data);
+          if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
+          if (options.onEvent(parsed.value, Buffer.byteLength(item.data))) return { kind: 'ended' };
+        }
+        if (chunk.done) return { kind: 'ended' };
+      }
+    } finally {
+      // Stop the download once we have what we need (or gave up); errors here change nothing.
+      reader.cancel().catch(() => undefined);
+    }
+  } finally {
+    if (idleTimer) clearTimeout(idleTimer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+async function errorFromResponse(response: Response): Promise<WireError> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  let text = '';
+  try {
+    text = (await response.text()).slice(0, MAX_ERROR_BODY);
+  } catch {
+    // The body is optional for our purposes.
+  }
+  const body = safeJson(text) as { error?: { code?: unknown; message?: unknown; type?: unknown; param?: unknown } } | undefined;
+  const error = body && typeof body === 'object' ? body.error : undefined;
+  const message = typeof error?.message === 'string' ? error.message : text.trim().slice(0, 300) || `HTTP ${response.status}`;
+  const code =
+    typeof error?.code === 'string' ? error.code : typeof error?.type === 'string' ? error.type : `http_${response.status}`;
+  return {
+    status: response.status,
+    code,
+    message,
+    param: typeof error?.param === 'string' ? error.param : undefined,
+    headers,
+    retryAfterMs: retryAfterMs(headers, message),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND, a TLS code) in `cause`. */
+export function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.message}: ${code} (${cause.message})` : `${error.message}: ${cause.message}`;
+  }
+  return error.message;
+}

@@ -1,0 +1,170 @@
+/**
+ * Reads the events of one request (WebSocket or SSE, same payloads) into display events and, at the
+ * terminal event, the items to append to the transcript. Knows about steered responses: an
+ * `incomplete` with reason `steered` is not the end; the successor's events follow on the same lane.
+ */
+import type { ResponseItem, Usage } from '../protocol/items';
+import {
+  normalizeError,
+  type ServerEvent,
+  type WireError,
+  type WireResponse,
+  type WireUsage,
+} from '../protocol/responses';
+import type { ModelStreamEvent } from './modelClient';
+import type { SteerTracker } from './steer';
+
+export type ReadEnd =
+  | { kind: 'completed'; responseId: string; output: ResponseItem[]; usage: Usage | undefined }
+  | { kind: 'incomplete'; responseId: string; reason: string; output: ResponseItem[]; usage: Usage | undefined }
+  | { kind: 'failed'; responseId: string; code: string; message: string }
+  | { kind: 'error'; error: WireError };
+
+export class ResponseReader {
+  private currentResponseId: string | undefined;
+  /** Output of the current response, by output_index, from `response.output_item.done`. */
+  private doneItems = new Map<number, ResponseItem>();
+  /** Output of earlier (steered) responses of this request, plus the steered user messages. */
+  private readonly carried: ResponseItem[];
+  private usageTotal: Usage | undefined;
+  private firstTokenSeen = false;
+
+  constructor(
+    private readonly emit: (event: ModelStreamEvent) => void,
+    private readonly steer: SteerTracker | undefined,
+    /** Called once, on the first text/reasoning/arguments delta: time to first token. */
+    private readonly onFirstToken: () => void = () => undefined,
+    /** Items a previous attempt of this request already settled (a delivered steer survives a resend). */
+    carried: readonly ResponseItem[] = [],
+  ) {
+    this.carried = [...carried];
+  }
+
+  /** The steered responses' output and the steered user messages so far. */
+  get carriedItems(): readonly ResponseItem[] {
+    return this.carried;
+  }
+
+  get responseId(): string | undefined {
+    return this.currentResponseId;
+  }
+
+  /** Returns the end of the request when `event` is its terminal event. */
+  handle(event: ServerEvent): ReadEnd | undefined {
+    switch (event.type) {
+      case 'response.output_text.delta':
+        this.firstToken();
+        this.emit({ kind: 'textDelta', itemId: event.item_id, delta: event.delta });
+        return undefined;
+      case 'response.refusal.delta':
+        this.firstToken();
+        this.emit({ kind: 'textDelta', itemId: event.item_id, delta: event.delta });
+        return undefined;
+      case 'response.function_call_arguments.delta':
+        this.firstToken();
+        this.emit({ kind: 'toolCallArgumentsDelta', itemId: event.item_id, delta: event.delta });
+        return undefined;
+      case 'response.reasoning_text.delta':
+      case 'response.reasoning_summary_text.delta':
+        this.firstToken();
+        this.emit({ kind: 'reasoningDelta', itemId: event.item_id, delta: event.delta });
+        return undefined;
+      case 'response.created':
+      case 'response.queued':
+      case 'response.in_progress':
+        if (this.currentResponseId !== event.response.id) {
+          this.currentResponseId = event.response.id;
+          this.doneItems = new Map();
+          this.emit({ kind: 'created', responseId: event.response.id });
+        }
+        return undefined;
+      case 'response.output_item.added': {
+        const item = event.item as { type: string; id?: string; call_id?: string; name?: string };
+        if (item.type === 'function_call' && typeof item.call_id === 'string') {
+          this.emit({ kind: 'toolCallStarted', itemId: item.id ?? item.call_id, callId: item.call_id, name: item.name ?? '' });
+        }
+        return undefined;
+      }
+      case 'response.output_item.done':
+        this.doneItems.set(event.output_index, event.item);
+        this.emit({ kind: 'itemDone', item: event.item });
+        return undefined;
+      case 'response.completed':
+        this.currentResponseId = event.response.id;
+        return {
+          kind: 'completed',
+          responseId: event.response.id,
+          output: [...this.carried, ...this.outputOf(event.response)],
+          usage: this.addUsage(event.response.usage),
+        };
+      case 'response.incomplete': {
+        const reason = event.response.incomplete_details?.reason ?? 'unknown';
+        const usage = this.addUsage(event.response.usage);
+        if (reason === 'steered') {
+          // Not the end: the successor continues automatically. Keep what the steered response said, then
+          // the user's steer, so a later full resend reproduces the context the successor saw.
+          this.carried.push(...this.outputOf(event.response), ...(this.steer?.onSteered() ?? []));
+          this.doneItems = new Map();
+          return undefined;
+        }
+        return { kind: 'incomplete', responseId: event.response.id, reason, output: [...this.carried, ...this.outputOf(event.response)], usage };
+      }
+      case 'response.failed':
+        return {
+          kind: 'failed',
+          responseId: event.response.id,
+          code: event.response.error?.code ?? 'response_failed',
+          message: event.response.error?.message ?? 'The response failed.',
+        };
+      case 'error':
+        return { kind: 'error', error: normalizeError(event) };
+      case 'response.steer.accepted':
+        this.steer?.onAccepted(event);
+        return undefined;
+      case 'response.steer.pending':
+        this.steer?.onPending(event);
+        return undefined;
+      case 'response.steer.failed':
+        this.steer?.onFailed(event);
+        return undefined;
+      default:
+        // Done-events, content parts, annotations, unknown types: nothing to show or keep beyond itemDone.
+        return undefined;
+    }
+  }
+
+  /** The response's own `output` is authoritative; the streamed `output_item.done` items stand in when it is empty. */
+  private outputOf(response: WireResponse): ResponseItem[] {
+    if (response.output && response.output.length > 0) return response.output;
+    return [...this.doneItems.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
+  }
+
+  private addUsage(wire: WireUsage | null | undefined): Usage | undefined {
+    if (!wire) return this.usageTotal;
+    const usage = toUsage(wire);
+    this.usageTotal = this.usageTotal
+      ? {
+          inputTokens: this.usageTotal.inputTokens + usage.inputTokens,
+          cachedTokens: this.usageTotal.cachedTokens + usage.cachedTokens,
+          outputTokens: this.usageTotal.outputTokens + usage.outputTokens,
+          reasoningTokens: this.usageTotal.reasoningTokens + usage.reasoningTokens,
+        }
+      : usage;
+    return this.usageTotal;
+  }
+
+  private firstToken(): void {
+    if (this.firstTokenSeen) return;
+    this.firstTokenSeen = true;
+    this.onFirstToken();
+  }
+}
+
+export function toUsage(wire: WireUsage): Usage {
+  return {
+    inputTokens: wire.input_tokens,
+    cachedTokens: wire.input_tokens_details?.cached_tokens ?? 0,
+    outputTokens: wire.output_tokens,
+    reasoningTokens: wire.output_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
