@@ -1,5 +1,5 @@
 // `npm run emulator -- --port 8787 [--scenario <name|file>] [--rtt-ms 80] [--up-mbps 20] [--down-mbps 100]
-//   [--tls] [--key sk-…] [--tokens-per-second 600] [--no-deflate] [--typical-cost] [--verbose]`
+//   [--tls] [--key sk-…] [--any-key] [--tokens-per-second 600] [--no-deflate] [--typical-cost] [--verbose]`
 // Prints the base URL on the first line (tests read it), then the key, and serves until stopped.
 import { startEmulator, TYPICAL_COST } from './index';
 import type { EmulatorOptions } from './types';
@@ -24,11 +24,12 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case '--tokens-per-second': options.tokensPerSecond = Number(value(i++, flag)); break;
       case '--replay': options.replay = value(i++, flag); break;
       case '--tls': options.tls = true; break;
+      case '--any-key': options.acceptAnyKey = true; break;
       case '--no-deflate': options.deflate = false; break;
       case '--typical-cost': options.cost = TYPICAL_COST; break;
       case '--verbose': options.verbose = true; break;
       case '--help':
-        process.stdout.write('usage: npm run emulator -- [--port n] [--scenario name|file] [--rtt-ms n] [--up-mbps n] [--down-mbps n] [--tls] [--key k] [--tokens-per-second n] [--no-deflate] [--typical-cost] [--replay file.jsonl] [--verbose]\n');
+        process.stdout.write('usage: npm run emulator -- [--port n] [--scenario name|file] [--rtt-ms n] [--up-mbps n] [--down-mbps n] [--tls] [--key k] [--any-key] [--tokens-per-second n] [--no-deflate] [--typical-cost] [--replay file.jsonl] [--verbose]\n');
         process.exit(0);
         break;
       default:

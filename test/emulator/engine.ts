@@ -101,6 +101,8 @@ export class Engine {
   }
 
   authorized(header: string | undefined): boolean {
+    // Like local servers (Ollama, LM Studio), the demo accepts any bearer; a missing header still fails.
+    if (this.options.acceptAnyKey) return typeof header === 'string' && /^Bearer \S+$/.test(header);
     return header === `Bearer ${this.apiKey}`;
   }
 

@@ -14,6 +14,8 @@ export interface EmulatorOptions {
   port?: number;
   /** Bearer key the clients must present. Default 'sk-test-emulator'. */
   apiKey?: string;
+  /** Accept any bearer key, as local servers do (the offline demo). Default false. */
+  acceptAnyKey?: boolean;
   /** Base path of the API. Default '/v1'. */
   basePath?: string;
   /** The scripted model: a built-in name ('default'), a file path (.json/.yaml), or an object. */

@@ -90,13 +90,15 @@ export interface StartCodeServerOptions {
   /** Merged over the quiet test defaults in the fresh user settings. */
   userSettings?: Record<string, unknown>;
   startTimeoutMs?: number;
+  /** A fixed port (the demo); default: a free one. */
+  port?: number;
 }
 
 /** Starts a fresh code-server for one run and waits until it answers /healthz. */
 export async function startCodeServer(run: RunDirectory, options: StartCodeServerOptions): Promise<CodeServer> {
   if (!isCodeServerInstalled()) throw new Error(`code-server is not installed (${codeServerEntry}); run: npm run setup:e2e`);
   writeUserSettings(run, options.userSettings ?? {});
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const origin = `http://127.0.0.1:${port}`;
   const configFile = path.join(run.root, 'code-server.yaml');
   fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
