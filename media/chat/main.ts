@@ -1,5 +1,17 @@
+import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
-import { type ConnectionView, type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
+import { type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
+import { Announcer } from './announcer';
+import { handleCodeAction } from './codeBlocks';
+import { Composer } from './composer';
+import { ConnectionChip } from './connectionChip';
+import { element } from './dom';
+import { renderErrorCard } from './errorCard';
+import { SessionTotals } from './footer';
+import { handleLinkActivation } from './links';
+import { SessionList } from './sessions';
+import { updateViewState, viewState } from './state';
+import { Transcript } from './transcript';
 import { vscodeApi } from './vscodeApi';
 
 /**
@@ -12,64 +24,176 @@ function send(message: WebviewToHost): void {
   vscodeApi.postMessage(message);
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+// ── layout ──────────────────────────────────────────────────────────────────────────────────────────
+const announcer = new Announcer();
+const chip = new ConnectionChip(send);
+const sessions = new SessionList(send);
+const totals = new SessionTotals();
+totals.show(undefined);
 
 const header = element('header', { class: 'header' });
 const title = element('span', { class: 'workspace', 'data-testid': 'workspace-name' }, '');
-const chip = element('button', {
-  class: 'chip',
-  'data-testid': 'connection-chip',
-  type: 'button',
-  'aria-live': 'polite',
-  title: 'Connection',
-});
 const roundTrip = element('span', { class: 'roundtrip', 'data-testid': 'host-roundtrip', 'aria-hidden': 'true' }, '');
-header.append(title, chip, roundTrip);
+header.append(sessions.toggle, title, totals.element, chip.element, sessions.newButton, roundTrip);
 
-const conversation = element('main', { class: 'conversation', 'aria-label': 'Conversation', role: 'log' });
+const banner = element('div', { class: 'banner', 'data-testid': 'banner' });
+const conversation = element('main', { class: 'conversation', 'aria-label': 'Conversation', role: 'log', 'data-testid': 'conversation' });
 const empty = element('p', { class: 'empty' }, 'Ask Holdfast about your code. Answers stream here.');
-conversation.append(empty);
-root.append(header, conversation);
 
-let chipAction: WebviewToHost | undefined;
-chip.addEventListener('click', () => {
-  if (chipAction) send(chipAction);
+let following = viewState().atBottom;
+function followStream(): void {
+  if (following) conversation.scrollTop = conversation.scrollHeight;
+}
+const transcript = new Transcript(announcer, followStream);
+conversation.append(empty, transcript.element);
+
+const composer = new Composer({
+  send,
+  runningTurnId: () => transcript.runningTurnId,
+  showSteer: (turnId, steer) => transcript.steer(turnId, steer),
 });
+root.append(header, sessions.element, banner, conversation, announcer.element, composer.element);
 
-function showConnection(connection: ConnectionView): void {
-  chip.textContent = connection.label;
-  chip.dataset.kind = connection.kind;
-  chip.title = connection.detail ?? connection.label;
-  chip.setAttribute('aria-label', `Connection: ${connection.label}`);
-  chipAction =
-    connection.kind === 'noKey' || connection.kind === 'authError'
-      ? { type: 'runAction', action: 'setApiKey' }
-      : { type: 'runAction', action: 'testConnection' };
+function refreshRunning(): void {
+  composer.setRunning(transcript.runningTurnId !== undefined);
+  empty.hidden = transcript.turnCount > 0;
 }
 
+// ── scrolling: follow the stream unless the user scrolled up; remember where they were ──────────────
+let activeSessionId: string | undefined;
+conversation.addEventListener('scroll', () => {
+  following = conversation.scrollTop + conversation.clientHeight >= conversation.scrollHeight - 24;
+  updateViewState({ scrollTop: conversation.scrollTop, atBottom: following, sessionId: activeSessionId });
+});
+
+// ── clicks and keys inside the conversation (one delegated listener for every card) ────────────────
+function activate(target: Element): boolean {
+  if (handleCodeAction(target, send)) return true;
+  const approval = target.closest<HTMLButtonElement>('[data-approval]');
+  if (approval) {
+    const card = approval.closest<HTMLElement>('[data-card-id]');
+    const decision = approval.dataset['approval'];
+    if (card?.dataset['cardId'] && (decision === 'allowOnce' || decision === 'allowAlways' || decision === 'deny')) {
+      // One answer per card: the host sends the updated card, which replaces these buttons.
+      for (const button of Array.from(card.querySelectorAll('button'))) button.disabled = true;
+      send({ type: 'approvalDecision', approvalId: card.dataset['cardId'], decision });
+    }
+    return true;
+  }
+  const edit = target.closest<HTMLButtonElement>('[data-edit]');
+  if (edit) {
+    const card = edit.closest<HTMLElement>('[data-card-id]');
+    const decision = edit.dataset['edit'];
+    if (card?.dataset['cardId'] && (decision === 'keep' || decision === 'undo')) {
+      for (const button of Array.from(card.querySelectorAll('button'))) button.disabled = true;
+      send({ type: 'editDecision', editId: card.dataset['cardId'], decision });
+    }
+    return true;
+  }
+  const errorAction = target.closest<HTMLButtonElement>('[data-error-action]');
+  if (errorAction) {
+    const action = errorAction.dataset['errorAction'];
+    const turnId = errorAction.dataset['turnId'];
+    if (action === 'retry' && turnId) send({ type: 'retry', turnId });
+    else if (action === 'setApiKey' || action === 'switchToHttp' || action === 'testConnection') send({ type: 'runAction', action });
+    return true;
+  }
+  return handleLinkActivation(target, send);
+}
+
+for (const area of [conversation, banner]) {
+  area.addEventListener('click', (event) => {
+    if (!(event.target instanceof Element)) return;
+    // Anchors never navigate: their targets live in data attributes and go through the host.
+    if (event.target.closest('a')) event.preventDefault();
+    activate(event.target);
+  });
+  area.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || !(event.target instanceof HTMLElement)) return;
+    if (event.target.matches('[role="link"]')) {
+      event.preventDefault();
+      activate(event.target);
+    }
+  });
+}
+
+// ── messages from the host ─────────────────────────────────────────────────────────────────────────
 const pingId = Math.floor(performance.now()).toString(36) + '-' + String(Date.now());
 
 function handle(message: HostToWebview): void {
   switch (message.type) {
-    case 'snapshot':
-      title.textContent = message.workspaceName;
-      showConnection(message.connection);
-      root.dataset.ready = 'true';
+    case 'snapshot': {
+      title.textContent = message.session?.title ? `${message.workspaceName} · ${message.session.title}` : message.workspaceName;
+      chip.show(message.connection);
+      const previousSession = viewState().sessionId;
+      activeSessionId = message.session?.id;
+      sessions.show(message.sessions ?? [], activeSessionId);
+      totals.show(message.session?.totals);
+      banner.replaceChildren();
+      transcript.showSession(message.session);
+      refreshRunning();
+      const saved = viewState();
+      if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) {
+        following = false;
+        conversation.scrollTop = saved.scrollTop;
+      } else {
+        following = true;
+        followStream();
+      }
+      updateViewState({ sessionId: activeSessionId });
+      root.dataset['ready'] = 'true';
       return;
+    }
     case 'connection':
-      showConnection(message.connection);
+      chip.show(message.connection);
       return;
     case 'pong':
       if (message.id === pingId) roundTrip.textContent = 'ok';
+      return;
+    case 'sessions':
+      sessions.show(message.sessions, message.activeSessionId ?? activeSessionId);
+      return;
+    case 'turnStarted':
+      banner.replaceChildren();
+      transcript.turnStarted(message.turn);
+      following = true;
+      followStream();
+      refreshRunning();
+      return;
+    case 'deltas':
+      transcript.deltas(message);
+      return;
+    case 'toolCard':
+      transcript.toolCard(message);
+      return;
+    case 'approval':
+      transcript.approval(message);
+      return;
+    case 'editCard':
+      transcript.editCard(message);
+      return;
+    case 'steerStatus':
+      transcript.steer(message.turnId, message.steer);
+      return;
+    case 'error':
+      if (!transcript.error(message.turnId, message.error)) {
+        banner.replaceChildren(renderErrorCard(message.error, undefined));
+        announcer.announce(`Error: ${message.error.message}`);
+      }
+      return;
+    case 'turnFinished':
+      transcript.turnFinished(message.turnId, message.status, message.footer);
+      refreshRunning();
+      return;
+    case 'sessionTotals':
+      totals.show(message.totals);
+      return;
+    case 'mentionResults':
+      composer.mentionResults(message.requestId, message.candidates);
+      return;
+    case 'attachmentAdded':
+      composer.attach(message.attachment);
+      composer.focus();
       return;
   }
 }
@@ -83,5 +207,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   handle(parsed.message);
 });
 
+refreshRunning();
 send({ type: 'ready' });
 send({ type: 'ping', id: pingId });

@@ -2,18 +2,263 @@
  * Messages between the extension host and the chat webview. Both sides validate what they receive
  * with these schemas; anything else is dropped and logged. The webview never receives the API key or
  * anything it does not display. Each message says who sends it and when.
+ *
+ * Every string, id and array is bounded so a hostile or buggy peer cannot make the other side
+ * allocate without limit. The bounds are generous for real use (an answer block may be megabytes).
  */
 import { z } from 'zod';
+
+// ── limits ───────────────────────────────────────────────────────────────────────────────────────
+export const Limits = {
+  id: 128,
+  shortText: 200,
+  path: 1_024,
+  url: 2_048,
+  /** One markdown block (an assistant answer segment or a reasoning summary). */
+  blockText: 2_000_000,
+  /** One coalesced delta entry: a frame's worth of text for one block. */
+  deltaText: 1_000_000,
+  deltaEntries: 1_000,
+  userText: 200_000,
+  toolOutput: 50_000,
+  command: 10_000,
+  errorText: 4_000,
+  diffLines: 5_000,
+  diffLineText: 2_000,
+  diffHunks: 500,
+  itemsPerTurn: 5_000,
+  turnsPerSession: 2_000,
+  sessions: 500,
+  attachments: 50,
+  mentionCandidates: 50,
+  codeText: 1_000_000,
+} as const;
+
+const Id = z.string().min(1).max(Limits.id);
+const ShortText = z.string().max(Limits.shortText);
+const PathText = z.string().min(1).max(Limits.path);
+const Millis = z.number().finite().nonnegative().max(1e10);
+const Count = z.number().int().nonnegative().max(1e15);
+
+/** http(s) only, parseable, no credentials in the URL: what the host may open in a browser. */
+export function isSafeExternalUrl(value: string): boolean {
+  if (value.length > Limits.url) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.hostname !== '';
+}
+const ExternalUrl = z.string().max(Limits.url).refine(isSafeExternalUrl, 'only http(s) URLs without credentials');
+
+// ── display model: what the view shows, never what the model or the transport needs ───────────────
 
 /** The connection state as the chip in the view header shows it. */
 export const ConnectionView = z.object({
   kind: z.enum(['idle', 'noKey', 'connecting', 'warm', 'busy', 'reconnecting', 'httpFallback', 'authError', 'offline']),
-  /** Short text for the chip, e.g. "warm", "HTTP fallback (426)". */
+  /** Short text for the chip, e.g. "warm", "reconnecting (2)", "HTTP fallback (426)". */
   label: z.string().max(200),
   /** Longer explanation for the tooltip. */
   detail: z.string().max(2000).optional(),
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;
+
+/** Context the user attached to a prompt, as a chip shows it. The host keeps the content itself. */
+export const AttachmentView = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), path: PathText }),
+  z.object({
+    kind: z.literal('selection'),
+    /** Host-issued id; the host resolves it to the selected text when the prompt is sent. */
+    id: Id,
+    path: PathText,
+    startLine: z.number().int().min(1).max(10_000_000),
+    endLine: z.number().int().min(1).max(10_000_000),
+  }),
+]);
+export type AttachmentView = z.infer<typeof AttachmentView>;
+
+/** A tool call as a compact card: what ran, on what, how long; the output folded. */
+export const ToolCardView = z.object({
+  id: Id,
+  /** The tool's name as the model called it, e.g. `read_file`. */
+  name: ShortText,
+  /** Human title, e.g. "Read file". */
+  title: ShortText,
+  /** What it ran on: a workspace-relative path, a task name, a search query. */
+  target: z.string().max(Limits.path).optional(),
+  status: z.enum(['running', 'done', 'failed', 'cancelled']),
+  durationMs: Millis.optional(),
+  /** The tool's output (already truncated by the host for display), shown folded. */
+  output: z.string().max(Limits.toolOutput).optional(),
+});
+export type ToolCardView = z.infer<typeof ToolCardView>;
+
+export const ApprovalDecision = z.enum(['allowOnce', 'allowAlways', 'deny']);
+export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
+
+/** A request to run a task or command; the user answers Allow once / Always allow this / Deny. */
+export const ApprovalView = z.object({
+  id: Id,
+  kind: z.enum(['command', 'task']),
+  /** The exact command (or task name) that would run, as the policy parsed it. */
+  command: z.string().min(1).max(Limits.command),
+  /** Each part of a chain, pipe or subshell, as the policy saw them. */
+  parts: z.array(z.string().max(Limits.command)).max(100).default([]),
+  /** The working directory (workspace-relative when inside the workspace). */
+  cwd: z.string().max(Limits.path),
+  /** Why approval is needed, e.g. "rm is destructive". */
+  reason: z.string().max(Limits.errorText).optional(),
+  /** Whether "Always allow this" is offered (destructive commands never get it). */
+  canAllowAlways: z.boolean(),
+  state: z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']),
+});
+export type ApprovalView = z.infer<typeof ApprovalView>;
+
+export const DiffLine = z.object({
+  kind: z.enum(['context', 'add', 'remove']),
+  text: z.string().max(Limits.diffLineText),
+});
+export const DiffHunk = z.object({
+  /** The `@@ -a,b +c,d @@` header. */
+  header: z.string().max(Limits.shortText),
+  lines: z.array(DiffLine).max(Limits.diffLines),
+});
+export type DiffHunk = z.infer<typeof DiffHunk>;
+
+/** An agent edit to one file: its diff and Keep / Undo. */
+export const EditCardView = z.object({
+  id: Id,
+  path: PathText,
+  /** `created` / `deleted` files are shown differently from modifications. */
+  change: z.enum(['modified', 'created', 'deleted']),
+  added: Count,
+  removed: Count,
+  hunks: z.array(DiffHunk).max(Limits.diffHunks),
+  /** True when the host had to drop hunks to stay in bounds. */
+  truncated: z.boolean().default(false),
+  state: z.enum(['applied', 'kept', 'undone', 'failed']),
+  /** Why the edit failed or could not be undone. */
+  message: z.string().max(Limits.errorText).optional(),
+});
+export type EditCardView = z.infer<typeof EditCardView>;
+
+/** Text the user typed while a turn ran, and how far it got. */
+export const SteerView = z.object({
+  /** Chosen by the webview when it sends `steer`, so the queued line can be updated in place. */
+  id: Id,
+  text: z.string().max(Limits.userText),
+  /**
+   * queued: the host has it; delivered: the running response took it; pending: held for the next
+   * request of this turn; nextTurn: it will be sent as the next prompt; failed: not sent (see reason).
+   */
+  status: z.enum(['queued', 'delivered', 'pending', 'nextTurn', 'failed']),
+  reason: z.string().max(Limits.errorText).optional(),
+});
+export type SteerView = z.infer<typeof SteerView>;
+
+export const ErrorAction = z.enum(['retry', 'setApiKey', 'switchToHttp', 'testConnection']);
+export type ErrorAction = z.infer<typeof ErrorAction>;
+
+/** An error shown inline with the actions that can fix it. Cancellation is never an error. */
+export const ErrorView = z.object({
+  id: Id,
+  message: z.string().max(Limits.errorText),
+  actions: z.array(ErrorAction).max(4),
+});
+export type ErrorView = z.infer<typeof ErrorView>;
+
+/** The per-turn footer: speed, tokens and what the warm socket saved on the wire. */
+export const TurnFooterView = z.object({
+  transport: z.enum(['websocket', 'http']),
+  timeToFirstTokenMs: Millis.optional(),
+  totalMs: Millis,
+  /** Model requests this turn made (one per tool round). */
+  requests: Count,
+  inputTokens: Count,
+  cachedTokens: Count,
+  outputTokens: Count,
+  reasoningTokens: Count.optional(),
+  bytesSent: Count,
+  /** What a stateless client (full context every request) would have sent for the same turn. */
+  statelessBytes: Count,
+  recoveries: Count.default(0),
+});
+export type TurnFooterView = z.infer<typeof TurnFooterView>;
+
+/** Running totals for the active session. */
+export const SessionTotalsView = z.object({
+  turns: Count,
+  bytesSent: Count,
+  statelessBytes: Count,
+  /** Time the warm connection saved (connect + TLS + warm-up avoided), as the transport estimates it. */
+  timeSavedMs: Millis.optional(),
+});
+export type SessionTotalsView = z.infer<typeof SessionTotalsView>;
+
+/** One thing in an assistant turn, in the order it happened. */
+export const TurnItemView = z.discriminatedUnion('kind', [
+  /** Assistant answer text (markdown source; the webview renders it). */
+  z.object({ kind: z.literal('markdown'), id: Id, text: z.string().max(Limits.blockText) }),
+  /** A reasoning summary, shown folded. */
+  z.object({ kind: z.literal('reasoning'), id: Id, text: z.string().max(Limits.blockText) }),
+  z.object({ kind: z.literal('tool'), card: ToolCardView }),
+  z.object({ kind: z.literal('approval'), card: ApprovalView }),
+  z.object({ kind: z.literal('edit'), card: EditCardView }),
+  z.object({ kind: z.literal('steer'), steer: SteerView }),
+  z.object({ kind: z.literal('error'), error: ErrorView }),
+]);
+export type TurnItemView = z.infer<typeof TurnItemView>;
+
+export const TurnStatus = z.enum(['running', 'done', 'cancelled', 'failed']);
+export type TurnStatus = z.infer<typeof TurnStatus>;
+
+/** One user prompt and everything the agent did for it. */
+export const TurnView = z.object({
+  id: Id,
+  userText: z.string().max(Limits.userText),
+  attachments: z.array(AttachmentView).max(Limits.attachments).default([]),
+  items: z.array(TurnItemView).max(Limits.itemsPerTurn),
+  status: TurnStatus,
+  footer: TurnFooterView.optional(),
+});
+export type TurnView = z.infer<typeof TurnView>;
+
+export const SessionSummaryView = z.object({
+  id: Id,
+  title: ShortText,
+  /** Epoch milliseconds of the last activity, for sorting and "2 h ago". */
+  updatedAt: z.number().int().nonnegative().max(1e14),
+  turns: Count,
+});
+export type SessionSummaryView = z.infer<typeof SessionSummaryView>;
+
+/** The active session's transcript as the view renders it. */
+export const SessionTranscriptView = z.object({
+  id: Id,
+  title: ShortText,
+  turns: z.array(TurnView).max(Limits.turnsPerSession),
+  totals: SessionTotalsView,
+});
+export type SessionTranscriptView = z.infer<typeof SessionTranscriptView>;
+
+export const MentionCandidate = z.object({
+  /** Workspace-relative path, inserted as `@path`. */
+  path: PathText,
+  /** Folder shown dimmed after the name. */
+  description: z.string().max(Limits.path).optional(),
+});
+export type MentionCandidate = z.infer<typeof MentionCandidate>;
+
+/** One frame's worth of text for one block; a block the view has not seen yet is opened at the end. */
+export const DeltaEntry = z.object({
+  blockId: Id,
+  text: z.string().max(Limits.deltaText),
+  /** What kind of block to open when `blockId` is new; answer text unless said otherwise. */
+  kind: z.enum(['markdown', 'reasoning']).optional(),
+});
+export type DeltaEntry = z.infer<typeof DeltaEntry>;
 
 // ── webview → host ────────────────────────────────────────────────────────────────────────────────
 export const WebviewToHost = z.discriminatedUnion('type', [
@@ -22,24 +267,97 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** Liveness round trip, sent on load; the host answers `pong` with the same id. */
   z.object({ type: z.literal('ping'), id: z.string().min(1).max(64) }),
   /** The user clicked an action the host offered in a `snapshot` or card (e.g. "setApiKey"). */
-  z.object({ type: z.literal('runAction'), action: z.enum(['setApiKey', 'testConnection', 'newSession']) }),
+  z.object({
+    type: z.literal('runAction'),
+    action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp']),
+  }),
+  /** The user pressed Enter in the composer while no turn ran: start a turn. */
+  z.object({
+    type: z.literal('sendPrompt'),
+    text: z.string().min(1).max(Limits.userText),
+    attachments: z.array(AttachmentView).max(Limits.attachments),
+  }),
+  /** The user pressed Enter while a turn ran: steer it. `id` is the webview's, echoed in `steerStatus`. */
+  z.object({ type: z.literal('steer'), id: Id, text: z.string().min(1).max(Limits.userText) }),
+  /** Stop button (or Escape in the composer) while a turn runs. */
+  z.object({ type: z.literal('stop'), turnId: Id.optional() }),
+  /** Retry on an error card: run the failed turn again. */
+  z.object({ type: z.literal('retry'), turnId: Id }),
+  /** An answer on an approval card. */
+  z.object({ type: z.literal('approvalDecision'), approvalId: Id, decision: ApprovalDecision }),
+  /** Keep or Undo on an edit card. */
+  z.object({ type: z.literal('editDecision'), editId: Id, decision: z.enum(['keep', 'undo']) }),
+  /** A code block's "Insert at cursor" or "Apply to file". Copy stays in the webview. */
+  z.object({
+    type: z.literal('codeAction'),
+    action: z.enum(['insertAtCursor', 'applyToFile']),
+    code: z.string().max(Limits.codeText),
+    language: z.string().max(64).optional(),
+    /** A path named in the fence's info string (```ts src/a.ts), when there is one. */
+    pathHint: z.string().max(Limits.path).optional(),
+  }),
+  /** The user clicked a link in an answer; the host opens it externally (http(s) only). */
+  z.object({ type: z.literal('openLink'), url: ExternalUrl }),
+  /** The user clicked a file chip (`@path`) or a tool card target: open it in an editor. */
+  z.object({ type: z.literal('openFile'), path: PathText }),
+  /** Session list actions. */
+  z.object({ type: z.literal('newSession') }),
+  z.object({ type: z.literal('switchSession'), sessionId: Id }),
+  z.object({ type: z.literal('renameSession'), sessionId: Id, title: z.string().min(1).max(Limits.shortText) }),
+  z.object({ type: z.literal('deleteSession'), sessionId: Id }),
+  /** Typed `@…` in the composer: the host answers `mentionResults` with the same `requestId`. */
+  z.object({ type: z.literal('mentionQuery'), requestId: z.number().int().nonnegative().max(1e12), query: z.string().max(Limits.shortText) }),
+  /** "Attach selection" button: the host answers `attachmentAdded` with the editor's selection. */
+  z.object({ type: z.literal('attachSelection') }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
 // ── host → webview ────────────────────────────────────────────────────────────────────────────────
 export const HostToWebview = z.discriminatedUnion('type', [
-  /** Answer to `ready`: everything the view needs to render from scratch. */
+  /**
+   * Answer to `ready`, and sent again when the active session changes (switch, new, delete): everything
+   * the view needs to render from scratch. `sessions`/`session` are absent only before the host has a
+   * chat model to show (the view then shows an empty conversation).
+   */
   z.object({
     type: z.literal('snapshot'),
     connection: ConnectionView,
     workspaceName: z.string().max(500),
+    sessions: z.array(SessionSummaryView).max(Limits.sessions).optional(),
+    session: SessionTranscriptView.optional(),
   }),
   /** Answer to `ping`. */
   z.object({ type: z.literal('pong'), id: z.string().min(1).max(64) }),
   /** Sent whenever the transport state changes. */
   z.object({ type: z.literal('connection'), connection: ConnectionView }),
+  /** Sent when a session is added, renamed or deleted without changing the active one. */
+  z.object({ type: z.literal('sessions'), sessions: z.array(SessionSummaryView).max(Limits.sessions), activeSessionId: Id.optional() }),
+  /** A turn began (the user's prompt or a retry): the view appends it, running. */
+  z.object({ type: z.literal('turnStarted'), turn: TurnView }),
+  /** Coalesced text, at most one per animation frame; entries in arrival order. */
+  z.object({ type: z.literal('deltas'), turnId: Id, items: z.array(DeltaEntry).min(1).max(Limits.deltaEntries) }),
+  /** A tool card appeared or changed (same `card.id`: replace). */
+  z.object({ type: z.literal('toolCard'), turnId: Id, card: ToolCardView }),
+  /** The agent waits for the user's approval (or an approval card changed state). */
+  z.object({ type: z.literal('approval'), turnId: Id, card: ApprovalView }),
+  /** An edit card appeared or changed (applied → kept / undone). */
+  z.object({ type: z.literal('editCard'), turnId: Id, card: EditCardView }),
+  /** Steering text changed status (queued → delivered …). */
+  z.object({ type: z.literal('steerStatus'), turnId: Id, steer: SteerView }),
+  /** An error inside a turn (or outside any turn when `turnId` is absent), with its actions. */
+  z.object({ type: z.literal('error'), turnId: Id.optional(), error: ErrorView }),
+  /** The turn ended; the footer carries its metrics when there were requests. */
+  z.object({ type: z.literal('turnFinished'), turnId: Id, status: TurnStatus.exclude(['running']), footer: TurnFooterView.optional() }),
+  /** The active session's running totals changed. */
+  z.object({ type: z.literal('sessionTotals'), totals: SessionTotalsView }),
+  /** Answer to `mentionQuery`; stale answers (an older `requestId`) are ignored by the view. */
+  z.object({ type: z.literal('mentionResults'), requestId: z.number().int().nonnegative().max(1e12), candidates: z.array(MentionCandidate).max(Limits.mentionCandidates) }),
+  /** Context to attach to the next prompt (answer to `attachSelection`, or the "add to chat" command). */
+  z.object({ type: z.literal('attachmentAdded'), attachment: AttachmentView }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
+export type HostToWebviewOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
+export type WebviewToHostOf<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 

@@ -1,0 +1,173 @@
+/**
+ * The input box. Enter sends, Shift+Enter is a new line, `@` completes workspace files, and the
+ * current editor selection can be attached. While a turn runs it stays usable: what is sent then is
+ * steering for the running turn (shown as "queued", then "delivered"), and Stop ends the turn.
+ * The draft and its attachments survive the view being hidden or reloaded (view state).
+ */
+import type { AttachmentView, SteerView, WebviewToHost } from '../../src/protocol/webview';
+import { element, icon, iconButton } from './dom';
+import { MentionPopup } from './mentions';
+import { updateViewState, viewState } from './state';
+import { attachmentLabel } from './transcript';
+
+export interface ComposerCallbacks {
+  send(message: WebviewToHost): void;
+  /** The running turn, if any: Enter then steers it. */
+  runningTurnId(): string | undefined;
+  /** Shows the user's steering text at once, as queued. */
+  showSteer(turnId: string, steer: SteerView): void;
+}
+
+const MAX_TEXT = 200_000;
+
+export class Composer {
+  readonly element = element('div', { class: 'composer' });
+  private readonly input = element('textarea', {
+    class: 'composer-input',
+    rows: '1',
+    'data-testid': 'composer-input',
+    'aria-label': 'Message Holdfast. Enter to send, Shift+Enter for a new line, @ to mention a file.',
+    placeholder: 'Ask Holdfast… (@ to add a file)',
+    role: 'combobox',
+    'aria-autocomplete': 'list',
+    'aria-controls': 'mention-list',
+    'aria-expanded': 'false',
+    maxlength: String(MAX_TEXT),
+  });
+  private readonly chips = element('div', { class: 'attachments composer-attachments', 'aria-label': 'Attached context' });
+  private readonly sendButton = iconButton('send', 'Send (Enter)', { 'data-testid': 'send-button', class: 'icon-button send' });
+  private readonly stopButton = iconButton('debug-stop', 'Stop', { 'data-testid': 'stop-button', class: 'icon-button stop', hidden: '' });
+  private readonly mentions: MentionPopup;
+  private attachments: AttachmentView[] = [];
+  private steerCounter = 0;
+  private readonly steerPrefix = `steer-${Date.now().toString(36)}-`;
+
+  constructor(private readonly callbacks: ComposerCallbacks) {
+    this.mentions = new MentionPopup(this.input, callbacks.send, (match, candidate) => {
+      const before = this.input.value.slice(0, match.start);
+      const after = this.input.value.slice(this.input.selectionStart ?? this.input.value.length);
+      this.input.value = `${before}@${candidate.path} ${after}`;
+      const caret = before.length + candidate.path.length + 2;
+      this.input.setSelectionRange(caret, caret);
+      this.attach({ kind: 'file', path: candidate.path });
+      this.changed();
+    });
+    const attachSelection = iconButton('selection', 'Attach the editor selection', { 'data-testid': 'attach-selection' });
+    attachSelection.addEventListener('click', () => callbacks.send({ type: 'attachSelection' }));
+    const row = element('div', { class: 'composer-row' });
+    const buttons = element('div', { class: 'composer-buttons' });
+    buttons.append(attachSelection, this.stopButton, this.sendButton);
+    row.append(this.input, buttons);
+    this.element.append(this.mentions.element, this.chips, row);
+
+    this.input.addEventListener('keydown', (event) => this.onKey(event));
+    this.input.addEventListener('input', () => {
+      this.changed();
+      this.mentions.update();
+    });
+    this.input.addEventListener('click', () => this.mentions.update());
+    this.input.addEventListener('blur', () => this.mentions.close());
+    this.sendButton.addEventListener('click', () => this.submit());
+    this.stopButton.addEventListener('click', () => this.stop());
+
+    const saved = viewState();
+    this.input.value = saved.draft;
+    this.attachments = [...saved.attachments];
+    this.drawChips();
+    this.autosize();
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  /** Reflects whether a turn runs: the Stop button shows and Enter steers. */
+  setRunning(running: boolean): void {
+    this.stopButton.hidden = !running;
+    this.sendButton.setAttribute('aria-label', running ? 'Send as steering (Enter)' : 'Send (Enter)');
+    this.sendButton.title = running ? 'Send as steering (Enter)' : 'Send (Enter)';
+    this.input.placeholder = running ? 'Steer the running turn… (Esc to stop)' : 'Ask Holdfast… (@ to add a file)';
+  }
+
+  attach(attachment: AttachmentView): void {
+    const key = attachmentLabel(attachment);
+    if (this.attachments.some((existing) => attachmentLabel(existing) === key)) return;
+    if (this.attachments.length >= 50) return;
+    this.attachments.push(attachment);
+    this.drawChips();
+    this.changed();
+  }
+
+  mentionResults(requestId: number, candidates: Parameters<MentionPopup['results']>[1]): void {
+    this.mentions.results(requestId, candidates);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (event.isComposing) return;
+    if (this.mentions.handleKey(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      this.submit();
+      return;
+    }
+    if (event.key === 'Escape' && this.callbacks.runningTurnId() !== undefined) {
+      event.preventDefault();
+      this.stop();
+    }
+  }
+
+  private submit(): void {
+    const text = this.input.value.trim();
+    if (text === '') return;
+    const running = this.callbacks.runningTurnId();
+    if (running !== undefined) {
+      this.steerCounter++;
+      const id = `${this.steerPrefix}${this.steerCounter}`;
+      this.callbacks.send({ type: 'steer', id, text: text.slice(0, MAX_TEXT) });
+      this.callbacks.showSteer(running, { id, text, status: 'queued' });
+    } else {
+      this.callbacks.send({ type: 'sendPrompt', text: text.slice(0, MAX_TEXT), attachments: this.attachments });
+      this.attachments = [];
+      this.drawChips();
+    }
+    this.input.value = '';
+    this.mentions.close();
+    this.changed();
+  }
+
+  private stop(): void {
+    const turnId = this.callbacks.runningTurnId();
+    this.callbacks.send(turnId === undefined ? { type: 'stop' } : { type: 'stop', turnId });
+  }
+
+  private changed(): void {
+    this.autosize();
+    updateViewState({ draft: this.input.value, attachments: this.attachments });
+  }
+
+  private autosize(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, 240)}px`;
+  }
+
+  private drawChips(): void {
+    this.chips.replaceChildren();
+    this.chips.hidden = this.attachments.length === 0;
+    this.attachments.forEach((attachment, index) => {
+      const chip = element('span', { class: 'attachment-chip' });
+      chip.append(icon(attachment.kind === 'file' ? 'file' : 'selection'), element('span', {}, attachmentLabel(attachment)));
+      const remove = iconButton('close', `Remove ${attachmentLabel(attachment)}`, { class: 'icon-button small' });
+      remove.addEventListener('click', () => {
+        this.attachments.splice(index, 1);
+        this.drawChips();
+        this.changed();
+        this.input.focus();
+      });
+      chip.append(remove);
+      this.chips.append(chip);
+    });
+  }
+}

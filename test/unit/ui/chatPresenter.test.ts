@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits } from '../../../src/protocol/webview';
+import { ChatPresenter, clipText, type FrameClock } from '../../../src/ui/chatPresenter';
+import type { RequestMetrics } from '../../../src/transport/modelClient';
+
+/** A clock whose timers run only when the test advances it. */
+class ManualClock implements FrameClock {
+  time = 1_000;
+  private timers: Array<{ at: number; callback: () => void; handle: number }> = [];
+  private nextHandle = 1;
+  now(): number {
+    return this.time;
+  }
+  setTimer(callback: () => void, delayMs: number): unknown {
+    const handle = this.nextHandle++;
+    this.timers.push({ at: this.time + delayMs, callback, handle });
+    return handle;
+  }
+  clearTimer(handle: unknown): void {
+    this.timers = this.timers.filter((timer) => timer.handle !== handle);
+  }
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+    for (;;) {
+      const due = this.timers.filter((timer) => timer.at <= this.time).sort((a, b) => a.at - b.at)[0];
+      if (!due) return;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      due.callback();
+    }
+  }
+}
+
+function setup(): { presenter: ChatPresenter; clock: ManualClock; posts: HostToWebview[]; invalid: string[] } {
+  const clock = new ManualClock();
+  const posts: HostToWebview[] = [];
+  const invalid: string[] = [];
+  const presenter = new ChatPresenter({
+    post: (message) => posts.push(message),
+    clock,
+    workspaceName: 'fixture',
+    connection: { kind: 'warm', label: 'warm' },
+    onInvalidMessage: (type, error) => invalid.push(`${type}: ${error}`),
+  });
+  return { presenter, clock, posts, invalid };
+}
+
+function metrics(overrides: Partial<RequestMetrics> = {}): RequestMetrics {
+  return {
+    lane: undefined,
+    transport: 'websocket',
+    mode: 'delta',
+    responseId: 'resp_1',
+    bytesSent: 1_000,
+    wireBytesSent: 800,
+    bytesReceived: 5_000,
+    statelessBytes: 40_000,
+    usage: { inputTokens: 10_000, cachedTokens: 9_000, outputTokens: 300, reasoningTokens: 50 },
+    timeToFirstEventMs: 90,
+    timeToFirstTokenMs: 180,
+    totalMs: 1_500,
+    recoveries: 0,
+    ...overrides,
+  };
+}
+
+const types = (posts: HostToWebview[]): string[] => posts.map((post) => post.type);
+
+describe('ChatPresenter: coalescing text deltas', () => {
+  it('turns 10,000 deltas in one frame into one post, in order, with the exact text', () => {
+    const { presenter, clock, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'hi' });
+    posts.length = 0;
+    let expected = '';
+    for (let i = 0; i < 10_000; i++) {
+      const text = `w${i} `;
+      expected += text;
+      presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text });
+    }
+    expect(posts).toHaveLength(0);
+    clock.advance(16);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toEqual({ type: 'deltas', turnId: 't1', items: [{ blockId: 'b1', text: expected, kind: 'markdown' }] });
+  });
+
+  it('posts at most once per frame while a stream runs, and flushes the first delta after a pause at once', () => {
+    const { presenter, clock, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'hi' });
+    posts.length = 0;
+    const postTimes: number[] = [];
+    for (let ms = 0; ms < 1_000; ms++) {
+      presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'x' });
+      const before = posts.length;
+      clock.advance(1);
+      if (posts.length > before) postTimes.push(clock.time);
+    }
+    clock.advance(100);
+    const gaps = postTimes.slice(1).map((time, index) => time - postTimes[index]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
+    expect(posts.length).toBeLessThanOrEqual(Math.ceil(1_000 / 16) + 1);
+    const text = posts.flatMap((post) => (post.type === 'deltas' ? post.items.map((item) => item.text) : [])).join('');
+    expect(text).toBe('x'.repeat(1_000));
+
+    // After a quiet spell the next delta goes out on the next tick, not a frame later.
+    posts.length = 0;
+    clock.advance(500);
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'y' });
+    clock.advance(0);
+    expect(posts).toHaveLength(1);
+  });
+
+  it('keeps interleaved blocks apart and marks the kind only when a block opens', () => {
+    const { presenter, clock, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'hi' });
+    posts.length = 0;
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'r1', text: 'think', channel: 'reasoning' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'r1', text: 'ing', channel: 'reasoning' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'Hello' });
+    clock.advance(16);
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: ' world' });
+    clock.advance(16);
+    expect(posts).toEqual([
+      { type: 'deltas', turnId: 't1', items: [{ blockId: 'r1', text: 'thinking', kind: 'reasoning' }, { blockId: 'b1', text: 'Hello', kind: 'markdown' }] },
+      { type: 'deltas', turnId: 't1', items: [{ blockId: 'b1', text: ' world' }] },
+    ]);
+  });
+});
+
+describe('ChatPresenter: ordering', () => {
+  it('flushes pending text before any other message, so the view sees events in order', () => {
+    const { presenter, posts, clock } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'fix it' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'Reading the file.' });
+    presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c1', name: 'read_file', title: 'Read file', target: 'src/a.ts' });
+    clock.advance(5);
+    presenter.handle({ kind: 'toolFinished', turnId: 't1', callId: 'c1', status: 'done', output: 'contents' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'Done.' });
+    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics()] });
+    expect(types(posts)).toEqual(['turnStarted', 'deltas', 'toolCard', 'toolCard', 'deltas', 'turnFinished', 'sessionTotals']);
+    const finishedTool = posts[3] as Extract<HostToWebview, { type: 'toolCard' }>;
+    expect(finishedTool.card).toMatchObject({ status: 'done', durationMs: 5, output: 'contents', target: 'src/a.ts' });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('flushes before a connection change and before deltas of another turn', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'a' });
+    presenter.handle({ kind: 'turnStarted', turnId: 't2', userText: 'b' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'one' });
+    presenter.handle({ kind: 'textDelta', turnId: 't2', blockId: 'b2', text: 'two' });
+    presenter.setConnection({ kind: 'reconnecting', label: 'reconnecting (1)' });
+    expect(types(posts)).toEqual(['turnStarted', 'turnStarted', 'deltas', 'deltas', 'connection']);
+  });
+
+  it('ignores events for turns it never saw instead of inventing them', () => {
+    const { presenter, posts, clock } = setup();
+    presenter.handle({ kind: 'textDelta', turnId: 'ghost', blockId: 'b', text: 'boo' });
+    presenter.handle({ kind: 'toolStarted', turnId: 'ghost', callId: 'c', name: 'x' });
+    clock.advance(50);
+    expect(posts).toEqual([]);
+  });
+});
+
+describe('ChatPresenter: snapshots', () => {
+  it('gives a reloaded view everything: turns, pending text, cards, steering, footer and totals', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'run the tests', attachments: [{ kind: 'file', path: 'src/a.ts' }] });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'r', text: 'plan', channel: 'reasoning' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'I will run ' });
+    presenter.handle({ kind: 'approvalRequested', turnId: 't1', approvalId: 'a1', approvalKind: 'command', command: 'npm test', parts: ['npm test'], cwd: '.', canAllowAlways: true });
+    presenter.handle({ kind: 'approvalResolved', turnId: 't1', approvalId: 'a1', outcome: 'allowedOnce' });
+    presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c1', name: 'run_command', target: 'npm test' });
+    presenter.handle({ kind: 'toolFinished', turnId: 't1', callId: 'c1', status: 'failed', output: '1 failed' });
+    presenter.handle({ kind: 'editApplied', turnId: 't1', editId: 'e1', path: 'src/a.ts', unifiedDiff: '--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,2 @@\n-old\n+new\n same\n' });
+    presenter.handle({ kind: 'editResolved', turnId: 't1', editId: 'e1', state: 'kept' });
+    presenter.handle({ kind: 'steer', turnId: 't1', steerId: 's1', text: 'only unit tests', status: 'delivered' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'Fixed ' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'it.' });
+    // The view reloads before the frame flushes: the snapshot carries the pending text, not a later delta.
+    posts.length = 0;
+    presenter.onReady();
+    expect(types(posts)).toEqual(['snapshot']);
+    const snapshot = posts[0] as Extract<HostToWebview, { type: 'snapshot' }>;
+    expect(HostToWebviewSchema.safeParse(snapshot).success).toBe(true);
+    expect(snapshot.workspaceName).toBe('fixture');
+    const turn = snapshot.session!.turns[0]!;
+    expect(turn.attachments).toEqual([{ kind: 'file', path: 'src/a.ts' }]);
+    expect(turn.items.map((item) => item.kind)).toEqual(['reasoning', 'markdown', 'approval', 'tool', 'edit', 'steer', 'markdown']);
+    expect(turn.items[1]).toEqual({ kind: 'markdown', id: 'b1', text: 'I will run ' });
+    expect(turn.items[2]).toMatchObject({ kind: 'approval', card: { state: 'allowedOnce', command: 'npm test' } });
+    expect(turn.items[4]).toMatchObject({ kind: 'edit', card: { state: 'kept', added: 1, removed: 1 } });
+    expect(turn.items[6]).toEqual({ kind: 'markdown', id: 'b2', text: 'Fixed it.' });
+
+    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics(), metrics({ timeToFirstTokenMs: 999, bytesSent: 500 })], totalMs: 4_000, timeSavedMs: 250 });
+    const after = presenter.snapshot();
+    expect(after.session!.turns[0]!.status).toBe('done');
+    expect(after.session!.turns[0]!.footer).toEqual({
+      transport: 'websocket',
+      totalMs: 4_000,
+      requests: 2,
+      inputTokens: 20_000,
+      cachedTokens: 18_000,
+      outputTokens: 600,
+      reasoningTokens: 100,
+      bytesSent: 1_500,
+      statelessBytes: 80_000,
+      recoveries: 0,
+      timeToFirstTokenMs: 180,
+    });
+    expect(after.session!.totals).toEqual({ turns: 1, bytesSent: 1_500, statelessBytes: 80_000, timeSavedMs: 250 });
+  });
+
+  it('switching sessions replaces the model and drops pending text of the old one', () => {
+    const { presenter, posts, clock } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'old' });
+    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b', text: 'pending' });
+    posts.length = 0;
+    presenter.showSession(
+      { id: 's2', title: 'Other', turns: [{ id: 'x', userText: 'q', attachments: [], items: [{ kind: 'markdown', id: 'm', text: 'a' }], status: 'done' }], totals: { turns: 1, bytesSent: 1, statelessBytes: 2 } },
+      [{ id: 's2', title: 'Other', updatedAt: 1, turns: 1 }],
+    );
+    clock.advance(50);
+    expect(types(posts)).toEqual(['snapshot']);
+    const snapshot = posts[0] as Extract<HostToWebview, { type: 'snapshot' }>;
+    expect(snapshot.session!.id).toBe('s2');
+    expect(snapshot.session!.turns).toHaveLength(1);
+    expect(snapshot.sessions).toHaveLength(1);
+  });
+
+  it('a turn that ends cancels its pending approvals and running tools', () => {
+    const { presenter } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'x' });
+    presenter.handle({ kind: 'approvalRequested', turnId: 't1', approvalId: 'a', approvalKind: 'task', command: 'build', cwd: '', canAllowAlways: false });
+    presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c', name: 'run_task' });
+    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'cancelled' });
+    const items = presenter.snapshot().session!.turns[0]!.items;
+    expect(items).toMatchObject([{ card: { state: 'cancelled' } }, { card: { status: 'cancelled' } }]);
+  });
+});
+
+describe('ChatPresenter: bounds', () => {
+  it('clips oversized text so every message stays valid', () => {
+    const { presenter, posts, invalid, clock } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 'x'.repeat(500), userText: 'u'.repeat(Limits.userText + 10) });
+    const turnId = 'x'.repeat(Limits.id);
+    presenter.handle({ kind: 'toolStarted', turnId, callId: 'c', name: 'n'.repeat(1_000), target: 'p'.repeat(5_000) });
+    presenter.handle({ kind: 'toolFinished', turnId, callId: 'c', status: 'done', output: 'o'.repeat(Limits.toolOutput * 3) });
+    presenter.handle({ kind: 'error', turnId, message: 'e'.repeat(100_000), actions: ['retry', 'retry', 'setApiKey'] });
+    presenter.handle({ kind: 'textDelta', turnId, blockId: 'b', text: 'z'.repeat(Limits.deltaText + 5) });
+    clock.advance(16);
+    expect(invalid).toEqual([]);
+    for (const post of posts) expect(HostToWebviewSchema.safeParse(post).success).toBe(true);
+    const error = posts.find((post) => post.type === 'error') as Extract<HostToWebview, { type: 'error' }>;
+    expect(error.error.actions).toEqual(['retry', 'setApiKey']);
+    const deltas = posts.filter((post) => post.type === 'deltas');
+    expect(deltas).toHaveLength(1);
+    expect((deltas[0] as Extract<HostToWebview, { type: 'deltas' }>).items).toHaveLength(2);
+  });
+
+  it('clipText keeps the head and the tail', () => {
+    const clipped = clipText(`${'a'.repeat(1_000)}END`, 200);
+    expect(clipped.length).toBe(200);
+    expect(clipped.startsWith('aaa')).toBe(true);
+    expect(clipped.endsWith('END')).toBe(true);
+    expect(clipText('short', 200)).toBe('short');
+  });
+});
