@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type AgentSettings, defaultAgentSettings } from '../agent/agentSettings';
 
 export type TransportMode = 'auto' | 'websocket' | 'http';
 export type WarmupMode = 'onActivation' | 'onFirstUse' | 'off';
@@ -35,4 +36,72 @@ export function affectsConnection(event: vscode.ConfigurationChangeEvent): boole
   return ['baseUrl', 'model', 'transport', 'store', 'warmup'].some((key) =>
     event.affectsConfiguration(`holdfast.${key}`),
   );
+}
+
+export type ReasoningEffortSetting = 'default' | 'minimal' | 'low' | 'medium' | 'high';
+export type EditApprovalMode = 'auto' | 'review';
+
+/**
+ * The agent's and the tools' `holdfast.*` settings. Read fresh at each use (each turn, each tool
+ * call): they do not affect the connection, so no change event is needed.
+ */
+export interface AgentToolConfig {
+  maxToolRoundsPerTurn: number;
+  maxTokensPerTurn: number;
+  reasoningEffort: ReasoningEffortSetting;
+  editApproval: EditApprovalMode;
+  allowedCommands: string[];
+  deniedCommands: string[];
+  allowedTasks: string[];
+  allowedSecretFiles: string[];
+}
+
+const efforts: readonly ReasoningEffortSetting[] = ['default', 'minimal', 'low', 'medium', 'high'];
+const editApprovals: readonly EditApprovalMode[] = ['auto', 'review'];
+
+function positiveInteger(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+/**
+ * A list setting merged over every scope that set it (user, workspace, folder), not the most specific
+ * one only: a workspace's allow list written by "Always allow" must not hide the user's own list, and a
+ * workspace must not be able to empty the user's deny list.
+ */
+function mergedList(c: vscode.WorkspaceConfiguration, key: string): string[] {
+  const inspected = c.inspect<unknown>(key);
+  const values = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
+  const merged = values.flatMap((value) => (Array.isArray(value) ? value : [])).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return [...new Set(merged.map((v) => v.trim()))];
+}
+
+export function readAgentToolConfig(): AgentToolConfig {
+  const c = vscode.workspace.getConfiguration('holdfast');
+  return {
+    maxToolRoundsPerTurn: positiveInteger(c.get('maxToolRoundsPerTurn'), 25),
+    maxTokensPerTurn: positiveInteger(c.get('maxTokensPerTurn'), 1_000_000),
+    reasoningEffort: oneOf(c.get('reasoningEffort'), efforts, 'default'),
+    editApproval: oneOf(c.get('editApproval'), editApprovals, 'auto'),
+    allowedCommands: mergedList(c, 'allowedCommands'),
+    deniedCommands: mergedList(c, 'deniedCommands'),
+    allowedTasks: mergedList(c, 'allowedTasks'),
+    allowedSecretFiles: mergedList(c, 'allowedSecretFiles'),
+  };
+}
+
+/**
+ * The chat agent's settings: model and store from the connection's config (they define the chain),
+ * the rest read fresh. The warm-up request is built from the same function, so the first prompt
+ * continues the warm chain.
+ */
+export function readAgentSettings(connection: Pick<HoldfastConfig, 'model' | 'store'>): AgentSettings {
+  const config = readAgentToolConfig();
+  return {
+    ...defaultAgentSettings(),
+    model: connection.model,
+    store: connection.store,
+    maxToolRoundsPerTurn: config.maxToolRoundsPerTurn,
+    maxTokensPerTurn: config.maxTokensPerTurn,
+    reasoningEffort: config.reasoningEffort === 'default' ? undefined : config.reasoningEffort,
+  };
 }

@@ -1,47 +1,112 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
+import { agentRequestShape } from '../agent/instructions';
+import type { AgentSettings } from '../agent/agentSettings';
 import type { ConnectionView } from '../protocol/webview';
-import { ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
+import type { ModelRequest } from '../transport/modelClient';
+import { type ChatRequest, ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
+import { describeTransportState } from '../ui/connectionView';
+import { runDoctorCommand } from '../ui/connectionDoctorCommand';
+import { ConnectionStatusItem } from '../ui/statusBar';
 import { ApiKeyStore } from './apiKeyStore';
-import { affectsConnection, type HoldfastConfig, readConfig } from './config';
+import { AgentHost } from './agentHost';
+import { affectsConnection, type HoldfastConfig, readAgentSettings, readConfig } from './config';
+import { HostConnection } from './connection';
 import { HostLog } from './log';
+import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
+import { ExplanationView } from '../ui/codeActions/explanationView';
+import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
+import { OtherFileReview } from '../ui/inlineEdit/otherFileReview';
+import { VirtualDocuments } from '../ui/inlineEdit/virtualDocuments';
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
 
 /**
  * The one owner object of a window. It holds everything Holdfast creates and is disposed with the
  * extension. Two lifetimes live under it: the extension's (views, commands, providers) in `store`, and
- * the connection's (socket, chain state) in `connection`, which is replaced on reconnect.
- * Construction does no I/O: the socket is opened and warmed in the background afterwards.
+ * the connection's — the socket and its chain state inside `connection.session` — which is dropped and
+ * rebuilt on a key or settings change, on rotation and on recovery.
+ * Construction does no I/O: the socket is opened and warmed in the background by `start()`.
  */
 export class Holdfast implements vscode.Disposable, ChatViewHost {
   readonly log: HostLog;
   readonly apiKeys: ApiKeyStore;
   readonly chatView: ChatViewProvider;
+  readonly connection: HostConnection;
+  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.session`. */
+  readonly agentHost: AgentHost;
+  /** Inline edit (issue 7): live-diff proposals on `inline-<n>` lanes of the workspace socket. */
+  readonly inlineEdits: InlineEditController;
+  /** Fix / Explain with Holdfast on diagnostics, and fix-all as a source action (issue 7). */
+  readonly diagnosticActions: DiagnosticCodeActions;
+  /** Where `askInChat` answers go until the chat panel takes prompts from outside (stub). */
+  readonly explanations: ExplanationView;
+  private readonly statusItem: ConnectionStatusItem;
   private readonly store = new DisposableStore();
-  private readonly connection = new DisposableStore();
   private readonly connectionChanged = new Emitter<ConnectionView>();
   readonly onDidChangeConnection = this.connectionChanged.event;
   private config: HoldfastConfig = readConfig();
-  private hasKey: boolean | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.store.add(new HostLog());
     this.apiKeys = this.store.add(new ApiKeyStore(context.secrets));
     this.store.add(this.connectionChanged);
-    this.store.add(this.connection);
+    this.connection = this.store.add(
+      new HostConnection({
+        config: () => this.config,
+        apiKeys: this.apiKeys,
+        log: this.log,
+        warmupRequest: () => this.warmupRequest(),
+      }),
+    );
+    this.agentHost = this.store.add(
+      new AgentHost({
+        workspaceState: context.workspaceState,
+        model: this.connection.session,
+        agentSettings: () => this.agentSettings(),
+        knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
+        log: this.log,
+      }),
+    );
+    this.statusItem = this.store.add(new ConnectionStatusItem());
     this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this, this.log));
     this.store.add(
       vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
         webviewOptions: { retainContextWhenHidden: false },
       }),
     );
-    this.store.add(this.apiKeys.onDidChange(() => void this.reconnect('API key changed')));
+    const session = this.connection.session;
+    this.store.add(session.onDidChangeState(() => this.publishConnection()));
+    this.store.add(session.onDidMeasure(() => this.publishConnection()));
+    this.store.add(this.apiKeys.onDidChange(() => this.connection.onKeyChanged()));
     this.store.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsConnection(event)) return;
         this.config = readConfig();
-        void this.reconnect('settings changed');
+        this.connection.onSettingsChanged();
+        this.publishConnection();
       }),
+    );
+    this.store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.connection.onSettingsChanged()));
+
+    // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
+    const documents = this.store.add(new VirtualDocuments());
+    const editHost = {
+      client: () => this.connection.session,
+      settings: () => ({ model: this.config.model, store: this.config.store }),
+      log: this.log,
+      globalState: context.globalState,
+      documents,
+    };
+    this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles: new OtherFileReview(documents, this.log) }));
+    this.explanations = this.store.add(new ExplanationView(editHost));
+    this.diagnosticActions = this.store.add(
+      new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: (text) => this.askInChat(text) }),
     );
   }
 
@@ -49,31 +114,74 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
     return this.config;
   }
 
-  /** Starts background work after activation has returned: never awaited by `activate`. */
-  start(): void {
-    void this.reconnect('activation');
+  /** The agent's settings as the chat agent will use them (model and store come from `holdfast.*`). */
+  agentSettings(): AgentSettings {
+    return readAgentSettings(this.config);
   }
 
-  /** Drops the connection lifetime and builds a new one from the current key and settings. */
-  private async reconnect(reason: string): Promise<void> {
-    this.connection.clear();
-    const key = await this.apiKeys.get();
-    this.log.setKnownSecrets([key]);
-    this.hasKey = key !== undefined;
-    this.log.info(`Connection reset (${reason}); API key ${this.hasKey ? 'present' : 'missing'}.`);
-    this.connectionChanged.fire(this.connectionView());
+  /** Exactly what the chat agent's first request will carry, minus the input: the warm-up. */
+  private warmupRequest(): ModelRequest {
+    const shape = agentRequestShape(this.agentSettings(), {
+      trusted: vscode.workspace.isTrusted,
+      folderNames: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.name),
+    });
+    return { ...shape, input: [] };
+  }
+
+  /** Starts background work after activation has returned: never awaited by `activate`. */
+  start(): void {
+    this.publishConnection();
+    this.connection.warmPerPolicy('activation');
+  }
+
+  private publishConnection(): void {
+    const view = this.connectionView();
+    const totals = this.connection.session.totals;
+    const saved = Math.max(0, totals.statelessBytes - totals.bytesSent);
+    this.statusItem.update(
+      view,
+      totals.requests > 0
+        ? `This session: ${totals.requests} requests, ${formatBytes(totals.bytesSent)} sent, ${formatBytes(saved)} saved against a stateless client.`
+        : undefined,
+    );
+    this.connectionChanged.fire(view);
   }
 
   connectionView(): ConnectionView {
-    if (this.hasKey === false) {
-      return { kind: 'noKey', label: 'key missing', detail: 'Set an API key to connect (Holdfast: Set API Key).' };
-    }
-    return { kind: 'idle', label: 'not connected', detail: `Model server: ${this.config.baseUrl}` };
+    return describeTransportState(this.connection.session.state);
   }
 
-  async runAction(action: 'setApiKey' | 'testConnection' | 'newSession'): Promise<void> {
+  async testConnection(): Promise<void> {
+    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
+  }
+
+  async runAction(action: 'setApiKey' | 'testConnection' | 'newSession' | 'switchToHttp'): Promise<void> {
+    if (action === 'switchToHttp') {
+      await vscode.workspace.getConfiguration('holdfast').update('transport', 'http', vscode.ConfigurationTarget.Workspace);
+      return;
+    }
     const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession' }[action];
     await vscode.commands.executeCommand(command);
+  }
+
+  /** Not wired yet: the chat presenter and the agent loop land here (issue 6). */
+  async handleChatRequest(request: ChatRequest): Promise<void> {
+    this.connection.warmOnFirstUse();
+    this.log.info(`Chat request "${request.type}" from the view: not wired yet.`);
+  }
+
+  /**
+   * Hands a question (with its context, e.g. a diagnostic and the code around it) to the chat.
+   * STUB until the chat panel takes prompts from outside: it opens the chat, then streams the answer on
+   * its own `explain-<n>` lane into a markdown document beside the editor (ExplanationView).
+   */
+  async askInChat(text: string): Promise<void> {
+    try {
+      await vscode.commands.executeCommand('holdfast.openChat');
+    } catch (error) {
+      this.log.warn(`Opening the chat failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.explanations.show(text);
   }
 
   dispose(): void {

@@ -145,9 +145,19 @@ export function functionToolsFor(trusted: boolean): FunctionToolDefinition[] {
 
 const UNSUPPORTED_IN_STRICT_MODE = new Set(['$schema', 'minLength', 'maxLength']);
 
+/**
+ * Converted once per schema: zod's conversion costs milliseconds and the agent needs the tools on every
+ * request. Each call still gets its own copy, so a caller that changes one cannot change the next request.
+ */
+const strictSchemas = new WeakMap<z.ZodObject, Record<string, unknown>>();
+
 function strictJsonSchema(schema: z.ZodObject): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
-  return clean(json) as Record<string, unknown>;
+  let converted = strictSchemas.get(schema);
+  if (!converted) {
+    converted = clean(z.toJSONSchema(schema, { target: 'draft-7' })) as Record<string, unknown>;
+    strictSchemas.set(schema, converted);
+  }
+  return structuredClone(converted);
 }
 
 function clean(value: unknown): unknown {

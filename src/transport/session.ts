@@ -24,6 +24,7 @@ import {
   type WireError,
 } from '../protocol/responses';
 import { ChainMemory, laneKey, paramsKey, type WirePlan } from './chain';
+import { recordingSocketFactory, type FrameRecorder } from './frameRecorder';
 import { streamResponses, type FetchLike } from './httpTransport';
 import { LaneScheduler, type LaneLimits } from './lanes';
 import { addToTotals, emptyTotals, RequestMeter, utf8Bytes, type SessionTotals } from './metrics';
@@ -95,6 +96,8 @@ export interface WorkspaceSessionOptions {
   /** What to warm the socket with: the real model, instructions and tools of the next request. */
   warmupRequest?: () => ModelRequest | undefined | Promise<ModelRequest | undefined>;
   laneLimits?: Partial<LaneLimits>;
+  /** The flight recorder: every frame sent and received (socket and HTTP/SSE), redacted. Absent = nothing recorded. */
+  recorder?: FrameRecorder;
 }
 
 export type WarmUpResult =
@@ -142,6 +145,8 @@ export class WorkspaceSession implements ModelClient, Disposable {
   private connection: WsConnection | undefined;
   private connectionKey: string | undefined;
   private opening: Promise<{ result: Awaited<ReturnType<typeof WsConnection.open>>; key: string }> | undefined;
+  /** Openings dropped by `resetConnection`: their result is closed, not adopted. */
+  private readonly staleOpenings = new WeakSet<Promise<unknown>>();
   private hadConnection = false;
   private reconnectAttempt = 0;
   private lastLossReason = '';
@@ -161,7 +166,8 @@ export class WorkspaceSession implements ModelClient, Disposable {
 
   constructor(private options: WorkspaceSessionOptions) {
     this.lanes = new LaneScheduler(options.laneLimits);
-    this.socketFactory = options.socketFactory ?? wsSocketFactory;
+    const socketFactory = options.socketFactory ?? wsSocketFactory;
+    this.socketFactory = options.recorder ? recordingSocketFactory(socketFactory, options.recorder) : socketFactory;
     this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
     this.clock = options.clock ?? { now: () => Date.now() };
     const logger = options.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -176,6 +182,11 @@ export class WorkspaceSession implements ModelClient, Disposable {
 
   get state(): TransportState {
     return this.stateHolder.state;
+  }
+
+  /** The flight recording (redacted JSONL, replayable by the emulator), or undefined without a recorder. */
+  recording(): string | undefined {
+    return this.options.recorder?.toJsonl();
   }
 
   /** Sums over every request of this session (including warm-ups). */
@@ -208,6 +219,10 @@ export class WorkspaceSession implements ModelClient, Disposable {
     this.log.info(`Resetting the connection: ${reason}`);
     this.connection?.close('disposed');
     this.connection = undefined;
+    // A connect still in flight was for the old key or URL: never adopt it; the next request opens anew.
+    if (this.opening) this.staleOpenings.add(this.opening);
+    this.opening = undefined;
+    this.connecting = false;
     this.httpChain.clear();
     this.authErrorMessage = undefined;
     this.refreshState();
@@ -380,6 +395,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
           result = await this.attemptWs(connection, lane, text, meter, reader, token);
         } else {
           const text = JSON.stringify(toHttpBody(frame));
+          this.options.recorder?.record('send', { ...frame }, { connection: 'http' });
           meter.sent(utf8Bytes(text));
           meter.wireWritten(undefined, utf8Bytes(text));
           this.log.info(`→ HTTP ${plan.mode} on ${lane ?? 'default'} lane (${utf8Bytes(text)} B)`);
@@ -560,6 +576,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
         signal: controller.signal,
         onEvent: (event, bytes) => {
           meter.received(bytes);
+          this.options.recorder?.record('recv', { ...event }, { connection: 'http' });
           end = reader.handle(event);
           return end !== undefined;
         },
@@ -664,6 +681,10 @@ export class WorkspaceSession implements ModelClient, Disposable {
       }).then((result) => ({ result, key }));
       this.opening = startedOpen;
       void startedOpen.then(({ result }) => {
+        if (this.staleOpenings.has(startedOpen)) {
+          if (result.ok) result.value.close('disposed');
+          return;
+        }
         this.opening = undefined;
         this.connecting = false;
         if (result.ok) this.adopt(result.value, key);
@@ -673,6 +694,11 @@ export class WorkspaceSession implements ModelClient, Disposable {
     const pending = this.opening;
     const outcome = await raceCancellation(pending, token);
     if (!outcome) return { ok: false, failure: { kind: 'network', message: 'cancelled' } };
+    // The connection was reset while this connect was in flight: connect again with the current settings.
+    if (this.staleOpenings.has(pending)) {
+      if (this.disposed) return { ok: false, failure: { kind: 'network', message: 'The session was closed.' } };
+      return this.openShared(key, token);
+    }
     // `adopt` ran in the `then` above before this continuation (registered earlier, so it runs first).
     return outcome.result.ok ? { ok: true, connection: outcome.result.value } : { ok: false, failure: outcome.result.error };
   }
@@ -793,7 +819,10 @@ export class WorkspaceSession implements ModelClient, Disposable {
       this.log.warn(`Reading the API key failed: ${errorMessage(error)}`);
     }
     this.noKey = !key;
-    if (key && !this.knownSecrets.includes(key)) this.knownSecrets = [...this.knownSecrets.slice(-3), key];
+    if (key && !this.knownSecrets.includes(key)) {
+      this.knownSecrets = [...this.knownSecrets.slice(-3), key];
+      this.options.recorder?.setKnownSecrets(this.knownSecrets);
+    }
     this.refreshState();
     return key || undefined;
   }

@@ -9,7 +9,12 @@ export interface ChatViewHost {
   connectionView(): ConnectionView;
   readonly onDidChangeConnection: vscode.Event<ConnectionView>;
   runAction(action: Extract<WebviewToHost, { type: 'runAction' }>['action']): Promise<void>;
+  /** Chat requests from the view (prompt, steer, stop, cards, sessions, mentions, links). */
+  handleChatRequest(request: ChatRequest): Promise<void>;
 }
+
+/** Everything the view sends besides the handshake and the header actions. */
+export type ChatRequest = Exclude<WebviewToHost, { type: 'ready' | 'ping' | 'runAction' }>;
 
 /**
  * The side-bar chat webview. The webview can be torn down and rebuilt at any time (hidden, reloaded):
@@ -74,10 +79,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'runAction':
         await this.host.runAction(message.action);
         return;
+      default:
+        await this.host.handleChatRequest(message);
+        return;
     }
   }
 
-  private post(message: HostToWebview): void {
+  /** Posts to the view when one is open (the chat presenter's `post`); dropped otherwise. */
+  post(message: HostToWebview): void {
     void this.view?.webview.postMessage(message);
   }
 

@@ -2,16 +2,12 @@ import * as vscode from 'vscode';
 import { validateApiKeyInput } from '../host/apiKeyStore';
 import type { Holdfast } from '../host/holdfast';
 
-/** Says plainly that a command exists but its feature has not shipped, instead of failing silently. */
-function notBuiltYet(feature: string): () => Promise<void> {
-  return async () => {
-    await vscode.window.showInformationMessage(`Holdfast: ${feature} is not available in this version yet.`);
-  };
-}
-
 export function registerCommands(holdfast: Holdfast): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('holdfast.openChat', () => holdfast.chatView.reveal()),
+    vscode.commands.registerCommand('holdfast.openChat', async () => {
+      holdfast.connection.warmOnFirstUse();
+      await holdfast.chatView.reveal();
+    }),
 
     // An explicit key argument lets tests and scripts set the key without UI; it still goes only to
     // SecretStorage.
@@ -29,7 +25,7 @@ export function registerCommands(holdfast: Holdfast): vscode.Disposable[] {
       }
       const problem = validateApiKeyInput(key);
       if (problem) {
-        await vscode.window.showErrorMessage(`Holdfast: ${problem}`);
+        void vscode.window.showErrorMessage(`Holdfast: ${problem}`);
         return;
       }
       await holdfast.apiKeys.set(key);
@@ -43,8 +39,31 @@ export function registerCommands(holdfast: Holdfast): vscode.Disposable[] {
 
     vscode.commands.registerCommand('holdfast.debug.hasApiKey', async () => (await holdfast.apiKeys.get()) !== undefined),
 
-    vscode.commands.registerCommand('holdfast.newSession', notBuiltYet('New Session')),
-    vscode.commands.registerCommand('holdfast.inlineEdit', notBuiltYet('Inline Edit')),
-    vscode.commands.registerCommand('holdfast.testConnection', notBuiltYet('Test Connection')),
+    vscode.commands.registerCommand('holdfast.newSession', async () => {
+      holdfast.agentHost.newSession();
+      holdfast.connection.warmOnFirstUse();
+      await holdfast.chatView.reveal();
+    }),
+
+    vscode.commands.registerCommand('holdfast.revertLastTurn', async () => {
+      const result = await holdfast.agentHost.revertTurn();
+      if (!result) {
+        void vscode.window.showInformationMessage('Holdfast: the agent has not changed any file in this session.');
+      } else if (result.error) {
+        void vscode.window.showErrorMessage(`Holdfast: the turn could not be reverted: ${result.error}`);
+      } else if (result.conflicts.length) {
+        const force = await vscode.window.showWarningMessage(
+          `Holdfast: ${result.conflicts.join(', ')} changed after the agent's edits and ${result.conflicts.length === 1 ? 'was' : 'were'} left alone.` +
+            (result.reverted.length ? ` Reverted: ${result.reverted.join(', ')}.` : ''),
+          'Revert Anyway',
+        );
+        if (force === 'Revert Anyway') await holdfast.agentHost.revertTurn(undefined, { force: true });
+      } else {
+        void vscode.window.showInformationMessage(`Holdfast: reverted ${result.reverted.join(', ') || 'nothing (already as before)'}.`);
+      }
+    }),
+    // Optional argument: the instruction (a string or `{ instruction }`), to skip the prompt (tests, keybindings).
+    vscode.commands.registerCommand('holdfast.inlineEdit', (argument?: unknown) => holdfast.inlineEdits.runCommand(argument)),
+    vscode.commands.registerCommand('holdfast.testConnection', () => holdfast.testConnection()),
   ];
 }

@@ -1,0 +1,200 @@
+import type * as vscode from 'vscode';
+import { Agent, type SteerAcceptance } from '../agent/agent';
+import type { AgentSettings } from '../agent/agentSettings';
+import type { ChatSession } from '../agent/chatSession';
+import type { AgentEvent, TurnOutcome } from '../agent/events';
+import { type SessionSummary, SessionStore } from '../agent/sessionStore';
+import type { UserInput } from '../agent/userInput';
+import { CancellationToken } from '../common/cancellation';
+import { DisposableStore } from '../common/disposable';
+import { Emitter, type Event } from '../common/event';
+import { createToolServices } from '../tools/createToolServices';
+import type { RevertResult } from '../tools/editJournal';
+import { systemClock } from '../tools/ports';
+import type { ToolServices } from '../tools/toolContext';
+import { ToolRunner } from '../tools/toolRunner';
+import type { ModelClient } from '../transport/modelClient';
+import { VscodeApprovals } from './approvals';
+import type { Logger } from './log';
+import { VscodeToolSettings } from './toolSettings';
+import { VscodeDiagnostics } from './tools/vscodeDiagnostics';
+import { VscodeTasks } from './tools/vscodeTasks';
+import { VscodeTerminal } from './tools/vscodeTerminal';
+import { VscodeWorkspace } from './tools/vscodeWorkspace';
+import { WorkspaceSessionStorage } from './workspaceSessionStorage';
+
+const ACTIVE_SESSION_KEY = 'holdfast.activeSessionId';
+
+export interface AgentHostOptions {
+  /** `workspaceState` holds the sessions and which one is active. */
+  workspaceState: vscode.Memento;
+  /** The workspace's warm socket (`HostConnection.session`). */
+  model: ModelClient;
+  /** The same settings the warm-up request is built from, so the first request continues the warm chain. */
+  agentSettings: () => AgentSettings;
+  /** Exact secrets to redact from tool output (the API key), read at each call. */
+  knownSecrets: () => readonly string[];
+  log: Logger;
+}
+
+/**
+ * The chat agent of the window on VS Code: the tool ports (workspace, diagnostics, tasks, terminal)
+ * behind the shared policies, the approvals UI, sessions in `workspaceState`, and the `Agent` loop on
+ * the workspace's socket. Everything the chat view needs goes through here: the event stream, the
+ * sessions (list, create, open, rename, delete; one active), and the turn controls (run, stop, steer,
+ * revert). Construction does no I/O.
+ */
+export class AgentHost implements vscode.Disposable {
+  readonly agent: Agent;
+  readonly approvals: VscodeApprovals;
+  readonly sessions: SessionStore;
+  readonly toolSettings: VscodeToolSettings;
+  readonly services: ToolServices;
+  readonly onEvent: Event<AgentEvent>;
+  private readonly store = new DisposableStore();
+  private readonly activeChanged = new Emitter<ChatSession>();
+  /** Fires when another session becomes the active one (new, opened, or the active one deleted). */
+  readonly onDidChangeActiveSession: Event<ChatSession> = this.activeChanged.event;
+  private active: ChatSession | undefined;
+  private restoring: Promise<ChatSession> | undefined;
+
+  constructor(private readonly options: AgentHostOptions) {
+    this.toolSettings = new VscodeToolSettings();
+    this.approvals = this.store.add(new VscodeApprovals());
+    const terminal = this.store.add(new VscodeTerminal());
+    const diagnostics = this.store.add(new VscodeDiagnostics());
+    this.services = createToolServices({
+      workspace: new VscodeWorkspace(),
+      diagnostics,
+      tasks: new VscodeTasks(),
+      terminal,
+      settings: this.toolSettings,
+      clock: systemClock,
+      knownSecrets: options.knownSecrets,
+    });
+    this.sessions = new SessionStore(new WorkspaceSessionStorage(options.workspaceState), systemClock);
+    this.agent = this.store.add(
+      new Agent({
+        model: options.model,
+        tools: new ToolRunner(this.services),
+        approvals: this.approvals,
+        sessions: this.sessions,
+        settings: options.agentSettings,
+        clock: systemClock,
+      }),
+    );
+    this.onEvent = this.agent.onEvent;
+    this.store.add(this.activeChanged);
+    this.store.add(
+      this.agent.onEvent((event) => {
+        if (event.type === 'sessionSaveFailed') options.log.warn(`Could not save chat session ${event.sessionId}: ${event.message}`);
+        if (event.type === 'turnFinished' && event.outcome.kind === 'failed') {
+          options.log.warn(`Turn ${event.turnId} failed: ${event.outcome.error.kind} ${'message' in event.outcome.error ? event.outcome.error.message : ''}`);
+        }
+      }),
+    );
+  }
+
+  // ─── Sessions ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The active session: the one last used in this workspace (restored after a reload), else a new one. */
+  activeSession(): Promise<ChatSession> {
+    if (this.active) return Promise.resolve(this.active);
+    this.restoring ??= (async () => {
+      const id = this.options.workspaceState.get<string>(ACTIVE_SESSION_KEY);
+      const restored = id ? await this.sessions.load(id) : undefined;
+      // Someone may have created or opened a session while this was loading.
+      if (!this.active) this.setActive(restored ?? this.sessions.create(), false);
+      return this.active!;
+    })().finally(() => (this.restoring = undefined));
+    return this.restoring;
+  }
+
+  /** The active session if it is already known (no I/O). */
+  get currentSession(): ChatSession | undefined {
+    return this.active;
+  }
+
+  listSessions(): Promise<SessionSummary[]> {
+    return this.sessions.list();
+  }
+
+  /** Starts a new, empty conversation and makes it active. It is saved once it has a turn. */
+  newSession(): ChatSession {
+    const session = this.sessions.create();
+    this.setActive(session);
+    return session;
+  }
+
+  /** Makes a saved session the active one; undefined when it does not exist (or is corrupt). */
+  async openSession(id: string): Promise<ChatSession | undefined> {
+    if (this.active?.id === id) return this.active;
+    const session = await this.sessions.load(id);
+    if (session) this.setActive(session);
+    return session;
+  }
+
+  async renameSession(id: string, title: string): Promise<boolean> {
+    const renamed = await this.sessions.rename(id, title);
+    if (renamed && this.active?.id === id) this.active.title = title.trim() || this.active.title;
+    return renamed;
+  }
+
+  /** Deletes a session; deleting the active one starts a new one (a running turn on it is stopped). */
+  async deleteSession(id: string): Promise<void> {
+    if (this.agent.runningTurn?.sessionId === id) this.agent.stop();
+    await this.sessions.delete(id);
+    if (this.active?.id === id) this.newSession();
+  }
+
+  private setActive(session: ChatSession, fire = true): void {
+    this.active = session;
+    void this.options.workspaceState.update(ACTIVE_SESSION_KEY, session.id);
+    if (fire) this.activeChanged.fire(session);
+  }
+
+  // ─── Turns ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs a turn on the active session. Resolves with how it ended; never throws. */
+  async runTurn(input: UserInput, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
+    const session = await this.activeSession();
+    return this.agent.runTurn(session, input, token);
+  }
+
+  /** "Retry" after a failure, "Continue" after a budget pause, on the active session. */
+  async continueTurn(token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
+    return this.agent.continueTurn(await this.activeSession(), token);
+  }
+
+  stop(): void {
+    this.agent.stop();
+  }
+
+  steer(text: string): SteerAcceptance {
+    return this.agent.steer(text);
+  }
+
+  /** The latest turn of the active session that edited files, if any. */
+  async lastTurnWithEdits(): Promise<string | undefined> {
+    const session = await this.activeSession();
+    return session.journal.turnIds().at(-1);
+  }
+
+  /**
+   * Restores every file a turn of the active session touched (deleting files it created). Default: the
+   * latest turn with edits. `undefined` when there is nothing to revert.
+   */
+  async revertTurn(turnId?: string, options: { force?: boolean } = {}): Promise<RevertResult | undefined> {
+    const session = await this.activeSession();
+    const target = turnId ?? session.journal.turnIds().at(-1);
+    if (!target) return undefined;
+    if (this.agent.runningTurn?.turnId === target) {
+      return { reverted: [], conflicts: [], error: 'The turn is still running; stop it before reverting.' };
+    }
+    return this.agent.revertTurn(session, target, options);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { type CancellationToken, CancellationTokenSource } from '../../common/cancellation';
+import type { ProcessResult, Terminal } from '../../tools/ports';
+import { runShellProcess } from './processRunner';
+
+const MAX_OUTPUT = 256 * 1024;
+
+/**
+ * Runs each approved command in a fresh process shown in its own VS Code terminal. A pseudoterminal,
+ * not the user's shell: the command the user approved is exactly what runs (nothing can be typed into
+ * an already-approved shell), and output and exit code are captured reliably with or without shell
+ * integration.
+ */
+export class VscodeTerminal implements Terminal, vscode.Disposable {
+  /** Finished terminals stay open for the user to read; only the last few are kept. */
+  private readonly finished: vscode.Terminal[] = [];
+  private static readonly keepFinished = 4;
+
+  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+    const writeEmitter = new vscode.EventEmitter<string>();
+    // Closing the terminal while the command runs stops the command (the whole process group).
+    const stopped = new CancellationTokenSource(options.token);
+    let started!: () => void;
+    const opened = new Promise<void>((resolve) => (started = resolve));
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: writeEmitter.event,
+      open: () => started(),
+      close: () => stopped.cancel(),
+    };
+    const terminal = vscode.window.createTerminal({ name: `Holdfast: ${command.slice(0, 40)}`, pty, isTransient: true });
+    // Headless windows may never open the terminal UI; don't wait on it for more than a moment.
+    await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    writeEmitter.fire(`\x1b[2m$ ${command}\x1b[0m\r\n`);
+    const result = await runShellProcess(command, {
+      // Port paths are `Uri.path`-shaped (`/c:/repo` on Windows); the process needs a file-system path.
+      cwd: vscode.Uri.file(options.cwd).fsPath,
+      timeoutMs: options.timeoutMs,
+      token: stopped.token,
+      maxOutputBytes: MAX_OUTPUT,
+      onOutput: (chunk) => writeEmitter.fire(chunk.replace(/\r?\n/g, '\r\n')),
+    });
+    const ending = result.timedOut
+      ? 'timed out'
+      : result.cancelled
+        ? 'stopped'
+        : `exit code ${result.exitCode ?? 'unknown'}`;
+    writeEmitter.fire(`\r\n\x1b[2m[${ending}]\x1b[0m\r\n`);
+    stopped.dispose();
+    this.finished.push(terminal);
+    while (this.finished.length > VscodeTerminal.keepFinished) this.finished.shift()?.dispose();
+    return result;
+  }
+
+  dispose(): void {
+    for (const terminal of this.finished.splice(0)) terminal.dispose();
+  }
+}

@@ -1,0 +1,161 @@
+/// <reference types="mocha" />
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { userMessage } from '../../../src/protocol/items';
+import type { ModelOutcome } from '../../../src/transport/modelClient';
+import { modelRequests, readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
+import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario } from '../support/issue7Scenarios';
+
+/**
+ * Inline edit (issue 7) inside a real VS Code against the emulator: the proposal streams on its own
+ * `inline-<n>` lane and is drawn with decorations while the document stays byte-identical; Accept is
+ * one undo step; Reject and an edit during streaming leave the document as it was; a follow-up goes
+ * as a delta on the same lane; and an inline edit completes while a chat turn streams on the default
+ * lane of the same socket.
+ */
+suite('inline edit', function () {
+  this.timeout(60_000);
+  let session: EmulatorSession;
+
+  suiteSetup(async () => {
+    session = await useEmulator(issue7Scenario);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await session?.restore();
+  });
+
+  async function openTarget(name: string): Promise<vscode.TextEditor> {
+    const uri = await writeWorkspaceFile(`src/${name}.ts`, INLINE_TARGET);
+    const editor = await vscode.window.showTextDocument(uri);
+    // The function `add`, lines 1–3, selected as whole lines.
+    editor.selection = new vscode.Selection(1, 0, 4, 0);
+    return editor;
+  }
+
+  test('the default keybinding ctrl+shift+alt+e is free in VS Code (only Holdfast uses it)', async () => {
+    await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
+    const document = await waitFor('the default keybindings document', () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      return doc && /keybindings/i.test(doc.uri.toString()) && doc.getText().length > 1000 ? doc : undefined;
+    });
+    const entries = [...document.getText().matchAll(/\{\s*"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/g)].map((m) => ({ key: m[1]!, command: m[2]! }));
+    assert.ok(entries.length > 300, `parsed only ${entries.length} default keybindings`);
+    const normalise = (key: string) => key.split('+').sort().join('+');
+    for (const chord of ['ctrl+shift+alt+e']) {
+      const users = entries.filter((entry) => normalise(entry.key) === normalise(chord) && !entry.command.startsWith('holdfast.'));
+      assert.deepStrictEqual(users, [], `${chord} is already bound by VS Code`);
+    }
+    console.log(`      (${entries.length} default keybindings checked; ctrl+shift+alt+e is free)`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Accept applies the proposal as one edit; one undo restores the original', async () => {
+    const editor = await openTarget('acceptTarget');
+    const { holdfast, emulator } = session;
+    const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'add a doc comment' });
+    assert.ok(proposal, 'a proposal started');
+    assert.match(proposal.lane, /^inline-\d+$/);
+    assert.strictEqual(await proposal.done, 'ready', proposal.message);
+    assert.strictEqual(proposal.code, INLINE_DOC_COMMENT);
+    // Shown, not applied: the document is untouched until Accept.
+    assert.strictEqual(editor.document.getText(), INLINE_TARGET);
+    assert.strictEqual(editor.document.isDirty, false);
+    const onLane = modelRequests(emulator).filter((request) => request.lane === proposal.lane);
+    assert.strictEqual(onLane.length, 1, 'the emulator saw the request on the proposal\'s lane');
+
+    assert.strictEqual(await holdfast.inlineEdits.accept(proposal), true);
+    assert.strictEqual(await proposal.settled, 'accepted');
+    const expected = INLINE_TARGET.replace(/export function add[\s\S]*?\n}/, INLINE_DOC_COMMENT);
+    assert.strictEqual(editor.document.getText(), expected);
+
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), INLINE_TARGET, 'one undo restores the original');
+  });
+
+  test('Reject leaves the file byte-for-byte as it was', async () => {
+    const editor = await openTarget('rejectTarget');
+    const uri = editor.document.uri;
+    const before = await readDisk(uri);
+    const proposal = await session.holdfast.inlineEdits.runCommand({ instruction: 'add a doc comment' });
+    assert.ok(proposal);
+    assert.strictEqual(await proposal.done, 'ready');
+    await vscode.commands.executeCommand('holdfast.inlineEdit.reject', uri);
+    assert.strictEqual(await proposal.settled, 'rejected');
+    assert.strictEqual(editor.document.getText(), INLINE_TARGET);
+    assert.strictEqual(editor.document.isDirty, false);
+    assert.strictEqual(await readDisk(uri), before);
+    assert.strictEqual(session.holdfast.inlineEdits.proposalFor(uri), undefined);
+  });
+
+  test('editing the document while the proposal streams cancels it cleanly', async () => {
+    const editor = await openTarget('cancelTarget');
+    const proposal = await session.holdfast.inlineEdits.runCommand({ instruction: 'slow rewrite' });
+    assert.ok(proposal);
+    await waitFor('the first streamed lines', () => (proposal.code?.length ?? 0) > 20);
+    assert.strictEqual(proposal.state, 'streaming');
+    await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '// typed by the user\n'));
+    assert.strictEqual(await proposal.settled, 'cancelled');
+    assert.strictEqual(editor.document.getText(), `// typed by the user\n${INLINE_TARGET}`, 'only the user\'s edit is in the document');
+    assert.strictEqual(session.holdfast.inlineEdits.proposalFor(editor.document.uri), undefined);
+    await vscode.commands.executeCommand('undo');
+  });
+
+  test('a follow-up continues the same chain on the same lane as a delta', async () => {
+    const editor = await openTarget('followUpTarget');
+    const { holdfast, emulator } = session;
+    const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'add a doc comment' });
+    assert.ok(proposal);
+    assert.strictEqual(await proposal.done, 'ready');
+    const firstResponse = proposal.metrics[0]?.responseId;
+
+    assert.strictEqual(holdfast.inlineEdits.followUp(proposal, 'also rename the parameters'), true);
+    assert.strictEqual(await proposal.done, 'ready', proposal.message);
+    assert.strictEqual(proposal.code, INLINE_FOLLOW_UP);
+    assert.strictEqual(proposal.metrics.length, 2);
+    assert.strictEqual(proposal.metrics[1]?.mode, 'delta', 'the follow-up went as a delta');
+    assert.strictEqual(proposal.metrics[1]?.lane, proposal.lane);
+    const onLane = modelRequests(emulator).filter((request) => request.lane === proposal.lane);
+    const last = onLane.at(-1)!;
+    assert.strictEqual(last.kind, 'continuation');
+    assert.strictEqual(last.previousResponseId, firstResponse);
+
+    assert.strictEqual(await holdfast.inlineEdits.accept(proposal), true);
+    assert.ok(editor.document.getText().includes('return left + right;'));
+    await vscode.commands.executeCommand('undo');
+  });
+
+  test('an inline edit completes on its lane while a chat turn streams on the default lane of the same socket', async () => {
+    await openTarget('concurrentTarget');
+    const { holdfast, emulator } = session;
+    let chatStreaming = false;
+    let chatEnded = false;
+    const chat: Promise<ModelOutcome> = holdfast.connection.session
+      .run(
+        { model: holdfast.settings.model, instructions: 'You are a test chat.', tools: [], input: [userMessage('chat: tell me a long story')] },
+        { onEvent: (event) => void (event.kind === 'textDelta' && (chatStreaming = true)) },
+      )
+      .finally(() => (chatEnded = true));
+    await waitFor('the chat turn to stream', () => chatStreaming);
+
+    const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'add a doc comment' });
+    assert.ok(proposal);
+    assert.strictEqual(await proposal.done, 'ready');
+    assert.strictEqual(chatEnded, false, 'the inline edit finished while the chat turn was still streaming');
+
+    const outcome = await chat;
+    assert.strictEqual(outcome.kind, 'completed');
+    const requests = modelRequests(emulator);
+    const chatRequest = requests.filter((request) => request.lane === null).at(-1)!;
+    const inlineRequest = requests.filter((request) => request.lane === proposal.lane).at(-1)!;
+    assert.strictEqual(inlineRequest.connectionId, chatRequest.connectionId, 'both ran on one connection');
+    assert.ok(inlineRequest.startedAt > chatRequest.startedAt && inlineRequest.endedAt! < chatRequest.endedAt!, 'the inline edit ran inside the chat turn');
+    console.log(
+      `      (connection ${chatRequest.connectionId}: chat ${Math.round(chatRequest.startedAt)}–${Math.round(chatRequest.endedAt!)} ms, ` +
+        `${proposal.lane} ${Math.round(inlineRequest.startedAt)}–${Math.round(inlineRequest.endedAt!)} ms)`,
+    );
+    holdfast.inlineEdits.reject(proposal);
+  });
+});
