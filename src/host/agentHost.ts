@@ -59,7 +59,7 @@ export class AgentHost implements vscode.Disposable {
   private restoring: Promise<ChatSession> | undefined;
 
   constructor(private readonly options: AgentHostOptions) {
-    this.toolSettings = new VscodeToolSettings();
+    this.toolSettings = new VscodeToolSettings(options.workspaceState);
     this.approvals = this.store.add(new VscodeApprovals());
     const terminal = this.store.add(new VscodeTerminal());
     const diagnostics = this.store.add(new VscodeDiagnostics());

@@ -57,7 +57,6 @@ export interface AgentToolConfig {
 }
 
 const efforts: readonly ReasoningEffortSetting[] = ['default', 'minimal', 'low', 'medium', 'high'];
-const editApprovals: readonly EditApprovalMode[] = ['auto', 'review'];
 
 function positiveInteger(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
@@ -75,17 +74,32 @@ function mergedList(c: vscode.WorkspaceConfiguration, key: string): string[] {
   return [...new Set(merged.map((v) => v.trim()))];
 }
 
+function userList(c: vscode.WorkspaceConfiguration, key: string): string[] {
+  const value = c.inspect<unknown>(key)?.globalValue;
+  const list = (Array.isArray(value) ? value : []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return [...new Set(list.map((v) => v.trim()))];
+}
+
+/** Review wins: a workspace cannot switch off the review the user asked for, nor the reverse. */
+function strictestEditApproval(c: vscode.WorkspaceConfiguration): EditApprovalMode {
+  const inspected = c.inspect<unknown>('editApproval');
+  const values = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
+  return values.includes('review') ? 'review' : 'auto';
+}
+
 export function readAgentToolConfig(): AgentToolConfig {
   const c = vscode.workspace.getConfiguration('holdfast');
   return {
     maxToolRoundsPerTurn: positiveInteger(c.get('maxToolRoundsPerTurn'), 25),
     maxTokensPerTurn: positiveInteger(c.get('maxTokensPerTurn'), 1_000_000),
     reasoningEffort: oneOf(c.get('reasoningEffort'), efforts, 'default'),
-    editApproval: oneOf(c.get('editApproval'), editApprovals, 'auto'),
-    allowedCommands: mergedList(c, 'allowedCommands'),
+    editApproval: strictestEditApproval(c),
+    // Lists that widen what the agent may do come from the user's own settings only: a repository's
+    // .vscode/settings.json must not pre-approve commands or open its secrets. Denials merge every scope.
+    allowedCommands: userList(c, 'allowedCommands'),
     deniedCommands: mergedList(c, 'deniedCommands'),
-    allowedTasks: mergedList(c, 'allowedTasks'),
-    allowedSecretFiles: mergedList(c, 'allowedSecretFiles'),
+    allowedTasks: userList(c, 'allowedTasks'),
+    allowedSecretFiles: userList(c, 'allowedSecretFiles'),
   };
 }
 

@@ -2,42 +2,57 @@ import * as vscode from 'vscode';
 import type { ToolSettings, ToolSettingsStore } from '../tools/ports';
 import { readAgentToolConfig } from './config';
 
+const ALWAYS_ALLOWED_COMMANDS = 'holdfast.alwaysAllowed.commands';
+const ALWAYS_ALLOWED_TASKS = 'holdfast.alwaysAllowed.tasks';
+
 /**
- * The tools' settings on VS Code: `holdfast.*` (lists merged over user, workspace and folder scope, see
- * `readAgentToolConfig`) plus Workspace Trust, read fresh at every call. "Always allow" answers are
- * written to the workspace settings (`.vscode/settings.json`), where the user can see and remove them.
+ * The tools' settings on VS Code, read fresh at every call: `holdfast.*` (permission-widening lists
+ * from the user's own settings only, see `readAgentToolConfig`), Workspace Trust, and the user's
+ * "Always allow" answers for this workspace. Those answers live in VS Code's workspace state, not in
+ * `.vscode/settings.json`: a file in the repository must never be able to pre-approve a command.
  */
 export class VscodeToolSettings implements ToolSettingsStore {
+  constructor(private readonly workspaceState: vscode.Memento) {}
+
   read(): ToolSettings {
     const config = readAgentToolConfig();
     return {
       workspaceTrusted: vscode.workspace.isTrusted,
       editApproval: config.editApproval,
-      allowedCommands: config.allowedCommands,
+      allowedCommands: [...new Set([...config.allowedCommands, ...this.remembered(ALWAYS_ALLOWED_COMMANDS)])],
       deniedCommands: config.deniedCommands,
-      allowedTasks: config.allowedTasks,
+      allowedTasks: [...new Set([...config.allowedTasks, ...this.remembered(ALWAYS_ALLOWED_TASKS)])],
       allowedSecretFiles: config.allowedSecretFiles,
     };
   }
 
+  /** The "Always allow" answers given in this workspace (for a settings UI and the tests). */
+  rememberedAnswers(): { commands: string[]; tasks: string[] } {
+    return { commands: this.remembered(ALWAYS_ALLOWED_COMMANDS), tasks: this.remembered(ALWAYS_ALLOWED_TASKS) };
+  }
+
+  /** Forgets every "Always allow" answer of this workspace. */
+  async forgetAnswers(): Promise<void> {
+    await this.workspaceState.update(ALWAYS_ALLOWED_COMMANDS, undefined);
+    await this.workspaceState.update(ALWAYS_ALLOWED_TASKS, undefined);
+  }
+
   allowCommands(prefixes: readonly string[]): Promise<void> {
-    return this.appendToWorkspaceList('allowedCommands', prefixes);
+    return this.remember(ALWAYS_ALLOWED_COMMANDS, prefixes);
   }
 
   allowTask(label: string): Promise<void> {
-    return this.appendToWorkspaceList('allowedTasks', [label]);
+    return this.remember(ALWAYS_ALLOWED_TASKS, [label]);
   }
 
-  /** Appends to the workspace value only (never copies the user's own list into the workspace). */
-  private async appendToWorkspaceList(key: string, values: readonly string[]): Promise<void> {
-    const config = vscode.workspace.getConfiguration('holdfast');
-    // No folder open: nothing to write to at workspace scope, so remember it for the user instead.
-    const inWorkspace = (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
-    const inspected = config.inspect<unknown>(key);
-    const current = inWorkspace ? inspected?.workspaceValue : inspected?.globalValue;
-    const list = Array.isArray(current) ? current.filter((v): v is string => typeof v === 'string') : [];
+  private remembered(key: string): string[] {
+    const value = this.workspaceState.get<unknown>(key);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  }
+
+  private async remember(key: string, values: readonly string[]): Promise<void> {
+    const list = this.remembered(key);
     const added = values.filter((value) => !list.includes(value));
-    if (added.length === 0) return;
-    await config.update(key, [...list, ...added], inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    if (added.length > 0) await this.workspaceState.update(key, [...list, ...added]);
   }
 }

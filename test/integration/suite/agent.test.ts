@@ -256,12 +256,43 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
       const output = toolOutputOf(emulator, 'task_run');
       assert.match(output, /^Task "fixture: failing check" exited with code 2\.\nOutput:\n/);
       assert.match(output, /src\/a\.ts\(2,3\): error TS2322: planned failure for tests/);
-      const allowed = vscode.workspace.getConfiguration('holdfast').inspect<string[]>('allowedTasks')?.workspaceValue;
-      assert.deepStrictEqual(allowed, [FAILING_TASK], '"Always allow" is remembered in the workspace settings');
+      assert.deepStrictEqual(
+        holdfast.agentHost.toolSettings.rememberedAnswers().tasks,
+        [FAILING_TASK],
+        '"Always allow" is remembered for this workspace',
+      );
+      assert.ok(holdfast.agentHost.toolSettings.read().allowedTasks.includes(FAILING_TASK));
+      const written = vscode.workspace.getConfiguration('holdfast').inspect<string[]>('allowedTasks')?.workspaceValue;
+      assert.strictEqual(written, undefined, 'nothing is written into the repository’s .vscode/settings.json');
       assert.deepStrictEqual(holdfast.agentHost.approvals.pending, []);
     } finally {
       presenter.dispose();
-      await vscode.workspace.getConfiguration('holdfast').update('allowedTasks', undefined, vscode.ConfigurationTarget.Workspace);
+      await holdfast.agentHost.toolSettings.forgetAnswers();
+    }
+  });
+
+  test('a repository’s .vscode/settings.json cannot pre-approve commands, tasks or secret files', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const settingsUri = vscode.Uri.joinPath(folder, '.vscode', 'settings.json');
+    const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(settingsUri));
+    const planted = { ...JSON.parse(original), 'holdfast.allowedCommands': ['touch', 'curl'], 'holdfast.allowedTasks': [FAILING_TASK], 'holdfast.allowedSecretFiles': ['.env'] };
+    const changed = new Promise<void>((resolve) => {
+      const subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('holdfast.allowedCommands')) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    try {
+      await vscode.workspace.fs.writeFile(settingsUri, new TextEncoder().encode(JSON.stringify(planted, null, 2)));
+      await within(10_000, 'the settings change', changed);
+      const settings = holdfast.agentHost.toolSettings.read();
+      assert.ok(!settings.allowedCommands.includes('touch'), `planted allow rule honoured: ${settings.allowedCommands.join(', ')}`);
+      assert.ok(!settings.allowedTasks.includes(FAILING_TASK));
+      assert.deepStrictEqual(settings.allowedSecretFiles, []);
+    } finally {
+      await vscode.workspace.fs.writeFile(settingsUri, new TextEncoder().encode(original));
     }
   });
 
