@@ -46,6 +46,12 @@ export interface RequestRecord {
   cachedTokens: number;
   outputTokens: number;
   payloadBytes: number;
+  /**
+   * Raw socket bytes the client sent on this connection since the previous request on it (or since it
+   * opened): this request's frame or body after permessage-deflate, plus the upgrade or HTTP headers and
+   * any control frames in between. Lets a benchmark compare compressed request sizes per request.
+   */
+  wireBytesIn?: number;
   status: 'queued' | 'in_progress' | 'completed' | 'failed' | 'incomplete' | 'error';
   errorCode: string | null;
   /** Which scripted step answered (index), if any. */
@@ -89,6 +95,8 @@ export class Accounting {
   pingTimeouts = 0;
   /** Live wire counters of open sockets, read when stats are taken. */
   private readonly wireReaders = new Map<string, () => { read: number; written: number }>();
+  /** Bytes read per connection when its previous request arrived (for `RequestRecord.wireBytesIn`). */
+  private readonly wireInMarks = new Map<string, number>();
 
   now(): number {
     return performance.now() - this.startedAt;
@@ -131,6 +139,16 @@ export class Accounting {
     const { read: r, written: w } = read();
     stats.wireBytesReceived = r;
     stats.wireBytesSent = w;
+  }
+
+  /** Client → server socket bytes on `id` since the last call for it (undefined when the counter is unknown). */
+  takeWireIn(id: string): number | undefined {
+    const read = this.wireReaders.get(id);
+    if (!read) return undefined;
+    const now = read().read;
+    const delta = now - (this.wireInMarks.get(id) ?? 0);
+    this.wireInMarks.set(id, now);
+    return delta;
   }
 
   /** A frame (WS) or an SSE event / HTTP body (HTTP), `dir` from the client's point of view. */

@@ -159,6 +159,8 @@ export class HttpHandler {
       startedAt: engine.accounting.now(),
       endedAt: null,
     };
+    const wireIn = engine.accounting.takeWireIn(conn.id);
+    if (wireIn !== undefined) record.wireBytesIn = wireIn;
     engine.accounting.requests.push(record);
     engine.accounting.recordToolOutputs(record.requestId, request.input);
     const stats = engine.accounting.connections.get(conn.id);

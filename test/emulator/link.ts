@@ -41,12 +41,17 @@ export type DelayReporter = (kind: string, ms: number) => void;
 
 /**
  * One direction of the link: frames leave in order, each waits for the previous one to finish
- * transmitting (serialisation at `mbps`), then travels for rtt/2. Delivery order is preserved because
- * delivery times never decrease.
+ * transmitting (serialisation at `mbps`), then travels for rtt/2. Delivery order is preserved: delivery
+ * times never decrease, and frames are released from one FIFO queue by a single timer. (One
+ * setTimeout per frame could reorder them: Node's timers run on libuv's whole-millisecond clock, so a
+ * frame scheduled a fraction of a millisecond later with a shorter delay could fire first — e.g. an
+ * SSE `data: [DONE]` and the end of the body before `response.completed`.)
  */
 export class LinkDirection {
   private busyUntil = 0;
   private lastDelivery = 0;
+  private readonly queue: Array<{ at: number; deliver: () => void }> = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly oneWayMs: number,
@@ -71,8 +76,27 @@ export class LinkDirection {
     this.busyUntil = start + transmitMs;
     const deliveryAt = Math.max(this.busyUntil + this.oneWayMs, this.lastDelivery);
     this.lastDelivery = deliveryAt;
-    const delay = deliveryAt - now;
-    this.report(`link.${this.kind}`, delay);
-    setTimeout(deliver, Math.max(0, delay));
+    this.report(`link.${this.kind}`, deliveryAt - now);
+    this.queue.push({ at: deliveryAt, deliver });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const head = this.queue[0];
+    if (this.timer !== undefined || !head) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.release();
+    }, Math.max(0, head.at - performance.now()));
+  }
+
+  private release(): void {
+    // libuv's clock is whole milliseconds, so a timer may fire up to ~1 ms before `at`: count that as due.
+    const due = performance.now() + 1;
+    while (this.queue.length > 0 && (this.queue[0]?.at ?? Infinity) <= due) {
+      const next = this.queue.shift();
+      next?.deliver();
+    }
+    this.schedule();
   }
 }

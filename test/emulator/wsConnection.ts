@@ -297,6 +297,8 @@ export class WsConnection {
       startedAt: acc.now(),
       endedAt: null,
     };
+    const wireIn = acc.takeWireIn(this.id);
+    if (wireIn !== undefined) record.wireBytesIn = wireIn;
     acc.requests.push(record);
     const conn = acc.connections.get(this.id);
     if (conn) conn.requests += 1;
