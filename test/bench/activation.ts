@@ -1,0 +1,96 @@
+// Activation time of the packaged extension in a real VS Code: code-server with the freshly built
+// .vsix installed, its web workbench opened in Chromium (the e2e harness in test/e2e/lib). This VS
+// Code (1.100) logs only the start of an activation in the extension host log
+//   ExtensionService#_doActivateExtension holdfast.holdfast, startup: false, activationEvent: 'onStartupFinished'
+// (no activationTime, and telemetry is off in the test profile), so the bench waits for that line and
+// then reads VS Code's own figure from "Developer: Show Running Extensions" — "Activation: N ms",
+// which is code loading + the activate() call, exactly what activation costs the editor.
+// The workbench is loaded several times (each reload starts a new extension host), the first counting
+// as cold.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isCodeServerInstalled, installExtensionFromVsix, startCodeServer, codeServerVersion } from '../e2e/lib/codeServer';
+import { runCleanups } from '../e2e/lib/cleanup';
+import { copyFixtureWorkspace } from '../e2e/lib/fixtureWorkspace';
+import { extensionId } from '../e2e/lib/paths';
+import { createRunDirectory } from '../e2e/lib/runDirectory';
+import { openWorkbench, runCommandFromPalette } from '../e2e/lib/workbench';
+
+export interface ActivationResult {
+  measured: boolean;
+  /** Why not, or what went wrong. */
+  note: string;
+  vscode?: string;
+  /** VS Code's activation time per workbench load, in ms; the first is the cold load. */
+  activationMs: number[];
+  /** The extension host log lines that announced each activation. */
+  lines: string[];
+}
+
+const LINE = new RegExp(`_doActivateExtension ${extensionId.replace('.', '\\.')},`);
+const SHOWN = /Activation: (\d+)\s*ms/;
+
+function findActivationLines(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.log')) {
+        for (const line of fs.readFileSync(full, 'utf8').split('\n')) if (LINE.test(line)) found.push(line.trim());
+      }
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return found;
+}
+
+async function waitForLines(root: string, count: number, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = findActivationLines(root);
+    if (lines.length >= count || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function measureActivation(vsixPath: string | null, loads: number): Promise<ActivationResult> {
+  if (!isCodeServerInstalled()) return { measured: false, note: 'not measured (code-server not installed: run npm run setup:e2e)', activationMs: [], lines: [] };
+  if (!vsixPath) return { measured: false, note: 'not measured (no .vsix: the production build failed)', activationMs: [], lines: [] };
+  const run = createRunDirectory('bench-activation');
+  let keep = false;
+  try {
+    const workspaceFolder = copyFixtureWorkspace(run.root);
+    installExtensionFromVsix(run, vsixPath);
+    const server = await startCodeServer(run, { workspaceFolder });
+    // Loaded here: playwright-core exists only after `npm run setup:e2e`.
+    const { launchBrowser } = await import('../e2e/lib/browser');
+    const browser = await launchBrowser(run);
+    const page = browser.page;
+    let lines: string[] = [];
+    const activationMs: number[] = [];
+    for (let load = 1; load <= loads; load++) {
+      if (load === 1) await openWorkbench(page, server.workbenchUrl());
+      else {
+        await page.reload();
+        await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+      }
+      lines = await waitForLines(run.root, load, 60_000);
+      if (lines.length < load) throw new Error(`no activation line for load ${load} within 60 s (found ${lines.length})`);
+      await runCommandFromPalette(page, 'Developer: Show Running Extensions');
+      const row = page.locator('.monaco-list-row').filter({ hasText: 'Holdfast' }).filter({ hasText: SHOWN }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      const text = await row.innerText();
+      activationMs.push(Number(SHOWN.exec(text)?.[1]));
+    }
+    await browser.close();
+    await server.stop();
+    return { measured: true, note: `code-server, ${loads} workbench loads (first = cold)`, vscode: codeServerVersion().description, activationMs, lines };
+  } catch (error) {
+    keep = true;
+    return { measured: false, note: `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (scratch kept: ${run.root})`, activationMs: [], lines: [] };
+  } finally {
+    await runCleanups();
+    if (!keep) run.remove();
+  }
+}
