@@ -332,7 +332,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
     const meter = new RequestMeter(
       () => this.clock.now(),
       lane,
-      warmup ? 0 : utf8Bytes(JSON.stringify(fullFrame)),
+      warmup ? 0 : statelessFrameBytes(fullFrame),
       'websocket',
       warmup ? 'warmup' : 'full',
     );
@@ -849,6 +849,27 @@ export class WorkspaceSession implements ModelClient, Disposable {
     if (this.offlineMessage) return { kind: 'offline', message: this.offlineMessage };
     return { kind: 'idle' };
   }
+}
+
+/** JSON size of each transcript item, remembered per item object (transcript items are never changed in place). */
+const itemBytes = new WeakMap<object, number>();
+
+/**
+ * `utf8Bytes(JSON.stringify(frame))` without serialising the whole transcript on every request (which
+ * made the client's CPU per request grow with the conversation): the frame with an empty input, plus
+ * each item's remembered size, plus the commas between items.
+ */
+function statelessFrameBytes(frame: ResponseCreateFrame): number {
+  let bytes = utf8Bytes(JSON.stringify({ ...frame, input: [] })) + Math.max(0, frame.input.length - 1);
+  for (const item of frame.input) {
+    let size = itemBytes.get(item);
+    if (size === undefined) {
+      size = utf8Bytes(JSON.stringify(item));
+      itemBytes.set(item, size);
+    }
+    bytes += size;
+  }
+  return bytes;
 }
 
 function describeConnectFailure(failure: ConnectFailure, connectTimeoutMs: number): string {

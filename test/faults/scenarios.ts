@@ -1,0 +1,35 @@
+/**
+ * The agent scenarios of the fault campaign: an emulator scenario (test/emulator/scenarios/faults-*),
+ * the workspace it starts from, and the user's prompts (one turn each).
+ */
+export interface CampaignScenario {
+  name: string;
+  /** Emulator scenario name (a file in test/emulator/scenarios). */
+  emulatorScenario: string;
+  files: Record<string, string>;
+  prompts: string[];
+}
+
+export const MATH_TS = 'export function add(a: number, b: number): string {\n  return a + b;\n}\n';
+export const INDEX_TS = "import { add } from './math';\nconsole.log(add(1, 2));\n";
+
+export const CAMPAIGN_SCENARIOS: readonly CampaignScenario[] = [
+  {
+    name: 'multi-round',
+    emulatorScenario: 'faults-multi-round',
+    files: { 'src/math.ts': MATH_TS, 'src/index.ts': INDEX_TS, 'package.json': '{ "scripts": { "test": "vitest run" } }\n' },
+    prompts: ['Please fix src/math.ts and its caller, then run the tests.', 'Now add a subtract function.'],
+  },
+  {
+    name: 'parallel',
+    emulatorScenario: 'faults-parallel',
+    files: { 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n' },
+    prompts: ['Survey the project and add an index file.'],
+  },
+  {
+    name: 'long-answer',
+    emulatorScenario: 'faults-long-answer',
+    files: { 'README.md': '# demo\n' },
+    prompts: ['Explain how the transport works, in detail.'],
+  },
+];

@@ -1,0 +1,46 @@
+/**
+ * The bounded part of the fault campaign (the full one: `npm run test:faults`, 500+ runs): a fixed
+ * seed, a few dozen runs of agent scenarios on the real transport and the emulator with faults
+ * injected at random points, and every invariant checked after each run (see test/faults).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { formatSummary, replayCommand, runCampaign } from '../../faults/faultCampaign';
+import { mulberry32, runSeed } from '../../faults/prng';
+
+const SEED = 9;
+const RUNS = 30;
+
+function exposeGc(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('fault campaign (bounded)', () => {
+  it('the PRNG is seeded and reproducible', () => {
+    const a = mulberry32(runSeed(7, 3));
+    const b = mulberry32(runSeed(7, 3));
+    const xs = Array.from({ length: 5 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
+    expect(mulberry32(runSeed(7, 4))()).not.toBe(xs[0]);
+  });
+
+  it(`${RUNS} seeded runs with faults: nothing lost, nothing run twice, no hang, typed outcomes`, async () => {
+    const gc = exposeGc();
+    const summary = await runCampaign({ seed: SEED, runs: RUNS, gc });
+    const report = formatSummary(summary);
+    // The whole table goes to the log, and each failing run names the command that replays it.
+    console.log(report);
+    expect(summary.violations.map((v) => `${v.violations.join('; ')} — ${replayCommand(v.plan.seed, v.plan.run)}`)).toEqual([]);
+    expect(summary.runs).toBe(RUNS);
+    expect(Object.values(summary.faultsInjected).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(RUNS * 0.8);
+    expect(summary.outcomes['completed'] ?? 0).toBeGreaterThan(RUNS / 2);
+    // Memory: after GC the heap returns near its baseline (generous: the emulators' and runs' garbage is gone).
+    if (gc) expect(summary.memory.finalMb - summary.memory.baselineMb).toBeLessThan(40);
+  }, 120_000);
+});

@@ -1,0 +1,54 @@
+/**
+ * The bounded long session (the full one: `node --expose-gc --import tsx test/faults/longSession.ts`,
+ * 1,000 turns): 200 agent turns on one workspace with the emulator in a child process and an injected
+ * clock, so the socket rotates every eight turns. Assertions are structural, never on noisy timing:
+ * steady-state requests stay deltas, bytes per delta do not grow with the turn count, each socket
+ * carries exactly one full request, the server never hits its 60-minute limit, and the heap minus the
+ * transcript stays bounded.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatLongSession, runLongSession, startChildEmulator, steadyState, type ChildEmulator } from '../../faults/longSessionRun';
+
+let emu: ChildEmulator;
+beforeAll(async () => {
+  emu = await startChildEmulator();
+}, 30_000);
+afterAll(async () => {
+  await emu?.close();
+});
+
+function exposeGc(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('a long session on one workspace', () => {
+  it('200 turns with rotations: deltas stay deltas, bytes per request flat, memory bounded', async () => {
+    const TURNS = 200;
+    const result = await runLongSession(emu, { turns: TURNS, sampleEvery: 50, gc: exposeGc() });
+    console.log(formatLongSession(result, 20));
+
+    expect(result.failedTurns).toBe(0);
+    // 7 minutes per turn, rotation at 55 minutes: a new socket every 8 turns, never the server's limit.
+    expect(result.rotations).toBeGreaterThanOrEqual(Math.floor(TURNS / 8) - 2);
+    expect(result.limitErrors).toBe(0);
+    // Exactly one full request per socket (its first); everything else is a delta.
+    expect(result.fullRequests).toBe(result.wsConnections);
+    expect(result.serverFullRequests).toBe(result.wsConnections);
+    expect(result.deltaRequests).toBe(result.requests.length - result.fullRequests);
+    const steady = steadyState(result, 20);
+    expect(steady.bytesLast).toBeLessThanOrEqual(steady.bytesFirst * 1.1);
+    // Memory: what is not the transcript stays bounded (generous; the numbers are printed above).
+    if (result.heap.length >= 2) {
+      const first = result.heap[0]!.heapMinusTranscriptMb;
+      const last = result.heap.at(-1)!.heapMinusTranscriptMb;
+      expect(last - first).toBeLessThan(25);
+    }
+  }, 120_000);
+});
