@@ -5,6 +5,7 @@ import { agentRequestShape } from '../agent/instructions';
 import type { AgentSettings } from '../agent/agentSettings';
 import type { ConnectionView } from '../protocol/webview';
 import type { ModelRequest } from '../transport/modelClient';
+import { ChatController } from '../ui/chatController';
 import { type ChatRequest, ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
 import { describeTransportState } from '../ui/connectionView';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
@@ -37,6 +38,8 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   readonly log: HostLog;
   readonly apiKeys: ApiKeyStore;
   readonly chatView: ChatViewProvider;
+  /** The chat view's host side: agent events → cards and streamed text; the view's requests → the agent. */
+  readonly chat: ChatController;
   readonly connection: HostConnection;
   /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.session`. */
   readonly agentHost: AgentHost;
@@ -44,7 +47,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   readonly inlineEdits: InlineEditController;
   /** Fix / Explain with Holdfast on diagnostics, and fix-all as a source action (issue 7). */
   readonly diagnosticActions: DiagnosticCodeActions;
-  /** Where `askInChat` answers go until the chat panel takes prompts from outside (stub). */
+  /** Where `askInChat` answers go when the chat view cannot take the prompt (closed, busy). */
   readonly explanations: ExplanationView;
   private readonly statusItem: ConnectionStatusItem;
   private readonly store = new DisposableStore();
@@ -80,6 +83,16 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
         webviewOptions: { retainContextWhenHidden: false },
       }),
     );
+    this.chat = this.store.add(
+      new ChatController({
+        agentHost: this.agentHost,
+        view: this.chatView,
+        log: this.log,
+        workspaceState: context.workspaceState,
+        connectionView: () => this.connectionView(),
+        onDidChangeConnection: this.onDidChangeConnection,
+      }),
+    );
     const session = this.connection.session;
     this.store.add(session.onDidChangeState(() => this.publishConnection()));
     this.store.add(session.onDidMeasure(() => this.publishConnection()));
@@ -106,7 +119,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
     this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles: new OtherFileReview(documents, this.log) }));
     this.explanations = this.store.add(new ExplanationView(editHost));
     this.diagnosticActions = this.store.add(
-      new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: (text) => this.askInChat(text) }),
+      new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),
     );
   }
 
@@ -164,24 +177,36 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
     await vscode.commands.executeCommand(command);
   }
 
-  /** Not wired yet: the chat presenter and the agent loop land here (issue 6). */
+  async onWebviewReady(): Promise<void> {
+    await this.chat.onReady();
+  }
+
+  /** Everything the chat view asks for goes to the chat controller, which checks it first. */
   async handleChatRequest(request: ChatRequest): Promise<void> {
-    this.connection.warmOnFirstUse();
-    this.log.info(`Chat request "${request.type}" from the view: not wired yet.`);
+    if (request.type === 'sendPrompt' || request.type === 'steer' || request.type === 'retry') this.connection.warmOnFirstUse();
+    await this.chat.handle(request);
   }
 
   /**
-   * Hands a question (with its context, e.g. a diagnostic and the code around it) to the chat.
-   * STUB until the chat panel takes prompts from outside: it opens the chat, then streams the answer on
-   * its own `explain-<n>` lane into a markdown document beside the editor (ExplanationView).
+   * Hands a question (with its context, e.g. a diagnostic and the code around it) to the chat: it opens
+   * the chat view and sends the text as a prompt there. When the view does not come up (no workbench,
+   * hidden side bar) or a turn is already running, the answer streams on its own `explain-<n>` lane into
+   * a markdown document beside the editor instead (ExplanationView). Resolves once the question is
+   * on its way (`where` says which), not when it is answered.
    */
-  async askInChat(text: string): Promise<void> {
+  async askInChat(text: string): Promise<{ where: 'chat' | 'document' }> {
     try {
       await vscode.commands.executeCommand('holdfast.openChat');
     } catch (error) {
       this.log.warn(`Opening the chat failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (!this.agentHost.agent.runningTurn && (await this.chatView.whenReady(5_000)) && !this.agentHost.agent.runningTurn) {
+      this.connection.warmOnFirstUse();
+      void this.chat.sendPrompt(text);
+      return { where: 'chat' };
+    }
     this.explanations.show(text);
+    return { where: 'document' };
   }
 
   dispose(): void {

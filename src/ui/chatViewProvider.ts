@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/disposable';
-import { type ConnectionView, type HostToWebview, parseWebviewToHost, type WebviewToHost } from '../protocol/webview';
+import { Emitter } from '../common/event';
+import { type HostToWebview, parseWebviewToHost, type WebviewToHost } from '../protocol/webview';
 import type { Logger } from '../host/log';
 import { renderChatHtml } from './webviewHtml';
 
 /** What the chat view needs from the rest of the extension; the owner object provides it. */
 export interface ChatViewHost {
-  connectionView(): ConnectionView;
-  readonly onDidChangeConnection: vscode.Event<ConnectionView>;
+  /** The view's script loaded (first load or a reload): the host answers with a full snapshot. */
+  onWebviewReady(): Promise<void>;
   runAction(action: Extract<WebviewToHost, { type: 'runAction' }>['action']): Promise<void>;
   /** Chat requests from the view (prompt, steer, stop, cards, sessions, mentions, links). */
   handleChatRequest(request: ChatRequest): Promise<void>;
@@ -26,13 +27,38 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private readonly viewStore = new DisposableStore();
   private readonly store = new DisposableStore();
+  /** The current view's script has sent `ready` (reset when the view is disposed). */
+  private ready = false;
+  private readonly readyChanged = new Emitter<boolean>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: ChatViewHost,
     private readonly log: Logger,
   ) {
-    this.store.add(host.onDidChangeConnection((connection) => this.post({ type: 'connection', connection })));
+    this.store.add(this.readyChanged);
+  }
+
+  /** The view is shown and its script is running: cards shown there can be answered. */
+  get canShowCards(): boolean {
+    return this.ready && this.view?.visible === true;
+  }
+
+  /** Resolves true once a view has said `ready` (now or within `timeoutMs`), false otherwise. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.canShowCards) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        resolve(false);
+      }, timeoutMs);
+      const subscription = this.readyChanged.event((ready) => {
+        if (!ready) return;
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(true);
+      });
+    });
   }
 
   private get bundleRoot(): vscode.Uri {
@@ -42,12 +68,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.viewStore.clear();
     this.view = view;
+    this.ready = false;
     view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
     view.webview.html = renderChatHtml(view.webview, this.bundleRoot, vscode.Uri.joinPath);
     this.viewStore.add(view.webview.onDidReceiveMessage((data: unknown) => void this.receive(data)));
     this.viewStore.add(
       view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
+        if (this.view === view) {
+          this.view = undefined;
+          this.ready = false;
+        }
         this.viewStore.clear();
       }),
     );
@@ -67,11 +97,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const message = parsed.message;
     switch (message.type) {
       case 'ready':
-        this.post({
-          type: 'snapshot',
-          connection: this.host.connectionView(),
-          workspaceName: vscode.workspace.name ?? 'No folder open',
-        });
+        // The chat controller answers with the snapshot (connection, sessions, the conversation).
+        await this.host.onWebviewReady();
+        this.ready = true;
+        this.readyChanged.fire(true);
         return;
       case 'ping':
         this.post({ type: 'pong', id: message.id });

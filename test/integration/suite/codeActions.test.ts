@@ -2,6 +2,7 @@
 import * as assert from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import type { AgentEvent } from '../../../src/agent/events';
 import type { FixResult } from '../../../src/ui/codeActions/diagnosticCodeActions';
 import type { Proposal } from '../../../src/ui/inlineEdit/inlineEditController';
 import { modelRequests, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
@@ -108,20 +109,39 @@ suite('code actions on diagnostics', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('Explain streams the explanation on its own lane (chat stub: a markdown document)', async () => {
+  test('Explain asks the chat: the explanation streams into the chat view as a turn of the agent', async () => {
     const { editor, diagnostic } = await openWithError('explainMe', BROKEN_FILE, BROKEN_MESSAGE);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diagnostic.range);
     const explain = actions.find((a) => a.title === 'Explain with Holdfast');
     assert.ok(explain?.command);
+    const documentBefore = session.holdfast.explanations.last;
+    const finished = new Promise<Extract<AgentEvent, { type: 'turnFinished' }>>((resolve) => {
+      const subscription = session.holdfast.agentHost.onEvent((event) => {
+        if (event.type !== 'turnFinished') return;
+        subscription.dispose();
+        resolve(event);
+      });
+    });
     await vscode.commands.executeCommand(explain.command.command, ...(explain.command.arguments ?? []));
-    const explanation = session.holdfast.explanations.last;
-    assert.ok(explanation);
+    assert.strictEqual(session.holdfast.explanations.last, documentBefore, 'the chat view took the question; no fallback document');
+    const turn = await finished;
+    assert.deepStrictEqual(turn.outcome, { kind: 'completed', text: EXPLANATION });
+    const shown = session.holdfast.chat.presenter.transcript().turns.find((t) => t.id === turn.turnId);
+    assert.ok(shown, 'the turn is in the chat view');
+    assert.match(shown.userText, /Explain this problem/);
+    assert.ok(shown.userText.includes(BROKEN_MESSAGE), 'the question carries the diagnostic');
+    assert.ok(shown.items.some((item) => item.kind === 'markdown' && item.text === EXPLANATION), 'the answer is in the chat view');
+    const request = modelRequests(session.emulator).at(-1);
+    assert.ok(request && !/^explain-/.test(request.lane ?? ''), `the chat turn ran on the agent's lane, not an explain lane (${request?.lane})`);
+  });
+
+  test('Explain falls back to a markdown document on its own lane when the chat cannot take it', async () => {
+    const explanation = session.holdfast.explanations.show('Explain this problem: fallback while the chat is busy');
     assert.match(explanation.lane, /^explain-\d+$/);
     assert.strictEqual(await explanation.done, EXPLANATION);
     const document = await vscode.workspace.openTextDocument(explanation.uri);
     await waitFor('the explanation document to show the answer', () => document.getText().includes(EXPLANATION));
-    const request = modelRequests(session.emulator).filter((r) => r.lane === explanation.lane).at(-1);
-    assert.ok(request);
+    assert.ok(modelRequests(session.emulator).some((r) => r.lane === explanation.lane));
   });
 
   test('the fix-all source action fixes every problem of the file in one proposal', async () => {

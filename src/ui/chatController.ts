@@ -1,0 +1,666 @@
+/**
+ * The host side of the chat view (issue 6): the agent's events become display events for the
+ * `ChatPresenter` (which posts validated, coalesced messages to the view), and every request the view
+ * sends becomes an action on the agent, the session store or the editor.
+ *
+ * The view is untrusted input even after zod: it may only refer to ids this controller offered
+ * (approval cards it showed, edit cards it showed, sessions it listed, turns it offered a retry for,
+ * selections it attached). Anything else is logged and dropped. Links are re-checked before
+ * `openExternal`; files are resolved through the tools' path policy before they are opened or written.
+ */
+import * as vscode from 'vscode';
+import type { AgentEvent, ModelFailure, TurnOutcome } from '../agent/events';
+import type { ChatSession } from '../agent/chatSession';
+import type { UserInput } from '../agent/userInput';
+import { DisposableStore } from '../common/disposable';
+import type { Event } from '../common/event';
+import { errorMessage } from '../common/result';
+import type { AgentHost } from '../host/agentHost';
+import type { ApprovalPresenter } from '../host/approvals';
+import type { Logger } from '../host/log';
+import {
+  type AttachmentView,
+  type ConnectionView,
+  type ErrorAction,
+  HostToWebview,
+  isSafeExternalUrl,
+  Limits,
+  type MentionCandidate,
+  type SessionSummaryView,
+  SessionTranscriptView,
+  type WebviewToHost,
+} from '../protocol/webview';
+import type { JournalEntry } from '../tools/editJournal';
+import { SECRET_FILE_PATTERNS } from '../tools/policy/pathPolicy';
+import { matchesGlob } from '../tools/policy/glob';
+import type { ApprovalAnswer, ApprovalRequest } from '../tools/ports';
+import type { CancellationToken } from '../common/cancellation';
+import { ChatPresenter, type ChatDisplayEvent } from './chatPresenter';
+import type { ChatRequest } from './chatViewProvider';
+import { clipHunks, editCardId, editChange, sessionTranscript, TOOL_TITLES } from './chat/sessionTranscript';
+import { editHunks } from './chat/editHunks';
+
+/** What the controller needs from the chat view provider. */
+export interface ChatViewPort {
+  post(message: HostToWebview): void;
+  /** The view is shown and its script has said `ready`: cards can be answered there. */
+  readonly canShowCards: boolean;
+  reveal(): Promise<void>;
+  /** Resolves true once the view is ready (now or within `timeoutMs`). */
+  whenReady(timeoutMs: number): Promise<boolean>;
+}
+
+export interface ChatControllerOptions {
+  agentHost: AgentHost;
+  view: ChatViewPort;
+  log: Logger;
+  workspaceState: vscode.Memento;
+  connectionView(): ConnectionView;
+  onDidChangeConnection: Event<ConnectionView>;
+}
+
+const DISPLAY_KEY = (sessionId: string): string => `holdfast.chatView.display.${sessionId}`;
+const MENTION_SCAN_LIMIT = 5_000;
+const MENTION_CACHE_MS = 10_000;
+
+interface OfferedEdit {
+  turnId: string;
+  entry: JournalEntry;
+  state: 'applied' | 'kept' | 'undone' | 'failed';
+}
+
+interface OfferedApproval {
+  turnId: string;
+  resolve(answer: ApprovalAnswer): void;
+}
+
+export class ChatController implements ApprovalPresenter, vscode.Disposable {
+  readonly presenter: ChatPresenter;
+  private readonly store = new DisposableStore();
+  private readonly agentHost: AgentHost;
+  private shownSessionId: string | undefined;
+  private initialised: Promise<void> | undefined;
+
+  // ── ids the view may refer to ─────────────────────────────────────────────────────────────────
+  private readonly approvals = new Map<string, OfferedApproval>();
+  private readonly edits = new Map<string, OfferedEdit>();
+  private offeredSessions = new Set<string>();
+  private readonly retryable = new Set<string>();
+  private readonly selections = new Map<string, NonNullable<UserInput['activeFile']>>();
+  private selectionCounter = 0;
+
+  // ── the running turn ──────────────────────────────────────────────────────────────────────────
+  private runningTurnId: string | undefined;
+  /** The turn's `approvalRequested` event, matched (by identity) to the request the approvals host asks about. */
+  private lastApprovalEvent: Extract<AgentEvent, { type: 'approvalRequested' }> | undefined;
+  /** Attachments of the prompt being started, shown on its turn. */
+  private nextAttachments: AttachmentView[] = [];
+  /** The view's id for the steer being queued right now (the agent's `steerQueued` fires inside `steer()`). */
+  private steeringViewId: string | undefined;
+  /** agent steer id → the view's steer id and its turn. */
+  private readonly steers = new Map<string, { viewId: string; turnId: string; text: string }>();
+  private mentionCache: { at: number; files: vscode.Uri[] } | undefined;
+  /** Refusals, for tests and the log. */
+  readonly refused: string[] = [];
+
+  constructor(private readonly options: ChatControllerOptions) {
+    this.agentHost = options.agentHost;
+    this.presenter = new ChatPresenter({
+      post: (message) => options.view.post(message),
+      workspaceName: vscode.workspace.name ?? 'No folder open',
+      connection: options.connectionView(),
+      onInvalidMessage: (type, error) => options.log.warn(`Chat: not posting an invalid "${type}" message (${error}).`),
+    });
+    this.store.add({ dispose: () => this.presenter.dispose() });
+    this.store.add(this.agentHost.approvals.setPresenter(this));
+    this.store.add(this.agentHost.onEvent((event) => this.onAgentEvent(event)));
+    this.store.add(this.agentHost.onDidChangeActiveSession((session) => void this.show(session)));
+    this.store.add(options.onDidChangeConnection((connection) => this.presenter.setConnection(connection)));
+  }
+
+  /** Loads the active session's transcript into the presenter (once; later changes come by event). */
+  private ensureInitialised(): Promise<void> {
+    this.initialised ??= this.agentHost.activeSession().then(
+      (session) => (this.shownSessionId === session.id ? undefined : this.show(session)),
+      (error: unknown) => this.options.log.warn(`Chat: restoring the session failed: ${errorMessage(error)}`),
+    );
+    return this.initialised;
+  }
+
+  /** The view (re)loaded: a full snapshot with the active session's conversation. */
+  async onReady(): Promise<void> {
+    await this.ensureInitialised();
+    this.presenter.setConnection(this.options.connectionView());
+    this.presenter.onReady();
+  }
+
+  private async show(session: ChatSession): Promise<void> {
+    const saved = SessionTranscriptView.safeParse(this.options.workspaceState.get(DISPLAY_KEY(session.id)));
+    const transcript = sessionTranscript(session, saved.success ? saved.data : undefined);
+    this.shownSessionId = session.id;
+    this.approvals.clear();
+    this.retryable.clear();
+    this.edits.clear();
+    session.journal.toJSON().forEach((entry, index) => {
+      const card = transcript.turns.flatMap((t) => t.items).find((item) => item.kind === 'edit' && item.card.id === editCardId(index));
+      const state = card?.kind === 'edit' ? card.card.state : 'applied';
+      this.edits.set(editCardId(index), { turnId: entry.turnId, entry, state });
+    });
+    const last = transcript.turns.at(-1);
+    if (last?.status === 'failed') this.retryable.add(last.id);
+    const sessions = await this.sessionList(session);
+    if (this.shownSessionId !== session.id) return;
+    this.presenter.showSession(transcript, sessions);
+  }
+
+  private async sessionList(active: ChatSession | undefined = this.agentHost.currentSession): Promise<SessionSummaryView[]> {
+    const list = await this.agentHost.listSessions().catch(() => []);
+    const views: SessionSummaryView[] = list.map((s) => ({ id: s.id.slice(0, Limits.id), title: s.title.slice(0, Limits.shortText) || 'Untitled', updatedAt: Math.max(0, Math.floor(s.updatedAt)), turns: 0 }));
+    if (active) {
+      const mine = views.find((v) => v.id === active.id);
+      if (mine) mine.turns = active.turns.length;
+      else views.unshift({ id: active.id, title: active.title.slice(0, Limits.shortText) || 'New chat', updatedAt: Math.max(0, Math.floor(active.updatedAt)), turns: active.turns.length });
+    }
+    const kept = views.slice(0, Limits.sessions);
+    this.offeredSessions = new Set(kept.map((v) => v.id));
+    return kept;
+  }
+
+  private saveDisplay(): void {
+    const transcript = this.presenter.transcript();
+    if (transcript.id !== this.shownSessionId) return;
+    void Promise.resolve(this.options.workspaceState.update(DISPLAY_KEY(transcript.id), transcript)).catch((error: unknown) =>
+      this.options.log.warn(`Chat: could not save the view of session ${transcript.id}: ${errorMessage(error)}`),
+    );
+  }
+
+  // ── agent events → display events ───────────────────────────────────────────────────────────
+
+  private display(event: ChatDisplayEvent): void {
+    this.presenter.handle(event);
+  }
+
+  private onAgentEvent(event: AgentEvent): void {
+    switch (event.type) {
+      case 'turnStarted': {
+        if (event.sessionId !== this.shownSessionId) return;
+        this.runningTurnId = event.turnId;
+        this.retryable.clear();
+        const attachments = this.nextAttachments;
+        this.nextAttachments = [];
+        this.display({ kind: 'turnStarted', turnId: event.turnId, userText: event.userText === '' ? '↻ Retry' : event.userText, attachments });
+        return;
+      }
+      case 'textDelta':
+        this.display({ kind: 'textDelta', turnId: event.turnId, blockId: event.itemId, text: event.delta });
+        return;
+      case 'reasoningDelta':
+        this.display({ kind: 'textDelta', turnId: event.turnId, blockId: `r-${event.itemId}`, text: event.delta, channel: 'reasoning' });
+        return;
+      case 'toolCallStarted':
+        this.display({
+          kind: 'toolStarted',
+          turnId: event.turnId,
+          callId: event.callId,
+          name: event.name,
+          title: TOOL_TITLES[event.name] ?? event.name,
+          target: event.path ?? event.argsSummary,
+        });
+        return;
+      case 'toolCallFinished':
+        this.display({
+          kind: 'toolFinished',
+          turnId: event.turnId,
+          callId: event.callId,
+          status: event.status === 'ok' ? 'done' : event.status === 'cancelled' ? 'cancelled' : 'failed',
+          output: event.outputSummary,
+          durationMs: event.durationMs,
+        });
+        return;
+      case 'approvalRequested':
+        this.lastApprovalEvent = event;
+        return;
+      case 'approvalResolved': {
+        const offered = this.approvals.get(event.approvalId);
+        if (!offered) return;
+        this.approvals.delete(event.approvalId);
+        const outcome = event.answer === 'allowOnce' ? 'allowedOnce' : event.answer === 'alwaysAllow' ? 'allowedAlways' : this.runningTurnId === event.turnId ? 'denied' : 'cancelled';
+        this.display({ kind: 'approvalResolved', turnId: event.turnId, approvalId: event.approvalId, outcome });
+        return;
+      }
+      case 'editApplied': {
+        const session = this.agentHost.currentSession;
+        const index = session ? session.journal.toJSON().indexOf(event.entry) : -1;
+        if (!session || session.id !== this.shownSessionId || index < 0) return;
+        const id = editCardId(index);
+        this.edits.set(id, { turnId: event.turnId, entry: event.entry, state: 'applied' });
+        this.display({
+          kind: 'editApplied',
+          turnId: event.turnId,
+          editId: id,
+          path: event.entry.display,
+          change: editChange(event.entry),
+          hunks: clipHunks(editHunks(event.entry.before, event.entry.after)),
+        });
+        return;
+      }
+      case 'steerQueued': {
+        const viewId = this.steeringViewId ?? `steer-${event.steerId}`;
+        this.steers.set(event.steerId, { viewId, turnId: event.turnId, text: event.text });
+        this.display({ kind: 'steer', turnId: event.turnId, steerId: viewId, text: event.text, status: 'queued' });
+        return;
+      }
+      case 'steerDelivered': {
+        const steer = this.steers.get(event.steerId);
+        if (!steer) return;
+        this.steers.delete(event.steerId);
+        const status = event.via === 'keptInTranscript' ? 'nextTurn' : 'delivered';
+        this.display({ kind: 'steer', turnId: steer.turnId, steerId: steer.viewId, text: steer.text, status });
+        return;
+      }
+      case 'turnFinished':
+        this.turnFinished(event);
+        return;
+      case 'requestStarted':
+      case 'assistantMessage':
+      case 'modelRecovering':
+      case 'budgetPaused':
+      case 'sessionSaveFailed':
+        return;
+    }
+  }
+
+  private turnFinished(event: Extract<AgentEvent, { type: 'turnFinished' }>): void {
+    if (this.runningTurnId === event.turnId) this.runningTurnId = undefined;
+    if (event.sessionId !== this.shownSessionId) return;
+    const outcome = event.outcome;
+    const failure = describeOutcome(outcome);
+    if (failure) {
+      if (failure.actions.includes('retry')) this.retryable.add(event.turnId);
+      this.display({ kind: 'error', turnId: event.turnId, message: failure.message, actions: failure.actions });
+    }
+    this.display({
+      kind: 'turnFinished',
+      turnId: event.turnId,
+      status: outcome.kind === 'cancelled' ? 'cancelled' : outcome.kind === 'failed' ? 'failed' : 'done',
+      requests: event.metrics.perRequest,
+      totalMs: event.metrics.totalMs,
+    });
+    this.saveDisplay();
+  }
+
+  // ── approvals on cards ──────────────────────────────────────────────────────────────────────
+
+  /** `ApprovalPresenter`: commands and tasks go to a card when the view can show it; the rest to VS Code. */
+  request(request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> | undefined {
+    if (request.kind !== 'runCommand' && request.kind !== 'runTask') return undefined;
+    if (!this.options.view.canShowCards) return undefined;
+    const event = this.lastApprovalEvent;
+    if (!event || event.request !== request || this.presenterLacksTurn(event.turnId)) return undefined;
+    this.lastApprovalEvent = undefined;
+    const paths = this.agentHost.services.paths;
+    return new Promise<ApprovalAnswer>((resolve) => {
+      const settle = (answer: ApprovalAnswer): void => {
+        subscription.dispose();
+        resolve(answer);
+      };
+      const subscription = token.onCancellationRequested(() => settle('deny'));
+      this.approvals.set(event.approvalId, { turnId: event.turnId, resolve: settle });
+      this.display({
+        kind: 'approvalRequested',
+        turnId: event.turnId,
+        approvalId: event.approvalId,
+        approvalKind: request.kind === 'runCommand' ? 'command' : 'task',
+        command: request.kind === 'runCommand' ? request.command : request.label,
+        parts: request.kind === 'runCommand' ? request.parts : [],
+        cwd: request.kind === 'runCommand' ? paths.displayOf(request.cwd) : '',
+        ...(request.kind === 'runCommand' && request.reasons.length ? { reason: request.reasons.join('; ') } : {}),
+        canAllowAlways: (request.alwaysAllowRules?.length ?? 0) > 0,
+      });
+    });
+  }
+
+  private presenterLacksTurn(turnId: string): boolean {
+    return !this.presenter.transcript().turns.some((turn) => turn.id === turnId);
+  }
+
+  // ── requests from the view ──────────────────────────────────────────────────────────────────
+
+  private refuse(what: string): void {
+    this.refused.push(what);
+    if (this.refused.length > 100) this.refused.shift();
+    this.options.log.warn(`Chat: refused a request from the view: ${what}`);
+  }
+
+  async handle(request: ChatRequest): Promise<void> {
+    try {
+      await this.dispatch(request);
+    } catch (error) {
+      this.options.log.error(`Chat: "${request.type}" failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private async dispatch(request: ChatRequest): Promise<void> {
+    switch (request.type) {
+      case 'sendPrompt':
+        void this.sendPrompt(request.text, request.attachments);
+        return;
+      case 'steer':
+        return this.steer(request.id, request.text);
+      case 'stop':
+        if (request.turnId !== undefined && request.turnId !== this.runningTurnId) return this.refuse(`stop for turn ${request.turnId}, which is not running`);
+        this.agentHost.stop();
+        return;
+      case 'retry':
+        if (!this.retryable.has(request.turnId)) return this.refuse(`retry of turn ${request.turnId}, which was not offered`);
+        this.retryable.delete(request.turnId);
+        void this.agentHost.continueTurn().then((outcome) => this.reportBusy(outcome));
+        return;
+      case 'approvalDecision': {
+        const offered = this.approvals.get(request.approvalId);
+        if (!offered) return this.refuse(`approval ${request.approvalId}, which is not an open card`);
+        offered.resolve(request.decision === 'allowAlways' ? 'alwaysAllow' : request.decision);
+        return;
+      }
+      case 'editDecision':
+        return this.editDecision(request.editId, request.decision);
+      case 'codeAction':
+        return this.codeAction(request);
+      case 'openLink':
+        if (!isSafeExternalUrl(request.url)) return this.refuse(`link ${request.url.slice(0, 100)}`);
+        await vscode.env.openExternal(vscode.Uri.parse(request.url, true));
+        return;
+      case 'openFile':
+        return this.openFile(request.path);
+      case 'newSession':
+        this.agentHost.newSession();
+        return;
+      case 'switchSession':
+        if (!this.offeredSessions.has(request.sessionId)) return this.refuse(`session ${request.sessionId}, which was not listed`);
+        if (this.agentHost.agent.runningTurn) this.agentHost.stop();
+        if (!(await this.agentHost.openSession(request.sessionId))) this.display({ kind: 'error', message: 'That chat could not be opened (it may have been deleted).' });
+        return;
+      case 'renameSession': {
+        if (!this.offeredSessions.has(request.sessionId)) return this.refuse(`rename of session ${request.sessionId}, which was not listed`);
+        await this.agentHost.renameSession(request.sessionId, request.title);
+        const active = this.agentHost.currentSession;
+        if (active?.id === request.sessionId) await this.show(active);
+        else this.presenter.setSessions(await this.sessionList());
+        return;
+      }
+      case 'deleteSession': {
+        if (!this.offeredSessions.has(request.sessionId)) return this.refuse(`delete of session ${request.sessionId}, which was not listed`);
+        const wasActive = this.agentHost.currentSession?.id === request.sessionId;
+        await this.agentHost.deleteSession(request.sessionId);
+        await this.options.workspaceState.update(DISPLAY_KEY(request.sessionId), undefined);
+        if (!wasActive) this.presenter.setSessions(await this.sessionList());
+        return;
+      }
+      case 'mentionQuery':
+        return this.mentionQuery(request.requestId, request.query);
+      case 'attachSelection':
+        return this.attachSelection();
+    }
+  }
+
+  /**
+   * Starts a turn with what the user typed (the view, or `askInChat`). Resolves when the turn ends;
+   * `busy` when another turn is running.
+   */
+  async sendPrompt(text: string, attachments: readonly AttachmentView[] = []): Promise<TurnOutcome> {
+    await this.ensureInitialised();
+    const input: UserInput = { text };
+    const mentions: string[] = [];
+    const shown: AttachmentView[] = [];
+    for (const attachment of attachments) {
+      if (attachment.kind === 'file') {
+        if (!mentions.includes(attachment.path)) mentions.push(attachment.path);
+        shown.push(attachment);
+      } else {
+        const selection = this.selections.get(attachment.id);
+        if (!selection) {
+          this.refuse(`selection attachment ${attachment.id}, which was not offered`);
+          continue;
+        }
+        if (!input.activeFile) input.activeFile = selection;
+        shown.push({ kind: 'selection', id: attachment.id, path: selection.path, startLine: selection.selection?.startLine ?? 1, endLine: selection.selection?.endLine ?? 1 });
+      }
+    }
+    if (mentions.length) input.mentions = mentions;
+    this.nextAttachments = shown;
+    const outcome = await this.agentHost.runTurn(input);
+    this.reportBusy(outcome);
+    return outcome;
+  }
+
+  private reportBusy(outcome: TurnOutcome): void {
+    if (outcome.kind !== 'busy') return;
+    this.nextAttachments = [];
+    this.display({ kind: 'error', message: 'A turn is already running: stop it first, or type while it runs to steer it.' });
+  }
+
+  private async steer(viewId: string, text: string): Promise<void> {
+    const running = this.runningTurnId;
+    if (running === undefined) {
+      // The turn ended before the text arrived: it becomes the next prompt.
+      const last = this.presenter.transcript().turns.at(-1);
+      if (last) this.display({ kind: 'steer', turnId: last.id, steerId: viewId, text, status: 'nextTurn' });
+      void this.sendPrompt(text);
+      return;
+    }
+    this.steeringViewId = viewId;
+    try {
+      const accepted = this.agentHost.steer(text);
+      if (accepted.status === 'noTurnRunning') {
+        this.display({ kind: 'steer', turnId: running, steerId: viewId, text, status: 'nextTurn' });
+        void this.sendPrompt(text);
+      }
+    } finally {
+      this.steeringViewId = undefined;
+    }
+  }
+
+  private async editDecision(editId: string, decision: 'keep' | 'undo'): Promise<void> {
+    const offered = this.edits.get(editId);
+    if (!offered) return this.refuse(`edit ${editId}, which was not offered`);
+    if (offered.state !== 'applied') return this.refuse(`edit ${editId}, which is already ${offered.state}`);
+    if (decision === 'keep') {
+      offered.state = 'kept';
+      this.display({ kind: 'editResolved', turnId: offered.turnId, editId, state: 'kept' });
+      this.saveDisplay();
+      return;
+    }
+    const result = await this.undoEdit(offered.entry);
+    if (result.ok) {
+      offered.state = 'undone';
+      this.display({ kind: 'editResolved', turnId: offered.turnId, editId, state: 'undone' });
+    } else {
+      // The card keeps its Undo buttons disabled in the view; tell why and leave the file alone.
+      offered.state = 'failed';
+      this.display({ kind: 'editResolved', turnId: offered.turnId, editId, state: 'failed', message: result.message });
+    }
+    this.saveDisplay();
+  }
+
+  /**
+   * Undoes one edit: the file goes back to its content before that edit, as one WorkspaceEdit (so
+   * VS Code's own undo can redo it). Refused when the file changed since (a later edit or the user's
+   * typing): nothing is thrown away silently.
+   */
+  private async undoEdit(entry: JournalEntry): Promise<{ ok: true } | { ok: false; message: string }> {
+    if (this.agentHost.agent.runningTurn?.turnId === entry.turnId) return { ok: false, message: 'The turn is still running; stop it before undoing its edits.' };
+    const workspace = this.agentHost.services.workspace;
+    const stat = await workspace.stat(entry.path);
+    const current = stat?.type === 'file' ? await workspace.readFile(entry.path) : undefined;
+    if (current !== entry.after) {
+      return { ok: false, message: `Not undone: ${entry.display} changed after this edit (a later edit or your own changes). Use “Holdfast: Revert Last Turn” or edit it by hand.` };
+    }
+    const applied =
+      entry.before === undefined
+        ? await workspace.applyEdit([{ kind: 'delete', path: entry.path }])
+        : await workspace.applyEdit([{ kind: 'modify', path: entry.path, baseText: current, replacements: [{ start: 0, end: current.length, newText: entry.before }] }]);
+    if (!applied.applied) return { ok: false, message: `Not undone: ${applied.reason}` };
+    const session = this.agentHost.currentSession;
+    if (session && !this.agentHost.agent.runningTurn) {
+      session.items.push({
+        type: 'message',
+        role: 'developer',
+        content: [{ type: 'input_text', text: `The user undid one of your edits: ${entry.display} is back to its content before that edit. Read it again before editing.` }],
+      });
+      await this.agentHost.sessions.save(session).catch(() => undefined);
+    }
+    return { ok: true };
+  }
+
+  private async codeAction(request: Extract<WebviewToHost, { type: 'codeAction' }>): Promise<void> {
+    if (request.action === 'insertAtCursor') {
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!editor) {
+        void vscode.window.showInformationMessage('Holdfast: open an editor to insert the code into.');
+        return;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      for (const selection of editor.selections) edit.replace(editor.document.uri, selection, request.code);
+      await vscode.workspace.applyEdit(edit);
+      return;
+    }
+    let uri: vscode.Uri | undefined;
+    if (request.pathHint !== undefined) {
+      try {
+        const resolved = await this.agentHost.services.paths.resolve(request.pathHint, 'write');
+        uri = vscode.Uri.file(resolved.absolute);
+        const workspace = this.agentHost.services.workspace;
+        const current = resolved.exists ? await workspace.readFile(resolved.absolute) : undefined;
+        const applied = await workspace.applyEdit(
+          current === undefined
+            ? [{ kind: 'create', path: resolved.absolute, text: request.code }]
+            : [{ kind: 'modify', path: resolved.absolute, baseText: current, replacements: [{ start: 0, end: current.length, newText: request.code }] }],
+        );
+        if (!applied.applied) throw new Error(applied.reason);
+      } catch (error) {
+        this.refuse(`apply to ${request.pathHint.slice(0, 200)}: ${errorMessage(error)}`);
+        void vscode.window.showWarningMessage(`Holdfast: not applied to ${request.pathHint.slice(0, 200)}: ${errorMessage(error)}`);
+        return;
+      }
+      await vscode.window.showTextDocument(uri, { preview: true });
+      return;
+    }
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      void vscode.window.showInformationMessage('Holdfast: the code block names no file; open the file to apply it to.');
+      return;
+    }
+    const document = editor.document;
+    const edit = new vscode.WorkspaceEdit();
+    const selection = editor.selection;
+    edit.replace(document.uri, selection.isEmpty ? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)) : selection, request.code);
+    await vscode.workspace.applyEdit(edit);
+  }
+
+  private async openFile(path: string): Promise<void> {
+    let absolute: string;
+    try {
+      const resolved = await this.agentHost.services.paths.resolve(path, 'read');
+      if (!resolved.exists) throw new Error('it does not exist');
+      absolute = resolved.absolute;
+    } catch (error) {
+      return this.refuse(`open ${path.slice(0, 200)}: ${errorMessage(error)}`);
+    }
+    await vscode.window.showTextDocument(vscode.Uri.file(absolute), { preview: true });
+  }
+
+  private async mentionQuery(requestId: number, query: string): Promise<void> {
+    const now = Date.now();
+    if (!this.mentionCache || now - this.mentionCache.at > MENTION_CACHE_MS) {
+      const files = await vscode.workspace.findFiles('**/*', undefined, MENTION_SCAN_LIMIT);
+      this.mentionCache = { at: now, files };
+    }
+    const needle = query.toLowerCase();
+    const scored: Array<{ path: string; score: number }> = [];
+    for (const uri of this.mentionCache.files) {
+      const relative = vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+      if (relative.length > Limits.path) continue;
+      const name = relative.split('/').pop() ?? relative;
+      if (SECRET_FILE_PATTERNS.some((glob) => matchesGlob(name, glob))) continue;
+      const lower = relative.toLowerCase();
+      const at = lower.indexOf(needle);
+      if (needle !== '' && at < 0) continue;
+      const nameAt = name.toLowerCase().indexOf(needle);
+      scored.push({ path: relative, score: (nameAt === 0 ? 0 : nameAt > 0 ? 1 : 2) * 1000 + relative.length });
+    }
+    scored.sort((a, b) => a.score - b.score || a.path.localeCompare(b.path));
+    const candidates: MentionCandidate[] = scored.slice(0, Limits.mentionCandidates).map(({ path }) => {
+      const slash = path.lastIndexOf('/');
+      return slash > 0 ? { path, description: path.slice(0, slash) } : { path };
+    });
+    this.post({ type: 'mentionResults', requestId, candidates });
+  }
+
+  private async attachSelection(): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Holdfast: select some code in an editor to attach it.');
+      return;
+    }
+    let path: string;
+    try {
+      path = (await this.agentHost.services.paths.resolve(editor.document.uri.path, 'read')).display;
+    } catch (error) {
+      return this.refuse(`attach a selection of ${editor.document.uri.path}: ${errorMessage(error)}`);
+    }
+    const selection = editor.selection;
+    const id = `sel-${++this.selectionCounter}`;
+    const startLine = selection.start.line + 1;
+    const endLine = selection.end.line + 1;
+    this.selections.set(id, { path, selection: { startLine, endLine, text: editor.document.getText(selection) } });
+    this.post({ type: 'attachmentAdded', attachment: { kind: 'selection', id, path, startLine, endLine } });
+  }
+
+  private post(message: HostToWebview): void {
+    const checked = HostToWebview.safeParse(message);
+    if (checked.success) this.options.view.post(checked.data);
+    else this.options.log.warn(`Chat: not posting an invalid "${message.type}" message.`);
+  }
+
+  /** Test hook: the ids the view may currently refer to. */
+  offered(): { approvals: string[]; edits: string[]; sessions: string[]; retry: string[] } {
+    return { approvals: [...this.approvals.keys()], edits: [...this.edits.keys()], sessions: [...this.offeredSessions], retry: [...this.retryable] };
+  }
+
+  dispose(): void {
+    for (const approval of this.approvals.values()) approval.resolve('deny');
+    this.approvals.clear();
+    this.store.dispose();
+  }
+}
+
+/** The error card for how a turn ended, if it needs one. */
+function describeOutcome(outcome: TurnOutcome): { message: string; actions: ErrorAction[] } | undefined {
+  if (outcome.kind === 'budgetPaused') {
+    return {
+      message: `Paused: this turn reached its ${outcome.budget === 'toolRounds' ? 'tool-round' : 'token'} budget (${outcome.used} of ${outcome.limit}). Retry continues it.`,
+      actions: ['retry'],
+    };
+  }
+  if (outcome.kind === 'incomplete' && outcome.reason !== 'steered') {
+    return { message: `The answer stopped early (${outcome.reason}).`, actions: ['retry'] };
+  }
+  if (outcome.kind !== 'failed') return undefined;
+  return describeFailure(outcome.error);
+}
+
+function describeFailure(error: ModelFailure): { message: string; actions: ErrorAction[] } {
+  switch (error.kind) {
+    case 'authFailed':
+      return { message: `The model server refused the API key: ${error.message}`, actions: ['setApiKey', 'testConnection'] };
+    case 'rateLimited':
+      return {
+        message: `Rate limited${error.retryAfterMs !== undefined ? ` (try again in ${Math.ceil(error.retryAfterMs / 1000)} s)` : ''}: ${error.message}`,
+        actions: ['retry'],
+      };
+    case 'networkError':
+      return { message: `The connection failed: ${error.message}`, actions: ['retry', 'switchToHttp', 'testConnection'] };
+    case 'serverError':
+      return { message: `The model server failed the request (${error.code}): ${error.message}`, actions: error.retryable ? ['retry', 'testConnection'] : ['testConnection'] };
+  }
+}
