@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { CancellationTokenSource } from '../common/cancellation';
 import { DisposableStore } from '../common/disposable';
 import { errorMessage } from '../common/result';
+import { FrameRecorder } from '../transport/frameRecorder';
 import type { ModelRequest } from '../transport/modelClient';
 import { WorkspaceSession } from '../transport/session';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -36,6 +37,11 @@ export interface HostConnectionOptions {
  */
 export class HostConnection implements vscode.Disposable {
   readonly session: WorkspaceSession;
+  /**
+   * The flight recorder: the last frames of this window's socket (and HTTP fallback), redacted, kept
+   * in memory only, for "Export Session Recording". Bounded, so a long session costs at most ~20 MB.
+   */
+  readonly recorder = new FrameRecorder({ maxFrames: 5000, maxBytes: 20 * 1024 * 1024, elideRepeated: true });
   private readonly store = new DisposableStore();
   private warming: Promise<void> | undefined;
   /** Cancels the warm-up in flight: a key or settings change makes it pointless (old key, old server). */
@@ -51,6 +57,7 @@ export class HostConnection implements vscode.Disposable {
       apiKey: () => this.apiKey(),
       logger: options.log,
       warmupRequest: options.warmupRequest,
+      recorder: this.recorder,
     });
     this.store.add(this.session);
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { validateApiKeyInput } from '../host/apiKeyStore';
+import { exportRecording } from './exportRecording';
 import type { Holdfast } from '../host/holdfast';
 
 export function registerCommands(holdfast: Holdfast): vscode.Disposable[] {
@@ -31,6 +32,10 @@ export function registerCommands(holdfast: Holdfast): vscode.Disposable[] {
       await holdfast.apiKeys.set(key);
       void vscode.window.showInformationMessage('Holdfast: API key saved in secret storage.');
     }),
+
+    vscode.commands.registerCommand('holdfast.exportRecording', (target?: unknown) =>
+      exportRecording(holdfast.connection.recorder, holdfast.connection.knownKey ? [holdfast.connection.knownKey] : [], target),
+    ),
 
     vscode.commands.registerCommand('holdfast.clearApiKey', async () => {
       await holdfast.apiKeys.clear();
