@@ -1,4 +1,4 @@
-// The shared frame files (/work/shared/protocol/frames) against the emulator: played back in replay
+// The shared frame files (shared/protocol/frames beside the checkout) against the emulator: played back in replay
 // mode without a mismatch, and file 01 reproduced live by the scripted model, structurally.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -7,8 +7,9 @@ import { startEmulator, type Emulator } from './index';
 import { readRecording } from './replay';
 import { RawClient, responseOf, type Frame } from './testClient';
 import type { Json, JsonObject } from './types';
+import { sharedFramesDir } from '../sharedFrames';
 
-const FRAMES_DIR = '/work/shared/protocol/frames';
+const FRAMES_DIR = sharedFramesDir();
 const FILES = readdirSync(FRAMES_DIR).filter((f) => f.endsWith('.jsonl')).sort();
 
 let emulator: Emulator;

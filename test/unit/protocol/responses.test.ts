@@ -3,15 +3,12 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MalformedFrameError, normalizeError, parseServerEvent, retryAfterMs, toHttpBody, type ResponseCreateFrame } from '../../../src/protocol/responses';
 
-const framesDir = '/work/shared/protocol/frames';
+import { sharedFramesDir } from '../../sharedFrames';
+
+const framesDir = sharedFramesDir();
 
 function recordedFrames(): Array<{ file: string; frame: Record<string, unknown> }> {
-  let files: string[] = [];
-  try {
-    files = readdirSync(framesDir).filter((f) => f.endsWith('.jsonl'));
-  } catch {
-    return [];
-  }
+  const files = readdirSync(framesDir).filter((f) => f.endsWith('.jsonl'));
   return files.flatMap((file) =>
     readFileSync(path.join(framesDir, file), 'utf8')
       .split('\n')
