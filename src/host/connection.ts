@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { CancellationTokenSource } from '../common/cancellation';
 import { DisposableStore } from '../common/disposable';
+import { isLoopbackUrl } from '../common/loopback';
 import { errorMessage } from '../common/result';
 import { FrameRecorder } from '../transport/frameRecorder';
 import type { ModelRequest } from '../transport/modelClient';
@@ -8,16 +9,6 @@ import { WorkspaceSession } from '../transport/session';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { HoldfastConfig } from './config';
 import type { HostLog } from './log';
-
-/** Local servers (the emulator, Ollama, LM Studio, vLLM) usually need no key; loopback is never shared. */
-export function isLoopbackUrl(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
 
 /** Sent as the bearer to a loopback server when the user set no key: such servers ignore it. */
 export const LOOPBACK_PLACEHOLDER_KEY = 'holdfast-local-no-key';

@@ -94,7 +94,7 @@ async function measurePerDelta(pool: EmulatorPool, scenario: BenchScenario, cont
 
 async function measureTextStream(pool: EmulatorPool, scenario: BenchScenario, contender: ContenderId): Promise<{ cpuUsPerDelta: number; textDeltas: number; posts: number }> {
   const emulator = await pool.start({ scenario, pingIntervalMs: 0, tokensPerSecond: 0 });
-  const client = CONTENDERS[contender].create(emulator.endpoint);
+  const client = CONTENDERS[contender].create({ ...emulator.endpoint, modelsRemote: true });
   let posts = 0;
   const presenter = new ChatPresenter({ post: () => (posts += 1) });
   try {

@@ -75,7 +75,7 @@ export async function runJob(pool: EmulatorPool, scenarios: Record<ScenarioName,
     ...(link.cost ? { cost: link.cost } : {}),
     ...(link.tokensPerSecond !== undefined ? { tokensPerSecond: link.tokensPerSecond } : {}),
   });
-  const client = CONTENDERS[job.contender].create(emulator.endpoint);
+  const client = CONTENDERS[job.contender].create({ ...emulator.endpoint, modelsRemote: job.link !== 'loopback' });
   try {
     const run = await runAgent(scenarios[job.scenario], client);
     await client.close();

@@ -10,6 +10,11 @@ export interface EmulatorEndpoint {
   url: string;
   wsUrl: string;
   apiKey: string;
+  /**
+   * The emulator listens on loopback but may model a remote server (the broadband and mobile links).
+   * Holdfast decides compression by the URL (none for loopback), so a modelled remote link tells it.
+   */
+  modelsRemote?: boolean;
 }
 
 export interface TurnRequest {

@@ -37,6 +37,8 @@ class HoldfastClient implements ContenderClient {
       store: variant.store,
       // Generous: a modelled mobile link with a large full request must not trip a timeout.
       connectTimeoutMs: 15_000,
+      // Against a (modelled) remote server Holdfast offers permessage-deflate as it would for a real one.
+      ...(endpoint.modelsRemote ? { perMessageDeflate: true } : {}),
       // HOLDFAST_BENCH_LOG=1 shows the transport's own log (delta/full decisions, recoveries) on stderr.
       ...(process.env['HOLDFAST_BENCH_LOG'] === '1' ? { logger: stderrLogger(variant.transport) } : {}),
     });

@@ -44,13 +44,14 @@ describe('benchmark harness (smoke)', () => {
       }
       expect(run.totals.bytesReceivedPayload).toBeGreaterThan(5 * 1000);
     }
-    // The claim in miniature: deltas on a warm, compressed socket send far less than full-context HTTP.
+    // The claim in miniature: deltas on a warm socket send less than full-context HTTP. On loopback
+    // Holdfast offers no compression (nothing to save there), so wire bytes equal payload bytes.
     expect(ws.deltaRequests).toBe(5);
     expect(ws.cacheHits).toBe(5);
-    expect(ws.deflate).toBe(true);
+    expect(ws.deflate).toBe(false);
     expect(ws.bytesSentPayload.median).toBeLessThan(http.bytesSentPayload.median);
-    expect(ws.bytesSentWire.median).toBeLessThan(ws.bytesSentPayload.median / 4);
-    expect(ws.bytesSentWire.median).toBeLessThan(http.bytesSentWire.median / 5);
+    expect(ws.bytesSentWire.median).toBeGreaterThanOrEqual(ws.bytesSentPayload.median);
+    expect(ws.bytesSentWire.median).toBeLessThan(http.bytesSentWire.median);
     // Stateless HTTP resends the growing context: its last request is the largest.
     const httpRun = report.runs.find((r) => r.contender === 'holdfast-http')!;
     expect(httpRun.requests[4]!.payloadBytes).toBeGreaterThan(httpRun.requests[0]!.payloadBytes);
@@ -59,7 +60,7 @@ describe('benchmark harness (smoke)', () => {
     expect(report.runs.find((r) => r.contender === 'holdfast-ws')!.warmup?.payloadBytes).toBeGreaterThan(1000);
     expect(ws.handshakes.median).toBe(1);
     const ratio = summary!.ratios.find((r) => r.rival === 'holdfast-http')!;
-    expect(ratio.bytesSentWire).toBeLessThan(0.2);
+    expect(ratio.bytesSentWire).toBeLessThan(1);
     expect(Number.isFinite(ratio.endToEnd)).toBe(true);
 
     const markdown = markdownReport(report);

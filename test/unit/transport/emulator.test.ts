@@ -109,7 +109,8 @@ const thirtyCalls: Scenario = {
 describe('against the emulator', () => {
   it('a 30-turn tool-calling chain sends one full request (the warm-up) and deltas after it', async () => {
     const emu = await emulator({ scenario: thirtyCalls });
-    const { session, measured } = sessionFor(emu);
+    // The emulator stands in for a remote server here: compression on, as for any non-loopback URL.
+    const { session, measured } = sessionFor(emu, { perMessageDeflate: true });
     const warm = await session.warmUp(request([]));
     expect(warm.kind).toBe('warm');
     const { transcript, outcomes, newItemsPerTurn } = await agentRun(session, 'Read every file.');
@@ -145,6 +146,13 @@ describe('against the emulator', () => {
     expect(wire).toBeLessThan(payload / 2);
   });
 
+
+  it('does not offer permessage-deflate to a loopback server (nothing to save, CPU to lose)', async () => {
+    const emu = await emulator({ scenario: thirtyCalls });
+    const { session } = sessionFor(emu);
+    expect((await session.warmUp(request([]))).kind).toBe('warm');
+    expect(emu.stats().connections.find((c) => c.transport === 'ws')?.deflate).toBe(false);
+  });
   it('a named lane completes while a long default-lane response streams on the same socket', async () => {
     const emu = await emulator({
       tokensPerSecond: undefined, // the steps set their own pace
