@@ -12,21 +12,11 @@ export function hashSeed(label: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: returns a function yielding floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the fault campaign: returns a function yielding floats in [0, 1). */
+import { mulberry32, pick } from '../faults/prng';
 
-export function pick<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)] as T;
-}
+export { pick };
+export const rng = mulberry32;
 
 const WORDS = [
   'config', 'value', 'result', 'items', 'index', 'buffer', 'session', 'request', 'handler', 'token',

@@ -12,21 +12,11 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, BrowserType, Page, Request } from '../e2e/node_modules/playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { renderChatHtml } from '../../src/ui/webviewHtml';
+import { chromiumArgs } from '../e2e/lib/chromiumFlags';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 const playwrightDir = path.join(repoRoot, 'test', 'e2e', 'node_modules', 'playwright-core');
 export const chromiumExecutable = process.env['HOLDFAST_CHROMIUM'] ?? '/usr/bin/chromium';
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /** Why the harness cannot run here, or undefined when it can. */
 export function missingPrerequisite(bundleDir: string): string | undefined {
@@ -119,7 +109,7 @@ export interface LaunchedBrowser {
 export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<LaunchedBrowser> {
   const load = createRequire(__filename);
   const { chromium } = load(playwrightDir) as { chromium: BrowserType };
-  const browser = await chromium.launch({ executablePath: chromiumExecutable, headless: true, args: chromiumArgs });
+  const browser = await chromium.launch({ executablePath: chromiumExecutable, headless: true, args: [...chromiumArgs] });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 480, height: 900 } });
   const requests: Request[] = [];
   context.on('request', (request) => requests.push(request));

@@ -1,24 +1,9 @@
 import * as fs from 'node:fs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { onCleanup } from './cleanup';
+import { chromiumArgs } from './chromiumFlags';
 import { chromiumExecutable } from './paths';
 import type { RunDirectory } from './runDirectory';
-
-/**
- * Flags that make Debian's Chromium start headless as root, offline, without first-run UI or
- * background traffic. (Playwright refuses `--user-data-dir` here; the profile is the first argument
- * of launchPersistentContext.)
- */
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export interface Browser {
   readonly context: BrowserContext;
@@ -36,7 +21,7 @@ export async function launchBrowser(run: RunDirectory): Promise<Browser> {
   const context = await chromium.launchPersistentContext(run.browserProfileDir, {
     executablePath: chromiumExecutable,
     headless: process.env['HOLDFAST_HEADED'] !== '1',
-    args: chromiumArgs,
+    args: [...chromiumArgs],
     viewport: { width: 1400, height: 900 },
     // Chromium's scratch files go into the run's temp folder, which is removed even after Ctrl+C.
     env: { ...process.env, TMPDIR: run.tmpDir },
