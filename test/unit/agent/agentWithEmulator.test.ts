@@ -80,4 +80,51 @@ describe('agent loop on the real transport and the emulator', () => {
     const finished = events.at(-1);
     expect(finished?.type === 'turnFinished' && finished.metrics.recoveries).toBeGreaterThanOrEqual(1);
   });
+
+  it('a session saved after a turn resumes from storage on a new socket: one full resend, then deltas', async () => {
+    const emu = await startEmulator({
+      scenario: {
+        name: 'resume',
+        fallback: 'fail',
+        steps: [
+          { id: 'first', when: { userText: 'What does util.ts export?' }, say: 'It exports `add`.' },
+          { id: 'second', when: { userText: 'And what does add return?' }, say: 'A string, which is the bug.' },
+          { id: 'third', when: { userText: 'Thanks' }, say: 'You are welcome.' },
+        ],
+      },
+      tokensPerSecond: 0,
+      pingIntervalMs: 0,
+    });
+    cleanups.push(() => emu.close());
+    const storage = new MemorySessionStorage();
+    const tools = createToolHarness();
+    const newAgent = (transport: WorkspaceSession) =>
+      new Agent({ model: transport, tools: tools.runner, approvals: tools.approvals, sessions: new SessionStore(storage, tools.clock), settings: defaultAgentSettings, clock: tools.clock });
+    const openTransport = () => {
+      const transport = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 3000 });
+      cleanups.push(() => transport.dispose());
+      return transport;
+    };
+
+    // Before the "reload": one turn on the first socket, saved to storage.
+    const firstTransport = openTransport();
+    const firstStore = new SessionStore(storage, tools.clock);
+    const session = firstStore.create();
+    expect(await newAgent(firstTransport).runTurn(session, { text: 'What does util.ts export?' })).toMatchObject({ kind: 'completed' });
+    firstTransport.dispose();
+
+    // After it: a new socket and a new agent that know nothing but what storage holds.
+    const secondTransport = openTransport();
+    const restored = await new SessionStore(storage, tools.clock).load(session.id);
+    expect(restored?.items.length).toBe(session.items.length);
+    const agent = newAgent(secondTransport);
+    expect(await agent.runTurn(restored!, { text: 'And what does add return?' })).toMatchObject({ kind: 'completed', text: 'A string, which is the bug.' });
+    expect(await agent.runTurn(restored!, { text: 'Thanks' })).toMatchObject({ kind: 'completed', text: 'You are welcome.' });
+
+    const requests = emu.stats().requests.filter((r) => r.kind !== 'warmup');
+    expect(requests.map((r) => r.kind)).toEqual(['full', 'full', 'continuation']);
+    expect(new Set(requests.map((r) => r.connectionId)).size).toBe(2);
+    // The resend carried the whole first turn (user message + answer) before the new question.
+    expect(requests[1]!.inputItems).toBeGreaterThanOrEqual(3);
+  });
 });
