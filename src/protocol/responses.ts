@@ -8,7 +8,7 @@
  * exception: output items are passed through by reference, unknown fields and all, because the local
  * transcript must hold them exactly as the server sent them (a full resend has to reproduce them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionToolDefinition, ResponseItem, UserMessageItem } from './items';
 import { err, ok, type Result } from '../common/result';
 

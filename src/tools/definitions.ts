@@ -4,7 +4,7 @@
  * argument validation are derived, so they cannot drift apart. The host warms the socket with exactly
  * `functionToolsFor(trusted)`, the same list the agent sends.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionToolDefinition } from '../protocol/items';
 
 /** What a tool does to the world: decides trust gating and whether parallel calls may overlap. */
