@@ -37,6 +37,16 @@ export interface HttpStreamOptions {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
+/**
+ * After the terminal event (or `data: [DONE]`) the server still has the end of the body to send: a
+ * `[DONE]` line and the chunked-encoding terminator, normally within the same millisecond. Reading
+ * them keeps the connection alive for the next request; cancelling the body before its end makes
+ * fetch (undici) destroy the socket, or leaves it busy so the next request opens another one, and
+ * every new connection costs a TCP (+TLS) handshake. A server that keeps the stream open or keeps
+ * talking only gets this much grace.
+ */
+export const DRAIN_AFTER_END = { ms: 200, bytes: 64 * 1024 } as const;
+
 export async function streamResponses(options: HttpStreamOptions): Promise<HttpStreamEnd> {
   const controller = new AbortController();
   let idleFired = false;
@@ -87,6 +97,16 @@ export async function streamResponses(options: HttpStreamOptions): Promise<HttpS
 
     const reader = response.body.getReader();
     const parser = new SseParser();
+    /** True once the body was read to its end, so the connection can serve the next request. */
+    let finished = false;
+    const end = async (): Promise<HttpStreamEnd> => {
+      if (idleTimer) clearTimeout(idleTimer);
+      if (!finished) finished = await drainRest(reader);
+      // undici hands the connection back to its pool in a process.nextTick after the body ends; a
+      // request sent before that (the next tool round, from this microtask chain) would open another.
+      if (finished) await new Promise<void>((resolve) => setImmediate(resolve));
+      return { kind: 'ended' };
+    };
     try {
       for (;;) {
         armIdle();
@@ -98,22 +118,46 @@ export async function streamResponses(options: HttpStreamOptions): Promise<HttpS
           if (idleFired) return idleEnd();
           return { kind: 'network', message: describeFetchError(error) };
         }
+        if (chunk.done) finished = true;
         const items = chunk.done ? parser.end() : parser.push(chunk.value);
         for (const item of items) {
-          if (item.kind === 'done') return { kind: 'ended' };
+          if (item.kind === 'done') return await end();
           const parsed = parseServerEvent(item.data);
           if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
-          if (options.onEvent(parsed.value, Buffer.byteLength(item.data))) return { kind: 'ended' };
+          if (options.onEvent(parsed.value, Buffer.byteLength(item.data))) return await end();
         }
-        if (chunk.done) return { kind: 'ended' };
+        if (chunk.done) return await end();
       }
     } finally {
-      // Stop the download once we have what we need (or gave up); errors here change nothing.
-      reader.cancel().catch(() => undefined);
+      // Stop the download when we gave up before its end; errors here change nothing. (Cancelling a body
+      // that has not ended makes fetch close the TCP connection: HTTP/1.1 cannot reuse it mid-response.)
+      if (!finished) reader.cancel().catch(() => undefined);
     }
   } finally {
     if (idleTimer) clearTimeout(idleTimer);
     options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** Reads what is left of a finished stream, within `DRAIN_AFTER_END`. True when the body reached its end. */
+async function drainRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), DRAIN_AFTER_END.ms);
+  });
+  let bytes = 0;
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), expired]);
+      if (chunk === 'expired') return false;
+      if (chunk.done) return true;
+      bytes += chunk.value.byteLength;
+      if (bytes > DRAIN_AFTER_END.bytes) return false;
+    }
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
