@@ -54,11 +54,9 @@ export class SessionTotals {
     }
     this.element.hidden = false;
     const saved = Math.max(0, totals.statelessBytes - totals.bytesSent);
+    // Bytes only: the transport measures no connect time or bandwidth to turn this into seconds honestly.
     this.element.append(
       part('graph', `${formatBytes(saved)} saved`, `This session sent ${formatBytes(totals.bytesSent)}; a stateless client would have sent ${formatBytes(totals.statelessBytes)}.`),
     );
-    if (totals.timeSavedMs !== undefined && totals.timeSavedMs > 0) {
-      this.element.append(part('zap', `${formatMs(totals.timeSavedMs)} saved`, 'Time the warm connection saved this session'));
-    }
   }
 }

@@ -4,7 +4,7 @@
  * rename, delete. Stored data is validated on load; a corrupt record is skipped, never a crash.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResponseItem } from '../protocol/items';
 import type { JournalEntry } from '../tools/editJournal';
 import type { Clock } from '../tools/ports';
@@ -22,12 +22,16 @@ export interface SessionSummary {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** How many turns the session has (as last saved). */
+  turns: number;
 }
 
 const INDEX_KEY = 'holdfast.sessions.index';
 const sessionKey = (id: string): string => `holdfast.session.${id}`;
 
-const summarySchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number() });
+/** `turns` is absent in index entries written before it was counted; `list()` fills it in from the record. */
+const summarySchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number(), turns: z.number().int().nonnegative().optional() });
+type IndexEntry = z.infer<typeof summarySchema>;
 const itemSchema = z.looseObject({ type: z.string() });
 const recordSchema = z.object({
   version: z.literal(1),
@@ -66,7 +70,17 @@ export class SessionStore {
 
   async list(): Promise<SessionSummary[]> {
     const index = await this.readIndex();
-    return index.sort((a, b) => b.updatedAt - a.updatedAt);
+    const summaries = await Promise.all(
+      index.map(async (entry): Promise<SessionSummary> => ({ ...entry, turns: entry.turns ?? (await this.countTurns(entry.id)) })),
+    );
+    return summaries.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** Turns of a stored session whose index entry predates the count (0 when the record is unreadable). */
+  private async countTurns(id: string): Promise<number> {
+    const raw = await this.storage.get(sessionKey(id));
+    const turns = raw !== null && typeof raw === 'object' ? (raw as { turns?: unknown }).turns : undefined;
+    return Array.isArray(turns) ? turns.length : 0;
   }
 
   create(title = 'New chat'): ChatSession {
@@ -94,7 +108,7 @@ export class SessionStore {
       // JSON round-trip: storage gets plain data, and `undefined` fields vanish as they would on disk.
       await this.storage.set(sessionKey(session.id), JSON.parse(JSON.stringify(session.toRecord())));
       const index = (await this.readIndex()).filter((s) => s.id !== session.id);
-      index.push({ id: session.id, title: session.title, createdAt: session.createdAt, updatedAt: session.updatedAt });
+      index.push({ id: session.id, title: session.title, createdAt: session.createdAt, updatedAt: session.updatedAt, turns: session.turns.length });
       await this.storage.set(INDEX_KEY, index);
     });
   }
@@ -118,7 +132,7 @@ export class SessionStore {
     });
   }
 
-  private async readIndex(): Promise<SessionSummary[]> {
+  private async readIndex(): Promise<IndexEntry[]> {
     const raw = await this.storage.get(INDEX_KEY);
     if (!Array.isArray(raw)) return [];
     return raw.flatMap((entry) => {

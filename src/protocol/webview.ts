@@ -6,7 +6,7 @@
  * Every string, id and array is bounded so a hostile or buggy peer cannot make the other side
  * allocate without limit. The bounds are generous for real use (an answer block may be megabytes).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ── limits ───────────────────────────────────────────────────────────────────────────────────────
 export const Limits = {
@@ -191,9 +191,12 @@ export type TurnFooterView = z.infer<typeof TurnFooterView>;
 export const SessionTotalsView = z.object({
   turns: Count,
   bytesSent: Count,
+  /**
+   * What a stateless client would have sent for the same requests. The view shows the difference as
+   * "saved". There is deliberately no "time saved": the transport's RequestMetrics carry no connect or
+   * handshake time and no upload bandwidth, so any figure in seconds would be invented.
+   */
   statelessBytes: Count,
-  /** Time the warm connection saved (connect + TLS + warm-up avoided), as the transport estimates it. */
-  timeSavedMs: Millis.optional(),
 });
 export type SessionTotalsView = z.infer<typeof SessionTotalsView>;
 

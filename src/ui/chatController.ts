@@ -31,11 +31,10 @@ import {
   type WebviewToHost,
 } from '../protocol/webview';
 import type { JournalEntry } from '../tools/editJournal';
-import { SECRET_FILE_PATTERNS } from '../tools/policy/pathPolicy';
-import { matchesGlob } from '../tools/policy/glob';
 import type { ApprovalAnswer, ApprovalRequest } from '../tools/ports';
-import type { CancellationToken } from '../common/cancellation';
-import { ChatPresenter, type ChatDisplayEvent } from './chatPresenter';
+import { CancellationToken } from '../common/cancellation';
+import { ChatPresenter, sessionSummaryViews, type ChatDisplayEvent } from './chatPresenter';
+import { Emitter } from '../common/event';
 import type { ChatRequest } from './chatViewProvider';
 import { clipHunks, editCardId, editChange, sessionTranscript, TOOL_TITLES } from './chat/sessionTranscript';
 import { editHunks } from './chat/editHunks';
@@ -62,6 +61,18 @@ export interface ChatControllerOptions {
 const DISPLAY_KEY = (sessionId: string): string => `holdfast.chatView.display.${sessionId}`;
 const MENTION_SCAN_LIMIT = 5_000;
 const MENTION_CACHE_MS = 10_000;
+/** Candidates checked against the path policy per query, at most (each is a realpath). */
+const MENTION_POLICY_CHECKS = 500;
+
+/** files.exclude and search.exclude (the plain `true` entries) as one findFiles exclude glob. */
+function mentionExcludes(): string | undefined {
+  const patterns = new Set<string>(['**/node_modules/**', '**/.git/**']);
+  for (const section of ['files.exclude', 'search.exclude']) {
+    const entries = vscode.workspace.getConfiguration().get<Record<string, unknown>>(section) ?? {};
+    for (const [glob, on] of Object.entries(entries)) if (on === true && !/[{},]/.test(glob)) patterns.add(glob);
+  }
+  return `{${[...patterns].join(',')}}`;
+}
 
 interface OfferedEdit {
   turnId: string;
@@ -102,6 +113,9 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
   private mentionCache: { at: number; files: vscode.Uri[] } | undefined;
   /** Refusals, for tests and the log. */
   readonly refused: string[] = [];
+  private readonly posted = new Emitter<HostToWebview>();
+  /** Test hook: the answers the controller itself posts (mentionResults, attachmentAdded). */
+  readonly onDidPost = this.posted.event;
 
   constructor(private readonly options: ChatControllerOptions) {
     this.agentHost = options.agentHost;
@@ -112,6 +126,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
       onInvalidMessage: (type, error) => options.log.warn(`Chat: not posting an invalid "${type}" message (${error}).`),
     });
     this.store.add({ dispose: () => this.presenter.dispose() });
+    this.store.add(this.posted);
     this.store.add(this.agentHost.approvals.setPresenter(this));
     this.store.add(this.agentHost.onEvent((event) => this.onAgentEvent(event)));
     this.store.add(this.agentHost.onDidChangeActiveSession((session) => void this.show(session)));
@@ -155,15 +170,19 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   private async sessionList(active: ChatSession | undefined = this.agentHost.currentSession): Promise<SessionSummaryView[]> {
     const list = await this.agentHost.listSessions().catch(() => []);
-    const views: SessionSummaryView[] = list.map((s) => ({ id: s.id.slice(0, Limits.id), title: s.title.slice(0, Limits.shortText) || 'Untitled', updatedAt: Math.max(0, Math.floor(s.updatedAt)), turns: 0 }));
-    if (active) {
-      const mine = views.find((v) => v.id === active.id);
-      if (mine) mine.turns = active.turns.length;
-      else views.unshift({ id: active.id, title: active.title.slice(0, Limits.shortText) || 'New chat', updatedAt: Math.max(0, Math.floor(active.updatedAt)), turns: active.turns.length });
-    }
-    const kept = views.slice(0, Limits.sessions);
+    const kept = sessionSummaryViews(list, active && { id: active.id, title: active.title, updatedAt: active.updatedAt, turns: active.turns.length });
     this.offeredSessions = new Set(kept.map((v) => v.id));
     return kept;
+  }
+
+  /** The list's turn counts and times changed (a turn ended): send it again. */
+  private refreshSessionList(sessionId: string): void {
+    void this.sessionList().then(
+      (sessions) => {
+        if (this.shownSessionId === sessionId) this.presenter.setSessions(sessions);
+      },
+      (error: unknown) => this.options.log.warn(`Chat: could not refresh the session list: ${errorMessage(error)}`),
+    );
   }
 
   private saveDisplay(): void {
@@ -287,6 +306,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
       totalMs: event.metrics.totalMs,
     });
     this.saveDisplay();
+    this.refreshSessionList(event.sessionId);
   }
 
   // ── approvals on cards ──────────────────────────────────────────────────────────────────────
@@ -513,48 +533,83 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
   }
 
   private async codeAction(request: Extract<WebviewToHost, { type: 'codeAction' }>): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
     if (request.action === 'insertAtCursor') {
-      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
       if (!editor) {
         void vscode.window.showInformationMessage('Holdfast: open an editor to insert the code into.');
         return;
       }
+      // One WorkspaceEdit: one undo step, whatever the number of cursors.
       const edit = new vscode.WorkspaceEdit();
       for (const selection of editor.selections) edit.replace(editor.document.uri, selection, request.code);
       await vscode.workspace.applyEdit(edit);
       return;
     }
-    let uri: vscode.Uri | undefined;
-    if (request.pathHint !== undefined) {
-      try {
-        const resolved = await this.agentHost.services.paths.resolve(request.pathHint, 'write');
-        uri = vscode.Uri.file(resolved.absolute);
-        const workspace = this.agentHost.services.workspace;
-        const current = resolved.exists ? await workspace.readFile(resolved.absolute) : undefined;
-        const applied = await workspace.applyEdit(
-          current === undefined
-            ? [{ kind: 'create', path: resolved.absolute, text: request.code }]
-            : [{ kind: 'modify', path: resolved.absolute, baseText: current, replacements: [{ start: 0, end: current.length, newText: request.code }] }],
-        );
-        if (!applied.applied) throw new Error(applied.reason);
-      } catch (error) {
-        this.refuse(`apply to ${request.pathHint.slice(0, 200)}: ${errorMessage(error)}`);
-        void vscode.window.showWarningMessage(`Holdfast: not applied to ${request.pathHint.slice(0, 200)}: ${errorMessage(error)}`);
-        return;
-      }
-      await vscode.window.showTextDocument(uri, { preview: true });
-      return;
-    }
-    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (request.pathHint !== undefined) return this.applyReviewed(request.pathHint, request.code);
     if (!editor) {
       void vscode.window.showInformationMessage('Holdfast: the code block names no file; open the file to apply it to.');
       return;
     }
     const document = editor.document;
-    const edit = new vscode.WorkspaceEdit();
     const selection = editor.selection;
+    if (selection.isEmpty && document.uri.scheme === 'file') {
+      // Replacing a whole file is reviewed like a named one.
+      return this.applyReviewed(document.uri.path, request.code);
+    }
+    // A selection the user made (or an untitled buffer): replaced in place, one undo step.
+    const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, selection.isEmpty ? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)) : selection, request.code);
     await vscode.workspace.applyEdit(edit);
+  }
+
+  /**
+   * "Apply to file" on a file in the workspace: the path goes through the tools' path policy (for
+   * writing), the change is shown as a diff with Keep / Discard (the approvals' review), and only Keep
+   * applies it, as one WorkspaceEdit, and only if the file did not change during the review.
+   */
+  private async applyReviewed(pathHint: string, code: string): Promise<void> {
+    const hint = pathHint.slice(0, 200);
+    const workspace = this.agentHost.services.workspace;
+    let target: { absolute: string; display: string };
+    let before: string | undefined;
+    try {
+      if (!vscode.workspace.isTrusted) throw new Error('the workspace is not trusted, so Holdfast does not change files');
+      const resolved = await this.agentHost.services.paths.resolve(pathHint, 'write');
+      target = { absolute: resolved.absolute, display: resolved.display };
+      const stat = await workspace.stat(resolved.absolute);
+      if (stat && stat.type !== 'file') throw new Error('it is not a file');
+      before = stat ? await workspace.readFile(resolved.absolute) : undefined;
+    } catch (error) {
+      this.refuse(`apply to ${hint}: ${errorMessage(error)}`);
+      void vscode.window.showWarningMessage(`Holdfast: not applied to ${hint}: ${errorMessage(error)}`);
+      return;
+    }
+    if (before === code) {
+      void vscode.window.showInformationMessage(`Holdfast: ${target.display} already has this content.`);
+      return;
+    }
+    const answer = await this.agentHost.approvals.request({ kind: 'reviewEdit', path: target.display, before, after: code }, CancellationToken.None);
+    if (answer === 'deny') {
+      this.options.log.info(`Chat: "Apply to file" on ${target.display} discarded in review.`);
+      return;
+    }
+    const stat = await workspace.stat(target.absolute);
+    const current = stat?.type === 'file' ? await workspace.readFile(target.absolute) : undefined;
+    if (current !== before) {
+      void vscode.window.showWarningMessage(`Holdfast: ${target.display} changed during the review; nothing was applied.`);
+      return;
+    }
+    const applied = await workspace.applyEdit(
+      current === undefined
+        ? [{ kind: 'create', path: target.absolute, text: code }]
+        : [{ kind: 'modify', path: target.absolute, baseText: current, replacements: [{ start: 0, end: current.length, newText: code }] }],
+    );
+    if (!applied.applied) {
+      void vscode.window.showWarningMessage(`Holdfast: not applied to ${target.display}: ${applied.reason}`);
+      return;
+    }
+    this.options.log.info(`Chat: "Apply to file" on ${target.display} kept and applied.`);
+    await vscode.window.showTextDocument(vscode.Uri.file(target.absolute), { preview: true });
   }
 
   private async openFile(path: string): Promise<void> {
@@ -569,36 +624,48 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
     await vscode.window.showTextDocument(vscode.Uri.file(absolute), { preview: true });
   }
 
+  /**
+   * `@file` completion: workspace files (VS Code's findFiles, bounded, without what files.exclude and
+   * search.exclude hide) whose path contains the query, file-name matches first. Each candidate goes
+   * through the tools' path policy (secret-looking files, `.holdfastignore`, escaping symlinks are
+   * never offered), and at most `Limits.mentionCandidates` are sent.
+   */
   private async mentionQuery(requestId: number, query: string): Promise<void> {
     const now = Date.now();
     if (!this.mentionCache || now - this.mentionCache.at > MENTION_CACHE_MS) {
-      const files = await vscode.workspace.findFiles('**/*', undefined, MENTION_SCAN_LIMIT);
+      const files = await vscode.workspace.findFiles('**/*', mentionExcludes(), MENTION_SCAN_LIMIT);
       this.mentionCache = { at: now, files };
     }
     const needle = query.toLowerCase();
-    const scored: Array<{ path: string; score: number }> = [];
+    const scored: Array<{ uri: vscode.Uri; path: string; score: number }> = [];
     for (const uri of this.mentionCache.files) {
+      if (uri.scheme !== 'file') continue;
       const relative = vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
       if (relative.length > Limits.path) continue;
       const name = relative.split('/').pop() ?? relative;
-      if (SECRET_FILE_PATTERNS.some((glob) => matchesGlob(name, glob))) continue;
       const lower = relative.toLowerCase();
-      const at = lower.indexOf(needle);
-      if (needle !== '' && at < 0) continue;
+      if (needle !== '' && !lower.includes(needle)) continue;
       const nameAt = name.toLowerCase().indexOf(needle);
-      scored.push({ path: relative, score: (nameAt === 0 ? 0 : nameAt > 0 ? 1 : 2) * 1000 + relative.length });
+      scored.push({ uri, path: relative, score: (nameAt === 0 ? 0 : nameAt > 0 ? 1 : 2) * 1000 + relative.length });
     }
     scored.sort((a, b) => a.score - b.score || a.path.localeCompare(b.path));
-    const candidates: MentionCandidate[] = scored.slice(0, Limits.mentionCandidates).map(({ path }) => {
-      const slash = path.lastIndexOf('/');
-      return slash > 0 ? { path, description: path.slice(0, slash) } : { path };
-    });
+    const paths = this.agentHost.services.paths;
+    const candidates: MentionCandidate[] = [];
+    let checked = 0;
+    for (const { uri } of scored) {
+      if (candidates.length >= Limits.mentionCandidates || checked >= MENTION_POLICY_CHECKS) break;
+      checked++;
+      const display = await paths.admitExisting(uri.path).catch(() => undefined);
+      if (display === undefined || display === '' || display.length > Limits.path) continue;
+      const slash = display.lastIndexOf('/');
+      candidates.push(slash > 0 ? { path: display, description: display.slice(0, slash) } : { path: display });
+    }
     this.post({ type: 'mentionResults', requestId, candidates });
   }
 
   private async attachSelection(): Promise<void> {
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
-    if (!editor || editor.selection.isEmpty) {
+    if (!editor || editor.selection.isEmpty || editor.document.uri.scheme !== 'file') {
       void vscode.window.showInformationMessage('Holdfast: select some code in an editor to attach it.');
       return;
     }
@@ -618,8 +685,12 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   private post(message: HostToWebview): void {
     const checked = HostToWebview.safeParse(message);
-    if (checked.success) this.options.view.post(checked.data);
-    else this.options.log.warn(`Chat: not posting an invalid "${message.type}" message.`);
+    if (!checked.success) {
+      this.options.log.warn(`Chat: not posting an invalid "${message.type}" message.`);
+      return;
+    }
+    this.options.view.post(checked.data);
+    this.posted.fire(checked.data);
   }
 
   /** Test hook: the ids the view may currently refer to. */

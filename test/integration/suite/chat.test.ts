@@ -2,10 +2,11 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
-import { parseWebviewToHost } from '../../../src/protocol/webview';
+import { type HostToWebview, parseWebviewToHost } from '../../../src/protocol/webview';
 import type { ChatRequest } from '../../../src/ui/chatViewProvider';
 import { CHAT_MARKDOWN_ANSWER, chatScenario } from '../../emulator/scenarios/chatE2e';
-import { useEmulator, waitFor, type EmulatorSession } from '../support/emulatorSession';
+import { readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
+import { createFrames } from '../agentHarness';
 import { within } from '../holdfastExtension';
 
 /**
@@ -118,5 +119,152 @@ suite('chat controller', function () {
     assert.ok(turn.items.some((item) => item.kind === 'markdown' && item.text === CHAT_MARKDOWN_ANSWER));
     assert.ok(controller().offered().sessions.includes(transcript.id), 'the active session is offered');
     await waitFor('the saved view', () => session.holdfast.context.workspaceState.get(`holdfast.chatView.display.${transcript.id}`) !== undefined);
+  });
+
+  // ── the panel's context and code actions ──────────────────────────────────────────────────────
+
+  /** The next message of `type` the controller posts to the view while `action` runs. */
+  async function answerTo<T extends HostToWebview['type']>(type: T, action: () => Promise<void>): Promise<Extract<HostToWebview, { type: T }>> {
+    const answer = new Promise<Extract<HostToWebview, { type: T }>>((resolve) => {
+      const subscription = controller().onDidPost((message) => {
+        if (message.type !== type) return;
+        subscription.dispose();
+        resolve(message as Extract<HostToWebview, { type: T }>);
+      });
+    });
+    await action();
+    return within(10_000, `the controller's ${type}`, answer);
+  }
+
+  /** Runs a prompt through the controller and returns the user message text the model server received. */
+  async function promptReachingModel(request: Extract<ChatRequest, { type: 'sendPrompt' }>): Promise<string> {
+    const framesBefore = createFrames(session.emulator).length;
+    const finished = new Promise<Extract<AgentEvent, { type: 'turnFinished' }>>((resolve) => {
+      const subscription = session.holdfast.agentHost.onEvent((event) => {
+        if (event.type !== 'turnFinished') return;
+        subscription.dispose();
+        resolve(event);
+      });
+    });
+    await send(request);
+    const event = await within(30_000, 'the turn', finished);
+    assert.strictEqual(event.outcome.kind, 'completed', JSON.stringify(event.outcome));
+    // Only this turn's requests: not a warm-up (generate: false) that may be in flight at the same time.
+    const frames = createFrames(session.emulator)
+      .slice(framesBefore)
+      .filter((frame) => frame['generate'] !== false);
+    assert.strictEqual(frames.length, 1, 'one request for the turn');
+    const input = (frames[0]!['input'] ?? []) as Array<{ type?: string; role?: string; content?: Array<{ type?: string; text?: string }> }>;
+    const user = input.filter((item) => item.type === 'message' && item.role === 'user').at(-1);
+    assert.ok(user, `the request carries a user message: ${JSON.stringify(input).slice(0, 500)}`);
+    return (user.content ?? []).map((part) => part.text ?? '').join('');
+  }
+
+  test('@file: the query is answered from the workspace without secret files; the mention sends the file to the model', async () => {
+    await writeWorkspaceFile('.env', 'OPENAI_API_KEY=sk-holdfast-must-not-be-offered\n');
+    await writeWorkspaceFile('src/.env.local', 'TOKEN=also-secret\n');
+    await writeWorkspaceFile('src/server.key', 'key material\n');
+    const all = await answerTo('mentionResults', () => send({ type: 'mentionQuery', requestId: 41, query: '' }));
+    assert.strictEqual(all.requestId, 41);
+    const paths = all.candidates.map((candidate) => candidate.path);
+    assert.ok(paths.includes('src/a.ts'), `src/a.ts is offered: ${paths.join(', ')}`);
+    for (const secret of ['.env', 'src/.env.local', 'src/server.key']) assert.ok(!paths.includes(secret), `${secret} is not offered: ${paths.join(', ')}`);
+    assert.ok(all.candidates.length <= 50);
+    assert.deepStrictEqual(all.candidates.find((c) => c.path === 'src/a.ts'), { path: 'src/a.ts', description: 'src' });
+
+    const typed = await answerTo('mentionResults', () => send({ type: 'mentionQuery', requestId: 42, query: 'a.t' }));
+    assert.strictEqual(typed.candidates[0]?.path, 'src/a.ts', 'a file-name match comes first');
+    const env = await answerTo('mentionResults', () => send({ type: 'mentionQuery', requestId: 43, query: 'env' }));
+    assert.deepStrictEqual(env.candidates, [], 'nothing secret matches "env"');
+
+    // Choosing the candidate attaches { kind: 'file' } (the composer); sending passes it as a mention.
+    const content = await readDisk(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'a.ts'));
+    const text = await promptReachingModel({ type: 'sendPrompt', text: 'chat-e2e: markdown @src/a.ts', attachments: [{ kind: 'file', path: 'src/a.ts' }] });
+    assert.ok(text.startsWith('chat-e2e: markdown @src/a.ts'), text.slice(0, 200));
+    assert.ok(text.includes('@src/a.ts:'), `the mention block is in the user message: ${text.slice(0, 500)}`);
+    for (const line of content.split('\n').filter((l) => l.trim() !== '')) assert.ok(text.includes(line), `the model received "${line}"`);
+    assert.deepStrictEqual(controller().presenter.transcript().turns.at(-1)?.attachments, [{ kind: 'file', path: 'src/a.ts' }]);
+
+    // A forged file attachment to a secret goes through the same policy: the model is told it was not attached.
+    const forged = await promptReachingModel({ type: 'sendPrompt', text: 'chat-e2e: markdown', attachments: [{ kind: 'file', path: '.env' }] });
+    assert.ok(!forged.includes('sk-holdfast-must-not-be-offered'), 'the secret never reaches the model');
+    assert.match(forged, /@\.env: not attached/);
+  });
+
+  test('attach selection: the chip is offered, and sending passes the selection as the active file', async () => {
+    const uri = await writeWorkspaceFile('src/selected.ts', ['const first = 1;', 'const second = 2; // holdfast-selected', 'const third = 3;', ''].join('\n'));
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(1, 0, 2, 16);
+    const added = await answerTo('attachmentAdded', () => send({ type: 'attachSelection' }));
+    const attachment = added.attachment;
+    assert.strictEqual(attachment.kind, 'selection');
+    assert.ok(attachment.kind === 'selection');
+    assert.deepStrictEqual({ path: attachment.path, startLine: attachment.startLine, endLine: attachment.endLine }, { path: 'src/selected.ts', startLine: 2, endLine: 3 });
+
+    const text = await promptReachingModel({ type: 'sendPrompt', text: 'chat-e2e: markdown', attachments: [attachment] });
+    assert.ok(text.includes('Active file: src/selected.ts, selected lines 2-3:'), text.slice(0, 500));
+    assert.ok(text.includes('const second = 2; // holdfast-selected\nconst third = 3;'), text.slice(0, 500));
+    assert.ok(!text.includes('const first = 1;'), 'only the selection is attached');
+    assert.deepStrictEqual(controller().presenter.transcript().turns.at(-1)?.attachments, [attachment]);
+
+    // A selection id the host never issued is refused; the prompt still runs, without it.
+    const before = controller().refused.length;
+    const forged = await promptReachingModel({ type: 'sendPrompt', text: 'chat-e2e: markdown', attachments: [{ kind: 'selection', id: 'sel-forged', path: '.env', startLine: 1, endLine: 1 }] });
+    assert.deepStrictEqual(refusedSince(before), ['selection attachment sel-forged, which was not offered']);
+    assert.ok(!forged.includes('Active file'), forged.slice(0, 300));
+  });
+
+  test('insertAtCursor inserts the code at the cursor of the active editor, as one undo step', async () => {
+    const uri = await writeWorkspaceFile('src/insert-here.ts', 'line one\nline two\n');
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await send({ type: 'codeAction', action: 'insertAtCursor', code: 'inserted();\n', language: 'ts' });
+    assert.strictEqual(editor.document.getText(), 'line one\ninserted();\nline two\n');
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo restores the file', () => editor.document.getText() === 'line one\nline two\n');
+  });
+
+  test('applyToFile with a path in the workspace shows the diff and applies only on Keep', async () => {
+    const approvals = session.holdfast.agentHost.approvals;
+    const uri = await writeWorkspaceFile('src/apply-target.ts', 'export const version = 1;\n');
+    const code = 'export const version = 2;\n';
+
+    // Discard: nothing changes.
+    let review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit');
+    let done = send({ type: 'codeAction', action: 'applyToFile', code, pathHint: 'src/apply-target.ts' });
+    let pending = await within(10_000, 'the review', review);
+    assert.deepStrictEqual(pending.request, { kind: 'reviewEdit', path: 'src/apply-target.ts', before: 'export const version = 1;\n', after: code });
+    assert.strictEqual(pending.shownIn, 'diff');
+    pending.answer('deny');
+    await done;
+    assert.strictEqual(await readDisk(uri), 'export const version = 1;\n', 'discarded: the file is unchanged');
+
+    // Keep: applied, and the file is shown.
+    review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit');
+    done = send({ type: 'codeAction', action: 'applyToFile', code, pathHint: 'src/apply-target.ts' });
+    pending = await within(10_000, 'the review', review);
+    assert.strictEqual(await readDisk(uri), 'export const version = 1;\n', 'nothing is written before the answer');
+    pending.answer('allowOnce');
+    await done;
+    assert.strictEqual(await readDisk(uri), code);
+    await waitFor('the applied file in an editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('/src/apply-target.ts'));
+
+    // A new file is created the same way, after review.
+    review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit');
+    done = send({ type: 'codeAction', action: 'applyToFile', code: 'export {};\n', pathHint: 'src/created-by-apply.ts' });
+    pending = await within(10_000, 'the review', review);
+    assert.ok(pending.request.kind === 'reviewEdit' && pending.request.before === undefined);
+    pending.answer('allowOnce');
+    await done;
+    assert.strictEqual(await readDisk(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'created-by-apply.ts')), 'export {};\n');
+  });
+
+  test('the session list counts turns', async () => {
+    await promptReachingModel({ type: 'sendPrompt', text: 'chat-e2e: markdown', attachments: [] });
+    const active = await session.holdfast.agentHost.activeSession();
+    await waitFor('the saved session in the store', async () => (await session.holdfast.agentHost.listSessions()).find((s) => s.id === active.id && s.turns === active.turns.length));
+    assert.ok(active.turns.length >= 1, `turns so far: ${active.turns.length}`);
+    const snapshot = controller().presenter.snapshot();
+    assert.strictEqual(snapshot.sessions?.find((s) => s.id === active.id)?.turns, active.turns.length);
   });
 });

@@ -21,7 +21,7 @@ describe('sessions', () => {
 
     // "Reload": a new store and a new agent over the same storage and a fresh model client (new socket).
     const store = new SessionStore(storage, new ManualClock(2_000_000_000_000));
-    expect(await store.list()).toEqual([{ id: session.id, title: 'what is a?', createdAt: session.createdAt, updatedAt: session.updatedAt }]);
+    expect(await store.list()).toEqual([{ id: session.id, title: 'what is a?', createdAt: session.createdAt, updatedAt: session.updatedAt, turns: 1 }]);
     const restored = (await store.load(session.id))!;
     expect(restored.items).toEqual(session.items);
     expect(restored.items[1]).toEqual(reasoning);
@@ -54,6 +54,28 @@ describe('sessions', () => {
     expect((await store.list()).map((s) => s.id)).toEqual(['s1']);
     expect(await store.load('s2')).toBeUndefined();
     expect(storage.data.has('holdfast.session.s2')).toBe(false);
+  });
+
+  it('the list counts turns: saved with each session, kept by rename, read from the record for old index entries', async () => {
+    const storage = new MemorySessionStorage();
+    const clock = new ManualClock(1000);
+    let n = 0;
+    const store = new SessionStore(storage, clock, () => `s${++n}`);
+    const session = store.create();
+    await store.save(session);
+    expect((await store.list())[0]!.turns).toBe(0);
+    session.turns.push({ id: 't1', startedAt: 1, firstItem: 0, userText: 'one', outcome: 'completed' }, { id: 't2', startedAt: 2, firstItem: 0, userText: 'two', outcome: 'completed' });
+    await store.save(session);
+    expect((await store.list())[0]!.turns).toBe(2);
+    await store.rename('s1', 'Renamed');
+    expect((await store.list())[0]).toMatchObject({ title: 'Renamed', turns: 2 });
+    // An index written before turns were counted: the count comes from the stored record.
+    const index = storage.get('holdfast.sessions.index') as Array<Record<string, unknown>>;
+    await storage.set('holdfast.sessions.index', index.map(({ turns: _turns, ...rest }) => rest));
+    expect((await store.list())[0]!.turns).toBe(2);
+    // …and an entry whose record is gone counts 0 rather than failing the list.
+    await storage.delete('holdfast.session.s1');
+    expect((await store.list())[0]!.turns).toBe(0);
   });
 
   it('repairs a transcript interrupted mid-tool, and ignores corrupt records', async () => {

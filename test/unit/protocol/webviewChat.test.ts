@@ -72,7 +72,7 @@ describe('host → webview chat messages', () => {
       { type: 'steerStatus', turnId: 't1', steer: { id: 's', text: 'x', status: 'delivered' } },
       { type: 'error', error: { id: 'e', message: 'No API key', actions: ['setApiKey'] } },
       { type: 'turnFinished', turnId: 't1', status: 'done', footer: { transport: 'websocket', totalMs: 1, requests: 1, inputTokens: 1, cachedTokens: 0, outputTokens: 1, bytesSent: 1, statelessBytes: 2 } },
-      { type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2, timeSavedMs: 3 } },
+      { type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2 } },
       { type: 'sessions', sessions: [{ id: 's', title: 'x', updatedAt: 1, turns: 0 }] },
       { type: 'mentionResults', requestId: 1, candidates: [{ path: 'src/a.ts', description: 'src' }] },
       { type: 'attachmentAdded', attachment: { kind: 'selection', id: 'sel', path: 'a.ts', startLine: 1, endLine: 2 } },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits } from '../../../src/protocol/webview';
-import { ChatPresenter, clipText, type FrameClock } from '../../../src/ui/chatPresenter';
+import { ChatPresenter, clipText, sessionSummaryViews, type FrameClock } from '../../../src/ui/chatPresenter';
 import type { RequestMetrics } from '../../../src/transport/modelClient';
 
 /** A clock whose timers run only when the test advances it. */
@@ -193,7 +193,7 @@ describe('ChatPresenter: snapshots', () => {
     expect(turn.items[4]).toMatchObject({ kind: 'edit', card: { state: 'kept', added: 1, removed: 1 } });
     expect(turn.items[6]).toEqual({ kind: 'markdown', id: 'b2', text: 'Fixed it.' });
 
-    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics(), metrics({ timeToFirstTokenMs: 999, bytesSent: 500 })], totalMs: 4_000, timeSavedMs: 250 });
+    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics(), metrics({ timeToFirstTokenMs: 999, bytesSent: 500 })], totalMs: 4_000 });
     const after = presenter.snapshot();
     expect(after.session!.turns[0]!.status).toBe('done');
     expect(after.session!.turns[0]!.footer).toEqual({
@@ -209,7 +209,7 @@ describe('ChatPresenter: snapshots', () => {
       recoveries: 0,
       timeToFirstTokenMs: 180,
     });
-    expect(after.session!.totals).toEqual({ turns: 1, bytesSent: 1_500, statelessBytes: 80_000, timeSavedMs: 250 });
+    expect(after.session!.totals).toEqual({ turns: 1, bytesSent: 1_500, statelessBytes: 80_000 });
   });
 
   it('switching sessions replaces the model and drops pending text of the old one', () => {
@@ -265,5 +265,61 @@ describe('ChatPresenter: bounds', () => {
     expect(clipped.startsWith('aaa')).toBe(true);
     expect(clipped.endsWith('END')).toBe(true);
     expect(clipText('short', 200)).toBe('short');
+  });
+});
+
+describe('ChatPresenter: session list and totals', () => {
+  it('the session list carries the store’s turn counts, the active session’s live count, and stays in bounds', () => {
+    const stored = [
+      { id: 'new', title: 'Newest', updatedAt: 3_000.7, turns: 4 },
+      { id: 'active', title: 'Active chat', updatedAt: 2_000, turns: 1 },
+      { id: 'old', title: '', updatedAt: 1_000 }, // an index entry from before turns were counted
+    ];
+    const views = sessionSummaryViews(stored, { id: 'active', title: 'ignored: the stored title wins', updatedAt: 2_500, turns: 3 });
+    expect(views).toEqual([
+      { id: 'new', title: 'Newest', updatedAt: 3_000, turns: 4 },
+      { id: 'active', title: 'Active chat', updatedAt: 2_500, turns: 3 },
+      { id: 'old', title: 'Untitled', updatedAt: 1_000, turns: 0 },
+    ]);
+    // A new, unsaved active session comes first.
+    expect(sessionSummaryViews(stored, { id: 'fresh', title: '', updatedAt: 4_000, turns: 0 })[0]).toEqual({ id: 'fresh', title: 'New chat', updatedAt: 4_000, turns: 0 });
+    const many = Array.from({ length: Limits.sessions + 20 }, (_, i) => ({ id: `s${i}`, title: 't'.repeat(500), updatedAt: i, turns: i }));
+    const bounded = sessionSummaryViews(many);
+    expect(bounded).toHaveLength(Limits.sessions);
+    for (const view of bounded) expect(HostToWebviewSchema.safeParse({ type: 'sessions', sessions: [view] }).success).toBe(true);
+  });
+
+  it('the list the presenter sends has the turn counts', () => {
+    const { presenter, posts } = setup();
+    presenter.setSessions(sessionSummaryViews([{ id: 's1', title: 'One', updatedAt: 1, turns: 7 }]));
+    expect(posts.at(-1)).toEqual({ type: 'sessions', sessions: [{ id: 's1', title: 'One', updatedAt: 1, turns: 7 }], activeSessionId: 'session' });
+  });
+
+  it('session totals add up bytes sent and stateless bytes of every request, and claim no time saved', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'first' });
+    // The first request after the warm-up is a delta; a recovery resent everything (no saving there).
+    presenter.handle({
+      kind: 'turnFinished',
+      turnId: 't1',
+      status: 'done',
+      requests: [metrics({ mode: 'delta', bytesSent: 1_200, statelessBytes: 30_000 }), metrics({ mode: 'full', bytesSent: 31_000, statelessBytes: 31_000, recoveries: 1 })],
+      totalMs: 2_000,
+    });
+    presenter.handle({ kind: 'turnStarted', turnId: 't2', userText: 'second' });
+    presenter.handle({ kind: 'turnFinished', turnId: 't2', status: 'done', requests: [metrics({ bytesSent: 800, statelessBytes: 33_000 })], totalMs: 1_000 });
+    const totals = posts.filter((post) => post.type === 'sessionTotals').at(-1) as Extract<HostToWebview, { type: 'sessionTotals' }>;
+    expect(totals.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000 });
+    expect(Object.keys(totals.totals)).not.toContain('timeSavedMs');
+    expect(presenter.snapshot().session!.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000 });
+    // A turn without requests (cancelled before sending) changes no byte totals.
+    presenter.handle({ kind: 'turnStarted', turnId: 't3', userText: 'third' });
+    presenter.handle({ kind: 'turnFinished', turnId: 't3', status: 'cancelled', requests: [] });
+    expect(presenter.snapshot().session!.totals).toEqual({ turns: 3, bytesSent: 33_000, statelessBytes: 94_000 });
+  });
+
+  it('a time-saved figure from an older host or a saved view is dropped by the schema, never shown', () => {
+    const parsed = HostToWebviewSchema.parse({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2, timeSavedMs: 420 } });
+    expect(parsed).toEqual({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2 } });
   });
 });
