@@ -27,10 +27,21 @@ export async function openViewContainerFromActivityBar(page: Page, title: string
   await page.keyboard.press('Escape');
   const item = activityBarItem(page, title);
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
-  if (!(await isActivityBarItemChecked(item))) await item.locator('.action-label').click();
   // The item is marked checked once its container is the one the side bar shows. (The side bar's
   // title is not a good signal: with one view it reads "HOLDFAST: CHAT", with several "HOLDFAST".)
-  await waitUntil(`the "${title}" view container to open`, () => isActivityBarItemChecked(item), timeoutMs);
+  // Right after a window reload the workbench may restore the container a moment after we looked, so
+  // our click closes it again: look again after each click, and click again if it is still not shown.
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    if (await isActivityBarItemChecked(item)) return;
+    await item.locator('.action-label').click();
+    try {
+      await waitUntil(`the "${title}" view container to open`, () => isActivityBarItemChecked(item), Math.min(3_000, Math.max(500, deadline - Date.now())));
+      return;
+    } catch (error) {
+      if (attempt >= 4 || Date.now() > deadline) throw error;
+    }
+  }
 }
 
 async function isActivityBarItemChecked(item: Locator): Promise<boolean> {
