@@ -34,7 +34,7 @@ export function buildAndMeasureBundles(): BundleSizes {
     for (const name of COPIED) if (fs.existsSync(path.join(REPO, name))) fs.copyFileSync(path.join(REPO, name), path.join(scratch, name));
     const vsixPath = path.join(scratch, 'holdfast.vsix');
     const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '-o', vsixPath], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsixPath], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
     if (result.status !== 0) throw new Error(`vsce package failed (exit ${result.status}): ${(result.stderr || result.stdout).slice(-800)}`);
     const files = MEASURED.map((file) => {
       const data = fs.readFileSync(path.join(scratch, file));

@@ -19,7 +19,7 @@ export function findings(summaries: readonly ScenarioSummary[], cpu: CpuReport |
   const sseDelta = perDelta('holdfast-http');
   const deflateNote =
     wsDelta !== undefined && sseDelta !== undefined
-      ? ` Holdfast's client CPU per text delta is ${wsDelta.toFixed(0)} µs over the socket vs ${sseDelta.toFixed(0)} µs over SSE (see Client cost).`
+      ? ` Holdfast's client CPU per text delta is ${wsDelta.toFixed(0)} µs over a compressed socket (a remote server) vs ${sseDelta.toFixed(0)} µs over SSE (see Client cost).`
       : '';
   let loopbackExplained = false;
   let deflateFloorNoted = false;
@@ -47,7 +47,7 @@ export function findings(summaries: readonly ScenarioSummary[], cpu: CpuReport |
         if (s.link === 'loopback' && r.rival !== 'openai-ws' && !loopbackExplained) {
           loopbackExplained = true;
           why =
-            ' Why, on loopback: with no network, no server cost and an unpaced model, end-to-end time is the per-event work of the pipeline, and over a WebSocket every event is deflated by the server and inflated by the client (permessage-deflate, per message), while SSE events travel uncompressed in one stream.' +
+            ' Why, on loopback: with no network, no server cost and an unpaced model, end-to-end time is the per-event work of the pipeline (one WebSocket message per event against one SSE stream). Holdfast offers no permessage-deflate to loopback servers (inflating every event cost ~10× the CPU of reading it plain); the per-delta figure in Client cost is for a remote server, where it does.' +
             deflateNote +
             ' With a real model pacing its output (≤ 1,000 tokens/s here) this cost hides behind the pace: compare broadband and mobile.';
         }
@@ -57,7 +57,13 @@ export function findings(summaries: readonly ScenarioSummary[], cpu: CpuReport |
         out.push(`${where}: Holdfast is not meaningfully faster than ${name} end to end (×${r.endToEnd.toFixed(2)}, within noise)${r.rival === 'openai-ws' ? ': both chain deltas on one socket; what Holdfast adds is the warm socket before the first prompt (see time to first token)' : ''}.`);
       }
       if (r.bytesSentWire > 1 + TIE) {
-        out.push(`${where}: Holdfast sends MORE bytes on the wire than ${name} (×${r.bytesSentWire.toFixed(2)})${r.rival === 'openai-ws' ? ' — its generate:false warm-up (instructions + tools, sent once at activation) is counted in its total; the requests themselves are the same deltas' : ''}.`);
+        const reason =
+          r.rival !== 'openai-ws'
+            ? ''
+            : s.link === 'loopback'
+              ? ' — by design: Holdfast offers no permessage-deflate to a loopback server (nothing to save on the same machine, CPU to lose), while ResponsesWS compresses; before compression they send the same deltas'
+              : ' — its generate:false warm-up (instructions + tools, sent once at activation) is counted in its total; the requests themselves are the same deltas';
+        out.push(`${where}: Holdfast sends MORE bytes on the wire than ${name} (×${r.bytesSentWire.toFixed(2)})${reason}.`);
       } else if (r.bytesSentWire >= 1 - TIE) {
         out.push(`${where}: Holdfast sends about as many bytes as ${name} (×${r.bytesSentWire.toFixed(2)} on the wire).`);
       }
