@@ -596,7 +596,8 @@ function emptyTotals(): SessionTotalsView {
   return { turns: 0, bytesSent: 0, statelessBytes: 0 };
 }
 
-function hunksWithCounts(hunks: readonly DiffHunk[]): { hunks: DiffHunk[]; added: number; removed: number; truncated: boolean } {
+/** Bounds hunks for the view and counts added/removed lines over all of them. */
+export function hunksWithCounts(hunks: readonly DiffHunk[]): { hunks: DiffHunk[]; added: number; removed: number; truncated: boolean } {
   let added = 0;
   let removed = 0;
   for (const hunk of hunks) {

@@ -9,7 +9,7 @@ import { NOT_RUN_OUTPUT } from '../../agent/agent';
 import { assistantText, type ResponseItem } from '../../protocol/items';
 import { type DiffHunk, Limits, type SessionTranscriptView, type TurnItemView, type TurnView } from '../../protocol/webview';
 import type { JournalEntry } from '../../tools/editJournal';
-import { clipText } from '../chatPresenter';
+import { clipText, hunksWithCounts } from '../chatPresenter';
 import { editHunks } from './editHunks';
 
 export const TOOL_TITLES: Record<string, string> = {
@@ -86,18 +86,10 @@ export function sessionTranscript(session: ChatSession, saved: SessionTranscript
         items.push(card);
         journal.forEach((entry, journalIndex) => {
           if (entry.turnId !== record.id || entry.callId !== item.call_id) return;
-          const hunks = editHunks(entry.before, entry.after).slice(0, Limits.diffHunks);
-          let added = 0;
-          let removed = 0;
-          for (const hunk of hunks) {
-            for (const line of hunk.lines) {
-              if (line.kind === 'add') added++;
-              else if (line.kind === 'remove') removed++;
-            }
-          }
+          const { hunks, added, removed, truncated } = hunksWithCounts(editHunks(entry.before, entry.after));
           items.push({
             kind: 'edit',
-            card: { id: editCardId(journalIndex), path: entry.display.slice(0, Limits.path) || '(unknown)', change: editChange(entry), added, removed, hunks: clipHunks(hunks), truncated: false, state: 'applied' },
+            card: { id: editCardId(journalIndex), path: entry.display.slice(0, Limits.path) || '(unknown)', change: editChange(entry), added, removed, hunks, truncated, state: 'applied' },
           });
         });
       } else if (item.type === 'function_call_output') {
