@@ -249,17 +249,21 @@ export class Agent implements Disposable {
     }
   }
 
-  private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
+  /**
+   * The request the agent sends for `input`, built in this one place: the host warms the socket with
+   * `buildRequest([])`, so the first prompt continues the warm chain (same instructions, tools, model).
+   */
+  buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
     const services = this.deps.tools.services;
     const shape = agentRequestShape(settings, {
       trusted: services.settings.read().workspaceTrusted,
       folderNames: services.workspace.folders.map((f) => f.name),
     });
-    const request: ModelRequest = {
+    return {
       model: shape.model,
       instructions: shape.instructions,
       tools: shape.tools,
-      input: [...turn.session.items],
+      input: [...input],
       store: shape.store,
       include: shape.include,
       parallelToolCalls: shape.parallelToolCalls,
@@ -267,6 +271,10 @@ export class Agent implements Disposable {
       reasoning: shape.reasoning,
       lane: shape.lane,
     };
+  }
+
+  private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
+    const request = this.buildRequest(turn.session.items, settings);
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();

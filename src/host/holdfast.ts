@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
-import { agentRequestShape } from '../agent/instructions';
 import type { AgentSettings } from '../agent/agentSettings';
 import type { ConnectionView } from '../protocol/webview';
 import type { ModelRequest } from '../transport/modelClient';
@@ -134,11 +133,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   /** Exactly what the chat agent's first request will carry, minus the input: the warm-up. */
   private warmupRequest(): ModelRequest {
-    const shape = agentRequestShape(this.agentSettings(), {
-      trusted: vscode.workspace.isTrusted,
-      folderNames: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.name),
-    });
-    return { ...shape, input: [] };
+    return this.agentHost.agent.buildRequest([]);
   }
 
   /** Starts background work after activation has returned: never awaited by `activate`. */

@@ -62,6 +62,16 @@ describe('agent loop', () => {
     expectConsistent(session.items);
   });
 
+  it('warms with exactly what its first request carries, minus the input', async () => {
+    const h = createAgentHarness();
+    const warmup = h.agent.buildRequest([]);
+    h.model.script(respond([say('Hello.')]));
+    await h.agent.runTurn(h.sessions.create(), { text: 'Hi' });
+    const first = h.model.requests[0]!;
+    expect(warmup.input).toEqual([]);
+    expect({ ...first, input: [] }).toEqual(warmup);
+  });
+
   it('runs reading calls concurrently and writing/executing calls one at a time, in order', async () => {
     const h = createAgentHarness({ tools: { allowedCommands: ['npm test'] } });
     for (const name of ['a', 'b', 'c']) h.workspace.write(`/ws/${name}.ts`, `// ${name}\n`);
