@@ -5,6 +5,7 @@ import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator';
 import {
   CHAT_APPROVED_OUTPUT,
+  CHAT_LONG_STORY,
   CHAT_NOTES_AFTER,
   CHAT_NOTES_BEFORE,
   CHAT_NOTES_FILE,
@@ -178,14 +179,15 @@ export const suite: E2eSuite = {
         await saveScreenshot(page, run, 'chat-07-long-stream-running');
         const clicked = Date.now();
         await chat(page).locator('[data-testid="stop-button"]').click();
-        await waitTurnStatus(page, 'cancelled', 1_500);
+        // The story streams for ~17 s; the budget only has to be far below that on a loaded machine.
+        await waitTurnStatus(page, 'cancelled', 5_000);
         const stoppedMs = Date.now() - clicked;
         const length = (await answerText(page)).length;
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         const later = (await answerText(page)).length;
         console.log(`      (stopped ${stoppedMs} ms after the click at ${length} characters; ${later} a second later)`);
         assert.strictEqual(later, length, 'the text stopped growing');
-        assert.ok(stoppedMs < 1_500, `stopped after ${stoppedMs} ms`);
+        assert.ok(length < CHAT_LONG_STORY.length / 2, `stopped at ${length} of ${CHAT_LONG_STORY.length} characters`);
         assert.ok(((await lastTurn(page).textContent()) ?? '').includes('Stopped'));
         await saveScreenshot(page, run, 'chat-08-stopped');
       },

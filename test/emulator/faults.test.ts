@@ -97,15 +97,17 @@ describe('upgrade faults', () => {
     expect(emulator.stats().totals.framesSent).toBe(0);
   });
 
-  it('delays the handshake by T ms', async () => {
+  it('delays the handshake by T ms, once', async () => {
     await start();
     emulator.setFault({ kind: 'handshakeDelay', ms: 120 });
     const t0 = performance.now();
     await connect();
+    // A lower bound holds however loaded the machine is; that the second upgrade was not held is read
+    // from the emulator's own record rather than from a clock.
     expect(performance.now() - t0).toBeGreaterThanOrEqual(115);
-    const t1 = performance.now();
     await connect();
-    expect(performance.now() - t1).toBeLessThan(100);
+    expect(emulator.stats().delays.filter((d) => d.kind === 'fault.handshakeDelay').map((d) => d.ms)).toEqual([120]);
+    expect(emulator.stats().handshakes.accepted).toBe(2);
   });
 });
 

@@ -72,11 +72,15 @@ export class LinkDirection {
     }
     const now = performance.now();
     const transmitMs = this.mbps > 0 ? (bytes * 8) / (this.mbps * 1000) : 0;
-    const start = Math.max(now, this.busyUntil);
-    this.busyUntil = start + transmitMs;
-    const deliveryAt = Math.max(this.busyUntil + this.oneWayMs, this.lastDelivery);
+    // The delay is summed from its non-negative parts rather than taken as `deliveryAt - now`: the
+    // subtraction of two large timestamps can come out a hair under one-way time (19.99999999 for 20).
+    const queuedMs = Math.max(0, this.busyUntil - now);
+    this.busyUntil = now + queuedMs + transmitMs;
+    let delayMs = queuedMs + transmitMs + this.oneWayMs;
+    if (now + delayMs < this.lastDelivery) delayMs = Math.max(delayMs, this.lastDelivery - now);
+    const deliveryAt = Math.max(now + delayMs, this.lastDelivery);
     this.lastDelivery = deliveryAt;
-    this.report(`link.${this.kind}`, deliveryAt - now);
+    this.report(`link.${this.kind}`, delayMs);
     this.queue.push({ at: deliveryAt, deliver });
     this.schedule();
   }

@@ -15,7 +15,7 @@ const SCENARIO: Scenario = {
   name: 'lanes-and-workspaces',
   fallback: 'fail',
   steps: [
-    { id: 'long', when: { userText: 'explain at length' }, say: LONG, tokensPerSecond: 4000, repeat: true },
+    { id: 'long', when: { userText: 'explain at length' }, say: LONG, tokensPerSecond: 1500, repeat: true },
     { id: 'inline', when: { userText: 'make it async' }, say: 'async function load() { return await read(); }', tokensPerSecond: 0, repeat: true },
     { id: 'chat', when: { userText: { matches: '/^workspace \\d+ turn \\d+$/' } }, say: 'ok', tokensPerSecond: 0, repeat: true },
   ],

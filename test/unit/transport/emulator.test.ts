@@ -186,13 +186,14 @@ describe('against the emulator', () => {
     expect(stats.requests.map((r) => r.lane)).toEqual([null, 'inline-1']);
   });
 
-  it('426 on the upgrade: the turn completes over HTTP in well under 2 s', async () => {
+  it('426 on the upgrade: the turn goes straight to HTTP, with no second upgrade attempt', async () => {
     const emu = await emulator({ scenario: 'compile-error' });
-    emu.setFault({ kind: 'upgradeStatus', status: 426 });
+    emu.setFault({ kind: 'upgradeStatus', status: 426, count: 5 });
     const { session } = sessionFor(emu);
-    const started = Date.now();
     const outcome = await session.run(request([userMessage('Why does src/a.ts fail to compile?')]));
-    expect(Date.now() - started).toBeLessThan(1000);
+    // "Fast" is structural here (how quickly is the benchmark's business): one refused upgrade, no
+    // retry or back-off on the socket, and the same turn completed over HTTP.
+    expect(emu.stats().handshakes).toMatchObject({ attempted: 1, accepted: 0, rejected: { '426': 1 } });
     expect(outcome).toMatchObject({ kind: 'completed', metrics: { transport: 'http' } });
     expect(session.state).toMatchObject({ kind: 'httpFallback' });
     expect(emu.stats().totals.httpConnections).toBeGreaterThanOrEqual(1);
@@ -309,11 +310,10 @@ describe('each emulator fault ends in the same conversation or a typed error, ne
       'output call_1',
       'says `a` is declared as a `number` but assigned a string.',
     ]);
-    const started = Date.now();
+    // "Never a hang" is the test's timeout (vitest.config.mts), not a stopwatch on a shared machine.
     const withFault = await conversationWith(faultCase);
     if (faultCase.expect === 'same') expect(withFault).toEqual(baseline);
     else expect(withFault).toEqual([`outcome ${faultCase.expect.kind}`]);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -25,7 +25,7 @@ describe('resetConnection during a connect', () => {
       pingIntervalMs: 0,
     });
     cleanups.push(() => emu.close());
-    const session = new WorkspaceSession({ baseUrl: silent.baseUrl, apiKey: async () => emu.apiKey, transport: 'auto', connectTimeoutMs: 3000 });
+    const session = new WorkspaceSession({ baseUrl: silent.baseUrl, apiKey: async () => emu.apiKey, transport: 'auto', connectTimeoutMs: 60_000 });
     cleanups.push(() => session.dispose());
 
     // A warm-up towards the silent server, superseded (cancelled) by a settings change.
@@ -37,10 +37,10 @@ describe('resetConnection during a connect', () => {
     session.reconfigure({ baseUrl: emu.url });
     expect((await warm).kind).not.toBe('warm');
 
-    const started = Date.now();
+    // The stale connect would only give up after a minute, past the test's timeout: finishing at all
+    // shows the request did not wait on it.
     const outcome = await session.run({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [userMessage('hi')] });
     expect(outcome.kind).toBe('completed');
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(session.usingHttp).toBe(false);
     expect(emu.stats().requests.map((r) => r.transport)).toEqual(['ws']);
   });

@@ -203,9 +203,8 @@ describe('WorkspaceSession: errors and recovery', () => {
   it('gives up with networkError when recovery fails too (never a hang)', async () => {
     const { server, session } = makeSession();
     server.handler = (_frame, socket) => socket.drop();
-    const started = Date.now();
+    // A hang would be caught by the test's timeout; what is asserted is that it tried exactly twice.
     expect(await session.run(request([hello]))).toMatchObject({ kind: 'networkError' });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(server.creates).toHaveLength(2);
   });
 
@@ -289,9 +288,8 @@ describe('WorkspaceSession: errors and recovery', () => {
   it('429 asking for longer than the bound: rateLimited at once', async () => {
     const { server, session } = makeSession({ maxRateLimitWaitMs: 1000 });
     server.handler = (_frame, socket) => socket.emit(errorEvent('rate_limit_exceeded', 'Please try again in 20s.', 429));
-    const started = Date.now();
     expect(await session.run(request([hello]))).toEqual({ kind: 'rateLimited', message: 'Please try again in 20s.', retryAfterMs: 20_000 });
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(server.creates).toHaveLength(1);
   });
 
   it('server_is_overloaded: bounded retries, then a retryable serverError', async () => {
@@ -378,10 +376,9 @@ describe('WorkspaceSession: HTTP fallback', () => {
   it('HTTP 426 on the upgrade: the turn completes over HTTP at once, and the fallback is remembered', async () => {
     const { server, http, session, clock } = makeSession({ fallbackMemoryMs: 60_000 });
     server.upgrades = [{ kind: 'status', status: 426 }];
-    const started = Date.now();
     const outcome = await session.run(request([hello]));
     expect(outcome).toMatchObject({ kind: 'completed', responseId: 'resp_http_1', metrics: { transport: 'http' } });
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(server.sockets).toHaveLength(1); // one refused upgrade, no retry before falling back
     expect(session.state).toMatchObject({ kind: 'httpFallback' });
     expect(http.calls[0]?.url).toBe('https://api.example.test/v1/responses');
     expect(http.calls[0]?.headers).toMatchObject({ Authorization: `Bearer ${API_KEY}`, Accept: 'text/event-stream' });
