@@ -15,6 +15,7 @@ import { copyFixtureWorkspace } from '../e2e/lib/fixtureWorkspace';
 import { extensionId } from '../e2e/lib/paths';
 import { createRunDirectory } from '../e2e/lib/runDirectory';
 import { openWorkbench, runCommandFromPalette } from '../e2e/lib/workbench';
+import type { LiveCodeServer } from './codeActionLatency';
 
 export interface ActivationResult {
   measured: boolean;
@@ -54,7 +55,11 @@ async function waitForLines(root: string, count: number, timeoutMs: number): Pro
   }
 }
 
-export async function measureActivation(vsixPath: string | null, loads: number): Promise<ActivationResult> {
+/**
+ * `afterLoads`, when given, runs with the live workbench after the activation loads and before
+ * code-server stops (the code-action latency uses it); it must not throw.
+ */
+export async function measureActivation(vsixPath: string | null, loads: number, afterLoads?: (live: LiveCodeServer) => Promise<void>): Promise<ActivationResult> {
   if (!isCodeServerInstalled()) return { measured: false, note: 'not measured (code-server not installed: run npm run setup:e2e)', activationMs: [], lines: [] };
   if (!vsixPath) return { measured: false, note: 'not measured (no .vsix: the production build failed)', activationMs: [], lines: [] };
   const run = createRunDirectory('bench-activation');
@@ -83,6 +88,7 @@ export async function measureActivation(vsixPath: string | null, loads: number):
       const text = await row.innerText();
       activationMs.push(Number(SHOWN.exec(text)?.[1]));
     }
+    if (afterLoads) await afterLoads({ page, server, run, vscode: codeServerVersion().description });
     await browser.close();
     await server.stop();
     return { measured: true, note: `code-server, ${loads} workbench loads (first = cold)`, vscode: codeServerVersion().description, activationMs, lines };

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TYPICAL_COST, type CostModel } from '../emulator';
 import { measureActivation, type ActivationResult } from './activation';
+import { codeActionSummary, measureCodeActions, notMeasured, type CodeActionLatencyResult } from './codeActionLatency';
 import { buildAndMeasureBundles } from './bundleSizes';
 import type { ContenderId } from './contenders/contender';
 import { CONTENDER_ORDER, CONTENDERS } from './contenders/registry';
@@ -36,6 +37,8 @@ export interface BenchOptions {
   cpu: boolean;
   bundles: boolean;
   activation: boolean;
+  /** Code-action latency in the activation's code-server (default: with `activation`). */
+  codeActions?: boolean;
   webview: boolean;
   /** Write report.json, REPORT.md and the chart into `resultsDir`. */
   write: boolean;
@@ -159,6 +162,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   let bundles: BundleReport | null = null;
   let activation: ActivationResult | null = null;
+  let codeActions: CodeActionLatencyResult | null = null;
+  const wantCodeActions = options.activation && (options.codeActions ?? true);
   if (options.bundles || options.activation) {
     const built = await phase('production build + .vsix', () => buildAndMeasureBundles());
     try {
@@ -169,8 +174,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         vsixBytes: built.vsixBytes,
       };
       activation = options.activation
-        ? await phase('activation in code-server', () => measureActivation(built.vsixPath, 2))
+        ? await phase(wantCodeActions ? 'activation + code actions in code-server' : 'activation in code-server', () =>
+            measureActivation(
+              built.vsixPath,
+              2,
+              wantCodeActions
+                ? async (live) => {
+                    codeActions = await measureCodeActions(live);
+                  }
+                : undefined,
+            ),
+          )
         : { measured: false, note: `not measured (${options.quick ? 'skipped in --quick' : 'skipped: --no-activation'})`, activationMs: [], lines: [] };
+      if (options.activation) {
+        codeActions ??= notMeasured(wantCodeActions ? `not measured (${activation.note})` : 'not measured (skipped: --no-code-actions)');
+        options.log(`[bench] ${codeActionSummary(codeActions)}`);
+      }
     } finally {
       built.dispose();
     }
@@ -219,6 +238,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     cpu,
     bundles,
     activation,
+    codeActions,
     webviewStreaming,
     runs,
   };

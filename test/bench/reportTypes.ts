@@ -1,6 +1,7 @@
 // The shape of test/bench/results/report.json: everything the markdown report is made from, and
 // every raw run, so any figure in REPORT.md can be traced back to the requests behind it.
 import type { ActivationResult } from './activation';
+import type { CodeActionLatencyResult } from './codeActionLatency';
 import type { ContenderId } from './contenders/contender';
 import type { CpuReport } from './cpuCost';
 import type { CostModel, LinkOptions } from '../emulator';
@@ -40,6 +41,8 @@ export interface BenchReport {
   cpu: CpuReport | null;
   bundles: BundleReport | null;
   activation: ActivationResult | null;
+  /** Issue 7: how fast the diagnostic code actions are offered, in the same code-server. */
+  codeActions: CodeActionLatencyResult | null;
   webviewStreaming: WebviewStreamingResult | null;
   runs: RunRecord[];
 }

@@ -1,8 +1,9 @@
 // `npm run bench`: every contender on the same scripted work, links and server cost, in one run.
 // Options: --reps N (default 3), --quick (smoke run), --in-process (emulators in this process),
-// --no-cpu, --no-bundles, --no-activation, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
+// --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
 // Writes test/bench/results/{report.json,REPORT.md,refactor-50-bytes.svg}.
 import * as path from 'node:path';
+import { codeActionSummary } from './codeActionLatency';
 import { RESULTS_DIR, runBench } from './harness';
 
 interface Args {
@@ -47,6 +48,7 @@ async function main(): Promise<number> {
     cpu: !args.off.has('cpu'),
     bundles: !args.off.has('bundles'),
     activation: !args.quick && !args.off.has('activation'),
+    codeActions: !args.off.has('code-actions'),
     webview: !args.quick && !args.off.has('webview'),
     write: true,
     resultsDir: args.out,
@@ -57,6 +59,8 @@ async function main(): Promise<number> {
   });
   console.log(`\n[bench] done in ${(report.durationMs / 1000).toFixed(1)} s → ${path.relative(process.cwd(), path.join(args.out, 'REPORT.md'))}`);
   for (const line of report.findings) console.log(`  - ${line}`);
+  if (report.activation?.measured) console.log(`  - activation in VS Code: ${report.activation.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ')}`);
+  if (report.codeActions) console.log(`  - ${codeActionSummary(report.codeActions)}`);
   const ok = report.runs.filter((r) => r.ok).length;
   return ok === 0 ? 1 : 0;
 }

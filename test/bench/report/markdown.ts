@@ -1,9 +1,10 @@
 // REPORT.md: the headline first (refactor-50 on broadband, Holdfast against every contender and the
 // floor), then warm versus cold first tokens, every link and scenario, the plain-language findings,
-// client CPU, the extension's activation and bundle sizes, the webview benchmark, and every
+// client CPU, the extension's activation, code-action latency and bundle sizes, the webview benchmark, and every
 // assumption behind the modelled numbers.
 import type { ContenderId } from '../contenders/contender';
 import { CONTENDERS } from '../contenders/registry';
+import { networkTotal } from '../codeActionLatency';
 import type { BenchReport } from '../reportTypes';
 import type { ContenderSummary, ScenarioSummary } from '../summarize';
 import { bytes, int, ms, spreadOf, table, times } from './format';
@@ -172,13 +173,33 @@ export function markdownReport(report: BenchReport): string {
   }
   out.push('');
 
-  out.push('## The extension: activation and bundle sizes');
+  out.push('## The extension: activation, code-action latency and bundle sizes');
   out.push('');
   const a = report.activation;
   if (a?.measured) {
     out.push(`Activation in ${a.vscode ?? 'VS Code'} (VS Code's own figure from "Developer: Show Running Extensions": code loading + activate()): ${a.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ')} over ${a.activationMs.length} workbench loads.`);
   } else {
     out.push(`Activation: ${a?.note ?? 'not measured in this run'}.`);
+  }
+  out.push('');
+  const c = report.codeActions;
+  if (c?.measured && c.ownProviderMs && c.allProvidersMs && c.network) {
+    const fixed = (digits: number) => (v: number) => `${v.toFixed(digits)} ms`;
+    out.push(`Code actions on a TypeScript error (issue 7: offered within a few milliseconds, no network), \`${c.fixture ?? ''}\`: ${c.note}.`);
+    out.push('');
+    out.push(
+      table(
+        ['asked', 'median', 'min', 'max', 'calls', 'offered'],
+        [
+          ['Holdfast\'s provider alone (`provideCodeActions`, in the extension host)', fixed(3)(c.ownProviderMs.median), fixed(3)(c.ownProviderMs.min), fixed(3)(c.ownProviderMs.max), int(c.ownProviderMs.n), (c.offered?.own ?? []).join(' · ')],
+          ['`vscode.executeCodeActionProvider`, every provider (TypeScript\'s too)', fixed(1)(c.allProvidersMs.median), fixed(1)(c.allProvidersMs.min), fixed(1)(c.allProvidersMs.max), int(c.allProvidersMs.n), `${c.offered?.all.length ?? 0} actions, Holdfast's among them: ${c.offered?.all.includes('Fix with Holdfast') ? 'yes' : 'no'}`],
+        ],
+      ),
+    );
+    out.push('');
+    out.push(`Network while offering (emulator counters, first call to 500 ms after the last): ${c.network.requests} requests, ${c.network.handshakes} WebSocket handshakes, ${c.network.httpConnections} HTTP connections${networkTotal(c.network) === 0 ? '' : ' ⚠ expected none'}. TypeScript's diagnostic appeared ${ms(c.diagnosticMs ?? Number.NaN)} after the file was opened (not part of the figures); the probe's workbench load took ${ms(c.durationMs ?? Number.NaN)} in all.`);
+  } else {
+    out.push(`Code actions: ${c?.note ?? 'not measured in this run'}.`);
   }
   out.push('');
   const b = report.bundles;
