@@ -184,6 +184,13 @@ export const TurnFooterView = z.object({
   /** What a stateless client (full context every request) would have sent for the same turn. */
   statelessBytes: Count,
   recoveries: Count.default(0),
+  /**
+   * Time saved this turn, measured by the transport (absent in footers saved before it was measured):
+   * the connect (TCP + TLS + upgrade) its first request did not wait for because the socket was open,
+   * and the warm-up (generate:false) request time that ran before the user asked. 0 over HTTP.
+   */
+  connectSavedMs: Millis.optional(),
+  warmupSavedMs: Millis.optional(),
 });
 export type TurnFooterView = z.infer<typeof TurnFooterView>;
 
@@ -191,12 +198,13 @@ export type TurnFooterView = z.infer<typeof TurnFooterView>;
 export const SessionTotalsView = z.object({
   turns: Count,
   bytesSent: Count,
-  /**
-   * What a stateless client would have sent for the same requests. The view shows the difference as
-   * "saved". There is deliberately no "time saved": the transport's RequestMetrics carry no connect or
-   * handshake time and no upload bandwidth, so any figure in seconds would be invented.
-   */
+  /** What a stateless client would have sent for the same requests. The view shows the difference as "saved". */
   statelessBytes: Count,
+  /**
+   * The turns' measured time saved (footer `connectSavedMs` + `warmupSavedMs`). Upload time of the bytes
+   * not sent is not converted to time: the client cannot measure the uplink. Absent in totals saved before.
+   */
+  timeSavedMs: Millis.optional(),
 });
 export type SessionTotalsView = z.infer<typeof SessionTotalsView>;
 

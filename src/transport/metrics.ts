@@ -18,6 +18,9 @@ export class RequestMeter {
   private wireBytesSent = 0;
   private bytesReceived = 0;
   private recoveries = 0;
+  private connectMs: number | undefined;
+  private connectAvoidedMs: number | undefined;
+  private warmupAvoidedMs = 0;
   transport: 'websocket' | 'http';
   mode: RequestMetrics['mode'];
 
@@ -60,7 +63,25 @@ export class RequestMeter {
     return this.recoveries;
   }
 
+  /**
+   * An attempt of this request runs on a socket whose connect took `connectMs` (as measured when it
+   * opened). Only the first attempt decides what was avoided: `openBeforeRequest` says the socket was
+   * already open when the request was made, so this request did not wait for any part of its connect.
+   */
+  ranOnSocket(connectMs: number, openBeforeRequest: boolean): void {
+    this.connectMs = connectMs;
+    this.connectAvoidedMs ??= openBeforeRequest ? connectMs : 0;
+  }
+
+  /** This request continued a warm-up response; `ms` is the warm-up's time that ran before the request was made. */
+  continuedWarmup(ms: number): void {
+    this.warmupAvoidedMs = Math.max(0, ms);
+  }
+
   finish(responseId: string | undefined, usage: Usage | undefined): RequestMetrics {
+    // Time saved is claimed only when it held for the whole request: on the socket, not a warm-up, and
+    // no recovery (a resend in full, usually on a new socket, gives the saving back).
+    const saves = this.transport === 'websocket' && this.mode !== 'warmup' && this.recoveries === 0;
     return {
       lane: this.lane,
       transport: this.transport,
@@ -76,6 +97,9 @@ export class RequestMeter {
       timeToFirstTokenMs: this.firstTokenAt === undefined ? undefined : this.firstTokenAt - this.startedAt,
       totalMs: this.now() - this.startedAt,
       recoveries: this.recoveries,
+      connectMs: this.transport === 'websocket' ? this.connectMs : undefined,
+      connectAvoidedMs: saves ? (this.connectAvoidedMs ?? 0) : 0,
+      warmupAvoidedMs: saves ? this.warmupAvoidedMs : 0,
     };
   }
 }

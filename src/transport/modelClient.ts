@@ -69,6 +69,23 @@ export interface RequestMetrics {
   totalMs: number;
   /** Reconnects or full resends this request needed. */
   recoveries: number;
+  /**
+   * Measured connect duration (TCP + TLS + WebSocket upgrade, timed when the socket opened) of the
+   * socket this request ran on; undefined over HTTP.
+   */
+  connectMs: number | undefined;
+  /**
+   * Connect time this request did not wait for: the `connectMs` of the socket its first attempt ran on
+   * when that socket was already open before the request was made, else 0. Always 0 over HTTP, for a
+   * warm-up, and after a recovery (a resend on a new socket paid a connect anyway).
+   */
+  connectAvoidedMs: number;
+  /**
+   * When this request continued a warm-up response (generate:false) as a delta: the warm-up request's
+   * measured time on the socket (its connect excluded) that ran before this request was made, i.e. off
+   * the critical path. Else 0; the same zero rules as `connectAvoidedMs`.
+   */
+  warmupAvoidedMs: number;
 }
 
 export type ModelOutcome =

@@ -105,7 +105,12 @@ export interface WorkspaceSessionOptions {
 }
 
 export type WarmUpResult =
-  | { kind: 'warm'; responseId: string; latencyMs: number; metrics: RequestMetrics }
+  /**
+   * `latencyMs`: the whole warm-up, connect included; `requestMs`: the warm-up request's own time on the
+   * socket (sent to completed), which is what a later request that continues it takes off the critical path.
+   * The socket's measured connect is `metrics.connectMs`.
+   */
+  | { kind: 'warm'; responseId: string; latencyMs: number; requestMs: number; metrics: RequestMetrics }
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; outcome: ModelOutcome };
 
@@ -166,6 +171,8 @@ export class WorkspaceSession implements ModelClient, Disposable {
   private totalsValue: SessionTotals = emptyTotals();
   private readonly active = new Map<string, ActiveRequest>();
   private readonly lastSteerByLane = new Map<string, { steer: SteerTracker; connection: WsConnection; lane: string | undefined }>();
+  /** Completed warm-ups by response id: when their request went out and when it completed (clock time). */
+  private readonly warmupRuns = new Map<string, { startedAt: number; endedAt: number }>();
   private disposed = false;
 
   constructor(private options: WorkspaceSessionOptions) {
@@ -271,7 +278,9 @@ export class WorkspaceSession implements ModelClient, Disposable {
     if (outcome.kind === 'completed' && measured) {
       this.warmLatencyMs = measured.totalMs;
       this.refreshState();
-      return { kind: 'warm', responseId: outcome.responseId, latencyMs: measured.totalMs, metrics: measured };
+      const run = this.warmupRuns.get(outcome.responseId);
+      const requestMs = run ? run.endedAt - run.startedAt : measured.totalMs;
+      return { kind: 'warm', responseId: outcome.responseId, latencyMs: measured.totalMs, requestMs, metrics: measured };
     }
     if (outcome.kind === 'serverError' && outcome.code === 'warmup_skipped') return { kind: 'skipped', reason: outcome.message };
     return { kind: 'failed', outcome };
@@ -290,6 +299,8 @@ export class WorkspaceSession implements ModelClient, Disposable {
     onMeasured?: (metrics: RequestMetrics) => void,
   ): Promise<ModelOutcome> {
     const token = options.token ?? CancellationToken.None;
+    // When the caller asked: what ran before this (connect, warm-up) was off its critical path.
+    const requestedAt = this.clock.now();
     if (this.disposed) return { kind: 'networkError', message: 'The session was closed.' };
     if (token.isCancellationRequested) return { kind: 'cancelled' };
     if (request.lane !== undefined && !STREAM_ID_PATTERN.test(request.lane)) {
@@ -303,7 +314,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
     this.busy += 1;
     this.refreshState();
     try {
-      return await this.runOnLane(request, options, token, key, warmup, onMeasured);
+      return await this.runOnLane(request, options, token, key, warmup, requestedAt, onMeasured);
     } catch (error) {
       // A bug, not a network condition; still never thrown across the layer.
       this.log.error(`Unexpected transport failure: ${errorMessage(error)}`);
@@ -321,6 +332,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
     token: CancellationToken,
     key: string,
     warmup: boolean,
+    requestedAt: number,
     onMeasured?: (metrics: RequestMetrics) => void,
   ): Promise<ModelOutcome> {
     const params = this.paramsOf(request);
@@ -351,6 +363,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
     let budget: RetryBudget = NO_RETRIES_YET;
     let forceFull = false;
     let carried: readonly ResponseItem[] = [];
+    let attemptStartedAt = 0;
 
     for (;;) {
       if (token.isCancellationRequested) return { kind: 'cancelled' };
@@ -374,6 +387,13 @@ export class WorkspaceSession implements ModelClient, Disposable {
       else plan = chain.plan(lane, params, fullInput, request.forkFromResponseId);
       meter.transport = connection ? 'websocket' : 'http';
       if (!warmup) meter.mode = plan.mode;
+      if (connection) meter.ranOnSocket(connection.handshakeMs, connection.openedAt <= requestedAt);
+      if (plan.mode === 'delta') {
+        // Continuing a warm-up: the part of it that ran before the caller asked was off the critical path (counted once).
+        const warmRun = this.warmupRuns.get(plan.previousResponseId);
+        if (warmRun) meter.continuedWarmup(Math.min(warmRun.endedAt, requestedAt) - warmRun.startedAt);
+        this.warmupRuns.delete(plan.previousResponseId);
+      }
 
       const steer = new SteerTracker();
       let resolveId: (id: string | undefined) => void = () => undefined;
@@ -396,6 +416,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
           this.log.info(
             `→ ${warmup ? 'warm-up' : plan.mode} on ${lane ?? 'default'} lane (connection ${connection.number}, ${utf8Bytes(text)} B${plan.mode === 'full' ? `, ${plan.reason}` : ''})`,
           );
+          attemptStartedAt = this.clock.now();
           result = await this.attemptWs(connection, lane, text, meter, reader, token);
         } else {
           const text = JSON.stringify(toHttpBody(frame));
@@ -440,6 +461,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
           steer.onRequestEnded(true);
           // The server's context is the caller's input ++ this output (which starts with any carried steer items).
           chain.recordCompleted(lane, { responseId: end.responseId, paramsKey: paramsKey(params), input: [...request.input], output: end.output });
+          if (warmup) this.rememberWarmup(end.responseId, attemptStartedAt);
           const held = steer.takeHeld();
           if (held.length > 0) chain.holdPendingSteer(lane, held);
           const metrics = finishMetrics(end.responseId, end.usage);
@@ -484,6 +506,15 @@ export class WorkspaceSession implements ModelClient, Disposable {
           return decision.outcome;
         }
       }
+    }
+  }
+
+  private rememberWarmup(responseId: string, startedAt: number): void {
+    this.warmupRuns.set(responseId, { startedAt, endedAt: this.clock.now() });
+    // Only a lane's latest response can be continued; a few entries cover every lane that warms.
+    for (const id of this.warmupRuns.keys()) {
+      if (this.warmupRuns.size <= 8) break;
+      this.warmupRuns.delete(id);
     }
   }
 

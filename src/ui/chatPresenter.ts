@@ -518,6 +518,7 @@ export class ChatPresenter {
         turns: totals.turns,
         bytesSent: totals.bytesSent + footer.bytesSent,
         statelessBytes: totals.statelessBytes + footer.statelessBytes,
+        timeSavedMs: (totals.timeSavedMs ?? 0) + footerTimeSavedMs(footer),
       };
     }
     this.send(footer ? { type: 'turnFinished', turnId: turn.view.id, status: event.status, footer } : { type: 'turnFinished', turnId: turn.view.id, status: event.status });
@@ -593,7 +594,7 @@ export class ChatPresenter {
 }
 
 function emptyTotals(): SessionTotalsView {
-  return { turns: 0, bytesSent: 0, statelessBytes: 0 };
+  return { turns: 0, bytesSent: 0, statelessBytes: 0, timeSavedMs: 0 };
 }
 
 /** Bounds hunks for the view and counts added/removed lines over all of them. */
@@ -614,7 +615,20 @@ export function hunksWithCounts(hunks: readonly DiffHunk[]): { hunks: DiffHunk[]
   return { hunks: kept, added, removed, truncated };
 }
 
-/** Sums a turn's requests into its footer: the first token is the first request's, bytes add up. */
+/** A footer's measured time saved (0 for footers saved before it was measured). */
+export function footerTimeSavedMs(footer: Pick<TurnFooterView, 'connectSavedMs' | 'warmupSavedMs'>): number {
+  return (footer.connectSavedMs ?? 0) + (footer.warmupSavedMs ?? 0);
+}
+
+function measuredMs(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/**
+ * Sums a turn's requests into its footer: the first token is the first request's, bytes add up. Time
+ * saved is the first request's only (a stateless client's keep-alive would reuse its connection within
+ * the turn too), and none over HTTP.
+ */
 export function footerFromRequests(requests: readonly RequestMetrics[], totalMs: number): TurnFooterView {
   const first = requests[0];
   const footer: TurnFooterView = {
@@ -642,6 +656,9 @@ export function footerFromRequests(requests: readonly RequestMetrics[], totalMs:
   }
   if (reasoning > 0) footer.reasoningTokens = reasoning;
   if (first?.timeToFirstTokenMs !== undefined) footer.timeToFirstTokenMs = first.timeToFirstTokenMs;
+  const overSocket = footer.transport === 'websocket' && first !== undefined;
+  footer.connectSavedMs = overSocket ? measuredMs(first.connectAvoidedMs) : 0;
+  footer.warmupSavedMs = overSocket ? measuredMs(first.warmupAvoidedMs) : 0;
   return footer;
 }
 

@@ -117,7 +117,7 @@ export const composerTests: BrowserTest[] = [
     },
   },
   {
-    name: 'footer and totals show the wire meter; the chip offers Set API key when the key is missing',
+    name: 'footer and totals show the wire meter and the measured time saved, with what is counted; the chip offers Set API key when the key is missing',
     async run({ open }) {
       const page = await open();
       await ready(page);
@@ -129,18 +129,45 @@ export const composerTests: BrowserTest[] = [
           type: 'turnFinished',
           turnId: 't1',
           status: 'done',
-          footer: { transport: 'websocket', timeToFirstTokenMs: 180, totalMs: 2_310, requests: 2, inputTokens: 12_000, cachedTokens: 10_000, outputTokens: 321, bytesSent: 2_150, statelessBytes: 49_152, recoveries: 0 },
+          footer: {
+            transport: 'websocket',
+            timeToFirstTokenMs: 180,
+            totalMs: 2_310,
+            requests: 2,
+            inputTokens: 12_000,
+            cachedTokens: 10_000,
+            outputTokens: 321,
+            bytesSent: 2_150,
+            statelessBytes: 49_152,
+            recoveries: 0,
+            connectSavedMs: 95,
+            warmupSavedMs: 65,
+          },
         },
         { type: 'sessionTotals', totals: { turns: 1, bytesSent: 2_150, statelessBytes: 49_152, timeSavedMs: 420 } },
         { type: 'connection', connection: { kind: 'noKey', label: 'key missing' } },
       );
       const footer = (await page.getByTestId('turn-footer').textContent()) ?? '';
-      for (const part of ['first token 180 ms', 'total 2.31 s', '2,000 new', '10,000 cached', '321 out', 'sent 2.1 KB vs 48.0 KB stateless (−96%)']) {
+      for (const part of ['first token 180 ms', 'total 2.31 s', '2,000 new', '10,000 cached', '321 out', 'sent 2.1 KB vs 48.0 KB stateless (−96%)', 'saved ≈ 160 ms']) {
         check(footer.includes(part), `footer shows "${part}": ${footer}`);
       }
-      const totals = (await page.getByTestId('session-totals').textContent()) ?? '';
-      // Bytes only: a time figure (sent by an older host) is dropped by the schema and never shown.
-      check(totals.includes('45.9 KB saved') && !totals.includes('ms saved') && !/\d s saved/.test(totals), `totals: ${totals}`);
+      const turnSaved = page.getByTestId('turn-footer').locator('.metric', { hasText: 'saved ≈' });
+      const turnTitle = (await turnSaved.getAttribute('title')) ?? '';
+      for (const part of ['connect avoided 95 ms', 'warm-up off the critical path 65 ms', 'Not counted: upload time of the bytes not sent']) {
+        check(turnTitle.includes(part), `the turn's tooltip says "${part}": ${turnTitle}`);
+      }
+      check(((await turnSaved.getAttribute('aria-label')) ?? '').startsWith('saved ≈ 160 ms. '), 'the turn figure has an aria-label');
+      const totalsBox = page.getByTestId('session-totals');
+      checkEqual(((await totalsBox.textContent()) ?? '').trim(), '45.9 KB and 0.42 s saved', 'the session total');
+      const totalsMetric = totalsBox.locator('.metric');
+      const totalsTitle = (await totalsMetric.getAttribute('title')) ?? '';
+      for (const part of ['a stateless client would have sent 48.0 KB', 'Time saved (420 ms) is measured', 'the connect its first request did not wait for', 'the warm-up that ran before you asked', 'Not counted: upload time of the bytes not sent (the client cannot measure the uplink), and anything over HTTP.']) {
+        check(totalsTitle.includes(part), `the total's tooltip says "${part}": ${totalsTitle}`);
+      }
+      checkEqual(await totalsMetric.getAttribute('aria-label'), `45.9 KB and 0.42 s saved. ${totalsTitle}`, 'the total is labelled for screen readers');
+      // Totals restored from an older host carry no time: bytes only, never "0 s saved".
+      await postToWebview(page, { type: 'sessionTotals', totals: { turns: 1, bytesSent: 2_150, statelessBytes: 49_152 } });
+      checkEqual(((await totalsBox.textContent()) ?? '').trim(), '45.9 KB saved', 'an older total shows bytes only');
       await page.getByTestId('set-api-key').click();
       checkEqual(await postsOfType(page, 'runAction'), [{ type: 'runAction', action: 'setApiKey' }], 'Set API key');
     },

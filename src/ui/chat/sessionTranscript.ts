@@ -9,7 +9,7 @@ import { NOT_RUN_OUTPUT } from '../../agent/agent';
 import { assistantText, type ResponseItem } from '../../protocol/items';
 import { type DiffHunk, Limits, type SessionTranscriptView, type TurnItemView, type TurnView } from '../../protocol/webview';
 import type { JournalEntry } from '../../tools/editJournal';
-import { clipText, hunksWithCounts } from '../chatPresenter';
+import { clipText, footerTimeSavedMs, hunksWithCounts } from '../chatPresenter';
 import { editHunks } from './editHunks';
 
 export const TOOL_TITLES: Record<string, string> = {
@@ -110,15 +110,17 @@ export function sessionTranscript(session: ChatSession, saved: SessionTranscript
   const kept = turns.slice(-Limits.turnsPerSession);
   let bytesSent = 0;
   let statelessBytes = 0;
+  let timeSavedMs = 0;
   for (const turn of kept) {
     bytesSent += turn.footer?.bytesSent ?? 0;
     statelessBytes += turn.footer?.statelessBytes ?? 0;
+    timeSavedMs += turn.footer ? footerTimeSavedMs(turn.footer) : 0;
   }
   return {
     id: session.id.slice(0, Limits.id),
     title: session.title.slice(0, Limits.shortText) || 'New chat',
     turns: kept,
-    totals: { turns: kept.length, bytesSent, statelessBytes },
+    totals: { turns: kept.length, bytesSent, statelessBytes, timeSavedMs },
   };
 }
 

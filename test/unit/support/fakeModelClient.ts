@@ -56,6 +56,9 @@ export function metrics(overrides: Partial<RequestMetrics> = {}): RequestMetrics
     timeToFirstTokenMs: 1,
     totalMs: 2,
     recoveries: 0,
+    connectMs: undefined,
+    connectAvoidedMs: 0,
+    warmupAvoidedMs: 0,
     ...overrides,
   };
 }

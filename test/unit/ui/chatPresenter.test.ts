@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits } from '../../../src/protocol/webview';
-import { ChatPresenter, clipText, sessionSummaryViews, type FrameClock } from '../../../src/ui/chatPresenter';
+import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits, SessionTranscriptView } from '../../../src/protocol/webview';
+import { ChatPresenter, clipText, footerFromRequests, footerTimeSavedMs, sessionSummaryViews, type FrameClock } from '../../../src/ui/chatPresenter';
+import { sessionTranscript } from '../../../src/ui/chat/sessionTranscript';
+import { ChatSession } from '../../../src/agent/chatSession';
+import { userMessage, type AssistantMessageItem } from '../../../src/protocol/items';
 import type { RequestMetrics } from '../../../src/transport/modelClient';
 
 /** A clock whose timers run only when the test advances it. */
@@ -62,6 +65,9 @@ function metrics(overrides: Partial<RequestMetrics> = {}): RequestMetrics {
     timeToFirstTokenMs: 180,
     totalMs: 1_500,
     recoveries: 0,
+    connectMs: undefined,
+    connectAvoidedMs: 0,
+    warmupAvoidedMs: 0,
     ...overrides,
   };
 }
@@ -208,8 +214,10 @@ describe('ChatPresenter: snapshots', () => {
       statelessBytes: 80_000,
       recoveries: 0,
       timeToFirstTokenMs: 180,
+      connectSavedMs: 0,
+      warmupSavedMs: 0,
     });
-    expect(after.session!.totals).toEqual({ turns: 1, bytesSent: 1_500, statelessBytes: 80_000 });
+    expect(after.session!.totals).toEqual({ turns: 1, bytesSent: 1_500, statelessBytes: 80_000, timeSavedMs: 0 });
   });
 
   it('switching sessions replaces the model and drops pending text of the old one', () => {
@@ -295,31 +303,106 @@ describe('ChatPresenter: session list and totals', () => {
     expect(posts.at(-1)).toEqual({ type: 'sessions', sessions: [{ id: 's1', title: 'One', updatedAt: 1, turns: 7 }], activeSessionId: 'session' });
   });
 
-  it('session totals add up bytes sent and stateless bytes of every request, and claim no time saved', () => {
+  it('session totals add up bytes sent, stateless bytes and the measured time saved of every turn', () => {
     const { presenter, posts } = setup();
     presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'first' });
-    // The first request after the warm-up is a delta; a recovery resent everything (no saving there).
+    // The first request continued the warm-up on the open socket; a recovery resent everything (no saving
+    // there), and its connect figure is not counted again within the turn.
     presenter.handle({
       kind: 'turnFinished',
       turnId: 't1',
       status: 'done',
-      requests: [metrics({ mode: 'delta', bytesSent: 1_200, statelessBytes: 30_000 }), metrics({ mode: 'full', bytesSent: 31_000, statelessBytes: 31_000, recoveries: 1 })],
+      requests: [
+        metrics({ mode: 'delta', bytesSent: 1_200, statelessBytes: 30_000, connectMs: 95, connectAvoidedMs: 95, warmupAvoidedMs: 60 }),
+        metrics({ mode: 'full', bytesSent: 31_000, statelessBytes: 31_000, recoveries: 1, connectMs: 95, connectAvoidedMs: 95 }),
+      ],
       totalMs: 2_000,
     });
     presenter.handle({ kind: 'turnStarted', turnId: 't2', userText: 'second' });
-    presenter.handle({ kind: 'turnFinished', turnId: 't2', status: 'done', requests: [metrics({ bytesSent: 800, statelessBytes: 33_000 })], totalMs: 1_000 });
+    presenter.handle({
+      kind: 'turnFinished',
+      turnId: 't2',
+      status: 'done',
+      requests: [metrics({ bytesSent: 800, statelessBytes: 33_000, connectMs: 95, connectAvoidedMs: 95 })],
+      totalMs: 1_000,
+    });
+    const footers = posts.filter((post) => post.type === 'turnFinished').map((post) => (post as Extract<HostToWebview, { type: 'turnFinished' }>).footer);
+    expect(footers.map((footer) => [footer?.connectSavedMs, footer?.warmupSavedMs])).toEqual([
+      [95, 60],
+      [95, 0],
+    ]);
     const totals = posts.filter((post) => post.type === 'sessionTotals').at(-1) as Extract<HostToWebview, { type: 'sessionTotals' }>;
-    expect(totals.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000 });
-    expect(Object.keys(totals.totals)).not.toContain('timeSavedMs');
-    expect(presenter.snapshot().session!.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000 });
-    // A turn without requests (cancelled before sending) changes no byte totals.
+    expect(totals.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000, timeSavedMs: 250 });
+    expect(presenter.snapshot().session!.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000, timeSavedMs: 250 });
+    // A turn without requests (cancelled before sending) changes no totals.
     presenter.handle({ kind: 'turnStarted', turnId: 't3', userText: 'third' });
     presenter.handle({ kind: 'turnFinished', turnId: 't3', status: 'cancelled', requests: [] });
-    expect(presenter.snapshot().session!.totals).toEqual({ turns: 3, bytesSent: 33_000, statelessBytes: 94_000 });
+    expect(presenter.snapshot().session!.totals).toEqual({ turns: 3, bytesSent: 33_000, statelessBytes: 94_000, timeSavedMs: 250 });
+    // A turn over HTTP saves no time, whatever its requests claim.
+    presenter.handle({ kind: 'turnStarted', turnId: 't4', userText: 'fourth' });
+    presenter.handle({
+      kind: 'turnFinished',
+      turnId: 't4',
+      status: 'done',
+      requests: [metrics({ transport: 'http', bytesSent: 2_000, statelessBytes: 2_000, connectAvoidedMs: 95, warmupAvoidedMs: 60 })],
+      totalMs: 1_000,
+    });
+    expect(presenter.snapshot().session!.totals).toEqual({ turns: 4, bytesSent: 35_000, statelessBytes: 96_000, timeSavedMs: 250 });
   });
 
-  it('a time-saved figure from an older host or a saved view is dropped by the schema, never shown', () => {
-    const parsed = HostToWebviewSchema.parse({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2, timeSavedMs: 420 } });
-    expect(parsed).toEqual({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2 } });
+  it('footerFromRequests counts time saved once per turn, from its first request, and none when any request went over HTTP', () => {
+    const onSocket = [metrics({ connectAvoidedMs: 120, warmupAvoidedMs: 45 }), metrics({ connectAvoidedMs: 120 }), metrics({ connectAvoidedMs: 120 })];
+    expect(footerFromRequests(onSocket, 3_000)).toMatchObject({ requests: 3, connectSavedMs: 120, warmupSavedMs: 45 });
+    expect(footerTimeSavedMs(footerFromRequests(onSocket, 3_000))).toBe(165);
+    // The first request opened the socket: nothing was avoided, and later reuse within the turn does not count.
+    expect(footerFromRequests([metrics({ connectAvoidedMs: 0 }), metrics({ connectAvoidedMs: 120 })], 1_000)).toMatchObject({ connectSavedMs: 0, warmupSavedMs: 0 });
+    expect(footerFromRequests([metrics({ connectAvoidedMs: 120, warmupAvoidedMs: 45 }), metrics({ transport: 'http' })], 1_000)).toMatchObject({
+      transport: 'http',
+      connectSavedMs: 0,
+      warmupSavedMs: 0,
+    });
+    // Figures the schema would reject never cost the turn its footer.
+    const odd = footerFromRequests([metrics({ connectAvoidedMs: Number.NaN, warmupAvoidedMs: -5 })], 1_000);
+    expect(odd).toMatchObject({ connectSavedMs: 0, warmupSavedMs: 0 });
+    expect(HostToWebviewSchema.safeParse({ type: 'turnFinished', turnId: 't', status: 'done', footer: odd }).success).toBe(true);
+  });
+
+  it('time saved is bounded like the other figures, and footers and totals saved before it existed still validate', () => {
+    const footer = { transport: 'websocket', totalMs: 1, requests: 1, inputTokens: 1, cachedTokens: 0, outputTokens: 1, bytesSent: 1, statelessBytes: 2 };
+    expect(HostToWebviewSchema.safeParse({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2 } }).success).toBe(true);
+    expect(HostToWebviewSchema.safeParse({ type: 'turnFinished', turnId: 't', status: 'done', footer }).success).toBe(true);
+    expect(HostToWebviewSchema.parse({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2, timeSavedMs: 420 } })).toEqual({
+      type: 'sessionTotals',
+      totals: { turns: 1, bytesSent: 1, statelessBytes: 2, timeSavedMs: 420 },
+    });
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, 2e10]) {
+      expect(HostToWebviewSchema.safeParse({ type: 'sessionTotals', totals: { turns: 1, bytesSent: 1, statelessBytes: 2, timeSavedMs: bad } }).success).toBe(false);
+      expect(HostToWebviewSchema.safeParse({ type: 'turnFinished', turnId: 't', status: 'done', footer: { ...footer, connectSavedMs: bad } }).success).toBe(false);
+      expect(HostToWebviewSchema.safeParse({ type: 'turnFinished', turnId: 't', status: 'done', footer: { ...footer, warmupSavedMs: bad } }).success).toBe(false);
+    }
+  });
+
+  it('a session restored from storage sums the time saved of its saved footers; footers from before count as 0', () => {
+    const said = (text: string): AssistantMessageItem => ({ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] });
+    const items = [userMessage('first'), said('one'), userMessage('second'), said('two')];
+    const session = new ChatSession('s1', 'Restored', 0, 0, items, [
+      { id: 't1', startedAt: 0, firstItem: 0, userText: 'first', outcome: 'completed' },
+      { id: 't2', startedAt: 1, firstItem: 2, userText: 'second', outcome: 'completed' },
+    ]);
+    const oldFooter = { transport: 'websocket', totalMs: 900, requests: 1, inputTokens: 10, cachedTokens: 0, outputTokens: 5, bytesSent: 100, statelessBytes: 100 };
+    // As the workspace state holds it: the older turn's footer and the older totals have no time fields.
+    const stored = SessionTranscriptView.safeParse({
+      id: 's1',
+      title: 'Restored',
+      turns: [
+        { id: 't1', userText: 'first', attachments: [], items: [], status: 'done', footer: oldFooter },
+        { id: 't2', userText: 'second', attachments: [], items: [], status: 'done', footer: { ...oldFooter, bytesSent: 50, connectSavedMs: 90, warmupSavedMs: 40 } },
+      ],
+      totals: { turns: 2, bytesSent: 150, statelessBytes: 200 },
+    });
+    expect(stored.success).toBe(true);
+    const view = sessionTranscript(session, stored.data);
+    expect(view.totals).toEqual({ turns: 2, bytesSent: 150, statelessBytes: 200, timeSavedMs: 130 });
+    expect(SessionTranscriptView.safeParse(view).success).toBe(true);
   });
 });
