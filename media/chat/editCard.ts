@@ -1,5 +1,5 @@
 /** An agent edit to one file: +added −removed, the diff (folded for big ones), Keep / Undo. */
-import type { EditCardView } from '../../src/protocol/webview';
+import type { DiffHunk, EditCardView } from '../../src/protocol/webview';
 import { element, icon, textButton } from './dom';
 
 const OPEN_DIFF_LINES = 40;
@@ -9,6 +9,25 @@ const stateText: Record<Exclude<EditCardView['state'], 'applied'>, string> = {
   undone: 'Undone',
   failed: 'Failed',
 };
+
+/** The diff as hunks, folded when it is long (edit cards and review cards). */
+export function renderDiff(hunks: readonly DiffHunk[], truncated: boolean): HTMLElement {
+  const lineCount = hunks.reduce((sum, hunk) => sum + hunk.lines.length, 0);
+  const details = element('details', { class: 'diff' });
+  if (lineCount <= OPEN_DIFF_LINES) details.open = true;
+  details.append(element('summary', {}, 'Diff'));
+  const pre = element('pre', { class: 'diff-body' });
+  for (const hunk of hunks) {
+    pre.append(element('div', { class: 'diff-hunk' }, hunk.header));
+    for (const line of hunk.lines) {
+      const sign = line.kind === 'add' ? '+' : line.kind === 'remove' ? '-' : ' ';
+      pre.append(element('div', { class: `diff-line diff-${line.kind}` }, sign + line.text));
+    }
+  }
+  if (truncated) pre.append(element('div', { class: 'diff-hunk' }, '… diff truncated for display'));
+  details.append(pre);
+  return details;
+}
 
 export function renderEditCard(card: EditCardView): HTMLElement {
   const root = element('div', { class: 'card edit-card', 'data-state': card.state, 'data-testid': 'edit-card', 'data-card-id': card.id });
@@ -22,21 +41,7 @@ export function renderEditCard(card: EditCardView): HTMLElement {
   );
   root.append(head);
 
-  const lineCount = card.hunks.reduce((sum, hunk) => sum + hunk.lines.length, 0);
-  const details = element('details', { class: 'diff' });
-  if (lineCount <= OPEN_DIFF_LINES) details.open = true;
-  details.append(element('summary', {}, 'Diff'));
-  const pre = element('pre', { class: 'diff-body' });
-  for (const hunk of card.hunks) {
-    pre.append(element('div', { class: 'diff-hunk' }, hunk.header));
-    for (const line of hunk.lines) {
-      const sign = line.kind === 'add' ? '+' : line.kind === 'remove' ? '-' : ' ';
-      pre.append(element('div', { class: `diff-line diff-${line.kind}` }, sign + line.text));
-    }
-  }
-  if (card.truncated) pre.append(element('div', { class: 'diff-hunk' }, '… diff truncated for display'));
-  details.append(pre);
-  root.append(details);
+  root.append(renderDiff(card.hunks, card.truncated));
 
   if (card.message) root.append(element('div', { class: 'card-message' }, card.message));
   if (card.state === 'applied') {

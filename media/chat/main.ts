@@ -69,6 +69,13 @@ conversation.addEventListener('scroll', () => {
 // ── clicks and keys inside the conversation (one delegated listener for every card) ────────────────
 function activate(target: Element): boolean {
   if (handleCodeAction(target, send)) return true;
+  const reviewDiff = target.closest<HTMLButtonElement>('[data-review-diff]');
+  if (reviewDiff) {
+    // Opens the diff editor; the card keeps its Keep / Discard buttons (it stays the place to answer).
+    const card = reviewDiff.closest<HTMLElement>('[data-card-id]');
+    if (card?.dataset['cardId']) send({ type: 'openReviewDiff', approvalId: card.dataset['cardId'] });
+    return true;
+  }
   const approval = target.closest<HTMLButtonElement>('[data-approval]');
   if (approval) {
     const card = approval.closest<HTMLElement>('[data-card-id]');

@@ -16,7 +16,7 @@ import type {
   TurnView,
 } from '../../src/protocol/webview';
 import type { Announcer } from './announcer';
-import { renderApprovalCard } from './approvalCard';
+import { approvalAnnouncement, renderApprovalCard } from './approvalCard';
 import { element, icon } from './dom';
 import { renderEditCard } from './editCard';
 import { renderErrorCard } from './errorCard';
@@ -112,7 +112,11 @@ export class Transcript {
     const key = `approval:${message.card.id}`;
     const isNew = !this.turns.get(message.turnId)?.cards.has(key);
     this.upsertCard(message.turnId, key, renderApprovalCard(message.card));
-    if (isNew && message.card.state === 'pending') this.announcer.announce(`Approval needed: ${message.card.command.slice(0, 200)}`);
+    if (isNew && message.card.state === 'pending') {
+      this.announcer.announce(approvalAnnouncement(message.card));
+      // A question the user must answer is brought into view (even when they scrolled up to read).
+      if (message.card.kind !== 'command' && message.card.kind !== 'task') this.turns.get(message.turnId)?.cards.get(key)?.scrollIntoView?.({ block: 'nearest' });
+    }
   }
 
   editCard(message: HostToWebviewOf<'editCard'>): void {
@@ -159,7 +163,16 @@ export class Transcript {
       'data-status': view.status,
       'aria-label': `Turn ${this.turns.size + 1}`,
     });
-    const user = element('div', { class: 'user-message', 'data-testid': 'user-message' });
+    const isReview = view.kind === 'review';
+    if (isReview) {
+      root.classList.add('review-entry');
+      root.setAttribute('aria-label', `Review: ${view.userText.slice(0, 200)}`);
+    }
+    // A review entry is not a prompt: it says what (an inline edit, a fix) proposes the changes below.
+    const user = isReview
+      ? element('div', { class: 'review-origin', 'data-testid': 'review-entry', role: 'heading', 'aria-level': '3' })
+      : element('div', { class: 'user-message', 'data-testid': 'user-message' });
+    if (isReview) user.append(icon('git-compare'));
     user.append(element('div', { class: 'user-text' }, view.userText));
     if (view.attachments.length > 0) {
       const chips = element('div', { class: 'attachments' });

@@ -115,7 +115,9 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       globalState: context.globalState,
       documents,
     };
-    this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles: new OtherFileReview(documents, this.log) }));
+    // Changes a proposal wants in other files go to the chat's review cards (the view is revealed for them).
+    const otherFiles = new OtherFileReview(this.agentHost.approvals, () => this.chatView.showForCards(5_000), this.log);
+    this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
     this.explanations = this.store.add(new ExplanationView(editHost));
     this.diagnosticActions = this.store.add(
       new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),

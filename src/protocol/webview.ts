@@ -98,8 +98,10 @@ export type ToolCardView = z.infer<typeof ToolCardView>;
 export const ApprovalDecision = z.enum(['allowOnce', 'allowAlways', 'deny']);
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
+const ApprovalState = z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']);
+
 /** A request to run a task or command; the user answers Allow once / Always allow this / Deny. */
-export const ApprovalView = z.object({
+export const CommandApprovalView = z.object({
   id: Id,
   kind: z.enum(['command', 'task']),
   /** The exact command (or task name) that would run, as the policy parsed it. */
@@ -112,9 +114,9 @@ export const ApprovalView = z.object({
   reason: z.string().max(Limits.errorText).optional(),
   /** Whether "Always allow this" is offered (destructive commands never get it). */
   canAllowAlways: z.boolean(),
-  state: z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']),
+  state: ApprovalState,
 });
-export type ApprovalView = z.infer<typeof ApprovalView>;
+export type CommandApprovalView = z.infer<typeof CommandApprovalView>;
 
 export const DiffLine = z.object({
   kind: z.enum(['context', 'add', 'remove']),
@@ -143,6 +145,42 @@ export const EditCardView = z.object({
   message: z.string().max(Limits.errorText).optional(),
 });
 export type EditCardView = z.infer<typeof EditCardView>;
+
+/**
+ * A change waiting for review (editApproval "review", or another file an inline edit or a fix wants to
+ * change, or "Apply to file"): its diff, Keep (`allowOnce`) / Discard (`deny`) and Open diff. Nothing
+ * is written before Keep.
+ */
+export const ReviewApprovalView = z.object({
+  id: Id,
+  kind: z.literal('review'),
+  path: PathText,
+  change: z.enum(['modified', 'created']),
+  added: Count,
+  removed: Count,
+  hunks: z.array(DiffHunk).max(Limits.diffHunks),
+  /** True when the host had to drop hunks or lines to stay in bounds ("Open diff" shows all). */
+  truncated: z.boolean().default(false),
+  state: ApprovalState,
+});
+export type ReviewApprovalView = z.infer<typeof ReviewApprovalView>;
+
+/** A turn paused on a question (a budget ran out, edits keep failing to match): Continue (`allowOnce`) / Stop (`deny`). */
+export const QuestionApprovalView = z.object({
+  id: Id,
+  kind: z.literal('question'),
+  topic: z.enum(['budget', 'editMismatches']),
+  message: z.string().min(1).max(Limits.errorText),
+  detail: z.string().max(Limits.errorText).optional(),
+  continueLabel: z.string().min(1).max(Limits.shortText),
+  stopLabel: z.string().min(1).max(Limits.shortText),
+  state: ApprovalState,
+});
+export type QuestionApprovalView = z.infer<typeof QuestionApprovalView>;
+
+/** Anything the agent (or the editor) waits on the user for, as a card. */
+export const ApprovalView = z.discriminatedUnion('kind', [CommandApprovalView, ReviewApprovalView, QuestionApprovalView]);
+export type ApprovalView = z.infer<typeof ApprovalView>;
 
 /** Text the user typed while a turn ran, and how far it got. */
 export const SteerView = z.object({
@@ -233,6 +271,11 @@ export const TurnView = z.object({
   items: z.array(TurnItemView).max(Limits.itemsPerTurn),
   status: TurnStatus,
   footer: TurnFooterView.optional(),
+  /**
+   * Absent for a prompt. `review`: not a prompt but an entry the host adds when the editor (an inline
+   * edit, a fix, "Apply to file") asks for a review here; `userText` says what proposes the change.
+   */
+  kind: z.literal('review').optional(),
 });
 export type TurnView = z.infer<typeof TurnView>;
 
@@ -294,8 +337,10 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop'), turnId: Id.optional() }),
   /** Retry on an error card: run the failed turn again. */
   z.object({ type: z.literal('retry'), turnId: Id }),
-  /** An answer on an approval card. */
+  /** An answer on an approval card (a review's Keep is `allowOnce`, Discard `deny`; a question's Continue / Stop likewise). */
   z.object({ type: z.literal('approvalDecision'), approvalId: Id, decision: ApprovalDecision }),
+  /** "Open diff" on a review card: the host opens VS Code's diff editor for it (the card still takes the answer). */
+  z.object({ type: z.literal('openReviewDiff'), approvalId: Id }),
   /** Keep or Undo on an edit card. */
   z.object({ type: z.literal('editDecision'), editId: Id, decision: z.enum(['keep', 'undo']) }),
   /** A code block's "Insert at cursor" or "Apply to file". Copy stays in the webview. */

@@ -16,7 +16,7 @@ import { DisposableStore } from '../common/disposable';
 import type { Event } from '../common/event';
 import { errorMessage } from '../common/result';
 import type { AgentHost } from '../host/agentHost';
-import type { ApprovalPresenter } from '../host/approvals';
+import type { ApprovalOrigin, ApprovalPresenter } from '../host/approvals';
 import type { Logger } from '../host/log';
 import {
   type AttachmentView,
@@ -38,6 +38,7 @@ import { Emitter } from '../common/event';
 import type { ChatRequest } from './chatViewProvider';
 import { clipHunks, editCardId, editChange, sessionTranscript, TOOL_TITLES } from './chat/sessionTranscript';
 import { editHunks } from './chat/editHunks';
+import { approvalCard, OfferedApprovals, outcomeOf } from './chat/approvalCards';
 
 /** What the controller needs from the chat view provider. */
 export interface ChatViewPort {
@@ -80,11 +81,6 @@ interface OfferedEdit {
   state: 'applied' | 'kept' | 'undone' | 'failed';
 }
 
-interface OfferedApproval {
-  turnId: string;
-  resolve(answer: ApprovalAnswer): void;
-}
-
 export class ChatController implements ApprovalPresenter, vscode.Disposable {
   readonly presenter: ChatPresenter;
   private readonly store = new DisposableStore();
@@ -93,7 +89,12 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
   private initialised: Promise<void> | undefined;
 
   // ── ids the view may refer to ─────────────────────────────────────────────────────────────────
-  private readonly approvals = new Map<string, OfferedApproval>();
+  private readonly approvals = new OfferedApprovals();
+  /** Review entries (questions asked outside any agent turn), by origin id → the entry's turn id. */
+  private readonly reviewEntries = new Map<string, { turnId: string; title: string }>();
+  /** Questions asked outside any turn and still open, with the entry they are shown under. */
+  private readonly outsideQuestions = new Map<string, { origin: ApprovalOrigin; turnId: string }>();
+  private outsideCounter = 0;
   private readonly edits = new Map<string, OfferedEdit>();
   private offeredSessions = new Set<string>();
   private readonly retryable = new Set<string>();
@@ -153,7 +154,9 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
     const saved = SessionTranscriptView.safeParse(this.options.workspaceState.get(DISPLAY_KEY(session.id)));
     const transcript = sessionTranscript(session, saved.success ? saved.data : undefined);
     this.shownSessionId = session.id;
-    this.approvals.clear();
+    // Cards of agent turns go with their turns; questions asked outside any turn are shown again below.
+    this.approvals.deleteWhere((offered) => !offered.outsideTurn);
+    this.reviewEntries.clear();
     this.retryable.clear();
     this.edits.clear();
     session.journal.toJSON().forEach((entry, index) => {
@@ -163,9 +166,12 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
     });
     const last = transcript.turns.at(-1);
     if (last?.status === 'failed') this.retryable.add(last.id);
+    // Shown at once, not after the session list is read: a turn (or a review card) that starts right
+    // after "New session" must land in this session's view, not in one a late snapshot replaces.
+    this.presenter.showSession(transcript);
+    this.showOutsideQuestionsAgain();
     const sessions = await this.sessionList(session);
-    if (this.shownSessionId !== session.id) return;
-    this.presenter.showSession(transcript, sessions);
+    if (this.shownSessionId === session.id) this.presenter.setSessions(sessions);
   }
 
   private async sessionList(active: ChatSession | undefined = this.agentHost.currentSession): Promise<SessionSummaryView[]> {
@@ -243,7 +249,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
         const offered = this.approvals.get(event.approvalId);
         if (!offered) return;
         this.approvals.delete(event.approvalId);
-        const outcome = event.answer === 'allowOnce' ? 'allowedOnce' : event.answer === 'alwaysAllow' ? 'allowedAlways' : this.runningTurnId === event.turnId ? 'denied' : 'cancelled';
+        const outcome = outcomeOf(event.answer, this.runningTurnId !== event.turnId);
         this.display({ kind: 'approvalResolved', turnId: event.turnId, approvalId: event.approvalId, outcome });
         return;
       }
@@ -311,33 +317,81 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   // ── approvals on cards ──────────────────────────────────────────────────────────────────────
 
-  /** `ApprovalPresenter`: commands and tasks go to a card when the view can show it; the rest to VS Code. */
-  request(request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> | undefined {
-    if (request.kind !== 'runCommand' && request.kind !== 'runTask') return undefined;
+  /**
+   * `ApprovalPresenter`: every question goes to a card when the view can show it (it is visible and
+   * ready); otherwise it returns undefined and VS Code asks (a modal, or a diff with Keep / Discard).
+   * An agent turn's question is shown in that turn; one asked outside any turn (`origin`: an inline
+   * edit's changes to other files, "Apply to file") under a review entry of its own.
+   */
+  request(request: ApprovalRequest, token: CancellationToken, origin?: ApprovalOrigin): Promise<ApprovalAnswer> | undefined {
     if (!this.options.view.canShowCards) return undefined;
+    if (origin) return this.requestOutsideTurn(request, token, origin);
     const event = this.lastApprovalEvent;
     if (!event || event.request !== request || this.presenterLacksTurn(event.turnId)) return undefined;
     this.lastApprovalEvent = undefined;
-    const paths = this.agentHost.services.paths;
+    return this.offer(request, token, event.turnId, event.approvalId, false);
+  }
+
+  /** `ApprovalPresenter`: the question was settled (here, by `answer()`, or by Stop): the card shows it. */
+  settled(request: ApprovalRequest, answer: ApprovalAnswer): void {
+    this.approvals.byRequest(request)?.settle(answer);
+  }
+
+  /** Shows the card and resolves with the view's answer (or `deny` when `token` is cancelled). */
+  private offer(request: ApprovalRequest, token: CancellationToken, turnId: string, approvalId: string, outsideTurn: boolean): Promise<ApprovalAnswer> {
+    const { event, decisions } = approvalCard(request, turnId, approvalId, (path) => this.agentHost.services.paths.displayOf(path));
     return new Promise<ApprovalAnswer>((resolve) => {
-      const settle = (answer: ApprovalAnswer): void => {
+      let settled = false;
+      const settle = (answer: ApprovalAnswer, cancelled = false): void => {
+        if (settled) return;
+        settled = true;
         subscription.dispose();
+        if (outsideTurn && this.approvals.get(approvalId)) {
+          // No agent event follows a question asked outside a turn: the card is updated here.
+          this.approvals.delete(approvalId);
+          this.display({ kind: 'approvalResolved', turnId: this.outsideTurnOf(approvalId) ?? turnId, approvalId, outcome: outcomeOf(answer, cancelled) });
+        }
         resolve(answer);
       };
-      const subscription = token.onCancellationRequested(() => settle('deny'));
-      this.approvals.set(event.approvalId, { turnId: event.turnId, resolve: settle });
-      this.display({
-        kind: 'approvalRequested',
-        turnId: event.turnId,
-        approvalId: event.approvalId,
-        approvalKind: request.kind === 'runCommand' ? 'command' : 'task',
-        command: request.kind === 'runCommand' ? request.command : request.label,
-        parts: request.kind === 'runCommand' ? request.parts : [],
-        cwd: request.kind === 'runCommand' ? paths.displayOf(request.cwd) : '',
-        ...(request.kind === 'runCommand' && request.reasons.length ? { reason: request.reasons.join('; ') } : {}),
-        canAllowAlways: (request.alwaysAllowRules?.length ?? 0) > 0,
-      });
+      const subscription = token.onCancellationRequested(() => settle('deny', true));
+      this.approvals.add({ approvalId, turnId, request, decisions, outsideTurn, settle });
+      this.display(event);
     });
+  }
+
+  /** A question no agent turn asks: shown under the review entry of its origin (added when needed). */
+  private requestOutsideTurn(request: ApprovalRequest, token: CancellationToken, origin: ApprovalOrigin): Promise<ApprovalAnswer> | undefined {
+    if (this.shownSessionId === undefined) return undefined;
+    const approvalId = `outside-${++this.outsideCounter}`;
+    const turnId = this.reviewEntryFor(origin);
+    this.outsideQuestions.set(approvalId, { origin, turnId });
+    const answer = this.offer(request, token, turnId, approvalId, true);
+    void answer.then(() => this.outsideQuestions.delete(approvalId));
+    return answer;
+  }
+
+  private outsideTurnOf(approvalId: string): string | undefined {
+    return this.outsideQuestions.get(approvalId)?.turnId;
+  }
+
+  private reviewEntryFor(origin: ApprovalOrigin): string {
+    const existing = this.reviewEntries.get(origin.id);
+    if (existing && !this.presenterLacksTurn(existing.turnId)) return existing.turnId;
+    const turnId = `review-${++this.outsideCounter}`;
+    this.reviewEntries.set(origin.id, { turnId, title: origin.title });
+    while (this.reviewEntries.size > 100) this.reviewEntries.delete(this.reviewEntries.keys().next().value!);
+    this.display({ kind: 'reviewEntry', turnId, title: origin.title });
+    return turnId;
+  }
+
+  /** After a session switch (or rename) the open outside-turn questions appear again, in the session now shown. */
+  private showOutsideQuestionsAgain(): void {
+    for (const offered of this.approvals.values()) {
+      const question = this.outsideQuestions.get(offered.approvalId);
+      if (!offered.outsideTurn || !question) continue;
+      question.turnId = this.reviewEntryFor(question.origin);
+      this.display(approvalCard(offered.request, question.turnId, offered.approvalId, (path) => this.agentHost.services.paths.displayOf(path)).event);
+    }
   }
 
   private presenterLacksTurn(turnId: string): boolean {
@@ -377,9 +431,14 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
         void this.agentHost.continueTurn().then((outcome) => this.reportBusy(outcome));
         return;
       case 'approvalDecision': {
-        const offered = this.approvals.get(request.approvalId);
-        if (!offered) return this.refuse(`approval ${request.approvalId}, which is not an open card`);
-        offered.resolve(request.decision === 'allowAlways' ? 'alwaysAllow' : request.decision);
+        const refused = this.approvals.answer(request.approvalId, request.decision);
+        if (refused !== undefined) this.refuse(refused);
+        return;
+      }
+      case 'openReviewDiff': {
+        const review = this.approvals.review(request.approvalId);
+        if ('refused' in review) return this.refuse(review.refused);
+        if (!(await this.agentHost.approvals.openDiff(review.offered.request))) this.options.log.info(`Chat: the review ${request.approvalId} is no longer open; no diff to show.`);
         return;
       }
       case 'editDecision':
@@ -564,7 +623,8 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   /**
    * "Apply to file" on a file in the workspace: the path goes through the tools' path policy (for
-   * writing), the change is shown as a diff with Keep / Discard (the approvals' review), and only Keep
+   * writing), the change is shown for review (a card in the chat, or a diff with Keep / Discard when
+   * the view cannot show it), and only Keep
    * applies it, as one WorkspaceEdit, and only if the file did not change during the review.
    */
   private async applyReviewed(pathHint: string, code: string): Promise<void> {
@@ -588,7 +648,10 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
       void vscode.window.showInformationMessage(`Holdfast: ${target.display} already has this content.`);
       return;
     }
-    const answer = await this.agentHost.approvals.request({ kind: 'reviewEdit', path: target.display, before, after: code }, CancellationToken.None);
+    const answer = await this.agentHost.approvals.request({ kind: 'reviewEdit', path: target.display, before, after: code }, CancellationToken.None, {
+      id: `apply-${++this.outsideCounter}`,
+      title: `“Apply to file” proposes a change to ${target.display}`,
+    });
     if (answer === 'deny') {
       this.options.log.info(`Chat: "Apply to file" on ${target.display} discarded in review.`);
       return;
@@ -695,12 +758,12 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   /** Test hook: the ids the view may currently refer to. */
   offered(): { approvals: string[]; edits: string[]; sessions: string[]; retry: string[] } {
-    return { approvals: [...this.approvals.keys()], edits: [...this.edits.keys()], sessions: [...this.offeredSessions], retry: [...this.retryable] };
+    return { approvals: this.approvals.ids(), edits: [...this.edits.keys()], sessions: [...this.offeredSessions], retry: [...this.retryable] };
   }
 
   dispose(): void {
-    for (const approval of this.approvals.values()) approval.resolve('deny');
-    this.approvals.clear();
+    for (const approval of this.approvals.values()) approval.settle('deny', true);
+    this.approvals.deleteWhere(() => true);
     this.store.dispose();
   }
 }

@@ -62,12 +62,37 @@ export type ChatDisplayEvent =
       reason?: string;
       canAllowAlways: boolean;
     }
+  /** A change waiting for Keep / Discard; `hunks` as editHunks gives them (the presenter bounds them). */
+  | {
+      kind: 'reviewRequested';
+      turnId: string;
+      approvalId: string;
+      path: string;
+      change: 'modified' | 'created';
+      hunks: readonly DiffHunk[];
+    }
+  /** A paused turn's question (budget, edit mismatches): Continue / Stop. */
+  | {
+      kind: 'questionRequested';
+      turnId: string;
+      approvalId: string;
+      topic: 'budget' | 'editMismatches';
+      message: string;
+      detail?: string;
+      continueLabel: string;
+      stopLabel: string;
+    }
   | {
       kind: 'approvalResolved';
       turnId: string;
       approvalId: string;
       outcome: 'allowedOnce' | 'allowedAlways' | 'denied' | 'cancelled';
     }
+  /**
+   * An entry that is not a prompt: the editor (an inline edit, a fix, "Apply to file") asks for a
+   * review in the chat; `title` says what proposes the change. Its cards follow as `reviewRequested`.
+   */
+  | { kind: 'reviewEntry'; turnId: string; title: string }
   /** An edit landed (through WorkspaceEdit); give either `unifiedDiff` or ready `hunks`. */
   | {
       kind: 'editApplied';
@@ -192,6 +217,12 @@ export class ChatPresenter {
         return this.toolFinished(event);
       case 'approvalRequested':
         return this.approvalRequested(event);
+      case 'reviewRequested':
+        return this.reviewRequested(event);
+      case 'questionRequested':
+        return this.questionRequested(event);
+      case 'reviewEntry':
+        return this.reviewEntry(event);
       case 'approvalResolved':
         return this.approvalResolved(event);
       case 'editApplied':
@@ -431,11 +462,69 @@ export class ChatPresenter {
       state: 'pending',
     };
     if (event.reason !== undefined) card.reason = clipText(event.reason, Limits.errorText);
+    this.showApproval(turn, card);
+  }
+
+  private reviewRequested(event: Extract<ChatDisplayEvent, { kind: 'reviewRequested' }>): void {
+    const turn = this.turnsById.get(event.turnId);
+    if (!turn) return;
+    const diff = hunksWithCounts(event.hunks);
+    const card: ApprovalView = {
+      id: clipId(event.approvalId),
+      kind: 'review',
+      path: event.path.slice(0, Limits.path) || '(unknown)',
+      change: event.change,
+      added: diff.added,
+      removed: diff.removed,
+      hunks: diff.hunks,
+      truncated: diff.truncated,
+      state: 'pending',
+    };
+    this.showApproval(turn, card);
+  }
+
+  private questionRequested(event: Extract<ChatDisplayEvent, { kind: 'questionRequested' }>): void {
+    const turn = this.turnsById.get(event.turnId);
+    if (!turn) return;
+    const card: ApprovalView = {
+      id: clipId(event.approvalId),
+      kind: 'question',
+      topic: event.topic,
+      message: clipText(event.message, Limits.errorText) || '(no question)',
+      continueLabel: event.continueLabel.slice(0, Limits.shortText) || 'Continue',
+      stopLabel: event.stopLabel.slice(0, Limits.shortText) || 'Stop',
+      state: 'pending',
+    };
+    if (event.detail) card.detail = clipText(event.detail, Limits.errorText);
+    this.showApproval(turn, card);
+  }
+
+  /** Adds (or replaces, same id) an approval card in its turn and posts it. */
+  private showApproval(turn: TurnState, card: ApprovalView): void {
     if (turn.approvals.has(card.id)) this.replaceItem(turn, 'approval', card.id, { kind: 'approval', card });
     else if (this.canAddItem(turn)) turn.view.items.push({ kind: 'approval', card });
     else return;
     turn.approvals.set(card.id, card);
     this.send({ type: 'approval', turnId: turn.view.id, card });
+  }
+
+  /** A review entry: shown like a finished turn (never running, so the composer stays a composer), not counted as one. */
+  private reviewEntry(event: Extract<ChatDisplayEvent, { kind: 'reviewEntry' }>): void {
+    const view: TurnView = {
+      id: clipId(event.turnId),
+      userText: clipText(event.title, Limits.userText),
+      attachments: [],
+      items: [],
+      status: 'done',
+      kind: 'review',
+    };
+    if (this.turnsById.has(view.id)) return;
+    this.adoptTurn(view);
+    while (this.turns.length > Limits.turnsPerSession) {
+      const dropped = this.turns.shift();
+      if (dropped) this.turnsById.delete(dropped.view.id);
+    }
+    this.send({ type: 'turnStarted', turn: view });
   }
 
   private approvalResolved(event: Extract<ChatDisplayEvent, { kind: 'approvalResolved' }>): void {

@@ -88,6 +88,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
   }
 
+  /**
+   * Shows the view for a card (a review the editor asks for) without taking the keyboard focus from
+   * the editor, and resolves true once the view can show cards (now or within `timeoutMs`).
+   */
+  async showForCards(timeoutMs: number): Promise<boolean> {
+    if (this.view) {
+      this.view.show(true);
+    } else {
+      const hadEditorFocus = vscode.window.activeTextEditor !== undefined;
+      await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+      if (hadEditorFocus) await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    }
+    return this.whenReady(timeoutMs);
+  }
+
   private async receive(data: unknown): Promise<void> {
     const parsed = parseWebviewToHost(data);
     if (!parsed.ok) {

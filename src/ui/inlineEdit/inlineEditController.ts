@@ -325,7 +325,7 @@ export class InlineEditController implements vscode.Disposable, vscode.CodeLensP
       const reply = parseReply(outcome.output);
       proposal.otherFiles = reply.otherFiles;
       if (reply.otherFiles.length > 0) {
-        proposal.otherFileDecisions = this.host.otherFiles.review(reply.otherFiles);
+        proposal.otherFileDecisions = this.host.otherFiles.review(reply.otherFiles, { label: proposal.label, uri: proposal.uri });
       }
       if (reply.code !== undefined) {
         proposal.code = reply.code;
@@ -334,7 +334,7 @@ export class InlineEditController implements vscode.Disposable, vscode.CodeLensP
         this.changed(proposal);
         return;
       }
-      const said = reply.text || (reply.otherFiles.length > 0 ? 'The change is in other files: review them in the diff.' : 'The model proposed no change.');
+      const said = reply.text || (reply.otherFiles.length > 0 ? 'The change is in other files: keep or discard it in the review.' : 'The model proposed no change.');
       this.end(proposal, 'empty', said);
       void vscode.window.showInformationMessage(`Holdfast: ${said}`);
       return;

@@ -1,17 +1,27 @@
 import * as vscode from 'vscode';
+import { CancellationToken } from '../../common/cancellation';
 import type { OtherFileEdit } from '../../agent/inlineEdit/reply';
+import type { ApprovalOrigin, VscodeApprovals } from '../../host/approvals';
 import type { HostLog } from '../../host/log';
 import { VscodeWorkspace } from '../../host/tools/vscodeWorkspace';
 import { PathPolicy } from '../../tools/policy/pathPolicy';
 import { ToolError } from '../../tools/toolError';
-import type { VirtualDocuments } from './virtualDocuments';
 
 export type OtherFileDecision = 'kept' | 'discarded' | 'failed';
 
+/** What proposes the changes: the proposal's label ("Inline edit", "Fix", "Fix all") and its document. */
+export interface OtherFileSource {
+  label: string;
+  uri: vscode.Uri;
+}
+
 /**
- * Changes an inline edit or a fix wants in OTHER files are never applied silently: each is opened as a
- * diff (current ↔ proposed) with Keep / Discard. (The chat panel's review card can take this over;
- * until then this is the review flow.) Paths go through the same PathPolicy as the agent's tools.
+ * Changes an inline edit or a fix wants in OTHER files are never applied silently: they go to the chat
+ * panel's review flow, one review card per change (diff, Keep / Discard, Open diff) under an entry that
+ * says what proposed them. When the chat view cannot be shown, each is opened as a diff with a Keep /
+ * Discard message instead (the approvals' own fallback). Paths go through the same PathPolicy as the
+ * agent's tools; Keep applies the change as one WorkspaceEdit, and only if the file did not change
+ * during the review.
  */
 export class OtherFileReview {
   private readonly policy = new PathPolicy(new VscodeWorkspace(), () => ({
@@ -22,20 +32,34 @@ export class OtherFileReview {
     allowedTasks: [],
     allowedSecretFiles: vscode.workspace.getConfiguration('holdfast').get<string[]>('allowedSecretFiles') ?? [],
   }));
+  private counter = 0;
 
   constructor(
-    private readonly documents: VirtualDocuments,
+    private readonly approvals: VscodeApprovals,
+    /** Reveals the chat view (keeping the editor's focus); true once it can show cards. */
+    private readonly showChat: () => Promise<boolean>,
     private readonly log: HostLog,
   ) {}
 
-  /** Opens one review per edit; resolves when the user has decided on all of them. */
-  async review(edits: readonly OtherFileEdit[]): Promise<OtherFileDecision[]> {
+  /** Asks about each edit in turn (later ones see the earlier ones applied); resolves when all are decided. */
+  async review(edits: readonly OtherFileEdit[], source: OtherFileSource): Promise<OtherFileDecision[]> {
+    const origin: ApprovalOrigin = { id: `other-files-${++this.counter}`, title: originTitle(source, edits.length) };
+    let chat: Promise<boolean> | undefined;
     const decisions: OtherFileDecision[] = [];
-    for (const edit of edits) decisions.push(await this.reviewOne(edit));
+    for (const edit of edits) decisions.push(await this.reviewOne(edit, origin, () => (chat ??= this.revealChat())));
     return decisions;
   }
 
-  private async reviewOne(edit: OtherFileEdit): Promise<OtherFileDecision> {
+  private async revealChat(): Promise<boolean> {
+    try {
+      return await this.showChat();
+    } catch (error) {
+      this.log.warn(`Opening the chat for a review failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+
+  private async reviewOne(edit: OtherFileEdit, origin: ApprovalOrigin, revealChat: () => Promise<boolean>): Promise<OtherFileDecision> {
     let target: { uri: vscode.Uri; display: string; exists: boolean };
     try {
       if (!vscode.workspace.isTrusted) throw new ToolError('the workspace is not trusted, so Holdfast does not change files');
@@ -60,16 +84,15 @@ export class OtherFileReview {
       }
       proposed = current.slice(0, at) + edit.newText + current.slice(at + edit.oldText.length);
     }
-    const left = target.exists ? target.uri : this.documents.create(`empty/${target.display}`, '');
-    const right = this.documents.create(`proposed/${target.display}`, proposed);
-    await vscode.commands.executeCommand('vscode.diff', left, right, `Holdfast proposes: ${target.display}`, { preview: true });
-    const choice = await vscode.window.showInformationMessage(
-      `Holdfast proposes a change to ${target.display} (shown in the diff). Keep it?`,
-      'Keep',
-      'Discard',
+    // The chat's review card when the view comes up; otherwise the approvals show a diff with Keep / Discard.
+    const inChat = await revealChat();
+    const answer = await this.approvals.request(
+      { kind: 'reviewEdit', path: target.display, before: target.exists ? current : undefined, after: proposed },
+      CancellationToken.None,
+      origin,
     );
-    this.documents.delete(right);
-    if (choice !== 'Keep') return 'discarded';
+    this.log.info(`Other-file proposal for ${target.display}: ${answer === 'deny' ? 'discarded' : 'kept'}${inChat ? '' : ' (the chat view could not be shown)'}.`);
+    if (answer === 'deny') return 'discarded';
     const workspaceEdit = new vscode.WorkspaceEdit();
     if (target.exists) {
       const document = await vscode.workspace.openTextDocument(target.uri);
@@ -79,11 +102,30 @@ export class OtherFileReview {
       }
       workspaceEdit.replace(target.uri, new vscode.Range(document.positionAt(0), document.positionAt(current.length)), proposed);
     } else {
+      if (await exists(target.uri)) {
+        void vscode.window.showWarningMessage(`Holdfast: ${target.display} was created during the review; the proposal was not applied.`);
+        return 'failed';
+      }
       workspaceEdit.createFile(target.uri, { ignoreIfExists: true });
       workspaceEdit.insert(target.uri, new vscode.Position(0, 0), proposed);
     }
     const applied = await vscode.workspace.applyEdit(workspaceEdit);
-    this.log.info(`Other-file proposal for ${target.display}: ${applied ? 'kept' : 'apply failed'}.`);
+    this.log.info(`Other-file proposal for ${target.display}: ${applied ? 'applied' : 'apply failed'}.`);
     return applied ? 'kept' : 'failed';
+  }
+}
+
+/** "Inline edit in src/a.ts proposes changes to other files" (or "a change to another file"). */
+export function originTitle(source: OtherFileSource, count: number): string {
+  const file = vscode.workspace.asRelativePath(source.uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  return `${source.label} in ${file} proposes ${count === 1 ? 'a change to another file' : 'changes to other files'}`;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
   }
 }

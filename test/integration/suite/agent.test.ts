@@ -23,6 +23,33 @@ const OTHER_MARKER = 'agent-marker-dismissed.txt';
 const FAILING_TASK = 'fixture: failing check';
 const B_COMMENT = '/** Uses a.ts so an edit there can break a caller. */';
 const B_COMMENT_AFTER = '/** Sums the values with add() from a.ts. */';
+const CHAT_REVIEW_FILE = 'src/chat-review.ts';
+const CHAT_REVIEW_BEFORE = '/** Reviewed in the chat. */\nexport const reviewed = false;\n';
+const CHAT_REVIEW_AFTER = CHAT_REVIEW_BEFORE.replace('false', 'true');
+
+/** The read → apply_edit → answer steps of one review-mode turn whose review is answered in the chat. */
+function chatReviewSteps(variant: 'discard' | 'keep'): Scenario['steps'] {
+  const read = `chat_review_read_${variant}`;
+  const edit = `chat_review_edit_${variant}`;
+  return [
+    {
+      id: `chat-review-${variant}-read`,
+      when: { userText: `Mark ${CHAT_REVIEW_FILE} as reviewed (${variant})` },
+      calls: [{ name: 'read_file', callId: read, arguments: { path: CHAT_REVIEW_FILE, start_line: null, end_line: null } }],
+    },
+    {
+      id: `chat-review-${variant}-edit`,
+      when: { toolOutputs: [{ callId: read }] },
+      calls: [{ name: 'apply_edit', callId: edit, arguments: { path: CHAT_REVIEW_FILE, edits: [{ old_text: 'reviewed = false', new_text: 'reviewed = true' }], content: null } }],
+    },
+    {
+      id: `chat-review-${variant}-done`,
+      when: { toolOutputs: [{ callId: edit }] },
+      expect: { toolOutputs: [{ callId: edit, output: variant === 'keep' ? `Edited ${CHAT_REVIEW_FILE}` : { matches: '/^The user rejected this edit/' } }] },
+      say: variant === 'keep' ? 'Marked it as reviewed.' : 'Left it as it was.',
+    },
+  ];
+}
 
 /** Stands in for the chat view's approval cards: shows nothing, settles only when answered (or on Stop). */
 const silentPresenter = {
@@ -147,6 +174,10 @@ const scenario: Scenario = {
       expect: { toolOutputs: [{ callId: 'review_edit', output: 'Edited src/b.ts' }] },
       say: 'Polished the comment.',
     },
+
+    // editApproval: review with the chat view open — the review is a card in the chat
+    ...chatReviewSteps('discard'),
+    ...chatReviewSteps('keep'),
   ],
 };
 
@@ -340,7 +371,7 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
     );
   });
 
-  test('with editApproval "review" the edit waits in a diff editor and lands only when kept', async () => {
+  test('with editApproval "review" and the chat view closed, the edit waits in a diff editor and lands only when kept', async () => {
     const config = vscode.workspace.getConfiguration('holdfast');
     await config.update('editApproval', 'review', vscode.ConfigurationTarget.Workspace);
     const before = await readText('src/b.ts');
@@ -360,6 +391,106 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
     } finally {
       await config.update('editApproval', undefined, vscode.ConfigurationTarget.Workspace);
     }
+  });
+});
+
+suite('agent: reviews in the chat view', function () {
+  this.timeout(120_000);
+  let holdfast: Holdfast;
+  let emulator: Emulator;
+  let disconnect: (() => Promise<void>) | undefined;
+
+  suiteSetup(async () => {
+    holdfast = await holdfastUnderTest();
+    emulator = await startEmulator({ scenario, tokensPerSecond: 0, pingIntervalMs: 0 });
+    disconnect = await connectToEmulator(holdfast, emulator);
+    await vscode.workspace.getConfiguration('holdfast').update('editApproval', 'review', vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('holdfast.openChat');
+    await waitFor('the chat view to be ready for cards', () => holdfast.chatView.canShowCards, 60_000);
+  });
+
+  suiteTeardown(async () => {
+    if (holdfast?.agentHost.agent.runningTurn) holdfast.agentHost.stop();
+    await vscode.workspace.getConfiguration('holdfast').update('editApproval', undefined, vscode.ConfigurationTarget.Workspace);
+    // Later suites expect VS Code's own prompts (no chat view showing cards).
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await disconnect?.();
+    await emulator?.close();
+  });
+
+  /** The review card the chat shows for `path` in the last turn, as the view would render it. */
+  function reviewCard(path: string) {
+    const turn = holdfast.chat.presenter.transcript().turns.at(-1);
+    const item = turn?.items.find((i) => i.kind === 'approval' && i.card.kind === 'review' && i.card.path === path);
+    return item?.kind === 'approval' && item.card.kind === 'review' ? item.card : undefined;
+  }
+
+  async function runUntilReview(text: string) {
+    await writeText(CHAT_REVIEW_FILE, CHAT_REVIEW_BEFORE);
+    holdfast.agentHost.newSession();
+    const review = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === CHAT_REVIEW_FILE);
+    const turn = holdfast.agentHost.runTurn({ text });
+    const pending = await within(30_000, 'the review', review);
+    await waitFor('the review card in the chat', () => reviewCard(CHAT_REVIEW_FILE) !== undefined);
+    const card = reviewCard(CHAT_REVIEW_FILE)!;
+    return { turn, pending, card };
+  }
+
+  test('Discard on the chat card leaves the file unchanged; a forged "always" and a forged id are refused', async () => {
+    const { turn, pending, card } = await runUntilReview(`Mark ${CHAT_REVIEW_FILE} as reviewed (discard)`);
+    assert.strictEqual(pending.shownIn, 'presenter', 'asked in the chat, not in a diff editor');
+    assert.strictEqual(card.state, 'pending');
+    assert.strictEqual(card.change, 'modified');
+    assert.deepStrictEqual(
+      card.hunks.flatMap((h) => h.lines.filter((l) => l.kind !== 'context')),
+      [
+        { kind: 'remove', text: 'export const reviewed = false;' },
+        { kind: 'add', text: 'export const reviewed = true;' },
+      ],
+    );
+    assert.ok(holdfast.chat.offered().approvals.includes(card.id));
+    assert.strictEqual(reviewTabs().length, 0, 'no diff editor is opened unasked');
+
+    // A tampered view: "always" was never offered on a review, and ids it was never shown are refused.
+    const refusedBefore = holdfast.chat.refused.length;
+    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'allowAlways' });
+    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: 'review-never-shown', decision: 'allowOnce' });
+    await holdfast.handleChatRequest({ type: 'openReviewDiff', approvalId: 'review-never-shown' });
+    assert.deepStrictEqual(holdfast.chat.refused.slice(refusedBefore), [
+      `approval ${card.id}: "allowAlways" was not offered on that card`,
+      'approval review-never-shown, which is not an open card',
+      'diff of approval review-never-shown, which is not an open card',
+    ]);
+    assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'the review is still open');
+    assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE);
+
+    // "Open diff" opens VS Code's diff editor; the card stays the place to answer.
+    await holdfast.handleChatRequest({ type: 'openReviewDiff', approvalId: card.id });
+    await waitFor('the diff editor', () => reviewTabs().length === 1);
+    assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'opening the diff answers nothing');
+
+    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'deny' });
+    assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Left it as it was.' });
+    assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE, 'discarded: the file is unchanged');
+    assert.strictEqual(reviewCard(CHAT_REVIEW_FILE)?.state, 'denied');
+    await waitFor('the diff editor to close', () => reviewTabs().length === 0);
+    // Answered once: a second answer is refused.
+    const before = holdfast.chat.refused.length;
+    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'allowOnce' });
+    assert.strictEqual(holdfast.chat.refused.length, before + 1);
+    assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE);
+  });
+
+  test('Keep on the chat card applies the edit', async () => {
+    const { turn, pending, card } = await runUntilReview(`Mark ${CHAT_REVIEW_FILE} as reviewed (keep)`);
+    assert.strictEqual(pending.shownIn, 'presenter');
+    assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE, 'nothing lands before Keep');
+    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'allowOnce' });
+    assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Marked it as reviewed.' });
+    assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_AFTER);
+    assert.strictEqual(reviewCard(CHAT_REVIEW_FILE)?.state, 'allowedOnce');
+    assert.match(toolOutputOf(emulator, 'chat_review_edit_keep'), /^Edited src\/chat-review\.ts/);
   });
 });
 

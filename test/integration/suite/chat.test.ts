@@ -224,13 +224,15 @@ suite('chat controller', function () {
     await waitFor('one undo restores the file', () => editor.document.getText() === 'line one\nline two\n');
   });
 
-  test('applyToFile with a path in the workspace shows the diff and applies only on Keep', async () => {
+  test('applyToFile with a path in the workspace shows the diff and applies only on Keep (chat view closed)', async () => {
     const approvals = session.holdfast.agentHost.approvals;
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor('the chat view to be hidden', () => !session.holdfast.chatView.canShowCards);
     const uri = await writeWorkspaceFile('src/apply-target.ts', 'export const version = 1;\n');
     const code = 'export const version = 2;\n';
 
     // Discard: nothing changes.
-    let review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit');
+    let review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === 'src/apply-target.ts');
     let done = send({ type: 'codeAction', action: 'applyToFile', code, pathHint: 'src/apply-target.ts' });
     let pending = await within(10_000, 'the review', review);
     assert.deepStrictEqual(pending.request, { kind: 'reviewEdit', path: 'src/apply-target.ts', before: 'export const version = 1;\n', after: code });
@@ -240,7 +242,7 @@ suite('chat controller', function () {
     assert.strictEqual(await readDisk(uri), 'export const version = 1;\n', 'discarded: the file is unchanged');
 
     // Keep: applied, and the file is shown.
-    review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit');
+    review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === 'src/apply-target.ts');
     done = send({ type: 'codeAction', action: 'applyToFile', code, pathHint: 'src/apply-target.ts' });
     pending = await within(10_000, 'the review', review);
     assert.strictEqual(await readDisk(uri), 'export const version = 1;\n', 'nothing is written before the answer');
@@ -250,13 +252,48 @@ suite('chat controller', function () {
     await waitFor('the applied file in an editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('/src/apply-target.ts'));
 
     // A new file is created the same way, after review.
-    review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit');
+    review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === 'src/created-by-apply.ts');
     done = send({ type: 'codeAction', action: 'applyToFile', code: 'export {};\n', pathHint: 'src/created-by-apply.ts' });
     pending = await within(10_000, 'the review', review);
     assert.ok(pending.request.kind === 'reviewEdit' && pending.request.before === undefined);
     pending.answer('allowOnce');
     await done;
     assert.strictEqual(await readDisk(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'created-by-apply.ts')), 'export {};\n');
+  });
+
+  test('applyToFile with the chat view open asks in a review card under its own entry; Keep applies, a forged answer is refused', async () => {
+    const approvals = session.holdfast.agentHost.approvals;
+    await vscode.commands.executeCommand('holdfast.openChat');
+    await waitFor('the chat view to be ready for cards', () => session.holdfast.chatView.canShowCards, 60_000);
+    const uri = await writeWorkspaceFile('src/apply-in-chat.ts', 'export const where = "diff";\n');
+    const code = 'export const where = "chat";\n';
+
+    const review = approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === 'src/apply-in-chat.ts');
+    const done = send({ type: 'codeAction', action: 'applyToFile', code, pathHint: 'src/apply-in-chat.ts' });
+    const pending = await within(30_000, 'the review', review);
+    assert.strictEqual(pending.shownIn, 'presenter');
+    const entry = controller().presenter.transcript().turns.at(-1);
+    assert.ok(entry, 'an entry in the chat');
+    assert.strictEqual(entry.kind, 'review', 'a review entry, not a prompt');
+    assert.strictEqual(entry.userText, '“Apply to file” proposes a change to src/apply-in-chat.ts');
+    const item = entry.items[0];
+    assert.ok(item?.kind === 'approval' && item.card.kind === 'review', JSON.stringify(entry.items).slice(0, 300));
+    assert.strictEqual(item.card.path, 'src/apply-in-chat.ts');
+    assert.strictEqual(item.card.state, 'pending');
+
+    const before = controller().refused.length;
+    await send({ type: 'approvalDecision', approvalId: 'outside-forged', decision: 'allowOnce' });
+    await send({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowAlways' });
+    assert.strictEqual(refusedSince(before).length, 2, refusedSince(before).join('\n'));
+    assert.strictEqual(await readDisk(uri), 'export const where = "diff";\n', 'nothing is written before Keep');
+
+    await send({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowOnce' });
+    await done;
+    assert.strictEqual(await readDisk(uri), code);
+    const resolved = controller().presenter.transcript().turns.find((t) => t.id === entry.id)?.items[0];
+    assert.ok(resolved?.kind === 'approval' && resolved.card.state === 'allowedOnce', 'the card shows it was kept');
+    assert.deepStrictEqual(controller().offered().approvals, [], 'no card is left open');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
   });
 
   test('the session list counts turns', async () => {

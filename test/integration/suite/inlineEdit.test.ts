@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { userMessage } from '../../../src/protocol/items';
 import type { ModelOutcome } from '../../../src/transport/modelClient';
 import { modelRequests, readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
-import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario } from '../support/issue7Scenarios';
+import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario, OTHER_FILE_AFTER, OTHER_FILE_BEFORE, OTHER_FILE_PATH } from '../support/issue7Scenarios';
+import { within } from '../holdfastExtension';
 
 /**
  * Inline edit (issue 7) inside a real VS Code against the emulator: the proposal streams on its own
@@ -73,6 +74,51 @@ suite('inline edit', function () {
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(editor.document.getText(), INLINE_TARGET, 'one undo restores the original');
+  });
+
+  test('a reply that touches another file asks in a chat review card (the view is revealed); Keep applies it', async () => {
+    const { holdfast } = session;
+    const other = await writeWorkspaceFile(OTHER_FILE_PATH, OTHER_FILE_BEFORE);
+    // The chat view is hidden: the review flow has to bring it up.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor('the chat view to be hidden', () => !holdfast.chatView.canShowCards);
+    const editor = await openTarget('otherFilesTarget');
+    const review = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === OTHER_FILE_PATH);
+
+    const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'touch the caller in another file' });
+    assert.ok(proposal, 'a proposal started');
+    assert.strictEqual(await proposal.done, 'ready', proposal.message);
+    const pending = await within(60_000, 'the review of the other file', review);
+    assert.strictEqual(pending.shownIn, 'presenter', 'asked in the chat, not in a diff editor');
+    assert.ok(holdfast.chatView.canShowCards, 'the chat view was revealed');
+    assert.ok(pending.request.kind === 'reviewEdit' && pending.request.before === OTHER_FILE_BEFORE && pending.request.after === OTHER_FILE_AFTER);
+
+    const entry = holdfast.chat.presenter.transcript().turns.find((t) => t.kind === 'review' && t.userText === 'Inline edit in src/otherFilesTarget.ts proposes a change to another file');
+    assert.ok(entry, `the chat has the review entry: ${JSON.stringify(holdfast.chat.presenter.transcript().turns.map((t) => t.userText))}`);
+    const item = entry.items[0];
+    assert.ok(item?.kind === 'approval' && item.card.kind === 'review' && item.card.state === 'pending', JSON.stringify(entry.items).slice(0, 300));
+    assert.strictEqual(item.card.path, OTHER_FILE_PATH);
+    assert.deepStrictEqual(
+      item.card.hunks.flatMap((h) => h.lines.filter((l) => l.kind !== 'context')),
+      [
+        { kind: 'remove', text: 'export const total = add(1, 2);' },
+        { kind: 'add', text: 'export const total = add(1, 2) + 0;' },
+      ],
+    );
+    // Nothing is applied silently: not the other file, and not the proposal in this one.
+    assert.strictEqual(await readDisk(other), OTHER_FILE_BEFORE);
+    assert.strictEqual(editor.document.getText(), INLINE_TARGET);
+
+    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowOnce' });
+    assert.deepStrictEqual(await proposal.otherFileDecisions, ['kept']);
+    const otherDocument = await vscode.workspace.openTextDocument(other);
+    assert.strictEqual(otherDocument.getText(), OTHER_FILE_AFTER, 'Keep applied the change');
+    const resolved = holdfast.chat.presenter.transcript().turns.find((t) => t.id === entry.id)?.items[0];
+    assert.ok(resolved?.kind === 'approval' && resolved.card.state === 'allowedOnce', 'the card shows it was kept');
+    assert.strictEqual(editor.document.getText(), INLINE_TARGET, 'the inline proposal itself still waits for Accept');
+    holdfast.inlineEdits.reject(proposal);
+    await otherDocument.save();
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
   });
 
   test('Reject leaves the file byte-for-byte as it was', async () => {

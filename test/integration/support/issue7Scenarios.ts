@@ -48,6 +48,11 @@ export const TWO_ERRORS_FIXED = ['export const one: number = 1;', "export const 
 export const EXPLANATION = '`count` is declared as a `number` but initialised with the string `"three"`; use a number such as `3`.';
 export const CHAT_STORY = Array.from({ length: 25 }, (_, i) => `Sentence ${i + 1} of a long story told on the default lane.`).join(' ');
 
+/** A caller of `add` in another file, and the change an inline edit's reply proposes for it. */
+export const OTHER_FILE_PATH = 'src/otherCaller.ts';
+export const OTHER_FILE_BEFORE = ["import { add } from './otherFilesTarget';", '', 'export const total = add(1, 2);', ''].join('\n');
+export const OTHER_FILE_AFTER = OTHER_FILE_BEFORE.replace('add(1, 2)', 'add(1, 2) + 0');
+
 export const issue7Scenario: Scenario = {
   name: 'issue7-inline-edit-and-code-actions',
   tokensPerSecond: 400,
@@ -63,6 +68,15 @@ export const issue7Scenario: Scenario = {
       id: 'doc-comment',
       when: { userText: 'Instruction: add a doc comment' },
       calls: [{ name: 'replace_selection', arguments: { code: INLINE_DOC_COMMENT } }],
+      repeat: true,
+    },
+    {
+      id: 'other-file',
+      when: { userText: 'Instruction: touch the caller in another file' },
+      calls: [
+        { name: 'replace_selection', arguments: { code: INLINE_DOC_COMMENT } },
+        { name: 'edit_other_file', arguments: { path: OTHER_FILE_PATH, old_text: 'add(1, 2)', new_text: 'add(1, 2) + 0' } },
+      ],
       repeat: true,
     },
     {

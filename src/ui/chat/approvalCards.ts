@@ -1,0 +1,201 @@
+/**
+ * What an approval question looks like as a chat card, and which answers the view may give to the
+ * cards it was shown. Pure (no `vscode`), so the wording, the mapping and the checks on the view's
+ * answers are unit-tested; the chat controller and the modal fallback (VscodeApprovals) share them.
+ */
+import type { ApprovalDecision } from '../../protocol/webview';
+import type { ApprovalAnswer, ApprovalRequest } from '../../tools/ports';
+import type { ChatDisplayEvent } from '../chatPresenter';
+import { editHunks } from './editHunks';
+
+export interface ApprovalChoice {
+  label: string;
+  answer: ApprovalAnswer;
+}
+
+/** The words of a question VS Code asks in a modal, and a chat question card shows (first choice = go on). */
+export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'reviewEdit' }>): { message: string; detail: string; choices: ApprovalChoice[] } {
+  const allow: ApprovalChoice = { label: 'Allow once', answer: 'allowOnce' };
+  const always: ApprovalChoice = { label: 'Always allow', answer: 'alwaysAllow' };
+  const deny: ApprovalChoice = { label: 'Deny', answer: 'deny' };
+  switch (request.kind) {
+    case 'runCommand': {
+      const lines = [`$ ${request.command}`, `in ${request.cwd}`, '', ...request.reasons.map((r) => `• ${r}`)];
+      if (request.alwaysAllowRules?.length) lines.push('', `"Always allow" adds to this workspace's allowed commands: ${request.alwaysAllowRules.join(', ')}`);
+      return {
+        message: 'Holdfast wants to run a command.',
+        detail: lines.join('\n'),
+        choices: request.alwaysAllowRules?.length ? [allow, always, deny] : [allow, deny],
+      };
+    }
+    case 'runTask':
+      return {
+        message: `Holdfast wants to run the task "${request.label}".`,
+        detail: request.alwaysAllowRules?.length ? `"Always allow" adds it to this workspace's allowed tasks.` : '',
+        choices: request.alwaysAllowRules?.length ? [allow, always, deny] : [allow, deny],
+      };
+    case 'editMismatches':
+      return {
+        message: `Holdfast's edits to ${request.path} failed to match ${request.failures} times. Let it keep trying?`,
+        detail: `Last error: ${request.lastError}`,
+        choices: [
+          { label: 'Keep trying', answer: 'allowOnce' },
+          { label: 'Stop editing this file', answer: 'deny' },
+        ],
+      };
+    case 'continueAfterBudget':
+      return {
+        message: `This turn reached its ${request.budget === 'toolRounds' ? 'tool-round' : 'token'} budget (${request.used} of ${request.limit}). Continue?`,
+        detail: `The limit is the setting holdfast.${request.budget === 'toolRounds' ? 'maxToolRoundsPerTurn' : 'maxTokensPerTurn'}.`,
+        choices: [
+          { label: 'Continue', answer: 'allowOnce' },
+          { label: 'Stop here', answer: 'deny' },
+        ],
+      };
+  }
+}
+
+type CardEvent = Extract<ChatDisplayEvent, { kind: 'approvalRequested' | 'reviewRequested' | 'questionRequested' }>;
+
+/**
+ * The display event that shows `request` as a card in turn `turnId`, and the decisions that card
+ * offers (anything else the view sends for it is refused). `displayOf` turns an absolute path
+ * (a command's working directory) into what the user sees.
+ */
+export function approvalCard(
+  request: ApprovalRequest,
+  turnId: string,
+  approvalId: string,
+  displayOf: (absolutePath: string) => string,
+): { event: CardEvent; decisions: readonly ApprovalDecision[] } {
+  switch (request.kind) {
+    case 'runCommand':
+    case 'runTask': {
+      const canAllowAlways = (request.alwaysAllowRules?.length ?? 0) > 0;
+      return {
+        event: {
+          kind: 'approvalRequested',
+          turnId,
+          approvalId,
+          approvalKind: request.kind === 'runCommand' ? 'command' : 'task',
+          command: request.kind === 'runCommand' ? request.command : request.label,
+          parts: request.kind === 'runCommand' ? request.parts : [],
+          cwd: request.kind === 'runCommand' ? displayOf(request.cwd) : '',
+          ...(request.kind === 'runCommand' && request.reasons.length ? { reason: request.reasons.join('; ') } : {}),
+          canAllowAlways,
+        },
+        decisions: canAllowAlways ? ['allowOnce', 'allowAlways', 'deny'] : ['allowOnce', 'deny'],
+      };
+    }
+    case 'reviewEdit':
+      return {
+        event: {
+          kind: 'reviewRequested',
+          turnId,
+          approvalId,
+          path: request.path,
+          change: request.before === undefined ? 'created' : 'modified',
+          hunks: editHunks(request.before, request.after),
+        },
+        decisions: ['allowOnce', 'deny'],
+      };
+    case 'editMismatches':
+    case 'continueAfterBudget': {
+      const { message, detail, choices } = describeApproval(request);
+      return {
+        event: {
+          kind: 'questionRequested',
+          turnId,
+          approvalId,
+          topic: request.kind === 'continueAfterBudget' ? 'budget' : 'editMismatches',
+          message,
+          detail,
+          continueLabel: choices[0]!.label,
+          stopLabel: choices[choices.length - 1]!.label,
+        },
+        decisions: ['allowOnce', 'deny'],
+      };
+    }
+  }
+}
+
+/** The view's decision as the answer the approvals port takes. */
+export function answerOf(decision: ApprovalDecision): ApprovalAnswer {
+  return decision === 'allowAlways' ? 'alwaysAllow' : decision;
+}
+
+/** How a settled answer shows on its card. */
+export function outcomeOf(answer: ApprovalAnswer, cancelled: boolean): 'allowedOnce' | 'allowedAlways' | 'denied' | 'cancelled' {
+  if (answer === 'allowOnce') return 'allowedOnce';
+  if (answer === 'alwaysAllow') return 'allowedAlways';
+  return cancelled ? 'cancelled' : 'denied';
+}
+
+export interface OfferedApproval {
+  readonly approvalId: string;
+  readonly turnId: string;
+  readonly request: ApprovalRequest;
+  readonly decisions: readonly ApprovalDecision[];
+  /** Asked outside any agent turn (an inline edit's other files, "Apply to file"): the controller shows its outcome itself. */
+  readonly outsideTurn: boolean;
+  /** Settles the question (once; later calls are ignored). */
+  settle(answer: ApprovalAnswer, cancelled?: boolean): void;
+}
+
+/**
+ * The approval cards the view was shown and has not answered. The view may answer only these, only
+ * once, and only with a decision the card offered; anything else is refused with a reason to log.
+ */
+export class OfferedApprovals {
+  private readonly open = new Map<string, OfferedApproval>();
+
+  add(offered: OfferedApproval): void {
+    this.open.set(offered.approvalId, offered);
+  }
+
+  get(approvalId: string): OfferedApproval | undefined {
+    return this.open.get(approvalId);
+  }
+
+  /** The card showing `request` (the same object the approvals port was asked with). */
+  byRequest(request: ApprovalRequest): OfferedApproval | undefined {
+    for (const offered of this.open.values()) if (offered.request === request) return offered;
+    return undefined;
+  }
+
+  delete(approvalId: string): void {
+    this.open.delete(approvalId);
+  }
+
+  ids(): string[] {
+    return [...this.open.keys()];
+  }
+
+  values(): OfferedApproval[] {
+    return [...this.open.values()];
+  }
+
+  /** Drops the cards `drop` selects (e.g. those of turns no longer shown); returns them. */
+  deleteWhere(drop: (offered: OfferedApproval) => boolean): OfferedApproval[] {
+    const dropped = this.values().filter(drop);
+    for (const offered of dropped) this.open.delete(offered.approvalId);
+    return dropped;
+  }
+
+  /** Applies the view's answer; returns why it was refused, or undefined when it was taken. */
+  answer(approvalId: string, decision: ApprovalDecision): string | undefined {
+    const offered = this.open.get(approvalId);
+    if (!offered) return `approval ${approvalId}, which is not an open card`;
+    if (!offered.decisions.includes(decision)) return `approval ${approvalId}: "${decision}" was not offered on that card`;
+    offered.settle(answerOf(decision));
+    return undefined;
+  }
+
+  /** The review card the view asks to open in a diff editor; a reason when it is not one. */
+  review(approvalId: string): { offered: OfferedApproval & { request: Extract<ApprovalRequest, { kind: 'reviewEdit' }> } } | { refused: string } {
+    const offered = this.open.get(approvalId);
+    if (!offered) return { refused: `diff of approval ${approvalId}, which is not an open card` };
+    if (offered.request.kind !== 'reviewEdit') return { refused: `diff of approval ${approvalId}, which is not a review` };
+    return { offered: offered as OfferedApproval & { request: Extract<ApprovalRequest, { kind: 'reviewEdit' }> } };
+  }
+}
