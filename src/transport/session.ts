@@ -404,8 +404,13 @@ export class WorkspaceSession implements ModelClient, Disposable {
       };
       const reader = new ResponseReader(attemptEmit, steer, () => meter.firstToken(), carried);
       const activeEntry: ActiveRequest = { connection, reader, steer, responseId };
-      this.active.set(laneKey(lane), activeEntry);
-      if (connection) this.lastSteerByLane.set(laneKey(lane), { steer, connection, lane });
+      // A warm-up is never steered: text typed while the prompt waits behind it is the prompt's, and the
+      // caller sends it with its next request (steered into the warm-up, the server answered it in a
+      // successor the client only kept as a warm chain, and the prompt's response never saw it).
+      if (!warmup) {
+        this.active.set(laneKey(lane), activeEntry);
+        if (connection) this.lastSteerByLane.set(laneKey(lane), { steer, connection, lane });
+      }
 
       let result: AttemptResult;
       try {
@@ -757,7 +762,13 @@ export class WorkspaceSession implements ModelClient, Disposable {
       this.log.info(`Connection ${connection.number} ended: ${loss.reason} (${loss.message})`);
       if (this.connection === connection) this.connection = undefined;
       this.lastLossReason = loss.message;
-      for (const [lane, entry] of this.lastSteerByLane) if (entry.connection === connection) this.lastSteerByLane.delete(lane);
+      for (const [lane, entry] of this.lastSteerByLane) {
+        if (entry.connection !== connection) continue;
+        // A steer still waiting for its reply (the response had ended) will never get one: the server's
+        // copy died with the socket. Settle it now rather than after the reply timeout, which the agent waits out.
+        entry.steer.onConnectionLost();
+        this.lastSteerByLane.delete(lane);
+      }
       this.refreshState();
     });
   }
