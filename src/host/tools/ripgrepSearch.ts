@@ -17,14 +17,18 @@ function findRipgrep(): string | undefined {
   return candidates.find((candidate) => existsSync(candidate)) ?? binary; // else whatever is on PATH
 }
 
-/** Searches one folder; honours .gitignore (ripgrep's default) and stops at `maxResults`. */
+/**
+ * Searches one folder; honours .gitignore (ripgrep's default) and stops at `maxResults`. Matches come in
+ * path order (`--sort path`): ripgrep's parallel walk printed files as its threads finished, so the same
+ * search showed the model a different order, and at `maxResults` different matches, from run to run.
+ */
 export function searchWithRipgrep(
   folder: string,
   query: TextSearchQuery,
   token: CancellationToken,
 ): Promise<TextSearchMatch[]> {
   return new Promise((resolve, reject) => {
-    const args = ['--json', '--max-columns', '1000', '--max-filesize', '2M'];
+    const args = ['--json', '--sort', 'path', '--max-columns', '1000', '--max-filesize', '2M'];
     if (!query.isRegExp) args.push('--fixed-strings');
     if (!query.caseSensitive) args.push('--ignore-case');
     if (query.include) args.push('--glob', query.include);
