@@ -22,6 +22,28 @@ export function trailingInput(context: readonly JsonObject[]): JsonObject[] {
   return context.slice(start);
 }
 
+/**
+ * The context without asides (user messages `isAside` picks out) and without the assistant text and
+ * reasoning right before each one: what an aside interrupted is as if never said, so the script replays
+ * it in full. Tool calls are kept (a call is answered by its output, never interrupted by an aside).
+ */
+export function withoutAsides(context: readonly JsonObject[], isAside: (text: string) => boolean): JsonObject[] {
+  const kept: JsonObject[] = [];
+  for (const item of context) {
+    if (itemType(item) === 'message' && item['role'] === 'user' && isAside(contentText(item['content']))) {
+      while (kept.length > 0 && isInterruptible(kept[kept.length - 1] as JsonObject)) kept.pop();
+      continue;
+    }
+    kept.push(item);
+  }
+  return kept;
+}
+
+function isInterruptible(item: JsonObject): boolean {
+  const type = itemType(item);
+  return type === 'reasoning' || (type === 'message' && item['role'] === 'assistant');
+}
+
 export function lastUserText(items: readonly JsonObject[]): string | null {
   for (let i = items.length - 1; i >= 0; i -= 1) {
     const item = items[i] as JsonObject;

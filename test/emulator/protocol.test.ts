@@ -11,6 +11,7 @@ const SCENARIO: Scenario = {
   name: 'protocol',
   tokensPerSecond: 0,
   fallback: 'auto',
+  asides: { matches: '/^\\(aside\\)/' },
   steps: [
     { id: 'read', when: { userText: 'fail to compile' }, calls: [{ name: 'read_file', callId: 'call_1', arguments: { path: 'src/a.ts' } }] },
     { id: 'explain', when: { toolOutputs: [{ callId: 'call_1' }] }, expect: { toolOutputs: [{ callId: 'call_1', output: 'export const' }] }, say: '`a` is a number but gets a string.' },
@@ -19,6 +20,8 @@ const SCENARIO: Scenario = {
     { id: 'inline', when: { userText: 'async' }, say: 'async function load() { return read(); }' },
     { id: 'lookup', when: { userText: 'look up' }, calls: [{ name: 'read_file', callId: 'call_look', arguments: { path: 'src/b.ts' } }] },
     { id: 'after-lookup', when: { toolOutputs: [{ callId: 'call_look' }] }, expect: { userText: 'helper' }, say: 'Read it, and I will use the helper.' },
+    { id: 'call-then-talk', when: { userText: 'check c' }, output: [{ call: { name: 'read_file', callId: 'call_c', arguments: { path: 'src/c.ts' } } }, { text: 'word '.repeat(400) }], tokensPerSecond: 400 },
+    { id: 'after-c', when: { toolOutputs: [{ callId: 'call_c' }] }, expect: { userText: 'hurry' }, say: 'Done with c, hurrying.' },
     { id: 'hello', when: { userText: 'hello' }, say: 'Hello there.', repeat: true },
   ],
 };
@@ -341,6 +344,37 @@ describe('steering', () => {
     const after = await c.untilTerminal();
     expect(after.at(-1)?.type).toBe('response.completed');
     expect(after.filter((f) => f.type === 'response.output_text.delta').map((f) => f['delta']).join('')).toBe('Read it, and I will use the helper.');
+  });
+
+  it('accepted after a tool call was streamed: the response still stops for the tool output; the text goes to the next create', async () => {
+    await start();
+    const c = await connect();
+    c.send(create({ input: [userMessage('check c')] }));
+    const created = await c.waitFor((f) => f.type === 'response.created');
+    await c.waitFor((f) => f.type === 'response.output_item.done');
+    const id = responseOf(created)['id'];
+    c.send({ type: 'response.steer', previous_response_id: id ?? null, input: [userMessage('Please hurry.')] });
+    const frames = await c.untilTerminal();
+    expect(frames.find((f) => f.type === 'response.steer.accepted')).toMatchObject({ steer: { previous_response_id: id } });
+    const done = responseOf(frames.at(-1));
+    expect(frames.at(-1)?.type).toBe('response.completed');
+    expect((done['output'] as JsonObject[]).map((o) => o['type'])).toEqual(['function_call', 'message']);
+    c.send(create({ previous_response_id: id, input: [toolOutput('call_c', 'export const c = 3;')] }));
+    const after = await c.untilTerminal();
+    expect(after.filter((f) => f.type === 'response.output_text.delta').map((f) => f['delta']).join('')).toBe('Done with c, hurrying.');
+  });
+
+  it('an aside steered into a response: the script looks past it and replays what it interrupted', async () => {
+    await start();
+    const c = await connect();
+    c.send(create({ input: [userMessage('write a long essay')] }));
+    const created = await c.waitFor((f) => f.type === 'response.created');
+    await c.waitFor((f) => f.type === 'response.output_text.delta');
+    c.send({ type: 'response.steer', previous_response_id: responseOf(created)['id'] ?? null, input: [userMessage('(aside) just a note')] });
+    await c.collect((f) => f.type === 'response.incomplete');
+    const successor = await c.untilTerminal();
+    expect(successor.at(-1)?.type).toBe('response.completed');
+    expect(successor.filter((f) => f.type === 'response.output_text.delta').map((f) => f['delta']).join('')).toBe('word '.repeat(400));
   });
 
   it('failed: not supported, already completed, not found, and non-user input', async () => {

@@ -77,6 +77,12 @@ export interface Scenario {
   reasoning?: string;
   /** When no step fits: 'auto' = the default model's behaviour (default), 'fail' = response.failed. */
   fallback?: 'auto' | 'fail';
+  /**
+   * User messages that are asides (e.g. text the user steered into a running response): the script
+   * looks past them, and past the assistant text and reasoning they interrupted, so it replays the
+   * interrupted step in full and otherwise carries on as if they were not there.
+   */
+  asides?: TextMatch;
   steps: Step[];
 }
 

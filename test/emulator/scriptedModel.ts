@@ -8,6 +8,7 @@ import {
   offeredTools,
   toolOutputs,
   trailingInput,
+  withoutAsides,
 } from './context';
 import { defaultAnswer } from './defaultModel';
 import type { Fault, StreamFault } from './faults';
@@ -30,7 +31,9 @@ export class ScriptedModel {
     private readonly salt: string,
   ) {}
 
-  plan(input: ModelInput): Plan {
+  plan(modelInput: ModelInput): Plan {
+    const asides = this.scenario.asides;
+    const input = asides === undefined ? modelInput : { ...modelInput, context: withoutAsides(modelInput.context, (text) => textMatches(asides, text)) };
     const base: Plan = {
       items: [],
       ending: { kind: 'completed' },

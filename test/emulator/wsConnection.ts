@@ -454,6 +454,13 @@ export class WsConnection {
     if (model === undefined) return failed('response_not_found', `Response with id '${previousId}' is not active on this connection.`);
     if (!this.engine.steeringSupported(model)) return failed('steering_not_supported', 'Steering is not supported for this model.');
     const steerId = newId('steer');
+    if (running && running.run.status === 'in_progress' && running.run.output.some((o) => o['type'] === 'function_call')) {
+      // The response already asked for a tool: a successor could not run without its output. The text is
+      // accepted and held for the next create that continues this response (after the tool outputs).
+      this.pendingSteers.set(previousId, [...(this.pendingSteers.get(previousId) ?? []), ...input.map((i) => ({ type: 'message', ...i }))]);
+      this.sendSteer('response.steer.accepted', { steer: { id: steerId, previous_response_id: previousId } }, running, laneStreamId);
+      return;
+    }
     if (running && running.run.status === 'in_progress' && running.steerInput === null) {
       running.steerInput = input.map((i) => ({ type: 'message', ...i }));
       this.sendSteer('response.steer.accepted', { steer: { id: steerId, previous_response_id: previousId } }, running, laneStreamId);

@@ -30,15 +30,24 @@ export const WORKSPACE_ROOT = '/ws';
 
 export interface RunHooks {
   /** Called with each agent event, before the harness records it (the campaign injects faults here). */
-  onAgentEvent?: (event: AgentEvent, emu: Emulator, control: { stop(): void }) => void;
+  onAgentEvent?: (event: AgentEvent, emu: Emulator, control: RunControl) => void;
   /** Called once the emulator is up, before anything else. */
   onEmulator?: (emu: Emulator) => void;
 }
 
+/** What a fault hook can do to the run, as the user would: press Stop, or type while the turn runs. */
+export interface RunControl {
+  stop(): void;
+  steer(text: string): void;
+}
+
 export interface RunSetup {
   scenario: CampaignScenario;
-  /** Warm the socket (generate:false) before the first turn. */
-  warmUp?: boolean;
+  /**
+   * Warm the socket (generate:false) before the first turn: `true` waits for the warm-up to finish,
+   * `'concurrent'` sends the first prompt at once, while it runs (the user types during the warm-up).
+   */
+  warmUp?: boolean | 'concurrent';
   emulator?: EmulatorOptions;
   session?: Partial<WorkspaceSessionOptions>;
   tools?: Partial<ToolSettings>;
@@ -138,23 +147,26 @@ async function runWith(emu: Emulator, setup: RunSetup, cleanups: Array<() => voi
   cleanups.push(() => agent.dispose());
   const events: AgentEvent[] = [];
   agent.onEvent((event) => {
-    setup.hooks?.onAgentEvent?.(event, emu, { stop: () => agent.stop() });
+    setup.hooks?.onAgentEvent?.(event, emu, { stop: () => agent.stop(), steer: (text) => void agent.steer(text) });
     events.push(event);
   });
 
   const session: ChatSession = store.create();
   const outcomes: TurnOutcome[] = [];
   const run = async (): Promise<void> => {
+    let warming: Promise<unknown> = Promise.resolve();
     if (setup.warmUp) {
       const shape = agentRequestShape(agentSettings, { trusted: true, folderNames: workspace.folders.map((f) => f.name) });
       const request: ModelRequest = { ...shape, input: [] };
-      await transport.warmUp(request);
+      warming = transport.warmUp(request);
+      if (setup.warmUp !== 'concurrent') await warming;
     }
     for (const prompt of setup.scenario.prompts) {
       const outcome = await agent.runTurn(session, { text: prompt });
       outcomes.push(outcome);
       if (outcome.kind !== 'completed') break;
     }
+    await warming;
   };
 
   let hung = false;
@@ -202,7 +214,7 @@ async function runWith(emu: Emulator, setup: RunSetup, cleanups: Array<() => voi
 }
 
 /** How many events the emulator sent for each request (recv frames between two creates). */
-function countEventsPerRequest(emu: Emulator): number[] {
+export function countEventsPerRequest(emu: Emulator): number[] {
   const counts: number[] = [];
   for (const f of emu.frames()) {
     const frame = f.frame as { type?: unknown } | null;

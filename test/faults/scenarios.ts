@@ -10,6 +10,17 @@ export interface CampaignScenario {
   prompts: string[];
 }
 
+/**
+ * What the campaign steers into a running response (or sends while tools run). The scenarios declare it
+ * an aside (`asides` in their YAML): the scripted model replays whatever it interrupted in full.
+ */
+export const STEER_TEXT = '(aside) Keep going as planned; this is just a note.';
+export const isAside = (text: string): boolean => text.startsWith('(aside)');
+
+/** `npm test` prints a passing run (the plain-Node campaign's scripted terminal prints the same lines). */
+export const PACKAGE_JSON =
+  '{\n  "name": "campaign-fixture",\n  "private": true,\n  "scripts": { "test": "node -e \\"console.log(\'Test Files  1 passed (1)\\\\n     Tests  3 passed (3)\')\\"" }\n}\n';
+
 export const MATH_TS = 'export function add(a: number, b: number): string {\n  return a + b;\n}\n';
 export const INDEX_TS = "import { add } from './math';\nconsole.log(add(1, 2));\n";
 
@@ -17,7 +28,7 @@ export const CAMPAIGN_SCENARIOS: readonly CampaignScenario[] = [
   {
     name: 'multi-round',
     emulatorScenario: 'faults-multi-round',
-    files: { 'src/math.ts': MATH_TS, 'src/index.ts': INDEX_TS, 'package.json': '{ "scripts": { "test": "vitest run" } }\n' },
+    files: { 'src/math.ts': MATH_TS, 'src/index.ts': INDEX_TS, 'package.json': PACKAGE_JSON },
     prompts: ['Please fix src/math.ts and its caller, then run the tests.', 'Now add a subtract function.'],
   },
   {
