@@ -9,10 +9,14 @@ const actionLabel: Record<ErrorAction, [string, string]> = {
   testConnection: ['Test connection', 'plug'],
 };
 
+/** A notice (`tone: 'notice'`) is an information card (role status), not an alert. */
 export function renderErrorCard(error: ErrorView, turnId: string | undefined): HTMLElement {
-  const root = element('div', { class: 'card error-card', role: 'alert', 'data-testid': 'error-card', 'data-card-id': error.id });
+  const notice = error.tone === 'notice';
+  const root = notice
+    ? element('div', { class: 'card notice-card', role: 'status', 'data-testid': 'notice-card', 'data-card-id': error.id })
+    : element('div', { class: 'card error-card', role: 'alert', 'data-testid': 'error-card', 'data-card-id': error.id });
   const head = element('div', { class: 'card-head' });
-  head.append(icon('error'), element('span', { class: 'error-message' }, error.message));
+  head.append(icon(notice ? 'info' : 'error'), element('span', { class: notice ? 'notice-message' : 'error-message' }, error.message));
   root.append(head);
   const actions = element('div', { class: 'card-actions' });
   for (const action of error.actions) {
@@ -24,4 +28,9 @@ export function renderErrorCard(error: ErrorView, turnId: string | undefined): H
   }
   if (actions.childElementCount > 0) root.append(actions);
   return root;
+}
+
+/** What a screen reader hears for an error or notice card. */
+export function errorAnnouncement(error: ErrorView): string {
+  return `${error.tone === 'notice' ? 'Notice' : 'Error'}: ${error.message}`;
 }

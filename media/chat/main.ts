@@ -6,7 +6,7 @@ import { handleCodeAction } from './codeBlocks';
 import { Composer } from './composer';
 import { ConnectionChip } from './connectionChip';
 import { element } from './dom';
-import { renderErrorCard } from './errorCard';
+import { errorAnnouncement, renderErrorCard } from './errorCard';
 import { SessionTotals } from './footer';
 import { handleLinkActivation } from './links';
 import { SessionList } from './sessions';
@@ -185,7 +185,7 @@ function handle(message: HostToWebview): void {
     case 'error':
       if (!transcript.error(message.turnId, message.error)) {
         banner.replaceChildren(renderErrorCard(message.error, undefined));
-        announcer.announce(`Error: ${message.error.message}`);
+        announcer.announce(errorAnnouncement(message.error));
       }
       return;
     case 'turnFinished':

@@ -19,7 +19,7 @@ import type { Announcer } from './announcer';
 import { approvalAnnouncement, renderApprovalCard } from './approvalCard';
 import { element, icon } from './dom';
 import { renderEditCard } from './editCard';
-import { renderErrorCard } from './errorCard';
+import { errorAnnouncement, renderErrorCard } from './errorCard';
 import { renderTurnFooter } from './footer';
 import { renderSteerLine } from './steerLine';
 import { StreamingMarkdown } from './streamingMessage';
@@ -131,7 +131,7 @@ export class Transcript {
   error(turnId: string | undefined, error: ErrorView): boolean {
     if (turnId === undefined || !this.turns.has(turnId)) return false;
     this.upsertCard(turnId, `error:${error.id}`, renderErrorCard(error, turnId));
-    this.announcer.announce(`Error: ${error.message}`);
+    this.announcer.announce(errorAnnouncement(error));
     return true;
   }
 

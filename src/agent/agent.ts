@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
-import { redactSecrets } from '../common/redact';
+import { redactSecrets, redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
 import { assistantText, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
@@ -77,14 +77,20 @@ export class Agent implements Disposable {
     return this.active ? { sessionId: this.active.session.id, turnId: this.active.turnId } : undefined;
   }
 
-  /** Runs a turn for what the user typed. Resolves when the turn ends, with how it ended. */
+  /**
+   * Runs a turn for what the user typed. Resolves when the turn ends, with how it ended. An API key in
+   * the text is replaced here, before the text reaches the transcript, the model, storage or an event.
+   */
   async runTurn(session: ChatSession, input: UserInput, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
     if (this.active) return { kind: 'busy' };
+    const typed = redactUserText(input.text, this.deps.tools.services.knownSecrets());
+    input = { ...input, text: typed.text };
     const turn = this.begin(session, token, input.text);
     try {
       const message = await buildUserMessage(input, session, this.deps.tools.services);
       session.items.push(message);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: input.text });
+      if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId });
       return await this.loop(turn);
     } catch (error) {
       return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
@@ -113,14 +119,16 @@ export class Agent implements Disposable {
     this.active?.source.cancel();
   }
 
-  /** Text the user sent while a turn runs. Never lost: see SteeringInbox. */
+  /** Text the user sent while a turn runs. Never lost: see SteeringInbox. An API key in it is replaced as in `runTurn`. */
   steer(text: string): SteerAcceptance {
     const turn = this.active;
     if (!turn || text.trim() === '') return { status: 'noTurnRunning' };
-    const entry: SteerEntry = { id: this.newId(), text };
-    this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text });
+    const typed = redactUserText(text, this.deps.tools.services.knownSecrets());
+    const entry: SteerEntry = { id: this.newId(), text: typed.text };
+    this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text: entry.text });
+    if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId, steerId: entry.id });
     if (turn.requestInFlight) {
-      turn.steering.offer(entry, this.deps.model.steer(text, this.deps.settings().lane), (delivered) => this.steerDelivered(turn, delivered, 'stream'));
+      turn.steering.offer(entry, this.deps.model.steer(entry.text, this.deps.settings().lane), (delivered) => this.steerDelivered(turn, delivered, 'stream'));
     } else {
       turn.steering.queue(entry);
     }

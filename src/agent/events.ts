@@ -64,6 +64,11 @@ export type AgentEvent =
   /** An edit landed; `entry` has the before/after text for a diff and for "revert this turn". */
   | { type: 'editApplied'; turnId: string; entry: JournalEntry }
   | { type: 'steerQueued'; turnId: string; steerId: string; text: string }
+  /**
+   * The user's prompt (`steerId` absent) or steer had an API key or key-shaped secret in it; the agent
+   * replaced it (`USER_KEY_MARKER`) before it reached the transcript, the model or storage.
+   */
+  | { type: 'userTextRedacted'; turnId: string; steerId?: string }
   | { type: 'steerDelivered'; turnId: string; steerId: string; via: SteerChannel }
   | { type: 'budgetPaused'; turnId: string; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
   | { type: 'sessionSaveFailed'; sessionId: string; message: string }

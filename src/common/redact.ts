@@ -11,15 +11,28 @@ const keyShapes: RegExp[] = [
 
 export const REDACTED = '[REDACTED]';
 
-export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+export function redactSecrets(text: string, knownSecrets: readonly string[] = [], marker: string = REDACTED): string {
   let out = text;
   for (const secret of knownSecrets) {
-    if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+    if (secret.length >= 8) out = out.split(secret).join(marker);
   }
   for (const shape of keyShapes) {
     out = out.replace(shape, (match, bearer?: string) =>
-      typeof bearer === 'string' && /^Bearer/i.test(match) ? `${bearer}${REDACTED}` : REDACTED,
+      typeof bearer === 'string' && /^Bearer/i.test(match) ? `${bearer}${marker}` : marker,
     );
   }
   return out;
+}
+
+/** What replaces an API key (or a key-shaped secret) in text the user typed: readable where they see it again. */
+export const USER_KEY_MARKER = '[redacted API key]';
+
+/**
+ * Text the user typed (a chat prompt, a steer, an inline-edit instruction) before it goes anywhere:
+ * the model, the transcript, storage, the view. Same patterns as `redactSecrets`, with a marker the
+ * user can read; `redacted` says whether anything was removed, so the caller can tell the user once.
+ */
+export function redactUserText(text: string, knownSecrets: readonly string[] = []): { text: string; redacted: boolean } {
+  const out = redactSecrets(text, knownSecrets, USER_KEY_MARKER);
+  return { text: out, redacted: out !== text };
 }

@@ -95,7 +95,13 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
     const session = this.connection.session;
     this.store.add(session.onDidChangeState(() => this.publishConnection()));
     this.store.add(session.onDidMeasure(() => this.publishConnection()));
-    this.store.add(this.apiKeys.onDidChange(() => this.connection.onKeyChanged()));
+    this.store.add(
+      this.apiKeys.onDidChange(() => {
+        // Known at once (not only at the next connect), so a key pasted into a prompt is recognised.
+        void this.connection.apiKey().catch(() => undefined);
+        this.connection.onKeyChanged();
+      }),
+    );
     this.store.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsConnection(event)) return;
@@ -113,6 +119,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       settings: () => ({ model: this.config.model, store: this.config.store }),
       log: this.log,
       globalState: context.globalState,
+      knownSecrets: () => this.agentHost.services.knownSecrets(),
       documents,
     };
     // Changes a proposal wants in other files go to the chat's review cards (the view is revealed for them).
@@ -140,6 +147,9 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   /** Starts background work after activation has returned: never awaited by `activate`. */
   start(): void {
+    // Reads the key from SecretStorage (no network) so redaction knows it before the first connect:
+    // a user who pastes it into the first prompt with `holdfast.warmup` off is covered too.
+    void this.connection.apiKey().catch(() => undefined);
     this.publishConnection();
     this.connection.warmPerPolicy('activation');
   }

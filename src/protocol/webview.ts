@@ -204,6 +204,11 @@ export const ErrorView = z.object({
   id: Id,
   message: z.string().max(Limits.errorText),
   actions: z.array(ErrorAction).max(4),
+  /**
+   * Absent: an error. `notice`: something the host did on the user's behalf that they should know
+   * about (e.g. it removed an API key from their message), shown as an information card, not an alert.
+   */
+  tone: z.literal('notice').optional(),
 });
 export type ErrorView = z.infer<typeof ErrorView>;
 

@@ -14,6 +14,7 @@ import type { ChatSession } from '../agent/chatSession';
 import type { UserInput } from '../agent/userInput';
 import { DisposableStore } from '../common/disposable';
 import type { Event } from '../common/event';
+import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
 import type { AgentHost } from '../host/agentHost';
 import type { ApprovalOrigin, ApprovalPresenter } from '../host/approvals';
@@ -33,7 +34,7 @@ import {
 import type { JournalEntry } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest } from '../tools/ports';
 import { CancellationToken } from '../common/cancellation';
-import { ChatPresenter, sessionSummaryViews, type ChatDisplayEvent } from './chatPresenter';
+import { ChatPresenter, KEY_REMOVED_NOTICE, sessionSummaryViews, type ChatDisplayEvent } from './chatPresenter';
 import { Emitter } from '../common/event';
 import type { ChatRequest } from './chatViewProvider';
 import { clipHunks, editCardId, editChange, sessionTranscript, TOOL_TITLES } from './chat/sessionTranscript';
@@ -275,6 +276,9 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
         this.display({ kind: 'steer', turnId: event.turnId, steerId: viewId, text: event.text, status: 'queued' });
         return;
       }
+      case 'userTextRedacted':
+        this.display({ kind: 'notice', turnId: event.turnId, message: KEY_REMOVED_NOTICE });
+        return;
       case 'steerDelivered': {
         const steer = this.steers.get(event.steerId);
         if (!steer) return;
@@ -520,10 +524,13 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   private async steer(viewId: string, text: string): Promise<void> {
     const running = this.runningTurnId;
+    // The agent replaces an API key in what it sends and records (and says so on the turn); the line
+    // shown here before that turn starts must not show the key either.
+    const shown = redactUserText(text, this.agentHost.services.knownSecrets()).text;
     if (running === undefined) {
       // The turn ended before the text arrived: it becomes the next prompt.
       const last = this.presenter.transcript().turns.at(-1);
-      if (last) this.display({ kind: 'steer', turnId: last.id, steerId: viewId, text, status: 'nextTurn' });
+      if (last) this.display({ kind: 'steer', turnId: last.id, steerId: viewId, text: shown, status: 'nextTurn' });
       void this.sendPrompt(text);
       return;
     }
@@ -531,7 +538,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
     try {
       const accepted = this.agentHost.steer(text);
       if (accepted.status === 'noTurnRunning') {
-        this.display({ kind: 'steer', turnId: running, steerId: viewId, text, status: 'nextTurn' });
+        this.display({ kind: 'steer', turnId: running, steerId: viewId, text: shown, status: 'nextTurn' });
         void this.sendPrompt(text);
       }
     } finally {

@@ -114,7 +114,9 @@ export type ChatDisplayEvent =
       /** Wall time of the turn; otherwise the presenter's clock from `turnStarted`. */
       totalMs?: number;
     }
-  | { kind: 'error'; turnId?: string; message: string; actions?: readonly ErrorAction[] };
+  | { kind: 'error'; turnId?: string; message: string; actions?: readonly ErrorAction[] }
+  /** Something the host did for the user that they should know (an information card in the turn, not an error). */
+  | { kind: 'notice'; turnId?: string; message: string };
 
 /** Timers, injectable so tests run frames by hand. */
 export interface FrameClock {
@@ -142,6 +144,8 @@ export interface ChatPresenterOptions {
 }
 
 const DEFAULT_FRAME_MS = 16;
+/** The notice on a turn whose prompt (or steer) had an API key in it; the agent replaced the key before sending. */
+export const KEY_REMOVED_NOTICE = 'Holdfast removed an API key from your message before sending it.';
 const TRUNCATION_MARK = '\n… (truncated for display) …\n';
 
 /** Clips text to `max` characters, keeping the head and the tail (the end of a log matters most). */
@@ -235,6 +239,8 @@ export class ChatPresenter {
         return this.finishTurn(event);
       case 'error':
         return this.error(event);
+      case 'notice':
+        return this.error({ kind: 'error', turnId: event.turnId, message: event.message }, 'notice');
     }
   }
 
@@ -614,13 +620,14 @@ export class ChatPresenter {
     this.send({ type: 'sessionTotals', totals: this.session.totals });
   }
 
-  private error(event: Extract<ChatDisplayEvent, { kind: 'error' }>): void {
+  private error(event: Extract<ChatDisplayEvent, { kind: 'error' }>, tone?: ErrorView['tone']): void {
     this.errorCounter++;
     const error: ErrorView = {
       id: `error-${this.errorCounter}`,
       message: clipText(event.message, Limits.errorText),
       actions: [...new Set(event.actions ?? [])].slice(0, 4),
     };
+    if (tone) error.tone = tone;
     const turn = event.turnId === undefined ? undefined : this.turnsById.get(event.turnId);
     if (turn && this.canAddItem(turn)) {
       turn.view.items.push({ kind: 'error', error });

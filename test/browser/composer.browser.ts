@@ -117,6 +117,39 @@ export const composerTests: BrowserTest[] = [
     },
   },
   {
+    name: 'a notice (an API key removed from the message) is an information card in its turn, not an error, also after a reload',
+    async run({ open }) {
+      const notice = 'Holdfast removed an API key from your message before sending it.';
+      const page = await open();
+      await ready(page);
+      await postToWebview(
+        page,
+        { type: 'turnStarted', turn: { id: 't1', userText: 'my key is [redacted API key]', attachments: [], items: [], status: 'running' } },
+        { type: 'error', turnId: 't1', error: { id: 'n1', message: notice, actions: [], tone: 'notice' } },
+      );
+      const card = page.getByTestId('notice-card');
+      await card.waitFor();
+      checkEqual(await card.textContent(), notice, 'the notice text');
+      checkEqual(await card.getAttribute('role'), 'status', 'a status, not an alert');
+      checkEqual(await page.getByTestId('error-card').count(), 0, 'no error card');
+      check((await page.getByTestId('live-region').textContent())!.includes(`Notice: ${notice}`), 'announced as a notice');
+      check(((await page.getByTestId('turn').first().textContent()) ?? '').includes('[redacted API key]'), 'the turn shows the marker');
+
+      // A snapshot (reload, session switch) draws the same card from the turn's items.
+      await postToWebview(page, {
+        ...emptySnapshot(),
+        session: {
+          id: 's1',
+          title: 'x',
+          turns: [{ id: 't2', userText: 'again [redacted API key]', attachments: [], items: [{ kind: 'error', error: { id: 'n2', message: notice, actions: [], tone: 'notice' } }], status: 'done' }],
+          totals: { turns: 1, bytesSent: 0, statelessBytes: 0 },
+        },
+      });
+      await page.waitForSelector('[data-testid="notice-card"][data-card-id="n2"]');
+      checkEqual(await page.getByTestId('error-card').count(), 0, 'still no error card');
+    },
+  },
+  {
     name: 'footer and totals show the wire meter and the measured time saved, with what is counted; the chip offers Set API key when the key is missing',
     async run({ open }) {
       const page = await open();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CancellationTokenSource } from '../../common/cancellation';
 import { Emitter } from '../../common/event';
+import { redactUserText } from '../../common/redact';
 import { rememberInstruction, freeLane } from '../../agent/inlineEdit/history';
 import {
   buildFollowUpInput,
@@ -21,6 +22,8 @@ import type { VirtualDocuments } from './virtualDocuments';
 /** Lines of context sent on each side of the region. */
 export const CONTEXT_LINES = 40;
 const HISTORY_KEY = 'holdfast.inlineEdit.history';
+/** Shown when an instruction had an API key in it; the key was replaced before anything was sent or remembered. */
+export const INSTRUCTION_KEY_REMOVED = 'Holdfast removed an API key from your instruction before sending it.';
 const RENDER_INTERVAL_MS = 40;
 const SYMBOLS_TIMEOUT_MS = 1500;
 
@@ -34,6 +37,8 @@ export interface InlineEditHost {
   settings(): { model: string; store: boolean };
   readonly log: HostLog;
   readonly globalState: vscode.Memento;
+  /** Exact secrets (the API key) to remove from instructions, besides key shapes; read at each call. */
+  knownSecrets(): readonly string[];
   readonly documents: VirtualDocuments;
   readonly otherFiles: OtherFileReview;
 }
@@ -144,6 +149,8 @@ export class InlineEditController implements vscode.Disposable, vscode.CodeLensP
   readonly onDidChangeProposal = this.proposalChanged.event;
   private nextId = 1;
   private renderTimers = new Map<string, NodeJS.Timeout>();
+  /** The last information message about an instruction (tests read it). */
+  lastNotice: string | undefined;
 
   constructor(private readonly host: InlineEditHost) {
     this.disposables.push(
@@ -190,8 +197,9 @@ export class InlineEditController implements vscode.Disposable, vscode.CodeLensP
       return undefined;
     }
     const given = typeof argument === 'string' ? argument : (argument as { instruction?: unknown } | undefined)?.instruction;
-    const instruction = typeof given === 'string' ? given : await this.askInstruction();
-    if (!instruction?.trim()) return undefined;
+    const typed = typeof given === 'string' ? given : await this.askInstruction();
+    if (!typed?.trim()) return undefined;
+    const instruction = this.screenInstruction(typed);
     await this.host.globalState.update(HISTORY_KEY, rememberInstruction(this.history(), instruction));
     const region = await this.regionFor(editor);
     return this.start({
@@ -203,8 +211,24 @@ export class InlineEditController implements vscode.Disposable, vscode.CodeLensP
     });
   }
 
+  /** Recent instructions, newest first (entries remembered before keys were removed are cleaned here too). */
   history(): string[] {
-    return this.host.globalState.get<string[]>(HISTORY_KEY) ?? [];
+    const known = this.host.knownSecrets();
+    return (this.host.globalState.get<string[]>(HISTORY_KEY) ?? []).map((entry) => redactUserText(entry, known).text);
+  }
+
+  /**
+   * Where an instruction the user typed (or a command passed) comes in: an API key or key-shaped secret
+   * in it is replaced before it is sent, remembered in the history or shown, and the user is told once.
+   */
+  private screenInstruction(text: string): string {
+    const typed = redactUserText(text, this.host.knownSecrets());
+    if (typed.redacted) {
+      this.lastNotice = INSTRUCTION_KEY_REMOVED;
+      this.host.log.info('Inline edit: removed an API key from the instruction before sending it.');
+      void vscode.window.showInformationMessage(INSTRUCTION_KEY_REMOVED);
+    }
+    return typed.text;
   }
 
   private async askInstruction(placeholder = 'What should change here? (e.g. "add error handling")'): Promise<string | undefined> {
@@ -395,8 +419,9 @@ export class InlineEditController implements vscode.Disposable, vscode.CodeLensP
 
   private async followUpCommand(proposal: Proposal | undefined, instruction: string | undefined): Promise<void> {
     if (!proposal || proposal.state !== 'ready') return;
-    const text = instruction ?? (await this.askInstruction('Follow-up on this proposal (e.g. "also add a doc comment")'));
-    if (!text?.trim()) return;
+    const typed = instruction ?? (await this.askInstruction('Follow-up on this proposal (e.g. "also add a doc comment")'));
+    if (!typed?.trim()) return;
+    const text = this.screenInstruction(typed);
     await this.host.globalState.update(HISTORY_KEY, rememberInstruction(this.history(), text));
     this.followUp(proposal, text);
   }

@@ -12,6 +12,7 @@ import { WorkspaceSession } from '../../../src/transport/session';
 import { FrameRecorder } from '../../../src/transport/frameRecorder';
 import { startEmulator } from '../../emulator';
 import { userMessage } from '../../../src/protocol/items';
+import { USER_KEY_MARKER } from '../../../src/common/redact';
 
 const API_KEY = 'sk-test-emulator-SECRET-0123456789abcdefXYZ';
 const OPENAI_KEY = 'sk-proj-NOTESabcdefghijklmnopqrstuv0123456789';
@@ -63,6 +64,35 @@ describe('secrets never leave Holdfast unredacted', () => {
     const found = Object.entries(everything(run)).flatMap(([where, text]) => leaks(text).map((s) => `${where}: ${s.slice(0, 12)}…`));
     expect(found).toEqual([]);
     expect(run.framesJsonl).toContain('function_call_output');
+  });
+
+  it('the API key pasted into a prompt and a steer reaches no frame, stored session, event, log or recording', async () => {
+    let steered = false;
+    const run = await runScenario({
+      scenario: { ...SCENARIO, prompts: [`What is in my notes? My key is ${API_KEY}, the project's is ${OPENAI_KEY}`] },
+      emulator: { apiKey: API_KEY },
+      tools: { allowedCommands: ['node scripts/show-config.js'] },
+      terminalOutput: 'ok\n',
+      record: true,
+      hooks: {
+        // The user types again (with the key) while the command runs: queued for the next request.
+        onAgentEvent: (event, _emu, control) => {
+          if (steered || event.type !== 'toolCallStarted' || event.name !== 'run_command') return;
+          steered = true;
+          control.steer(`and use ${API_KEY} for the deploy`);
+        },
+      },
+    });
+    expect(run.outcomes.map((o) => o.kind)).toEqual(['completed']);
+    expect(steered).toBe(true);
+    // The words reached the model, with the marker where the keys were...
+    expect(run.framesJsonl).toContain(`My key is ${USER_KEY_MARKER}, the project's is ${USER_KEY_MARKER}`);
+    expect(run.framesJsonl).toContain(`and use ${USER_KEY_MARKER} for the deploy`);
+    expect(JSON.stringify(run.storedTranscript)).toContain(USER_KEY_MARKER);
+    expect(run.events.filter((e) => e.type === 'userTextRedacted')).toHaveLength(2);
+    // ...and nothing Holdfast produced or kept carries the keys.
+    const found = Object.entries(everything(run)).flatMap(([where, text]) => leaks(text).map((s) => `${where}: ${s.slice(0, 12)}…`));
+    expect(found).toEqual([]);
   });
 
   it('a refused key and HTTP fallback do not leak it either (outcome, logs, recording)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits, SessionTranscriptView } from '../../../src/protocol/webview';
-import { ChatPresenter, clipText, footerFromRequests, footerTimeSavedMs, sessionSummaryViews, type FrameClock } from '../../../src/ui/chatPresenter';
+import { ChatPresenter, clipText, footerFromRequests, footerTimeSavedMs, KEY_REMOVED_NOTICE, sessionSummaryViews, type FrameClock } from '../../../src/ui/chatPresenter';
 import { sessionTranscript } from '../../../src/ui/chat/sessionTranscript';
 import { ChatSession } from '../../../src/agent/chatSession';
 import { userMessage, type AssistantMessageItem } from '../../../src/protocol/items';
@@ -166,6 +166,29 @@ describe('ChatPresenter: ordering', () => {
     presenter.handle({ kind: 'toolStarted', turnId: 'ghost', callId: 'c', name: 'x' });
     clock.advance(50);
     expect(posts).toEqual([]);
+  });
+});
+
+describe('ChatPresenter: notices', () => {
+  it('a notice is an information card in its turn (tone notice, no actions), posted valid and kept in the snapshot', () => {
+    const { presenter, posts, invalid } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: `my key is ${'[redacted API key]'}` });
+    presenter.handle({ kind: 'notice', turnId: 't1', message: KEY_REMOVED_NOTICE });
+    expect(invalid).toEqual([]);
+    const posted = posts.at(-1);
+    expect(posted).toMatchObject({ type: 'error', turnId: 't1', error: { message: KEY_REMOVED_NOTICE, actions: [], tone: 'notice' } });
+    expect(HostToWebviewSchema.safeParse(posted).success).toBe(true);
+    const turn = presenter.snapshot().session!.turns[0]!;
+    expect(turn.items).toEqual([{ kind: 'error', error: { id: expect.any(String), message: KEY_REMOVED_NOTICE, actions: [], tone: 'notice' } }]);
+    expect(SessionTranscriptView.safeParse(presenter.transcript()).success).toBe(true);
+  });
+
+  it('an error card has no tone (older saved views without one stay errors)', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'x' });
+    presenter.handle({ kind: 'error', turnId: 't1', message: 'failed', actions: ['retry'] });
+    const posted = posts.at(-1);
+    expect(posted?.type === 'error' && posted.error.tone).toBeUndefined();
   });
 });
 
