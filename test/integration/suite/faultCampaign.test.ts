@@ -1,7 +1,5 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +9,7 @@ import { searchWithRipgrep } from '../../../src/host/tools/ripgrepSearch';
 import { describePlan, formatSummary, runCampaign, type CampaignSummary } from '../../faults/faultCampaign';
 import { holdfastUnderTest } from '../agentHarness';
 import { prepareHostCampaign, type HostCampaign } from '../support/hostCampaign';
+import { exposeGc } from '../../faults/exposeGc';
 
 /**
  * Issue 9 in the real extension host: seeded fault runs (the campaign's own planner and invariant
@@ -23,15 +22,6 @@ const SEED = 33;
 const RUNS = 20;
 /** Generous: the runs' garbage is collected; what stays is bounded by design (flight recorder, caches). */
 const MAX_GROWTH_MB = 30;
-
-function exposeGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
 
 suite('fault campaign in the extension host (issue 9)', function () {
   // A hang guard only, far above a normal run: each run is bounded by the campaign's RUN_TIMEOUT_MS.

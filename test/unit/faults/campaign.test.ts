@@ -3,23 +3,13 @@
  * seed, a few dozen runs of agent scenarios on the real transport and the emulator with faults
  * injected at random points, and every invariant checked after each run (see test/faults).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { formatSummary, replayCommand, runCampaign } from '../../faults/faultCampaign';
 import { mulberry32, runSeed } from '../../faults/prng';
+import { exposeGc } from '../../faults/exposeGc';
 
 const SEED = 9;
 const RUNS = 30;
-
-function exposeGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
 
 describe('fault campaign (bounded)', () => {
   it('the PRNG is seeded and reproducible', () => {
