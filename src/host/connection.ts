@@ -45,6 +45,8 @@ export class HostConnection implements vscode.Disposable {
       baseUrl: config.baseUrl,
       transport: config.transport,
       store: config.store,
+      // `holdfast.warmup: off` means no traffic the user did not ask for: no background re-warm either.
+      rotateInBackground: config.warmup !== 'off',
       apiKey: () => this.apiKey(),
       logger: options.log,
       warmupRequest: options.warmupRequest,
@@ -126,7 +128,7 @@ export class HostConnection implements vscode.Disposable {
   onSettingsChanged(): void {
     this.cancelWarming();
     const config = this.options.config();
-    this.session.reconfigure({ baseUrl: config.baseUrl, transport: config.transport, store: config.store });
+    this.session.reconfigure({ baseUrl: config.baseUrl, transport: config.transport, store: config.store, rotateInBackground: config.warmup !== 'off' });
     this.warmPerPolicy('settings changed');
   }
 

@@ -52,6 +52,11 @@ export function paramsKey(params: ResponseRequestParams): string {
   return canonicalJson(params);
 }
 
+/** The parameters a `paramsKey` was made from (`paramsKey(paramsFromKey(k)) === k`): to resend a chain's request. */
+export function paramsFromKey(key: string): ResponseRequestParams {
+  return JSON.parse(key) as ResponseRequestParams;
+}
+
 export function itemsEqual(a: ResponseItem, b: ResponseItem): boolean {
   if (a === b) return true;
   return canonicalJson(a) === canonicalJson(b);

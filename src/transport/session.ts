@@ -3,13 +3,14 @@
  *
  * Callers always pass their full transcript. The session decides per request whether the wire carries a
  * delta or the full input (chain.ts), keeps lanes apart (lanes.ts), warms the socket with
- * `generate: false`, rotates it before the 60-minute limit (between requests only), recovers from a lost
+ * `generate: false`, rotates it before the 60-minute limit (between requests only: in the background while
+ * idle, re-warmed with the conversation so the next prompt stays a delta, else at the next request), recovers from a lost
  * connection or lost server state by resending the same request in full on a new socket (it never
  * re-runs tools), and falls back to HTTP/SSE quickly when the socket cannot be used. Every run ends in a
  * typed outcome; nothing throws across this boundary, and the API key never appears in any text it emits.
  */
 import { isLoopbackUrl } from '../common/loopback';
-import { CancellationToken } from '../common/cancellation';
+import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactSecrets } from '../common/redact';
@@ -24,7 +25,7 @@ import {
   type ServerEvent,
   type WireError,
 } from '../protocol/responses';
-import { ChainMemory, laneKey, paramsKey, type WirePlan } from './chain';
+import { ChainMemory, laneKey, paramsFromKey, paramsKey, type ChainLink, type WirePlan } from './chain';
 import { recordingSocketFactory, type FrameRecorder } from './frameRecorder';
 import { streamResponses, type FetchLike } from './httpTransport';
 import { LaneScheduler, type LaneLimits } from './lanes';
@@ -56,6 +57,11 @@ export interface TransportLogger {
 
 export interface Clock {
   now(): number;
+  /**
+   * Runs `callback` once after `ms` of this clock's time. Optional: without it the session uses a real
+   * (unref'd) timer. A test clock implements it to fire timers when it is moved.
+   */
+  setTimer?(callback: () => void, ms: number): Disposable;
 }
 
 export interface WorkspaceSessionOptions {
@@ -75,6 +81,15 @@ export interface WorkspaceSessionOptions {
   idleTimeoutMs?: number;
   /** Rotate the socket (between requests) once it is this old. Default 55 minutes. */
   rotateAfterMs?: number;
+  /**
+   * Rotate in the background: once the socket is `rotateAfterMs` old and no lane has had a request for
+   * `rotationIdleMs`, open the next socket and re-warm it (`generate: false`) with the default lane's whole
+   * context, so the next prompt is a delta. Default true; false (`holdfast.warmup: off`) sends nothing
+   * unasked, and the socket rotates when the next request comes (which then goes full).
+   */
+  rotateInBackground?: boolean;
+  /** Quiet time on every lane before a background rotation starts. Default 10000. */
+  rotationIdleMs?: number;
   /** How long a fallback to HTTP is remembered before the socket is tried again. Default 10 minutes. */
   fallbackMemoryMs?: number;
   /** Connect failures (network errors, 5xx on upgrade) before falling back. Default 2. Timeouts and 426 fall back at once. */
@@ -174,6 +189,12 @@ export class WorkspaceSession implements ModelClient, Disposable {
   /** Completed warm-ups by response id: when their request went out and when it completed (clock time). */
   private readonly warmupRuns = new Map<string, { startedAt: number; endedAt: number }>();
   private disposed = false;
+  /** Background rotation: its timer, the rotation in flight (and the socket it replaces), and when a lane last finished a request. */
+  private rotationTimer: Disposable | undefined;
+  private rotation: { done: Promise<void>; from: WsConnection; source: CancellationTokenSource } | undefined;
+  /** A connection not to rotate in the background before `until` (Infinity: leave it to the next request). */
+  private rotationHold: { connection: WsConnection; until: number } | undefined;
+  private lastActivityAt = 0;
 
   constructor(private options: WorkspaceSessionOptions) {
     this.lanes = new LaneScheduler(options.laneLimits);
@@ -228,6 +249,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
   /** Drops the socket and all chain state (new API key, "New Session", settings change). */
   resetConnection(reason = 'reset'): void {
     this.log.info(`Resetting the connection: ${reason}`);
+    this.stopBackgroundRotation();
     this.connection?.close('disposed');
     this.connection = undefined;
     // A connect still in flight was for the old key or URL: never adopt it; the next request opens anew.
@@ -242,6 +264,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopBackgroundRotation();
     this.connection?.close('disposed');
     this.connection = undefined;
     this.stateHolder.dispose();
@@ -286,6 +309,137 @@ export class WorkspaceSession implements ModelClient, Disposable {
     return { kind: 'failed', outcome };
   }
 
+  // ─── Background rotation ──────────────────────────────────────────────────────────────────────────
+
+  /** Resolves when the background rotation in flight (if any) has finished; for tests and measurements. */
+  async rotationSettled(): Promise<void> {
+    await this.rotation?.done;
+  }
+
+  private get rotateAfterMs(): number {
+    return this.options.rotateAfterMs ?? 55 * 60_000;
+  }
+
+  /** When `connection` may be rotated in the background: old enough, every lane quiet long enough, not held. */
+  private rotationDueAt(connection: WsConnection): number {
+    const held = this.rotationHold?.connection === connection ? this.rotationHold.until : -Infinity;
+    return Math.max(connection.openedAt + this.rotateAfterMs, this.lastActivityAt + (this.options.rotationIdleMs ?? 10_000), held);
+  }
+
+  /** (Re)arms the timer for the current socket: when a socket is adopted and whenever a request ends. */
+  private armRotationTimer(): void {
+    this.rotationTimer?.dispose();
+    this.rotationTimer = undefined;
+    const connection = this.connection;
+    if (this.disposed || this.options.rotateInBackground === false || this.rotation || !connection?.isUsable) return;
+    const dueAt = this.rotationDueAt(connection);
+    if (dueAt === Infinity) return;
+    this.rotationTimer = this.setTimer(() => {
+      this.rotationTimer = undefined;
+      this.onRotationDue(connection);
+    }, Math.max(0, dueAt - this.clock.now()));
+  }
+
+  private onRotationDue(connection: WsConnection): void {
+    if (this.disposed || this.rotation || this.connection !== connection || !connection.isUsable) return;
+    if (this.options.rotateInBackground === false || this.usingHttp || this.authErrorMessage !== undefined || this.noKey) return;
+    // Busy: the request's end re-arms the timer (and a request that finds the socket old rotates it itself).
+    if (this.lanes.inFlight > 0 || this.lanes.queued > 0) return;
+    if (this.clock.now() < this.rotationDueAt(connection)) {
+      this.armRotationTimer();
+      return;
+    }
+    const source = new CancellationTokenSource();
+    const rotation = { from: connection, source, done: Promise.resolve() };
+    this.rotation = rotation;
+    rotation.done = this.rotateInBackground(connection, source.token)
+      .catch((error: unknown) => this.log.error(`Background rotation failed: ${errorMessage(error)}`))
+      .finally(() => {
+        source.dispose();
+        if (this.rotation === rotation) this.rotation = undefined;
+        // The replaced socket closes now; one that is still current (the rotation did not happen) stays.
+        if (this.connection !== connection) connection.retire();
+        this.refreshState();
+        this.armRotationTimer();
+      });
+  }
+
+  /**
+   * Replaces an idle, old socket without the user noticing: opens the next one, re-warms it with the
+   * default lane's whole context (`generate: false`, the chain's own parameters), then the old one closes.
+   * Holds the default lane meanwhile, so a prompt sent now waits for the re-warm and continues it as a
+   * delta; other lanes start their short chains anew on the new socket. Any failure leaves the rotation to
+   * the next request (which then goes full), never to a retry loop.
+   */
+  private async rotateInBackground(old: WsConnection, token: CancellationToken): Promise<void> {
+    const key = await this.getKey();
+    if (!key || token.isCancellationRequested) return;
+    const slot = await this.lanes.acquire(undefined, token);
+    if (!slot) return;
+    try {
+      // A request may have come first (and rotated the socket itself): then nothing is left to do.
+      if (this.connection !== old || !old.isUsable || this.connectionKey !== key || this.usingHttp || this.lanes.inFlight > 1) return;
+      const steer = this.lastSteerByLane.get(laneKey(undefined));
+      if (old.chain.pendingSteer(undefined).length > 0 || (steer?.connection === old && steer.steer.hasOpenOffers)) {
+        // The server holds steer input for the default lane on this socket: rotating now would drop it.
+        this.rotationHold = { connection: old, until: this.clock.now() + 60_000 };
+        return;
+      }
+      const link: ChainLink | undefined = old.chain.linkFor(undefined);
+      const ageMinutes = Math.round((this.clock.now() - old.openedAt) / 60_000);
+      const opened = await this.openShared(key, token);
+      if (token.isCancellationRequested) return;
+      if (!opened.ok) {
+        this.rotationHold = { connection: old, until: Infinity };
+        const failure = opened.failure;
+        if (failure.kind === 'status' && (failure.status === 401 || failure.status === 403)) {
+          this.authErrorMessage = `The server refused the API key (HTTP ${failure.status}).`;
+          this.refreshState();
+        }
+        this.log.warn(
+          `Rotating connection ${old.number} in the background failed: ${describeConnectFailure(failure, this.options.connectTimeoutMs ?? 5000)} The next request rotates it.`,
+        );
+        return;
+      }
+      if (!link) {
+        this.log.info(`Rotating connection ${old.number} at ${ageMinutes} min: nothing to re-warm on the default lane (connection ${opened.connection.number} opened).`);
+        return;
+      }
+      const params = paramsFromKey(link.paramsKey);
+      const request = requestFromParams(params, [...link.input, ...link.output]);
+      const bytes = statelessFrameBytes(this.frame(params, [...request.input], undefined, undefined, true));
+      // The re-warm's input is billed: say how much, at info level.
+      this.log.info(
+        `Rotating connection ${old.number} at ${ageMinutes} min: re-warming with ${Math.round(bytes / 1024)} KB (${request.input.length} items, connection ${opened.connection.number}).`,
+      );
+      const outcome = await this.runOnLane(request, { token }, token, key, true, this.clock.now());
+      if (outcome.kind !== 'completed' && outcome.kind !== 'cancelled') {
+        this.log.warn(`The re-warm on connection ${opened.connection.number} ended ${outcome.kind}: the next request goes full.`);
+      }
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** Ends a background rotation (dispose, reset): its timer, its requests, and the socket it was replacing. */
+  private stopBackgroundRotation(): void {
+    this.rotationTimer?.dispose();
+    this.rotationTimer = undefined;
+    const rotation = this.rotation;
+    if (!rotation) return;
+    this.rotation = undefined;
+    rotation.source.cancel();
+    rotation.from.close('disposed');
+  }
+
+  private setTimer(callback: () => void, ms: number): Disposable {
+    if (this.clock.setTimer) return this.clock.setTimer(callback, ms);
+    // Capped (setTimeout overflows past 2^31 ms); firing early only re-arms.
+    const timer = setTimeout(callback, Math.min(ms, 2 ** 31 - 1));
+    timer.unref?.();
+    return { dispose: () => clearTimeout(timer) };
+  }
+
   // ─── Requests ─────────────────────────────────────────────────────────────────────────────────────
 
   run(request: ModelRequest, options: RunOptions = {}): Promise<ModelOutcome> {
@@ -322,7 +476,9 @@ export class WorkspaceSession implements ModelClient, Disposable {
     } finally {
       this.busy -= 1;
       slot.release();
+      this.lastActivityAt = this.clock.now();
       this.refreshState();
+      this.armRotationTimer();
     }
   }
 
@@ -658,7 +814,8 @@ export class WorkspaceSession implements ModelClient, Disposable {
         if (this.clock.now() - current.openedAt < (this.options.rotateAfterMs ?? 55 * 60_000)) {
           return { kind: 'ws', connection: current };
         }
-        // Proactive rotation, only ever here (between requests of this lane): no turn meets the 60-minute limit.
+        // Rotation at request time (the fallback when no background rotation ran: warm-up off, the socket
+        // aged while busy, a failed background attempt), between requests of this lane: no turn meets the 60-minute limit.
         this.log.info(`Rotating connection ${current.number} before the 60-minute limit.`);
         current.retire();
         this.connection = undefined;
@@ -757,6 +914,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
     this.authErrorMessage = undefined;
     this.warmLatencyMs = connection.handshakeMs;
     this.log.info(`Connected (connection ${connection.number}, ${connection.handshakeMs} ms, deflate ${connection.deflate ? 'on' : 'off'}).`);
+    this.armRotationTimer();
     connection.onStrayEvent((event) => this.onStrayEvent(connection, event));
     connection.onDidLose((loss) => {
       this.log.info(`Connection ${connection.number} ended: ${loss.reason} (${loss.message})`);
@@ -885,7 +1043,8 @@ export class WorkspaceSession implements ModelClient, Disposable {
   private computeState(): TransportState {
     if (this.noKey) return { kind: 'noKey' };
     if (this.authErrorMessage) return { kind: 'authError', message: this.authErrorMessage };
-    if (this.connecting) {
+    // A background rotation's connect is not a reconnect to show: the current socket still works.
+    if (this.connecting && !this.rotation) {
       return this.reconnectAttempt > 0 ? { kind: 'reconnecting', attempt: this.reconnectAttempt, reason: this.lastLossReason || 'connection lost' } : { kind: 'connecting' };
     }
     if (this.mode === 'http') return { kind: 'httpFallback', reason: 'HTTP/SSE is selected in settings.' };
@@ -895,6 +1054,17 @@ export class WorkspaceSession implements ModelClient, Disposable {
     if (this.offlineMessage) return { kind: 'offline', message: this.offlineMessage };
     return { kind: 'idle' };
   }
+}
+
+/** The request a chain link's parameters came from (the inverse of `paramsOf`), with `input`. */
+function requestFromParams(params: ResponseRequestParams, input: ResponseItem[]): ModelRequest {
+  const request: ModelRequest = { model: params.model, instructions: params.instructions, tools: params.tools, input, store: params.store };
+  if (params.tool_choice !== undefined) request.toolChoice = params.tool_choice;
+  if (params.parallel_tool_calls !== undefined) request.parallelToolCalls = params.parallel_tool_calls;
+  if (params.reasoning !== undefined) request.reasoning = params.reasoning;
+  if (params.include !== undefined) request.include = params.include;
+  if (params.max_output_tokens !== undefined) request.maxOutputTokens = params.max_output_tokens;
+  return request;
 }
 
 /** JSON size of each transcript item, remembered per item object (transcript items are never changed in place). */

@@ -2,9 +2,13 @@
  * A long session on one workspace: N turns of the agent on the real transport against an emulator in a
  * CHILD process (so the client's heap and CPU are measured alone), with an injected clock that moves
  * 7 minutes per turn on both sides, so the socket is rotated (at 55 minutes, between requests) every
- * eight turns and the server's 60-minute limit is never met. Measures, per request, the client's CPU
- * (process.cpuUsage around the transport's run), the wire mode and the bytes sent; and, every
- * `sampleEvery` turns, the heap after GC minus the transcript's size.
+ * eight turns and the server's 60-minute limit is never met. The 7 minutes are the user's idle time
+ * before each turn: the clock runs the transport's timers as it moves (the emulator's clock first, so
+ * both agree on socket ages), and the run waits for a background rotation the timer started to finish
+ * before the turn begins (in real time the re-warm takes far less than the idle minutes). With
+ * `rotateInBackground: false` the socket rotates when the next turn's first request comes instead.
+ * Measures, per request, the client's CPU (process.cpuUsage around the transport's run), the wire mode
+ * and the bytes sent; and, every `sampleEvery` turns, the heap after GC minus the transcript's size.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -12,7 +16,6 @@ import { Agent } from '../../src/agent/agent';
 import { defaultAgentSettings } from '../../src/agent/agentSettings';
 import { MemorySessionStorage, SessionStore } from '../../src/agent/sessionStore';
 import { createToolServices } from '../../src/tools/createToolServices';
-import { ManualClock } from '../../src/tools/memory/manualClock';
 import { MemoryDiagnostics } from '../../src/tools/memory/memoryDiagnostics';
 import { MemoryToolSettings } from '../../src/tools/memory/memorySettings';
 import { MemoryWorkspace } from '../../src/tools/memory/memoryWorkspace';
@@ -22,6 +25,7 @@ import { ToolRunner } from '../../src/tools/toolRunner';
 import type { ModelClient } from '../../src/transport/modelClient';
 import { WorkspaceSession } from '../../src/transport/session';
 import type { EmulatorStats } from '../emulator';
+import { TimerClock } from './timerClock';
 
 export interface ChildEmulator {
   url: string;
@@ -93,9 +97,16 @@ export interface LongSessionResult {
   wsConnections: number;
   rotations: number;
   limitErrors: number;
+  /** The agent's requests that went full (re-warms are not among them). */
   fullRequests: number;
+  /** Of those, after the first turn: what the user waited for a full resend. */
+  userFullAfterFirstTurn: number;
   deltaRequests: number;
   serverFullRequests: number;
+  /** `generate: false` requests the server saw (the background re-warms; the session has no other warm-up). */
+  serverWarmups: number;
+  /** Sockets whose requests without previous_response_id are not exactly their first request. */
+  socketsBreakingOneFull: number;
   transcriptItems: number;
   durationMs: number;
   gc: boolean;
@@ -110,17 +121,20 @@ export interface LongSessionOptions {
   toolEvery?: number;
   gc?: () => void;
   onProgress?: (turn: number) => void;
+  /** Default true (as `holdfast.warmup` on); false measures rotation at request time. */
+  rotateInBackground?: boolean;
 }
 
 export async function runLongSession(emu: ChildEmulator, options: LongSessionOptions): Promise<LongSessionResult> {
   const started = performance.now();
   const stepMs = options.stepMs ?? 7 * 60_000;
   const toolEvery = options.toolEvery ?? 10;
-  const clock = new ManualClock();
+  const clock = new TimerClock(1_700_000_000_000);
   const transport = new WorkspaceSession({
     baseUrl: emu.url,
     apiKey: async () => emu.apiKey,
     transport: 'websocket',
+    rotateInBackground: options.rotateInBackground ?? true,
     clock,
     connectTimeoutMs: 5000,
     idleTimeoutMs: 10_000,
@@ -173,8 +187,11 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   let failedTurns = 0;
   try {
     for (turn = 0; turn < options.turns; turn++) {
-      clock.advance(stepMs);
+      // The user is away for stepMs: the emulator's clock moves first, then ours (which may start a
+      // background rotation); the turn begins once that rotation is done.
       await emu.advanceClock(stepMs);
+      clock.advance(stepMs);
+      await transport.rotationSettled();
       const text = turn % toolEvery === toolEvery - 1 ? `Turn ${turn}: list the files of the project.` : `Turn ${turn}: how do I write a greeting function?`;
       const outcome = await agent.runTurn(session, { text });
       if (outcome.kind !== 'completed') failedTurns += 1;
@@ -187,6 +204,12 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   }
   const stats = await emu.stats();
   const wsConnections = stats.totals.wsConnections;
+  let socketsBreakingOneFull = 0;
+  for (const conn of stats.connections.filter((c) => c.transport === 'ws')) {
+    const onSocket = stats.requests.filter((r) => r.connectionId === conn.id);
+    const full = onSocket.filter((r) => r.previousResponseId === null);
+    if (full.length !== 1 || full[0] !== onSocket[0]) socketsBreakingOneFull += 1;
+  }
   return {
     turns: options.turns,
     failedTurns,
@@ -196,8 +219,11 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
     rotations: Math.max(0, wsConnections - 1),
     limitErrors: stats.errorsSent['websocket_connection_limit_reached'] ?? 0,
     fullRequests: requests.filter((r) => r.mode === 'full').length,
+    userFullAfterFirstTurn: requests.filter((r) => r.mode === 'full' && r.turn > 0).length,
     deltaRequests: requests.filter((r) => r.mode === 'delta').length,
     serverFullRequests: stats.totals.fullRequests,
+    serverWarmups: stats.totals.warmups,
+    socketsBreakingOneFull,
     transcriptItems: session.items.length,
     durationMs: Math.round(performance.now() - started),
     gc: options.gc !== undefined,
@@ -229,7 +255,8 @@ export function formatLongSession(result: LongSessionResult, k: number): string 
   const lines = [
     `long session: ${result.turns} turns (${result.failedTurns} failed), ${result.requests.length} requests in ${(result.durationMs / 1000).toFixed(1)} s`,
     `sockets: ${result.wsConnections} (${result.rotations} rotations); 60-minute limit errors from the server: ${result.limitErrors}`,
-    `wire: ${result.deltaRequests} delta requests, ${result.fullRequests} full (the server counted ${result.serverFullRequests} full)`,
+    `wire: ${result.deltaRequests} delta requests, ${result.fullRequests} full (the server counted ${result.serverFullRequests} full and ${result.serverWarmups} re-warms)`,
+    `user requests that went full after the first turn: ${result.userFullAfterFirstTurn}; sockets not carrying exactly one full request (their first): ${result.socketsBreakingOneFull}`,
     `client CPU per delta request, median: first ${k} ${s.cpuFirstUs} µs, last ${k} ${s.cpuLastUs} µs`,
     `bytes sent per delta request, median: first ${k} ${s.bytesFirst} B, last ${k} ${s.bytesLast} B`,
     `transcript: ${result.transcriptItems} items`,

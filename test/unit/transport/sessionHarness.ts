@@ -3,6 +3,7 @@ import { WorkspaceSession, type WorkspaceSessionOptions } from '../../../src/tra
 import type { ModelRequest, ModelStreamEvent, RequestMetrics, TransportState } from '../../../src/transport/modelClient';
 import { userMessage, type FunctionToolDefinition } from '../../../src/protocol/items';
 import { FakeServer, responseEvents, assistantMessage, type Json } from './fakeSocket';
+import { TimerClock } from '../../faults/timerClock';
 
 export const API_KEY = 'sk-test-abcdefghijklmnopqrstuvwxyz0123';
 
@@ -44,13 +45,8 @@ export function sseResponse(events: Json[], status = 200): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/event-stream' } });
 }
 
-export class ManualClock {
-  constructor(public time = 1_000_000) {}
-  now = (): number => this.time;
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+/** The session's clock in tests: moved by hand, and it runs the session's timers (background rotation) as it moves. */
+export class ManualClock extends TimerClock {}
 
 export interface Harness {
   server: FakeServer;
