@@ -49,8 +49,8 @@ export default tseslint.config(
           paths: [{ name: 'vscode', message: 'The webview runs in a browser: it has no vscode module.' }],
           patterns: [
             {
-              regex: '^\\.\\./\\.\\./src/(?!protocol/webview)',
-              message: 'The webview may import only the webview message types from src/protocol/.',
+              regex: '^\\.\\./\\.\\./src/(?!protocol/webview|common/format)',
+              message: 'The webview may import only the webview message types from src/protocol/ and the formatters in src/common/format.',
             },
           ],
         },

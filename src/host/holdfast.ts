@@ -19,12 +19,7 @@ import { ExplanationView } from '../ui/codeActions/explanationView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
 import { OtherFileReview } from '../ui/inlineEdit/otherFileReview';
 import { VirtualDocuments } from '../ui/inlineEdit/virtualDocuments';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+import { formatBytes } from '../common/format';
 
 /**
  * The one owner object of a window. It holds everything Holdfast creates and is disposed with the
