@@ -71,22 +71,10 @@ export interface Trigger {
   index: number;
 }
 
-/** The kinds that can hit the warm-up. */
-export const WARM_UP_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  'drop',
-  'stall',
-  'previousResponseNotFound',
-  'malformedFrame',
-  'binaryFrame',
-  'oversizedFrame',
-  'reconnect426',
-  'reconnect401',
-  'reconnect429',
-  'reconnect500',
-  'slowHandshake',
-  'rateLimit',
-  'overloaded',
-]);
+/** The kinds that can hit the warm-up: all but the user's own actions and the mid-session limit. */
+export const WARM_UP_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(
+  FAULT_KINDS.filter((kind) => kind !== 'connectionLimit' && kind !== 'userStop' && kind !== 'steer'),
+);
 
 /** No warm-up; a warm-up awaited before the first prompt; or the first prompt sent while it runs. */
 export type WarmUpMode = 'off' | 'awaited' | 'concurrent';
