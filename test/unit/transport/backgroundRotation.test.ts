@@ -51,6 +51,23 @@ async function conversation(h: Harness): Promise<ResponseItem[]> {
   return transcript;
 }
 
+/** Lets the socket age past the rotation and holds the re-warm's answer on the new socket; call the result to release it. */
+async function heldRewarm(h: Harness): Promise<() => void> {
+  const { server, clock } = h;
+  let release: () => void = () => undefined;
+  server.handler = (frame, socket) => {
+    if (frame['generate'] === false) {
+      const id = server.nextResponseId();
+      release = () => socket.emit(...responseEvents(frame, id, []));
+      return;
+    }
+    standardReply(frame, socket, server);
+  };
+  clock.advance(56 * MINUTE);
+  await until(() => createsBySocket(server)[1]?.length === 1, 're-warm sent');
+  return () => release();
+}
+
 describe('WorkspaceSession: background rotation (fake socket)', () => {
   it('an idle socket at 55 minutes is re-warmed on a new one; the next prompt is a delta from the re-warm', async () => {
     const h = makeSession();
@@ -114,19 +131,9 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
 
   it('a prompt sent during the re-warm waits for it, continues it as a delta, and is sent exactly once', async () => {
     const h = makeSession();
-    const { server, session, clock } = h;
+    const { server, session } = h;
     const transcript = await conversation(h);
-    let releaseRewarm: () => void = () => undefined;
-    server.handler = (frame, socket) => {
-      if (frame['generate'] === false) {
-        const id = server.nextResponseId();
-        releaseRewarm = () => socket.emit(...responseEvents(frame, id, []));
-        return;
-      }
-      standardReply(frame, socket, server);
-    };
-    clock.advance(56 * MINUTE);
-    await until(() => createsBySocket(server)[1]?.length === 1, 're-warm sent');
+    const releaseRewarm = await heldRewarm(h);
 
     const prompt = [...transcript, userMessage('q3')];
     const running = session.run(request(prompt));
@@ -173,19 +180,9 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
 
   it('a prompt stopped while it waits behind the re-warm is cancelled; the re-warm still serves the next one', async () => {
     const h = makeSession();
-    const { server, session, clock } = h;
+    const { server, session } = h;
     const transcript = await conversation(h);
-    let releaseRewarm: () => void = () => undefined;
-    server.handler = (frame, socket) => {
-      if (frame['generate'] === false) {
-        const id = server.nextResponseId();
-        releaseRewarm = () => socket.emit(...responseEvents(frame, id, []));
-        return;
-      }
-      standardReply(frame, socket, server);
-    };
-    clock.advance(56 * MINUTE);
-    await until(() => createsBySocket(server)[1]?.length === 1, 're-warm sent');
+    const releaseRewarm = await heldRewarm(h);
     const source = new CancellationTokenSource();
     const stopped = session.run(request([...transcript, userMessage('q3')]), { token: source.token });
     await tick();
