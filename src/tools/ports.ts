@@ -1,7 +1,7 @@
 /**
  * The ports the tools (and the agent) run against. Each is a small interface named by what it is; the
  * host implements them with VS Code (`VscodeWorkspace`, …), the tests with in-memory fakes
- * (`src/tools/memory/`). Nothing here may import `vscode` at runtime.
+ * (`test/fakes/`). Nothing here may import `vscode` at runtime.
  *
  * Paths: every path crossing a port is an absolute path with forward slashes, in the shape of
  * `vscode.Uri.path` for `file:` URIs (on Windows `/c:/repo/src/a.ts`). The host converts with
@@ -198,9 +198,4 @@ export interface ToolSettingsStore {
   allowTask(label: string): Promise<void>;
 }
 
-export interface Clock {
-  /** ms since epoch. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+export { type Clock, systemClock } from '../common/clock';

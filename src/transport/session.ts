@@ -55,14 +55,8 @@ export interface TransportLogger {
   error(message: string): void;
 }
 
-export interface Clock {
-  now(): number;
-  /**
-   * Runs `callback` once after `ms` of this clock's time. Optional: without it the session uses a real
-   * (unref'd) timer. A test clock implements it to fire timers when it is moved.
-   */
-  setTimer?(callback: () => void, ms: number): Disposable;
-}
+export type { Clock } from '../common/clock';
+import type { Clock } from '../common/clock';
 
 export interface WorkspaceSessionOptions {
   /** The HTTP base URL including the version, e.g. `https://api.openai.com/v1`. */

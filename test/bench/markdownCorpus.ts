@@ -5,17 +5,7 @@
  * Marker paragraphs at every tenth of the stream let the benchmark measure lag along the way.
  */
 
-/** A small seeded PRNG (mulberry32): the same corpus on every run and machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as seeded } from '../fakes/prng';
 
 const WORDS = (
   'the socket stays warm so each turn sends only the new items and the server keeps the previous response ' +

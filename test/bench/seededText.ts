@@ -13,7 +13,7 @@ export function hashSeed(label: string): number {
 }
 
 /** mulberry32, shared with the fault campaign: returns a function yielding floats in [0, 1). */
-import { mulberry32, pick } from '../faults/prng';
+import { mulberry32, pick } from '../fakes/prng';
 
 export { pick };
 export const rng = mulberry32;

@@ -21,7 +21,7 @@ import type { Emulator, Fault } from '../emulator';
 import { withoutAsides } from '../emulator/context';
 import type { JsonObject } from '../emulator/types';
 import { normaliseTranscript, runScenario, type RunControl, type RunRecord, type RunSetup } from './harness';
-import { int, mulberry32, pick, runSeed, type Rng } from './prng';
+import { int, mulberry32, pick, runSeed, type Rng } from '../fakes/prng';
 import { CAMPAIGN_SCENARIOS, isAside, STEER_TEXT, type CampaignScenario } from './scenarios';
 
 /** Runs one scenario and records what the invariants look at (plain Node: `runScenario`). */

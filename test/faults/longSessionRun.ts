@@ -16,16 +16,16 @@ import { Agent } from '../../src/agent/agent';
 import { defaultAgentSettings } from '../../src/agent/agentSettings';
 import { MemorySessionStorage, SessionStore } from '../../src/agent/sessionStore';
 import { createToolServices } from '../../src/tools/createToolServices';
-import { MemoryDiagnostics } from '../../src/tools/memory/memoryDiagnostics';
-import { MemoryToolSettings } from '../../src/tools/memory/memorySettings';
-import { MemoryWorkspace } from '../../src/tools/memory/memoryWorkspace';
-import { ScriptedApprovals } from '../../src/tools/memory/scriptedApprovals';
-import { ScriptedTasks, ScriptedTerminal } from '../../src/tools/memory/scriptedProcesses';
+import { MemoryDiagnostics } from '../fakes/memoryDiagnostics';
+import { MemoryToolSettings } from '../fakes/memorySettings';
+import { MemoryWorkspace } from '../fakes/memoryWorkspace';
+import { ScriptedApprovals } from '../fakes/scriptedApprovals';
+import { ScriptedTasks, ScriptedTerminal } from '../fakes/scriptedProcesses';
 import { ToolRunner } from '../../src/tools/toolRunner';
 import type { ModelClient } from '../../src/transport/modelClient';
 import { WorkspaceSession } from '../../src/transport/session';
 import type { EmulatorStats } from '../emulator';
-import { TimerClock } from './timerClock';
+import { ManualClock } from '../fakes/manualClock';
 
 export interface ChildEmulator {
   url: string;
@@ -129,7 +129,7 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   const started = performance.now();
   const stepMs = options.stepMs ?? 7 * 60_000;
   const toolEvery = options.toolEvery ?? 10;
-  const clock = new TimerClock(1_700_000_000_000);
+  const clock = new ManualClock(1_700_000_000_000);
   const transport = new WorkspaceSession({
     baseUrl: emu.url,
     apiKey: async () => emu.apiKey,

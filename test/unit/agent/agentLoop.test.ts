@@ -3,9 +3,9 @@ import { CancellationTokenSource } from '../../../src/common/cancellation';
 import { NOT_RUN_OUTPUT } from '../../../src/agent/agent';
 import type { TurnOutcome } from '../../../src/agent/events';
 import type { FunctionCallOutputItem, ResponseItem } from '../../../src/protocol/items';
-import { exited, untilCancelled } from '../../../src/tools/memory/scriptedProcesses';
-import { createAgentHarness } from '../support/agentHarness';
-import { callTool, respond, say, usage } from '../support/fakeModelClient';
+import { exited, untilCancelled } from '../../fakes/scriptedProcesses';
+import { createAgentHarness } from '../../fakes/agentHarness';
+import { callTool, respond, say, usage } from '../../fakes/fakeModelClient';
 
 const outputs = (items: readonly ResponseItem[]): FunctionCallOutputItem[] => items.filter((i): i is FunctionCallOutputItem => i.type === 'function_call_output');
 const outputOf = (items: readonly ResponseItem[], callId: string): string | undefined => outputs(items).find((o) => o.call_id === callId)?.output;

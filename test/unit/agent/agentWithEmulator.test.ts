@@ -11,7 +11,7 @@ import type { AgentEvent } from '../../../src/agent/events';
 import { MemorySessionStorage, SessionStore } from '../../../src/agent/sessionStore';
 import { WorkspaceSession } from '../../../src/transport/session';
 import { type Emulator, startEmulator } from '../../emulator';
-import { createToolHarness } from '../support/toolHarness';
+import { createToolHarness } from '../../fakes/toolHarness';
 
 const UTIL = 'export function add(a: number, b: number): string {\n  return a + b;\n}\n';
 

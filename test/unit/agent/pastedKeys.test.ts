@@ -8,9 +8,9 @@ import { USER_KEY_MARKER } from '../../../src/common/redact';
 import type { ResponseItem } from '../../../src/protocol/items';
 import { userMessage } from '../../../src/protocol/items';
 import type { ModelRequest, RunOptions } from '../../../src/transport/modelClient';
-import { createAgentHarness } from '../support/agentHarness';
-import { callTool, respond, say, type ScriptedStep } from '../support/fakeModelClient';
-import { CONFIGURED_KEY } from '../support/toolHarness';
+import { createAgentHarness } from '../../fakes/agentHarness';
+import { callTool, respond, say, type ScriptedStep } from '../../fakes/fakeModelClient';
+import { CONFIGURED_KEY } from '../../fakes/toolHarness';
 
 /** Key-shaped, but not the configured key: caught by its shape. */
 const PASTED_KEY = 'sk-proj-PASTEDabcdefghijklmnop0123456789';

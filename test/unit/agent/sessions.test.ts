@@ -4,9 +4,9 @@ import { defaultAgentSettings } from '../../../src/agent/agentSettings';
 import { INTERRUPTED_OUTPUT } from '../../../src/agent/chatSession';
 import { MemorySessionStorage, SessionStore } from '../../../src/agent/sessionStore';
 import type { ReasoningItem } from '../../../src/protocol/items';
-import { ManualClock } from '../../../src/tools/memory/manualClock';
-import { createAgentHarness } from '../support/agentHarness';
-import { callTool, FakeModelClient, respond, say } from '../support/fakeModelClient';
+import { ManualClock } from '../../fakes/manualClock';
+import { createAgentHarness } from '../../fakes/agentHarness';
+import { callTool, FakeModelClient, respond, say } from '../../fakes/fakeModelClient';
 
 const reasoning: ReasoningItem = { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'thinking' }], encrypted_content: 'gAAAA-encrypted-blob' };
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ResponseItem } from '../../../src/protocol/items';
 import { userMessage } from '../../../src/protocol/items';
 import type { ModelRequest, RunOptions } from '../../../src/transport/modelClient';
-import { createAgentHarness } from '../support/agentHarness';
-import { callTool, respond, say, type ScriptedStep } from '../support/fakeModelClient';
+import { createAgentHarness } from '../../fakes/agentHarness';
+import { callTool, respond, say, type ScriptedStep } from '../../fakes/fakeModelClient';
 
 const shape = (items: readonly ResponseItem[]): string[] =>
   items.map((i) => (i.type === 'message' ? `${i.role}:${i.content.map((c) => ('text' in c ? c.text : '')).join('')}` : i.type === 'function_call_output' ? `output:${i.call_id}` : i.type === 'function_call' ? `call:${i.call_id}` : i.type));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatSummary, replayCommand, runCampaign } from '../../faults/faultCampaign';
-import { mulberry32, runSeed } from '../../faults/prng';
+import { mulberry32, runSeed } from '../../fakes/prng';
 import { exposeGc } from '../../faults/exposeGc';
 
 const SEED = 9;

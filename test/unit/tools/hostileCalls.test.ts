@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ToolSettings } from '../../../src/tools/ports';
-import { exited } from '../../../src/tools/memory/scriptedProcesses';
-import { createToolHarness } from '../support/toolHarness';
+import { exited } from '../../fakes/scriptedProcesses';
+import { createToolHarness } from '../../fakes/toolHarness';
 
 const WIDE_ALLOW_LIST = ['ls', 'echo', 'rm', 'bash', 'sh', 'git', 'curl', 'sudo', 'cat', 'find', 'xargs', 'eval', 'npm test', 'dd', 'chmod', 'env', 'npm'];
 const BIG_FILE = Array.from({ length: 50_000 }, (_, i) => `line ${i + 1} ${'x'.repeat(60)}`).join('\n');

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { functionToolsFor, parseArguments, READ_FILE } from '../../../src/tools/definitions';
 import { IgnoreRules } from '../../../src/tools/policy/ignoreRules';
 import { matchesGlob } from '../../../src/tools/policy/glob';
-import { exited } from '../../../src/tools/memory/scriptedProcesses';
+import { exited } from '../../fakes/scriptedProcesses';
 import { boundOutput } from '../../../src/tools/boundOutput';
-import { createToolHarness } from '../support/toolHarness';
+import { createToolHarness } from '../../fakes/toolHarness';
 
 const edit = (path: string, old_text: string, new_text: string) => ({ path, edits: [{ old_text, new_text }], content: null });
 

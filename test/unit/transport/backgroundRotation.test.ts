@@ -11,8 +11,8 @@ import { userMessage, type ResponseItem } from '../../../src/protocol/items';
 import type { ModelOutcome } from '../../../src/transport/modelClient';
 import { WorkspaceSession } from '../../../src/transport/session';
 import { startEmulator, type Emulator } from '../../emulator';
-import { TimerClock } from '../../faults/timerClock';
-import { assistantMessage, responseEvents, standardReply, type FakeServer, type FakeSocket, type Json } from './fakeSocket';
+import { ManualClock } from '../../fakes/manualClock';
+import { assistantMessage, responseEvents, standardReply, type FakeServer, type FakeSocket, type Json } from '../../fakes/fakeSocket';
 import { hello, makeSession, request, type Harness } from './sessionHarness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -297,7 +297,7 @@ describe('WorkspaceSession: background rotation (emulator, 60-minute limit on th
   });
 
   it('after idle rotation the next prompt is a delta on the new socket, and each socket carries one full request', async () => {
-    const clock = new TimerClock(Date.now());
+    const clock = new ManualClock(Date.now());
     emu = await startEmulator({ tokensPerSecond: 0, pingIntervalMs: 0, clock: () => clock.now() });
     const logs: string[] = [];
     session = new WorkspaceSession({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainNetworkError, runConnectionDoctor, type ConnectionDoctorOptions } from '../../../src/transport/connectionDoctor';
-import { FakeServer, responseEvents } from './fakeSocket';
+import { FakeServer, responseEvents } from '../../fakes/fakeSocket';
 
 const KEY = 'sk-proj-doctorkey0123456789abcdef';
 

@@ -11,7 +11,7 @@ import {
   usage,
   type FakeSocket,
   type Json,
-} from './fakeSocket';
+} from '../../fakes/fakeSocket';
 import { API_KEY, collectEvents, hello, makeSession, request, sseResponse } from './sessionHarness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

@@ -2,8 +2,8 @@
 import { WorkspaceSession, type WorkspaceSessionOptions } from '../../../src/transport/session';
 import type { ModelRequest, ModelStreamEvent, RequestMetrics, TransportState } from '../../../src/transport/modelClient';
 import { userMessage, type FunctionToolDefinition } from '../../../src/protocol/items';
-import { FakeServer, responseEvents, assistantMessage, type Json } from './fakeSocket';
-import { TimerClock } from '../../faults/timerClock';
+import { FakeServer, responseEvents, assistantMessage, type Json } from '../../fakes/fakeSocket';
+import { ManualClock } from '../../fakes/manualClock';
 
 export const API_KEY = 'sk-test-abcdefghijklmnopqrstuvwxyz0123';
 
@@ -45,8 +45,7 @@ export function sseResponse(events: Json[], status = 200): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/event-stream' } });
 }
 
-/** The session's clock in tests: moved by hand, and it runs the session's timers (background rotation) as it moves. */
-export class ManualClock extends TimerClock {}
+export { ManualClock };
 
 export interface Harness {
   server: FakeServer;
@@ -61,7 +60,7 @@ export interface Harness {
 export function makeSession(options: Partial<WorkspaceSessionOptions> = {}): Harness {
   const server = new FakeServer();
   const http = new FakeHttp();
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_000_000);
   const logs: string[] = [];
   const session = new WorkspaceSession({
     baseUrl: 'https://api.example.test/v1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functionCallOutput, userMessage } from '../../../src/protocol/items';
-import { assistantMessage, functionCall, responseEvents, usage, type FakeSocket, type Json } from './fakeSocket';
+import { assistantMessage, functionCall, responseEvents, usage, type FakeSocket, type Json } from '../../fakes/fakeSocket';
 import { hello, makeSession, request } from './sessionHarness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

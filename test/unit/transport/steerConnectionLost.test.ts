@@ -8,7 +8,7 @@
 import { expect, it } from 'vitest';
 import { userMessage } from '../../../src/protocol/items';
 import type { SteerResult } from '../../../src/transport/modelClient';
-import { responseEvents, type FakeSocket } from './fakeSocket';
+import { responseEvents, type FakeSocket } from '../../fakes/fakeSocket';
 import { hello, makeSession, request } from './sessionHarness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

@@ -2,8 +2,8 @@
  * Tasks and a terminal whose behaviour a test scripts: each run is recorded, and a handler decides
  * the result. A handler may wait for cancellation, to test Stop while a tool runs.
  */
-import type { CancellationToken } from '../../common/cancellation';
-import type { ProcessResult, TaskInfo, Tasks, Terminal } from '../ports';
+import type { CancellationToken } from '../../src/common/cancellation';
+import type { ProcessResult, TaskInfo, Tasks, Terminal } from '../../src/tools/ports';
 
 export type ProcessHandler = (run: { command: string; cwd: string; token: CancellationToken; timeoutMs: number }) => Promise<ProcessResult> | ProcessResult;
 

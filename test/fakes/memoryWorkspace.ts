@@ -4,9 +4,9 @@
  * `.gitignore` / `files.exclude`, plain and regex search, and all-or-nothing edit batches with a
  * counter of applied batches (each is "one undo" in VS Code).
  */
-import type { CancellationToken } from '../../common/cancellation';
-import { matchesGlob } from '../policy/glob';
-import { isInside, joinPath, relativeTo } from '../policy/paths';
+import type { CancellationToken } from '../../src/common/cancellation';
+import { matchesGlob } from '../../src/tools/policy/glob';
+import { isInside, joinPath, relativeTo } from '../../src/tools/policy/paths';
 import type {
   ApplyEditResult,
   FileChange,
@@ -16,7 +16,7 @@ import type {
   TextSearchQuery,
   Workspace,
   WorkspaceFolder,
-} from '../ports';
+} from '../../src/tools/ports';
 
 type Node = { kind: 'file'; text: string; mtime: number } | { kind: 'dir' } | { kind: 'symlink'; target: string };
 

@@ -3,7 +3,7 @@
  * per frame what the "server" answers (`server.handler`), or drive a socket by hand. Delivery is
  * asynchronous and ordered, like a network, so re-entrancy bugs show up here too.
  */
-import { Emitter } from '../../../src/common/event';
+import { Emitter } from '../../src/common/event';
 import type {
   ModelSocket,
   SocketClose,
@@ -13,7 +13,7 @@ import type {
   SocketOptions,
   UnexpectedResponse,
   WireCounters,
-} from '../../../src/transport/socket';
+} from '../../src/transport/socket';
 
 export type Json = Record<string, unknown>;
 

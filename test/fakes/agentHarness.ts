@@ -1,9 +1,9 @@
 /** The whole agent against a fake model and in-memory ports. */
-import { Agent } from '../../../src/agent/agent';
-import { type AgentSettings, defaultAgentSettings } from '../../../src/agent/agentSettings';
-import type { AgentEvent } from '../../../src/agent/events';
-import { MemorySessionStorage, SessionStore } from '../../../src/agent/sessionStore';
-import type { ToolSettings } from '../../../src/tools/ports';
+import { Agent } from '../../src/agent/agent';
+import { type AgentSettings, defaultAgentSettings } from '../../src/agent/agentSettings';
+import type { AgentEvent } from '../../src/agent/events';
+import { MemorySessionStorage, SessionStore } from '../../src/agent/sessionStore';
+import type { ToolSettings } from '../../src/tools/ports';
 import { FakeModelClient } from './fakeModelClient';
 import { createToolHarness } from './toolHarness';
 

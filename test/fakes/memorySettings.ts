@@ -1,4 +1,4 @@
-import type { ToolSettings, ToolSettingsStore } from '../ports';
+import type { ToolSettings, ToolSettingsStore } from '../../src/tools/ports';
 
 export const defaultToolSettings = (): ToolSettings => ({
   workspaceTrusted: true,

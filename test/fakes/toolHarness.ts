@@ -1,18 +1,18 @@
 /** Tools wired to in-memory ports, for tool and policy tests. */
-import { CancellationToken } from '../../../src/common/cancellation';
-import type { FunctionCallItem } from '../../../src/protocol/items';
-import { createToolServices } from '../../../src/tools/createToolServices';
-import { EditJournal, type JournalEntry } from '../../../src/tools/editJournal';
-import { FileReadTracker } from '../../../src/tools/fileReadTracker';
-import { ManualClock } from '../../../src/tools/memory/manualClock';
-import { MemoryDiagnostics } from '../../../src/tools/memory/memoryDiagnostics';
-import { MemoryToolSettings } from '../../../src/tools/memory/memorySettings';
-import { MemoryWorkspace } from '../../../src/tools/memory/memoryWorkspace';
-import { ScriptedApprovals } from '../../../src/tools/memory/scriptedApprovals';
-import { ScriptedTasks, ScriptedTerminal } from '../../../src/tools/memory/scriptedProcesses';
-import type { ToolSettings, WorkspaceFolder } from '../../../src/tools/ports';
-import { EditAttempts, type ToolCallContext } from '../../../src/tools/toolContext';
-import { type ToolCallResult, ToolRunner } from '../../../src/tools/toolRunner';
+import { CancellationToken } from '../../src/common/cancellation';
+import type { FunctionCallItem } from '../../src/protocol/items';
+import { createToolServices } from '../../src/tools/createToolServices';
+import { EditJournal, type JournalEntry } from '../../src/tools/editJournal';
+import { FileReadTracker } from '../../src/tools/fileReadTracker';
+import { ManualClock } from './manualClock';
+import { MemoryDiagnostics } from './memoryDiagnostics';
+import { MemoryToolSettings } from './memorySettings';
+import { MemoryWorkspace } from './memoryWorkspace';
+import { ScriptedApprovals } from './scriptedApprovals';
+import { ScriptedTasks, ScriptedTerminal } from './scriptedProcesses';
+import type { ToolSettings, WorkspaceFolder } from '../../src/tools/ports';
+import { EditAttempts, type ToolCallContext } from '../../src/tools/toolContext';
+import { type ToolCallResult, ToolRunner } from '../../src/tools/toolRunner';
 
 export const CONFIGURED_KEY = 'configured-key-0123456789abcdef';
 

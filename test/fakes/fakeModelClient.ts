@@ -1,7 +1,7 @@
 /** A ModelClient whose responses a test scripts step by step; records every request it was given. */
-import { Emitter } from '../../../src/common/event';
-import type { AssistantMessageItem, FunctionCallItem, ResponseItem, Usage } from '../../../src/protocol/items';
-import type { ModelClient, ModelOutcome, ModelRequest, RequestMetrics, RunOptions, SteerResult, TransportState } from '../../../src/transport/modelClient';
+import { Emitter } from '../../src/common/event';
+import type { AssistantMessageItem, FunctionCallItem, ResponseItem, Usage } from '../../src/protocol/items';
+import type { ModelClient, ModelOutcome, ModelRequest, RequestMetrics, RunOptions, SteerResult, TransportState } from '../../src/transport/modelClient';
 
 export type ScriptedStep = (request: ModelRequest, options: RunOptions) => Promise<ModelOutcome> | ModelOutcome;
 

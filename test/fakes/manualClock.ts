@@ -1,7 +1,9 @@
 /**
- * A clock tests move by hand that also runs timers (the transport's `Clock.setTimer`): `advance` walks
- * time forward to each due timer in order and fires it, so "idle for 56 minutes" is one call.
+ * The one test clock: moved by hand, and it runs timers (`Clock.setTimer`) as it moves. `advance`
+ * walks time forward to each due timer in order and fires it, so "idle for 56 minutes" is one call and
+ * durations in events are exact.
  */
+import type { Clock } from '../../src/common/clock';
 import type { Disposable } from '../../src/common/disposable';
 
 interface Timer {
@@ -10,11 +12,11 @@ interface Timer {
   callback: () => void;
 }
 
-export class TimerClock {
+export class ManualClock implements Clock {
   private readonly timers: Timer[] = [];
   private order = 0;
 
-  constructor(public time = 1_000_000) {}
+  constructor(public time = 1_700_000_000_000) {}
 
   now = (): number => this.time;
 

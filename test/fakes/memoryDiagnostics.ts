@@ -1,4 +1,4 @@
-import type { Diagnostic, Diagnostics } from '../ports';
+import type { Diagnostic, Diagnostics } from '../../src/tools/ports';
 
 /** Diagnostics a test sets directly. */
 export class MemoryDiagnostics implements Diagnostics {

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32) and helpers: the fault campaign never uses Math.random. */
+/** The one seeded PRNG (mulberry32) and helpers: campaigns, corpora and tests never use Math.random. */
 export type Rng = () => number;
 
 export function mulberry32(seed: number): Rng {

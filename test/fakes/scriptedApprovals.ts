@@ -1,5 +1,5 @@
-import type { CancellationToken } from '../../common/cancellation';
-import type { ApprovalAnswer, ApprovalRequest, Approvals } from '../ports';
+import type { CancellationToken } from '../../src/common/cancellation';
+import type { ApprovalAnswer, ApprovalRequest, Approvals } from '../../src/tools/ports';
 
 /** Answers approval requests from a test's script (a function or a fixed answer) and records them. */
 export class ScriptedApprovals implements Approvals {
