@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { HoldfastTestApi } from '../../src/extension';
-import type { Holdfast } from '../../src/host/holdfast';
+import type { Holdfast } from '../../src/app/holdfast';
 import type { Emulator } from '../emulator';
 import { holdfastExtension } from './holdfastExtension';
 

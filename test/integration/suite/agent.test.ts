@@ -2,7 +2,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/tools/ports';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
 import { connectToEmulator, fileIn, holdfastUnderTest, readText, sleep, toolOutputOf, waitFor, writeText } from '../agentHarness';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { type Emulator, startEmulator } from '../../emulator';
 import { connectToEmulator, holdfastUnderTest } from '../agentHarness';
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { type Emulator, startEmulator } from '../../emulator';
 import { createFrames, holdfastUnderTest, pointBaseUrlAt, waitFor, workspaceBaseUrl } from '../agentHarness';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator, type Scenario } from '../../emulator';
 import type { HoldfastTestApi } from '../../../src/extension';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { holdfastExtension } from '../holdfastExtension';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentEvent, TurnOutcome } from '../../../src/agent/events';
 import { MemorySessionStorage } from '../../../src/agent/sessionStore';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import type { ApplyEditResult, ApprovalRequest, FileChange } from '../../../src/tools/ports';
 import { startEmulator } from '../../emulator';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, type CampaignHost } from '../../faults/faultCampaign';
