@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AgentSettings } from '../agent/agentSettings';
 import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
-import { formatBytes } from '../common/format';
+import { formatBytes } from '../protocol/displayUnits';
 import type { AgentHost } from '../host/agentHost';
 import { ApiKeyStore } from '../host/apiKeyStore';
 import type { VscodeApprovals } from '../host/approvals';
