@@ -8,8 +8,9 @@ import type { ApplyEditResult, ApprovalRequest, FileChange } from '../../../src/
 import { startEmulator } from '../../emulator';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, type CampaignHost } from '../../faults/faultCampaign';
 import { countEventsPerRequest, type RunRecord, type RunSetup } from '../../faults/harness';
-import { fileIn, pointBaseUrlAt, waitFor, workspaceBaseUrl, workspaceRoot } from '../agentHarness';
-import { holdfastExtension } from '../holdfastExtension';
+import { holdfastExtension, pointBaseUrlAt, workspaceBaseUrl } from './holdfastExtension';
+import { waitFor } from './waiting';
+import { fileIn, workspaceRoot } from './workspaceFiles';
 
 /**
  * The fault campaign's `CampaignHost` inside a real VS Code: each run goes through the Holdfast the
