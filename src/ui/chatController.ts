@@ -17,7 +17,7 @@ import type { Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
 import type { AgentHost } from '../host/agentHost';
-import type { ApprovalOrigin, ApprovalPresenter } from '../host/approvals';
+import type { ApprovalOrigin, ApprovalPresenter, VscodeApprovals } from '../host/approvals';
 import type { Logger } from '../host/log';
 import {
   type AttachmentView,
@@ -52,7 +52,7 @@ export interface ChatViewPort {
 }
 
 export interface ChatControllerOptions {
-  agentHost: AgentHost;
+  agentHost: AgentHost<VscodeApprovals>;
   view: ChatViewPort;
   log: Logger;
   workspaceState: vscode.Memento;
@@ -85,7 +85,7 @@ interface OfferedEdit {
 export class ChatController implements ApprovalPresenter, vscode.Disposable {
   readonly presenter: ChatPresenter;
   private readonly store = new DisposableStore();
-  private readonly agentHost: AgentHost;
+  private readonly agentHost: AgentHost<VscodeApprovals>;
   private shownSessionId: string | undefined;
   private initialised: Promise<void> | undefined;
 

@@ -2,11 +2,14 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/tools/ports';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { connectToEmulator, fileIn, holdfastUnderTest, readText, sleep, toolOutputOf, waitFor, writeText } from '../agentHarness';
-import { within } from '../holdfastExtension';
+import { sleep } from '../../../src/common/async';
+import { connectToEmulator, toolOutputOf } from '../support/emulatorSession';
+import { holdfastUnderTest } from '../support/holdfastExtension';
+import { waitFor, within } from '../support/waiting';
+import { fileIn, readText, writeText } from '../support/workspaceFiles';
 
 /**
  * The agent inside a real VS Code, on the fixture workspace, against the emulator's scripted model:

@@ -2,11 +2,14 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent, TurnOutcome } from '../../../src/agent/events';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { parseWebviewToHost, type QuestionApprovalView } from '../../../src/protocol/webview';
 import type { ApprovalRequest } from '../../../src/tools/ports';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { connectToEmulator, holdfastUnderTest, readText, toolOutputOf, waitFor, writeText } from '../agentHarness';
+import { connectToEmulator, toolOutputOf } from '../support/emulatorSession';
+import { holdfastUnderTest } from '../support/holdfastExtension';
+import { waitFor } from '../support/waiting';
+import { readText, writeText } from '../support/workspaceFiles';
 
 /**
  * Issue 5's pauses inside a real VS Code with the chat view open: a per-turn budget

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentEvent, TurnOutcome } from '../../../src/agent/events';
 import { MemorySessionStorage } from '../../../src/agent/sessionStore';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import type { ApplyEditResult, ApprovalRequest, FileChange } from '../../../src/tools/ports';
 import { startEmulator } from '../../emulator';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, type CampaignHost } from '../../faults/faultCampaign';
 import { countEventsPerRequest, type RunRecord, type RunSetup } from '../../faults/harness';
-import { fileIn, pointBaseUrlAt, waitFor, workspaceBaseUrl, workspaceRoot } from '../agentHarness';
-import { holdfastExtension } from '../holdfastExtension';
+import { holdfastExtension, pointBaseUrlAt, workspaceBaseUrl } from './holdfastExtension';
+import { waitFor } from './waiting';
+import { fileIn, workspaceRoot } from './workspaceFiles';
 
 /**
  * The fault campaign's `CampaignHost` inside a real VS Code: each run goes through the Holdfast the
