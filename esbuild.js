@@ -1,5 +1,7 @@
 // Builds Holdfast's bundles. Usage: node esbuild.js [--production] [--watch] [--tests]
-//   extension: src/extension.ts → dist/extension.js (node, cjs, `vscode` external)
+//   extension: src/extension.ts → dist/extension.js, the tiny activation bundle, and
+//              src/app/main.ts → dist/main.js, the rest, which it requires right after activating
+//              (node, cjs, `vscode` external; esbuild cannot split cjs, hence two entry points)
 //   webview:   media/chat/main.ts → dist/webview/chat.js + chat.css (browser, iife)
 //   --tests:   integration suites → out/test/integration/** (node, cjs; `vscode` and `mocha` external)
 const esbuild = require('esbuild');
@@ -67,13 +69,14 @@ function configs() {
     {
       ...common,
       name: 'extension',
-      entryPoints: ['src/extension.ts'],
-      outfile: 'dist/extension.js',
+      entryPoints: { extension: 'src/extension.ts', main: 'src/app/main.ts' },
+      outdir: 'dist',
       platform: 'node',
       format: 'cjs',
       target: 'node20',
       // ws loads these native speed-ups only if present; the bundle must not try to include them.
-      external: ['vscode', 'bufferutil', 'utf-8-validate'],
+      // './main.js' is the second bundle, required at run time from the first.
+      external: ['vscode', 'bufferutil', 'utf-8-validate', './main.js'],
     },
     {
       ...common,
