@@ -9,6 +9,7 @@
  * transcript must hold them exactly as the server sent them (a full resend has to reproduce them).
  */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema';
 import type { FunctionToolDefinition, ResponseItem, UserMessageItem } from './items';
 import { err, ok, type Result } from '../common/result';
 
@@ -61,79 +62,93 @@ export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.-]{1,256}$/;
 
 // ─── Server → client ────────────────────────────────────────────────────────────────────────────────
 
-const routing = {
+const routing = () => ({
   sequence_number: z.number().optional(),
   /** Echoed on named lanes only. */
   stream_id: z.string().optional(),
-};
+});
 
 /** An output item: checked for an object with a string `type`, then kept as is (same reference). */
-const itemSchema = z.custom<ResponseItem>(
-  (value) => typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string',
-  { message: 'an output item must be an object with a string "type"' },
+const itemSchema = lazySchema(() =>
+  z.custom<ResponseItem>(
+    (value) => typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string',
+    { message: 'an output item must be an object with a string "type"' },
+  ),
 );
 
-const usageSchema = z.object({
-  input_tokens: z.number(),
-  input_tokens_details: z.object({ cached_tokens: z.number().optional() }).nullish(),
-  output_tokens: z.number(),
-  output_tokens_details: z.object({ reasoning_tokens: z.number().optional() }).nullish(),
-  total_tokens: z.number().optional(),
-});
+const usageSchema = lazySchema(() =>
+  z.object({
+    input_tokens: z.number(),
+    input_tokens_details: z.object({ cached_tokens: z.number().optional() }).nullish(),
+    output_tokens: z.number(),
+    output_tokens_details: z.object({ reasoning_tokens: z.number().optional() }).nullish(),
+    total_tokens: z.number().optional(),
+  }),
+);
 export type WireUsage = z.infer<typeof usageSchema>;
 
-const responseObjectSchema = z.object({
-  id: z.string(),
-  status: z.string().optional(),
-  output: z.array(itemSchema).optional(),
-  usage: usageSchema.nullish(),
-  error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
-  incomplete_details: z.object({ reason: z.string().nullish() }).nullish(),
-  previous_response_id: z.string().nullish(),
-});
+const responseObjectSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    status: z.string().optional(),
+    output: z.array(itemSchema).optional(),
+    usage: usageSchema.nullish(),
+    error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
+    incomplete_details: z.object({ reason: z.string().nullish() }).nullish(),
+    previous_response_id: z.string().nullish(),
+  }),
+);
 export type WireResponse = z.infer<typeof responseObjectSchema>;
 
 function lifecycle<T extends string>(type: T) {
-  return z.object({ type: z.literal(type), response: responseObjectSchema, ...routing });
+  return z.object({ type: z.literal(type), response: responseObjectSchema, ...routing() });
 }
 
-const responseCreated = lifecycle('response.created');
-const responseQueued = lifecycle('response.queued');
-const responseInProgress = lifecycle('response.in_progress');
-const responseCompleted = lifecycle('response.completed');
-const responseFailed = lifecycle('response.failed');
-const responseIncomplete = lifecycle('response.incomplete');
+const responseCreated = lazySchema(() => lifecycle('response.created'));
+const responseQueued = lazySchema(() => lifecycle('response.queued'));
+const responseInProgress = lazySchema(() => lifecycle('response.in_progress'));
+const responseCompleted = lazySchema(() => lifecycle('response.completed'));
+const responseFailed = lazySchema(() => lifecycle('response.failed'));
+const responseIncomplete = lazySchema(() => lifecycle('response.incomplete'));
 
-const outputItemAdded = z.object({
-  type: z.literal('response.output_item.added'),
-  output_index: z.number(),
-  item: itemSchema,
-  ...routing,
-});
-const outputItemDone = z.object({
-  type: z.literal('response.output_item.done'),
-  output_index: z.number(),
-  item: itemSchema,
-  ...routing,
-});
+const outputItemAdded = lazySchema(() =>
+  z.object({
+    type: z.literal('response.output_item.added'),
+    output_index: z.number(),
+    item: itemSchema,
+    ...routing(),
+  }),
+);
+const outputItemDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.output_item.done'),
+    output_index: z.number(),
+    item: itemSchema,
+    ...routing(),
+  }),
+);
 
-const contentPart = z.object({ type: z.string(), text: z.string().optional(), refusal: z.string().optional() });
-const contentPartAdded = z.object({
-  type: z.literal('response.content_part.added'),
-  item_id: z.string(),
-  output_index: z.number(),
-  content_index: z.number(),
-  part: contentPart,
-  ...routing,
-});
-const contentPartDone = z.object({
-  type: z.literal('response.content_part.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  content_index: z.number(),
-  part: contentPart,
-  ...routing,
-});
+const contentPart = lazySchema(() => z.object({ type: z.string(), text: z.string().optional(), refusal: z.string().optional() }));
+const contentPartAdded = lazySchema(() =>
+  z.object({
+    type: z.literal('response.content_part.added'),
+    item_id: z.string(),
+    output_index: z.number(),
+    content_index: z.number(),
+    part: contentPart,
+    ...routing(),
+  }),
+);
+const contentPartDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.content_part.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    content_index: z.number(),
+    part: contentPart,
+    ...routing(),
+  }),
+);
 
 /** A `…delta` event on an item: the hot path (see `parseServerEvent`, which skips zod for these). */
 function itemDelta<T extends string>(type: T) {
@@ -143,136 +158,164 @@ function itemDelta<T extends string>(type: T) {
     output_index: z.number(),
     content_index: z.number().optional(),
     delta: z.string(),
-    ...routing,
+    ...routing(),
   });
 }
 
-const outputTextDelta = itemDelta('response.output_text.delta');
-const outputTextDone = z.object({
-  type: z.literal('response.output_text.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  content_index: z.number(),
-  text: z.string(),
-  ...routing,
-});
-const refusalDelta = itemDelta('response.refusal.delta');
-const refusalDone = z.object({
-  type: z.literal('response.refusal.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  content_index: z.number(),
-  refusal: z.string(),
-  ...routing,
-});
-const functionCallArgumentsDelta = itemDelta('response.function_call_arguments.delta');
-const functionCallArgumentsDone = z.object({
-  type: z.literal('response.function_call_arguments.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  name: z.string().optional(),
-  arguments: z.string(),
-  ...routing,
-});
-const customToolCallInputDelta = itemDelta('response.custom_tool_call_input.delta');
-const customToolCallInputDone = z.object({
-  type: z.literal('response.custom_tool_call_input.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  input: z.string(),
-  ...routing,
-});
+const outputTextDelta = lazySchema(() => itemDelta('response.output_text.delta'));
+const outputTextDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.output_text.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    content_index: z.number(),
+    text: z.string(),
+    ...routing(),
+  }),
+);
+const refusalDelta = lazySchema(() => itemDelta('response.refusal.delta'));
+const refusalDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.refusal.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    content_index: z.number(),
+    refusal: z.string(),
+    ...routing(),
+  }),
+);
+const functionCallArgumentsDelta = lazySchema(() => itemDelta('response.function_call_arguments.delta'));
+const functionCallArgumentsDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.function_call_arguments.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    name: z.string().optional(),
+    arguments: z.string(),
+    ...routing(),
+  }),
+);
+const customToolCallInputDelta = lazySchema(() => itemDelta('response.custom_tool_call_input.delta'));
+const customToolCallInputDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.custom_tool_call_input.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    input: z.string(),
+    ...routing(),
+  }),
+);
 
-const summaryPart = z.object({ type: z.string(), text: z.string() });
-const reasoningSummaryPartAdded = z.object({
-  type: z.literal('response.reasoning_summary_part.added'),
-  item_id: z.string(),
-  output_index: z.number(),
-  summary_index: z.number(),
-  part: summaryPart,
-  ...routing,
-});
-const reasoningSummaryPartDone = z.object({
-  type: z.literal('response.reasoning_summary_part.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  summary_index: z.number(),
-  part: summaryPart,
-  ...routing,
-});
-const reasoningSummaryTextDelta = z.object({
-  type: z.literal('response.reasoning_summary_text.delta'),
-  item_id: z.string(),
-  output_index: z.number(),
-  summary_index: z.number(),
-  delta: z.string(),
-  ...routing,
-});
-const reasoningSummaryTextDone = z.object({
-  type: z.literal('response.reasoning_summary_text.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  summary_index: z.number(),
-  text: z.string(),
-  ...routing,
-});
-const reasoningTextDelta = itemDelta('response.reasoning_text.delta');
-const reasoningTextDone = z.object({
-  type: z.literal('response.reasoning_text.done'),
-  item_id: z.string(),
-  output_index: z.number(),
-  content_index: z.number(),
-  text: z.string(),
-  ...routing,
-});
+const summaryPart = lazySchema(() => z.object({ type: z.string(), text: z.string() }));
+const reasoningSummaryPartAdded = lazySchema(() =>
+  z.object({
+    type: z.literal('response.reasoning_summary_part.added'),
+    item_id: z.string(),
+    output_index: z.number(),
+    summary_index: z.number(),
+    part: summaryPart,
+    ...routing(),
+  }),
+);
+const reasoningSummaryPartDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.reasoning_summary_part.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    summary_index: z.number(),
+    part: summaryPart,
+    ...routing(),
+  }),
+);
+const reasoningSummaryTextDelta = lazySchema(() =>
+  z.object({
+    type: z.literal('response.reasoning_summary_text.delta'),
+    item_id: z.string(),
+    output_index: z.number(),
+    summary_index: z.number(),
+    delta: z.string(),
+    ...routing(),
+  }),
+);
+const reasoningSummaryTextDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.reasoning_summary_text.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    summary_index: z.number(),
+    text: z.string(),
+    ...routing(),
+  }),
+);
+const reasoningTextDelta = lazySchema(() => itemDelta('response.reasoning_text.delta'));
+const reasoningTextDone = lazySchema(() =>
+  z.object({
+    type: z.literal('response.reasoning_text.done'),
+    item_id: z.string(),
+    output_index: z.number(),
+    content_index: z.number(),
+    text: z.string(),
+    ...routing(),
+  }),
+);
 
 /** Header values inside `error.headers` are strings on the wire; numbers are tolerated. */
-const headerValue = z.union([z.string(), z.number()]).transform(String);
+const headerValue = lazySchema(() => z.union([z.string(), z.number()]).transform(String));
 
 /** Shape 1: a request/protocol error, `{type:'error', status, error:{type, code, message, param, headers}}`. */
-const requestErrorEvent = z.object({
-  type: z.literal('error'),
-  status: z.number().optional(),
-  error: z.object({
-    type: z.string().nullish(),
+const requestErrorEvent = lazySchema(() =>
+  z.object({
+    type: z.literal('error'),
+    status: z.number().optional(),
+    error: z.object({
+      type: z.string().nullish(),
+      code: z.string().nullish(),
+      message: z.string(),
+      param: z.string().nullish(),
+      headers: z.record(z.string(), headerValue).nullish(),
+    }),
+    ...routing(),
+  }),
+);
+/** Shape 2: a streaming error, `{type:'error', code, message, param, sequence_number}` (as over SSE). */
+const streamingErrorEvent = lazySchema(() =>
+  z.object({
+    type: z.literal('error'),
     code: z.string().nullish(),
     message: z.string(),
     param: z.string().nullish(),
-    headers: z.record(z.string(), headerValue).nullish(),
+    status: z.number().optional(),
+    ...routing(),
   }),
-  ...routing,
-});
-/** Shape 2: a streaming error, `{type:'error', code, message, param, sequence_number}` (as over SSE). */
-const streamingErrorEvent = z.object({
-  type: z.literal('error'),
-  code: z.string().nullish(),
-  message: z.string(),
-  param: z.string().nullish(),
-  status: z.number().optional(),
-  ...routing,
-});
+);
 // Order matters: an event with a nested `error` object is shape 1 even if it also has a top-level message.
-const errorEvent = z.union([requestErrorEvent, streamingErrorEvent]);
+const errorEvent = lazySchema(() => z.union([requestErrorEvent, streamingErrorEvent]));
 
-const steerBody = z.object({
-  id: z.string().optional(),
-  previous_response_id: z.string().nullish(),
-  input: z.array(itemSchema).optional(),
-});
-const steerAccepted = z.object({ type: z.literal('response.steer.accepted'), steer: steerBody.optional(), ...routing });
-const steerPending = z.object({
-  type: z.literal('response.steer.pending'),
-  steer: steerBody.optional(),
-  /** Stubs naming the tool outputs the next `response.create` must carry. */
-  required_input: z.array(z.unknown()).optional(),
-  ...routing,
-});
-const steerFailed = z.object({
-  type: z.literal('response.steer.failed'),
-  steer: steerBody.optional(),
-  error: z.object({ type: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() }).nullish(),
-  ...routing,
-});
+const steerBody = lazySchema(() =>
+  z.object({
+    id: z.string().optional(),
+    previous_response_id: z.string().nullish(),
+    input: z.array(itemSchema).optional(),
+  }),
+);
+const steerAccepted = lazySchema(() => z.object({ type: z.literal('response.steer.accepted'), steer: steerBody.optional(), ...routing() }));
+const steerPending = lazySchema(() =>
+  z.object({
+    type: z.literal('response.steer.pending'),
+    steer: steerBody.optional(),
+    /** Stubs naming the tool outputs the next `response.create` must carry. */
+    required_input: z.array(z.unknown()).optional(),
+    ...routing(),
+  }),
+);
+const steerFailed = lazySchema(() =>
+  z.object({
+    type: z.literal('response.steer.failed'),
+    steer: steerBody.optional(),
+    error: z.object({ type: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() }).nullish(),
+    ...routing(),
+  }),
+);
 
 const schemasByType = {
   'response.created': responseCreated,

@@ -7,6 +7,7 @@
  * allocate without limit. The bounds are generous for real use (an answer block may be megabytes).
  */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema';
 
 // ── limits ───────────────────────────────────────────────────────────────────────────────────────
 export const Limits = {
@@ -34,11 +35,11 @@ export const Limits = {
   codeText: 1_000_000,
 } as const;
 
-const Id = z.string().min(1).max(Limits.id);
-const ShortText = z.string().max(Limits.shortText);
-const PathText = z.string().min(1).max(Limits.path);
-const Millis = z.number().finite().nonnegative().max(1e10);
-const Count = z.number().int().nonnegative().max(1e15);
+const Id = lazySchema(() => z.string().min(1).max(Limits.id));
+const ShortText = lazySchema(() => z.string().max(Limits.shortText));
+const PathText = lazySchema(() => z.string().min(1).max(Limits.path));
+const Millis = lazySchema(() => z.number().finite().nonnegative().max(1e10));
+const Count = lazySchema(() => z.number().int().nonnegative().max(1e15));
 
 /** http(s) only, parseable, no credentials in the URL: what the host may open in a browser. */
 export function isSafeExternalUrl(value: string): boolean {
@@ -51,99 +52,113 @@ export function isSafeExternalUrl(value: string): boolean {
   }
   return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.hostname !== '';
 }
-const ExternalUrl = z.string().max(Limits.url).refine(isSafeExternalUrl, 'only http(s) URLs without credentials');
+const ExternalUrl = lazySchema(() => z.string().max(Limits.url).refine(isSafeExternalUrl, 'only http(s) URLs without credentials'));
 
 // ── display model: what the view shows, never what the model or the transport needs ───────────────
 
 /** The connection state as the chip in the view header shows it. */
-export const ConnectionView = z.object({
-  kind: z.enum(['idle', 'noKey', 'connecting', 'warm', 'busy', 'reconnecting', 'httpFallback', 'authError', 'offline']),
-  /** Short text for the chip, e.g. "warm", "reconnecting (2)", "HTTP fallback (426)". */
-  label: z.string().max(200),
-  /** Longer explanation for the tooltip. */
-  detail: z.string().max(2000).optional(),
-});
+export const ConnectionView = lazySchema(() =>
+  z.object({
+    kind: z.enum(['idle', 'noKey', 'connecting', 'warm', 'busy', 'reconnecting', 'httpFallback', 'authError', 'offline']),
+    /** Short text for the chip, e.g. "warm", "reconnecting (2)", "HTTP fallback (426)". */
+    label: z.string().max(200),
+    /** Longer explanation for the tooltip. */
+    detail: z.string().max(2000).optional(),
+  }),
+);
 export type ConnectionView = z.infer<typeof ConnectionView>;
 
 /** Context the user attached to a prompt, as a chip shows it. The host keeps the content itself. */
-export const AttachmentView = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), path: PathText }),
-  z.object({
-    kind: z.literal('selection'),
-    /** Host-issued id; the host resolves it to the selected text when the prompt is sent. */
-    id: Id,
-    path: PathText,
-    startLine: z.number().int().min(1).max(10_000_000),
-    endLine: z.number().int().min(1).max(10_000_000),
-  }),
-]);
+export const AttachmentView = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('file'), path: PathText }),
+    z.object({
+      kind: z.literal('selection'),
+      /** Host-issued id; the host resolves it to the selected text when the prompt is sent. */
+      id: Id,
+      path: PathText,
+      startLine: z.number().int().min(1).max(10_000_000),
+      endLine: z.number().int().min(1).max(10_000_000),
+    }),
+  ]),
+);
 export type AttachmentView = z.infer<typeof AttachmentView>;
 
 /** A tool call as a compact card: what ran, on what, how long; the output folded. */
-export const ToolCardView = z.object({
-  id: Id,
-  /** The tool's name as the model called it, e.g. `read_file`. */
-  name: ShortText,
-  /** Human title, e.g. "Read file". */
-  title: ShortText,
-  /** What it ran on: a workspace-relative path, a task name, a search query. */
-  target: z.string().max(Limits.path).optional(),
-  status: z.enum(['running', 'done', 'failed', 'cancelled']),
-  durationMs: Millis.optional(),
-  /** The tool's output (already truncated by the host for display), shown folded. */
-  output: z.string().max(Limits.toolOutput).optional(),
-});
+export const ToolCardView = lazySchema(() =>
+  z.object({
+    id: Id,
+    /** The tool's name as the model called it, e.g. `read_file`. */
+    name: ShortText,
+    /** Human title, e.g. "Read file". */
+    title: ShortText,
+    /** What it ran on: a workspace-relative path, a task name, a search query. */
+    target: z.string().max(Limits.path).optional(),
+    status: z.enum(['running', 'done', 'failed', 'cancelled']),
+    durationMs: Millis.optional(),
+    /** The tool's output (already truncated by the host for display), shown folded. */
+    output: z.string().max(Limits.toolOutput).optional(),
+  }),
+);
 export type ToolCardView = z.infer<typeof ToolCardView>;
 
-export const ApprovalDecision = z.enum(['allowOnce', 'allowAlways', 'deny']);
+export const ApprovalDecision = lazySchema(() => z.enum(['allowOnce', 'allowAlways', 'deny']));
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
-const ApprovalState = z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']);
+const ApprovalState = lazySchema(() => z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']));
 
 /** A request to run a task or command; the user answers Allow once / Always allow this / Deny. */
-export const CommandApprovalView = z.object({
-  id: Id,
-  kind: z.enum(['command', 'task']),
-  /** The exact command (or task name) that would run, as the policy parsed it. */
-  command: z.string().min(1).max(Limits.command),
-  /** Each part of a chain, pipe or subshell, as the policy saw them. */
-  parts: z.array(z.string().max(Limits.command)).max(100).default([]),
-  /** The working directory (workspace-relative when inside the workspace). */
-  cwd: z.string().max(Limits.path),
-  /** Why approval is needed, e.g. "rm is destructive". */
-  reason: z.string().max(Limits.errorText).optional(),
-  /** Whether "Always allow this" is offered (destructive commands never get it). */
-  canAllowAlways: z.boolean(),
-  state: ApprovalState,
-});
+export const CommandApprovalView = lazySchema(() =>
+  z.object({
+    id: Id,
+    kind: z.enum(['command', 'task']),
+    /** The exact command (or task name) that would run, as the policy parsed it. */
+    command: z.string().min(1).max(Limits.command),
+    /** Each part of a chain, pipe or subshell, as the policy saw them. */
+    parts: z.array(z.string().max(Limits.command)).max(100).default([]),
+    /** The working directory (workspace-relative when inside the workspace). */
+    cwd: z.string().max(Limits.path),
+    /** Why approval is needed, e.g. "rm is destructive". */
+    reason: z.string().max(Limits.errorText).optional(),
+    /** Whether "Always allow this" is offered (destructive commands never get it). */
+    canAllowAlways: z.boolean(),
+    state: ApprovalState,
+  }),
+);
 export type CommandApprovalView = z.infer<typeof CommandApprovalView>;
 
-export const DiffLine = z.object({
-  kind: z.enum(['context', 'add', 'remove']),
-  text: z.string().max(Limits.diffLineText),
-});
-export const DiffHunk = z.object({
-  /** The `@@ -a,b +c,d @@` header. */
-  header: z.string().max(Limits.shortText),
-  lines: z.array(DiffLine).max(Limits.diffLines),
-});
+export const DiffLine = lazySchema(() =>
+  z.object({
+    kind: z.enum(['context', 'add', 'remove']),
+    text: z.string().max(Limits.diffLineText),
+  }),
+);
+export const DiffHunk = lazySchema(() =>
+  z.object({
+    /** The `@@ -a,b +c,d @@` header. */
+    header: z.string().max(Limits.shortText),
+    lines: z.array(DiffLine).max(Limits.diffLines),
+  }),
+);
 export type DiffHunk = z.infer<typeof DiffHunk>;
 
 /** An agent edit to one file: its diff and Keep / Undo. */
-export const EditCardView = z.object({
-  id: Id,
-  path: PathText,
-  /** `created` / `deleted` files are shown differently from modifications. */
-  change: z.enum(['modified', 'created', 'deleted']),
-  added: Count,
-  removed: Count,
-  hunks: z.array(DiffHunk).max(Limits.diffHunks),
-  /** True when the host had to drop hunks to stay in bounds. */
-  truncated: z.boolean().default(false),
-  state: z.enum(['applied', 'kept', 'undone', 'failed']),
-  /** Why the edit failed or could not be undone. */
-  message: z.string().max(Limits.errorText).optional(),
-});
+export const EditCardView = lazySchema(() =>
+  z.object({
+    id: Id,
+    path: PathText,
+    /** `created` / `deleted` files are shown differently from modifications. */
+    change: z.enum(['modified', 'created', 'deleted']),
+    added: Count,
+    removed: Count,
+    hunks: z.array(DiffHunk).max(Limits.diffHunks),
+    /** True when the host had to drop hunks to stay in bounds. */
+    truncated: z.boolean().default(false),
+    state: z.enum(['applied', 'kept', 'undone', 'failed']),
+    /** Why the edit failed or could not be undone. */
+    message: z.string().max(Limits.errorText).optional(),
+  }),
+);
 export type EditCardView = z.infer<typeof EditCardView>;
 
 /**
@@ -151,271 +166,299 @@ export type EditCardView = z.infer<typeof EditCardView>;
  * change, or "Apply to file"): its diff, Keep (`allowOnce`) / Discard (`deny`) and Open diff. Nothing
  * is written before Keep.
  */
-export const ReviewApprovalView = z.object({
-  id: Id,
-  kind: z.literal('review'),
-  path: PathText,
-  change: z.enum(['modified', 'created']),
-  added: Count,
-  removed: Count,
-  hunks: z.array(DiffHunk).max(Limits.diffHunks),
-  /** True when the host had to drop hunks or lines to stay in bounds ("Open diff" shows all). */
-  truncated: z.boolean().default(false),
-  state: ApprovalState,
-});
+export const ReviewApprovalView = lazySchema(() =>
+  z.object({
+    id: Id,
+    kind: z.literal('review'),
+    path: PathText,
+    change: z.enum(['modified', 'created']),
+    added: Count,
+    removed: Count,
+    hunks: z.array(DiffHunk).max(Limits.diffHunks),
+    /** True when the host had to drop hunks or lines to stay in bounds ("Open diff" shows all). */
+    truncated: z.boolean().default(false),
+    state: ApprovalState,
+  }),
+);
 export type ReviewApprovalView = z.infer<typeof ReviewApprovalView>;
 
 /** A turn paused on a question (a budget ran out, edits keep failing to match): Continue (`allowOnce`) / Stop (`deny`). */
-export const QuestionApprovalView = z.object({
-  id: Id,
-  kind: z.literal('question'),
-  topic: z.enum(['budget', 'editMismatches']),
-  message: z.string().min(1).max(Limits.errorText),
-  detail: z.string().max(Limits.errorText).optional(),
-  continueLabel: z.string().min(1).max(Limits.shortText),
-  stopLabel: z.string().min(1).max(Limits.shortText),
-  state: ApprovalState,
-});
+export const QuestionApprovalView = lazySchema(() =>
+  z.object({
+    id: Id,
+    kind: z.literal('question'),
+    topic: z.enum(['budget', 'editMismatches']),
+    message: z.string().min(1).max(Limits.errorText),
+    detail: z.string().max(Limits.errorText).optional(),
+    continueLabel: z.string().min(1).max(Limits.shortText),
+    stopLabel: z.string().min(1).max(Limits.shortText),
+    state: ApprovalState,
+  }),
+);
 export type QuestionApprovalView = z.infer<typeof QuestionApprovalView>;
 
 /** Anything the agent (or the editor) waits on the user for, as a card. */
-export const ApprovalView = z.discriminatedUnion('kind', [CommandApprovalView, ReviewApprovalView, QuestionApprovalView]);
+export const ApprovalView = lazySchema(() => z.discriminatedUnion('kind', [CommandApprovalView, ReviewApprovalView, QuestionApprovalView]));
 export type ApprovalView = z.infer<typeof ApprovalView>;
 
 /** Text the user typed while a turn ran, and how far it got. */
-export const SteerView = z.object({
-  /** Chosen by the webview when it sends `steer`, so the queued line can be updated in place. */
-  id: Id,
-  text: z.string().max(Limits.userText),
-  /**
-   * queued: the host has it; delivered: the running response took it; pending: held for the next
-   * request of this turn; nextTurn: it will be sent as the next prompt; failed: not sent (see reason).
-   */
-  status: z.enum(['queued', 'delivered', 'pending', 'nextTurn', 'failed']),
-  reason: z.string().max(Limits.errorText).optional(),
-});
+export const SteerView = lazySchema(() =>
+  z.object({
+    /** Chosen by the webview when it sends `steer`, so the queued line can be updated in place. */
+    id: Id,
+    text: z.string().max(Limits.userText),
+    /**
+     * queued: the host has it; delivered: the running response took it; pending: held for the next
+     * request of this turn; nextTurn: it will be sent as the next prompt; failed: not sent (see reason).
+     */
+    status: z.enum(['queued', 'delivered', 'pending', 'nextTurn', 'failed']),
+    reason: z.string().max(Limits.errorText).optional(),
+  }),
+);
 export type SteerView = z.infer<typeof SteerView>;
 
-export const ErrorAction = z.enum(['retry', 'setApiKey', 'switchToHttp', 'testConnection']);
+export const ErrorAction = lazySchema(() => z.enum(['retry', 'setApiKey', 'switchToHttp', 'testConnection']));
 export type ErrorAction = z.infer<typeof ErrorAction>;
 
 /** An error shown inline with the actions that can fix it. Cancellation is never an error. */
-export const ErrorView = z.object({
-  id: Id,
-  message: z.string().max(Limits.errorText),
-  actions: z.array(ErrorAction).max(4),
-  /**
-   * Absent: an error. `notice`: something the host did on the user's behalf that they should know
-   * about (e.g. it removed an API key from their message), shown as an information card, not an alert.
-   */
-  tone: z.literal('notice').optional(),
-});
+export const ErrorView = lazySchema(() =>
+  z.object({
+    id: Id,
+    message: z.string().max(Limits.errorText),
+    actions: z.array(ErrorAction).max(4),
+    /**
+     * Absent: an error. `notice`: something the host did on the user's behalf that they should know
+     * about (e.g. it removed an API key from their message), shown as an information card, not an alert.
+     */
+    tone: z.literal('notice').optional(),
+  }),
+);
 export type ErrorView = z.infer<typeof ErrorView>;
 
 /** The per-turn footer: speed, tokens and what the warm socket saved on the wire. */
-export const TurnFooterView = z.object({
-  transport: z.enum(['websocket', 'http']),
-  timeToFirstTokenMs: Millis.optional(),
-  totalMs: Millis,
-  /** Model requests this turn made (one per tool round). */
-  requests: Count,
-  inputTokens: Count,
-  cachedTokens: Count,
-  outputTokens: Count,
-  reasoningTokens: Count.optional(),
-  bytesSent: Count,
-  /** What a stateless client (full context every request) would have sent for the same turn. */
-  statelessBytes: Count,
-  recoveries: Count.default(0),
-  /**
-   * Time saved this turn, measured by the transport (absent in footers saved before it was measured):
-   * the connect (TCP + TLS + upgrade) its first request did not wait for because the socket was open,
-   * and the warm-up (generate:false) request time that ran before the user asked. 0 over HTTP.
-   */
-  connectSavedMs: Millis.optional(),
-  warmupSavedMs: Millis.optional(),
-});
+export const TurnFooterView = lazySchema(() =>
+  z.object({
+    transport: z.enum(['websocket', 'http']),
+    timeToFirstTokenMs: Millis.optional(),
+    totalMs: Millis,
+    /** Model requests this turn made (one per tool round). */
+    requests: Count,
+    inputTokens: Count,
+    cachedTokens: Count,
+    outputTokens: Count,
+    reasoningTokens: Count.optional(),
+    bytesSent: Count,
+    /** What a stateless client (full context every request) would have sent for the same turn. */
+    statelessBytes: Count,
+    recoveries: Count.default(0),
+    /**
+     * Time saved this turn, measured by the transport (absent in footers saved before it was measured):
+     * the connect (TCP + TLS + upgrade) its first request did not wait for because the socket was open,
+     * and the warm-up (generate:false) request time that ran before the user asked. 0 over HTTP.
+     */
+    connectSavedMs: Millis.optional(),
+    warmupSavedMs: Millis.optional(),
+  }),
+);
 export type TurnFooterView = z.infer<typeof TurnFooterView>;
 
 /** Running totals for the active session. */
-export const SessionTotalsView = z.object({
-  turns: Count,
-  bytesSent: Count,
-  /** What a stateless client would have sent for the same requests. The view shows the difference as "saved". */
-  statelessBytes: Count,
-  /**
-   * The turns' measured time saved (footer `connectSavedMs` + `warmupSavedMs`). Upload time of the bytes
-   * not sent is not converted to time: the client cannot measure the uplink. Absent in totals saved before.
-   */
-  timeSavedMs: Millis.optional(),
-});
+export const SessionTotalsView = lazySchema(() =>
+  z.object({
+    turns: Count,
+    bytesSent: Count,
+    /** What a stateless client would have sent for the same requests. The view shows the difference as "saved". */
+    statelessBytes: Count,
+    /**
+     * The turns' measured time saved (footer `connectSavedMs` + `warmupSavedMs`). Upload time of the bytes
+     * not sent is not converted to time: the client cannot measure the uplink. Absent in totals saved before.
+     */
+    timeSavedMs: Millis.optional(),
+  }),
+);
 export type SessionTotalsView = z.infer<typeof SessionTotalsView>;
 
 /** One thing in an assistant turn, in the order it happened. */
-export const TurnItemView = z.discriminatedUnion('kind', [
-  /** Assistant answer text (markdown source; the webview renders it). */
-  z.object({ kind: z.literal('markdown'), id: Id, text: z.string().max(Limits.blockText) }),
-  /** A reasoning summary, shown folded. */
-  z.object({ kind: z.literal('reasoning'), id: Id, text: z.string().max(Limits.blockText) }),
-  z.object({ kind: z.literal('tool'), card: ToolCardView }),
-  z.object({ kind: z.literal('approval'), card: ApprovalView }),
-  z.object({ kind: z.literal('edit'), card: EditCardView }),
-  z.object({ kind: z.literal('steer'), steer: SteerView }),
-  z.object({ kind: z.literal('error'), error: ErrorView }),
-]);
+export const TurnItemView = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    /** Assistant answer text (markdown source; the webview renders it). */
+    z.object({ kind: z.literal('markdown'), id: Id, text: z.string().max(Limits.blockText) }),
+    /** A reasoning summary, shown folded. */
+    z.object({ kind: z.literal('reasoning'), id: Id, text: z.string().max(Limits.blockText) }),
+    z.object({ kind: z.literal('tool'), card: ToolCardView }),
+    z.object({ kind: z.literal('approval'), card: ApprovalView }),
+    z.object({ kind: z.literal('edit'), card: EditCardView }),
+    z.object({ kind: z.literal('steer'), steer: SteerView }),
+    z.object({ kind: z.literal('error'), error: ErrorView }),
+  ]),
+);
 export type TurnItemView = z.infer<typeof TurnItemView>;
 
-export const TurnStatus = z.enum(['running', 'done', 'cancelled', 'failed']);
+export const TurnStatus = lazySchema(() => z.enum(['running', 'done', 'cancelled', 'failed']));
 export type TurnStatus = z.infer<typeof TurnStatus>;
 
 /** One user prompt and everything the agent did for it. */
-export const TurnView = z.object({
-  id: Id,
-  userText: z.string().max(Limits.userText),
-  attachments: z.array(AttachmentView).max(Limits.attachments).default([]),
-  items: z.array(TurnItemView).max(Limits.itemsPerTurn),
-  status: TurnStatus,
-  footer: TurnFooterView.optional(),
-  /**
-   * Absent for a prompt. `review`: not a prompt but an entry the host adds when the editor (an inline
-   * edit, a fix, "Apply to file") asks for a review here; `userText` says what proposes the change.
-   */
-  kind: z.literal('review').optional(),
-});
+export const TurnView = lazySchema(() =>
+  z.object({
+    id: Id,
+    userText: z.string().max(Limits.userText),
+    attachments: z.array(AttachmentView).max(Limits.attachments).default([]),
+    items: z.array(TurnItemView).max(Limits.itemsPerTurn),
+    status: TurnStatus,
+    footer: TurnFooterView.optional(),
+    /**
+     * Absent for a prompt. `review`: not a prompt but an entry the host adds when the editor (an inline
+     * edit, a fix, "Apply to file") asks for a review here; `userText` says what proposes the change.
+     */
+    kind: z.literal('review').optional(),
+  }),
+);
 export type TurnView = z.infer<typeof TurnView>;
 
-export const SessionSummaryView = z.object({
-  id: Id,
-  title: ShortText,
-  /** Epoch milliseconds of the last activity, for sorting and "2 h ago". */
-  updatedAt: z.number().int().nonnegative().max(1e14),
-  turns: Count,
-});
+export const SessionSummaryView = lazySchema(() =>
+  z.object({
+    id: Id,
+    title: ShortText,
+    /** Epoch milliseconds of the last activity, for sorting and "2 h ago". */
+    updatedAt: z.number().int().nonnegative().max(1e14),
+    turns: Count,
+  }),
+);
 export type SessionSummaryView = z.infer<typeof SessionSummaryView>;
 
 /** The active session's transcript as the view renders it. */
-export const SessionTranscriptView = z.object({
-  id: Id,
-  title: ShortText,
-  turns: z.array(TurnView).max(Limits.turnsPerSession),
-  totals: SessionTotalsView,
-});
+export const SessionTranscriptView = lazySchema(() =>
+  z.object({
+    id: Id,
+    title: ShortText,
+    turns: z.array(TurnView).max(Limits.turnsPerSession),
+    totals: SessionTotalsView,
+  }),
+);
 export type SessionTranscriptView = z.infer<typeof SessionTranscriptView>;
 
-export const MentionCandidate = z.object({
-  /** Workspace-relative path, inserted as `@path`. */
-  path: PathText,
-  /** Folder shown dimmed after the name. */
-  description: z.string().max(Limits.path).optional(),
-});
+export const MentionCandidate = lazySchema(() =>
+  z.object({
+    /** Workspace-relative path, inserted as `@path`. */
+    path: PathText,
+    /** Folder shown dimmed after the name. */
+    description: z.string().max(Limits.path).optional(),
+  }),
+);
 export type MentionCandidate = z.infer<typeof MentionCandidate>;
 
 /** One frame's worth of text for one block; a block the view has not seen yet is opened at the end. */
-export const DeltaEntry = z.object({
-  blockId: Id,
-  text: z.string().max(Limits.deltaText),
-  /** What kind of block to open when `blockId` is new; answer text unless said otherwise. */
-  kind: z.enum(['markdown', 'reasoning']).optional(),
-});
+export const DeltaEntry = lazySchema(() =>
+  z.object({
+    blockId: Id,
+    text: z.string().max(Limits.deltaText),
+    /** What kind of block to open when `blockId` is new; answer text unless said otherwise. */
+    kind: z.enum(['markdown', 'reasoning']).optional(),
+  }),
+);
 export type DeltaEntry = z.infer<typeof DeltaEntry>;
 
 // ── webview → host ────────────────────────────────────────────────────────────────────────────────
-export const WebviewToHost = z.discriminatedUnion('type', [
-  /** Sent once the webview's script has loaded (also after a reload); the host answers `snapshot`. */
-  z.object({ type: z.literal('ready') }),
-  /** Liveness round trip, sent on load; the host answers `pong` with the same id. */
-  z.object({ type: z.literal('ping'), id: z.string().min(1).max(64) }),
-  /** The user clicked an action the host offered in a `snapshot` or card (e.g. "setApiKey"). */
-  z.object({
-    type: z.literal('runAction'),
-    action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp']),
-  }),
-  /** The user pressed Enter in the composer while no turn ran: start a turn. */
-  z.object({
-    type: z.literal('sendPrompt'),
-    text: z.string().min(1).max(Limits.userText),
-    attachments: z.array(AttachmentView).max(Limits.attachments),
-  }),
-  /** The user pressed Enter while a turn ran: steer it. `id` is the webview's, echoed in `steerStatus`. */
-  z.object({ type: z.literal('steer'), id: Id, text: z.string().min(1).max(Limits.userText) }),
-  /** Stop button (or Escape in the composer) while a turn runs. */
-  z.object({ type: z.literal('stop'), turnId: Id.optional() }),
-  /** Retry on an error card: run the failed turn again. */
-  z.object({ type: z.literal('retry'), turnId: Id }),
-  /** An answer on an approval card (a review's Keep is `allowOnce`, Discard `deny`; a question's Continue / Stop likewise). */
-  z.object({ type: z.literal('approvalDecision'), approvalId: Id, decision: ApprovalDecision }),
-  /** "Open diff" on a review card: the host opens VS Code's diff editor for it (the card still takes the answer). */
-  z.object({ type: z.literal('openReviewDiff'), approvalId: Id }),
-  /** Keep or Undo on an edit card. */
-  z.object({ type: z.literal('editDecision'), editId: Id, decision: z.enum(['keep', 'undo']) }),
-  /** A code block's "Insert at cursor" or "Apply to file". Copy stays in the webview. */
-  z.object({
-    type: z.literal('codeAction'),
-    action: z.enum(['insertAtCursor', 'applyToFile']),
-    code: z.string().max(Limits.codeText),
-    language: z.string().max(64).optional(),
-    /** A path named in the fence's info string (```ts src/a.ts), when there is one. */
-    pathHint: z.string().max(Limits.path).optional(),
-  }),
-  /** The user clicked a link in an answer; the host opens it externally (http(s) only). */
-  z.object({ type: z.literal('openLink'), url: ExternalUrl }),
-  /** The user clicked a file chip (`@path`) or a tool card target: open it in an editor. */
-  z.object({ type: z.literal('openFile'), path: PathText }),
-  /** Session list actions. */
-  z.object({ type: z.literal('newSession') }),
-  z.object({ type: z.literal('switchSession'), sessionId: Id }),
-  z.object({ type: z.literal('renameSession'), sessionId: Id, title: z.string().min(1).max(Limits.shortText) }),
-  z.object({ type: z.literal('deleteSession'), sessionId: Id }),
-  /** Typed `@…` in the composer: the host answers `mentionResults` with the same `requestId`. */
-  z.object({ type: z.literal('mentionQuery'), requestId: z.number().int().nonnegative().max(1e12), query: z.string().max(Limits.shortText) }),
-  /** "Attach selection" button: the host answers `attachmentAdded` with the editor's selection. */
-  z.object({ type: z.literal('attachSelection') }),
-]);
+export const WebviewToHost = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    /** Sent once the webview's script has loaded (also after a reload); the host answers `snapshot`. */
+    z.object({ type: z.literal('ready') }),
+    /** Liveness round trip, sent on load; the host answers `pong` with the same id. */
+    z.object({ type: z.literal('ping'), id: z.string().min(1).max(64) }),
+    /** The user clicked an action the host offered in a `snapshot` or card (e.g. "setApiKey"). */
+    z.object({
+      type: z.literal('runAction'),
+      action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp']),
+    }),
+    /** The user pressed Enter in the composer while no turn ran: start a turn. */
+    z.object({
+      type: z.literal('sendPrompt'),
+      text: z.string().min(1).max(Limits.userText),
+      attachments: z.array(AttachmentView).max(Limits.attachments),
+    }),
+    /** The user pressed Enter while a turn ran: steer it. `id` is the webview's, echoed in `steerStatus`. */
+    z.object({ type: z.literal('steer'), id: Id, text: z.string().min(1).max(Limits.userText) }),
+    /** Stop button (or Escape in the composer) while a turn runs. */
+    z.object({ type: z.literal('stop'), turnId: Id.optional() }),
+    /** Retry on an error card: run the failed turn again. */
+    z.object({ type: z.literal('retry'), turnId: Id }),
+    /** An answer on an approval card (a review's Keep is `allowOnce`, Discard `deny`; a question's Continue / Stop likewise). */
+    z.object({ type: z.literal('approvalDecision'), approvalId: Id, decision: ApprovalDecision }),
+    /** "Open diff" on a review card: the host opens VS Code's diff editor for it (the card still takes the answer). */
+    z.object({ type: z.literal('openReviewDiff'), approvalId: Id }),
+    /** Keep or Undo on an edit card. */
+    z.object({ type: z.literal('editDecision'), editId: Id, decision: z.enum(['keep', 'undo']) }),
+    /** A code block's "Insert at cursor" or "Apply to file". Copy stays in the webview. */
+    z.object({
+      type: z.literal('codeAction'),
+      action: z.enum(['insertAtCursor', 'applyToFile']),
+      code: z.string().max(Limits.codeText),
+      language: z.string().max(64).optional(),
+      /** A path named in the fence's info string (```ts src/a.ts), when there is one. */
+      pathHint: z.string().max(Limits.path).optional(),
+    }),
+    /** The user clicked a link in an answer; the host opens it externally (http(s) only). */
+    z.object({ type: z.literal('openLink'), url: ExternalUrl }),
+    /** The user clicked a file chip (`@path`) or a tool card target: open it in an editor. */
+    z.object({ type: z.literal('openFile'), path: PathText }),
+    /** Session list actions. */
+    z.object({ type: z.literal('newSession') }),
+    z.object({ type: z.literal('switchSession'), sessionId: Id }),
+    z.object({ type: z.literal('renameSession'), sessionId: Id, title: z.string().min(1).max(Limits.shortText) }),
+    z.object({ type: z.literal('deleteSession'), sessionId: Id }),
+    /** Typed `@…` in the composer: the host answers `mentionResults` with the same `requestId`. */
+    z.object({ type: z.literal('mentionQuery'), requestId: z.number().int().nonnegative().max(1e12), query: z.string().max(Limits.shortText) }),
+    /** "Attach selection" button: the host answers `attachmentAdded` with the editor's selection. */
+    z.object({ type: z.literal('attachSelection') }),
+  ]),
+);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
 // ── host → webview ────────────────────────────────────────────────────────────────────────────────
-export const HostToWebview = z.discriminatedUnion('type', [
-  /**
-   * Answer to `ready`, and sent again when the active session changes (switch, new, delete): everything
-   * the view needs to render from scratch. `sessions`/`session` are absent only before the host has a
-   * chat model to show (the view then shows an empty conversation).
-   */
-  z.object({
-    type: z.literal('snapshot'),
-    connection: ConnectionView,
-    workspaceName: z.string().max(500),
-    sessions: z.array(SessionSummaryView).max(Limits.sessions).optional(),
-    session: SessionTranscriptView.optional(),
-  }),
-  /** Answer to `ping`. */
-  z.object({ type: z.literal('pong'), id: z.string().min(1).max(64) }),
-  /** Sent whenever the transport state changes. */
-  z.object({ type: z.literal('connection'), connection: ConnectionView }),
-  /** Sent when a session is added, renamed or deleted without changing the active one. */
-  z.object({ type: z.literal('sessions'), sessions: z.array(SessionSummaryView).max(Limits.sessions), activeSessionId: Id.optional() }),
-  /** A turn began (the user's prompt or a retry): the view appends it, running. */
-  z.object({ type: z.literal('turnStarted'), turn: TurnView }),
-  /** Coalesced text, at most one per animation frame; entries in arrival order. */
-  z.object({ type: z.literal('deltas'), turnId: Id, items: z.array(DeltaEntry).min(1).max(Limits.deltaEntries) }),
-  /** A tool card appeared or changed (same `card.id`: replace). */
-  z.object({ type: z.literal('toolCard'), turnId: Id, card: ToolCardView }),
-  /** The agent waits for the user's approval (or an approval card changed state). */
-  z.object({ type: z.literal('approval'), turnId: Id, card: ApprovalView }),
-  /** An edit card appeared or changed (applied → kept / undone). */
-  z.object({ type: z.literal('editCard'), turnId: Id, card: EditCardView }),
-  /** Steering text changed status (queued → delivered …). */
-  z.object({ type: z.literal('steerStatus'), turnId: Id, steer: SteerView }),
-  /** An error inside a turn (or outside any turn when `turnId` is absent), with its actions. */
-  z.object({ type: z.literal('error'), turnId: Id.optional(), error: ErrorView }),
-  /** The turn ended; the footer carries its metrics when there were requests. */
-  z.object({ type: z.literal('turnFinished'), turnId: Id, status: TurnStatus.exclude(['running']), footer: TurnFooterView.optional() }),
-  /** The active session's running totals changed. */
-  z.object({ type: z.literal('sessionTotals'), totals: SessionTotalsView }),
-  /** Answer to `mentionQuery`; stale answers (an older `requestId`) are ignored by the view. */
-  z.object({ type: z.literal('mentionResults'), requestId: z.number().int().nonnegative().max(1e12), candidates: z.array(MentionCandidate).max(Limits.mentionCandidates) }),
-  /** Context to attach to the next prompt (answer to `attachSelection`, or the "add to chat" command). */
-  z.object({ type: z.literal('attachmentAdded'), attachment: AttachmentView }),
-]);
+export const HostToWebview = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    /**
+     * Answer to `ready`, and sent again when the active session changes (switch, new, delete): everything
+     * the view needs to render from scratch. `sessions`/`session` are absent only before the host has a
+     * chat model to show (the view then shows an empty conversation).
+     */
+    z.object({
+      type: z.literal('snapshot'),
+      connection: ConnectionView,
+      workspaceName: z.string().max(500),
+      sessions: z.array(SessionSummaryView).max(Limits.sessions).optional(),
+      session: SessionTranscriptView.optional(),
+    }),
+    /** Answer to `ping`. */
+    z.object({ type: z.literal('pong'), id: z.string().min(1).max(64) }),
+    /** Sent whenever the transport state changes. */
+    z.object({ type: z.literal('connection'), connection: ConnectionView }),
+    /** Sent when a session is added, renamed or deleted without changing the active one. */
+    z.object({ type: z.literal('sessions'), sessions: z.array(SessionSummaryView).max(Limits.sessions), activeSessionId: Id.optional() }),
+    /** A turn began (the user's prompt or a retry): the view appends it, running. */
+    z.object({ type: z.literal('turnStarted'), turn: TurnView }),
+    /** Coalesced text, at most one per animation frame; entries in arrival order. */
+    z.object({ type: z.literal('deltas'), turnId: Id, items: z.array(DeltaEntry).min(1).max(Limits.deltaEntries) }),
+    /** A tool card appeared or changed (same `card.id`: replace). */
+    z.object({ type: z.literal('toolCard'), turnId: Id, card: ToolCardView }),
+    /** The agent waits for the user's approval (or an approval card changed state). */
+    z.object({ type: z.literal('approval'), turnId: Id, card: ApprovalView }),
+    /** An edit card appeared or changed (applied → kept / undone). */
+    z.object({ type: z.literal('editCard'), turnId: Id, card: EditCardView }),
+    /** Steering text changed status (queued → delivered …). */
+    z.object({ type: z.literal('steerStatus'), turnId: Id, steer: SteerView }),
+    /** An error inside a turn (or outside any turn when `turnId` is absent), with its actions. */
+    z.object({ type: z.literal('error'), turnId: Id.optional(), error: ErrorView }),
+    /** The turn ended; the footer carries its metrics when there were requests. */
+    z.object({ type: z.literal('turnFinished'), turnId: Id, status: TurnStatus.exclude(['running']), footer: TurnFooterView.optional() }),
+    /** The active session's running totals changed. */
+    z.object({ type: z.literal('sessionTotals'), totals: SessionTotalsView }),
+    /** Answer to `mentionQuery`; stale answers (an older `requestId`) are ignored by the view. */
+    z.object({ type: z.literal('mentionResults'), requestId: z.number().int().nonnegative().max(1e12), candidates: z.array(MentionCandidate).max(Limits.mentionCandidates) }),
+    /** Context to attach to the next prompt (answer to `attachSelection`, or the "add to chat" command). */
+    z.object({ type: z.literal('attachmentAdded'), attachment: AttachmentView }),
+  ]),
+);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 export type HostToWebviewOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 export type WebviewToHostOf<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;

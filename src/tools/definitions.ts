@@ -3,9 +3,15 @@
  * for the model, and a zod schema from which both the strict-mode JSON schema sent to the API and the
  * argument validation are derived, so they cannot drift apart. The host warms the socket with exactly
  * `functionToolsFor(trusted)`, the same list the agent sends.
+ *
+ * Start-up does no zod work: the schemas are built on first use (`lazySchema`), and the JSON schemas
+ * come precomputed from `toolSchemas.json`, which test/unit/tools/toolSchemas.test.ts derives from
+ * these zod schemas and compares (regenerate with `npx vitest run -u test/unit/tools/toolSchemas.test.ts`).
  */
 import * as z from 'zod';
 import type { FunctionToolDefinition } from '../protocol/items';
+import { lazySchema } from '../protocol/lazySchema';
+import precomputedSchemas from './toolSchemas.json';
 
 /** What a tool does to the world: decides trust gating and whether parallel calls may overlap. */
 export type ToolEffect = 'read' | 'write' | 'execute';
@@ -17,57 +23,71 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   schema: S;
 }
 
-const line = z.number().int().min(1);
+const line = lazySchema(() => z.number().int().min(1));
 
-export const readFileArgs = z.strictObject({
-  path: z.string().describe('Path relative to the workspace root, e.g. "src/index.ts".'),
-  start_line: line.nullable().describe('First line to read (1-based). Null to start at line 1.'),
-  end_line: line.nullable().describe('Last line to read (inclusive). Null to read one page from start_line.'),
-});
+export const readFileArgs = lazySchema(() =>
+  z.strictObject({
+    path: z.string().describe('Path relative to the workspace root, e.g. "src/index.ts".'),
+    start_line: line.nullable().describe('First line to read (1-based). Null to start at line 1.'),
+    end_line: line.nullable().describe('Last line to read (inclusive). Null to read one page from start_line.'),
+  }),
+);
 
-export const listFilesArgs = z.strictObject({
-  glob: z.string().nullable().describe('Glob relative to the workspace root, e.g. "src/**/*.ts". Null for all files.'),
-  max_results: z.number().int().min(1).max(1000).nullable().describe('At most this many paths (default 200).'),
-});
+export const listFilesArgs = lazySchema(() =>
+  z.strictObject({
+    glob: z.string().nullable().describe('Glob relative to the workspace root, e.g. "src/**/*.ts". Null for all files.'),
+    max_results: z.number().int().min(1).max(1000).nullable().describe('At most this many paths (default 200).'),
+  }),
+);
 
-export const searchTextArgs = z.strictObject({
-  query: z.string().describe('Text to find, or a regular expression when is_regex is true.'),
-  is_regex: z.boolean().nullable().describe('Treat query as a JavaScript regular expression. Default false.'),
-  case_sensitive: z.boolean().nullable().describe('Default false.'),
-  include: z.string().nullable().describe('Only search files matching this glob, e.g. "src/**/*.ts". Null for all files.'),
-  max_results: z.number().int().min(1).max(200).nullable().describe('At most this many matching lines (default 50).'),
-});
+export const searchTextArgs = lazySchema(() =>
+  z.strictObject({
+    query: z.string().describe('Text to find, or a regular expression when is_regex is true.'),
+    is_regex: z.boolean().nullable().describe('Treat query as a JavaScript regular expression. Default false.'),
+    case_sensitive: z.boolean().nullable().describe('Default false.'),
+    include: z.string().nullable().describe('Only search files matching this glob, e.g. "src/**/*.ts". Null for all files.'),
+    max_results: z.number().int().min(1).max(200).nullable().describe('At most this many matching lines (default 50).'),
+  }),
+);
 
-export const getDiagnosticsArgs = z.strictObject({
-  path: z.string().nullable().describe('A file relative to the workspace root, or null for the whole workspace.'),
-  min_severity: z.enum(['error', 'warning', 'information', 'hint']).nullable().describe('Lowest severity to include (default "warning").'),
-});
+export const getDiagnosticsArgs = lazySchema(() =>
+  z.strictObject({
+    path: z.string().nullable().describe('A file relative to the workspace root, or null for the whole workspace.'),
+    min_severity: z.enum(['error', 'warning', 'information', 'hint']).nullable().describe('Lowest severity to include (default "warning").'),
+  }),
+);
 
-export const applyEditArgs = z.strictObject({
-  path: z.string().describe('File relative to the workspace root.'),
-  edits: z
-    .array(
-      z.strictObject({
-        old_text: z.string().describe('Exact text currently in the file, including whitespace and indentation. Must occur exactly once.'),
-        new_text: z.string().describe('The replacement text.'),
-      }),
-    )
-    .describe('Replacements for an existing file, applied together. Empty when content is given.'),
-  content: z
-    .string()
-    .nullable()
-    .describe('Whole content for a NEW file (or a complete rewrite of a file you have read). Null when using edits.'),
-});
+export const applyEditArgs = lazySchema(() =>
+  z.strictObject({
+    path: z.string().describe('File relative to the workspace root.'),
+    edits: z
+      .array(
+        z.strictObject({
+          old_text: z.string().describe('Exact text currently in the file, including whitespace and indentation. Must occur exactly once.'),
+          new_text: z.string().describe('The replacement text.'),
+        }),
+      )
+      .describe('Replacements for an existing file, applied together. Empty when content is given.'),
+    content: z
+      .string()
+      .nullable()
+      .describe('Whole content for a NEW file (or a complete rewrite of a file you have read). Null when using edits.'),
+  }),
+);
 
-export const runTaskArgs = z.strictObject({
-  label: z.string().describe('The task label as defined in tasks.json or contributed by an extension (e.g. "npm: test").'),
-});
+export const runTaskArgs = lazySchema(() =>
+  z.strictObject({
+    label: z.string().describe('The task label as defined in tasks.json or contributed by an extension (e.g. "npm: test").'),
+  }),
+);
 
-export const runCommandArgs = z.strictObject({
-  command: z.string().describe('A shell command line, e.g. "npm test -- --run".'),
-  cwd: z.string().nullable().describe('Working directory relative to the workspace root. Null for the root.'),
-  timeout_seconds: z.number().int().min(1).max(1800).nullable().describe('Kill the command after this many seconds (default 120).'),
-});
+export const runCommandArgs = lazySchema(() =>
+  z.strictObject({
+    command: z.string().describe('A shell command line, e.g. "npm test -- --run".'),
+    cwd: z.string().nullable().describe('Working directory relative to the workspace root. Null for the root.'),
+    timeout_seconds: z.number().int().min(1).max(1800).nullable().describe('Kill the command after this many seconds (default 120).'),
+  }),
+);
 
 export const READ_FILE: ToolDefinition<typeof readFileArgs> = {
   name: 'read_file',
@@ -132,32 +152,23 @@ export function findTool(name: string): ToolDefinition | undefined {
   return ALL_TOOLS.find((tool) => tool.name === name);
 }
 
-/** The function tools sent to the API: strict-mode JSON schemas derived from the zod schemas. */
+/** The function tools sent to the API, with their strict-mode JSON schemas (precomputed, see above). */
 export function functionToolsFor(trusted: boolean): FunctionToolDefinition[] {
   return toolsFor(trusted).map((tool) => ({
     type: 'function',
     name: tool.name,
     description: tool.description,
-    parameters: strictJsonSchema(tool.schema),
+    // Each call gets its own copy, so a caller that changes one cannot change the next request.
+    parameters: structuredClone((precomputedSchemas as Record<string, Record<string, unknown>>)[tool.name]!),
     strict: true,
   }));
 }
 
 const UNSUPPORTED_IN_STRICT_MODE = new Set(['$schema', 'minLength', 'maxLength']);
 
-/**
- * Converted once per schema: zod's conversion costs milliseconds and the agent needs the tools on every
- * request. Each call still gets its own copy, so a caller that changes one cannot change the next request.
- */
-const strictSchemas = new WeakMap<z.ZodObject, Record<string, unknown>>();
-
-function strictJsonSchema(schema: z.ZodObject): Record<string, unknown> {
-  let converted = strictSchemas.get(schema);
-  if (!converted) {
-    converted = clean(z.toJSONSchema(schema, { target: 'draft-7' })) as Record<string, unknown>;
-    strictSchemas.set(schema, converted);
-  }
-  return structuredClone(converted);
+/** The strict-mode JSON schema zod derives for a tool's arguments: what `toolSchemas.json` holds. */
+export function deriveStrictJsonSchema(schema: z.ZodObject): Record<string, unknown> {
+  return clean(z.toJSONSchema(schema, { target: 'draft-7' })) as Record<string, unknown>;
 }
 
 function clean(value: unknown): unknown {
