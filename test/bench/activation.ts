@@ -6,7 +6,10 @@
 // then reads VS Code's own figure from "Developer: Show Running Extensions" — "Activation: N ms",
 // which is code loading + the activate() call, exactly what activation costs the editor.
 // The workbench is loaded several times (each reload starts a new extension host), the first counting
-// as cold.
+// as cold. Holdfast's own log adds when the rest of the extension (dist/main.js, loaded after
+// activation returned) was ready. A baseline build of a committed version (default: the last commit
+// with one eager bundle; HOLDFAST_BENCH_BASELINE_REF=<ref> or `off`) is measured the same way in the
+// same run, so the comparison does not depend on how loaded the machine was on another day.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isCodeServerInstalled, installExtensionFromVsix, startCodeServer, codeServerVersion } from '../e2e/lib/codeServer';
@@ -15,6 +18,7 @@ import { copyFixtureWorkspace } from '../e2e/lib/fixtureWorkspace';
 import { extensionId } from '../e2e/lib/paths';
 import { createRunDirectory } from '../e2e/lib/runDirectory';
 import { openWorkbench, runCommandFromPalette } from '../e2e/lib/workbench';
+import { buildAndMeasureBundles } from './bundleSizes';
 import type { LiveCodeServer } from './codeActionLatency';
 
 export interface ActivationResult {
@@ -26,30 +30,47 @@ export interface ActivationResult {
   activationMs: number[];
   /** The extension host log lines that announced each activation. */
   lines: string[];
+  /** Per load: from the activation bundle starting to the rest loaded and started (Holdfast's log). */
+  readyMs?: number[];
+  /** The same measurement of a committed baseline build, in the same run. */
+  baseline?: BaselineActivation;
 }
+
+export interface BaselineActivation {
+  ref: string;
+  measured: boolean;
+  note: string;
+  activationMs: number[];
+}
+
+/** The last commit where activation loaded everything at once (one 390 KB bundle). */
+const DEFAULT_BASELINE_REF = 'b67a533';
 
 const LINE = new RegExp(`_doActivateExtension ${extensionId.replace('.', '\\.')},`);
 const SHOWN = /Activation: (\d+)\s*ms/;
+/** Holdfast's own line (src/extension.ts) once dist/main.js has loaded and started. */
+const READY = /Activated: .* ready ([\d.]+) ms after the module began/;
 
-function findActivationLines(root: string): string[] {
+function findLogLines(root: string, pattern: RegExp): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.log')) {
-        for (const line of fs.readFileSync(full, 'utf8').split('\n')) if (LINE.test(line)) found.push(line.trim());
+        for (const line of fs.readFileSync(full, 'utf8').split('\n')) if (pattern.test(line)) found.push(line.trim());
       }
     }
   };
   if (fs.existsSync(root)) walk(root);
-  return found;
+  // Every log line starts with its time stamp, so this is the order they were written in.
+  return found.sort();
 }
 
-async function waitForLines(root: string, count: number, timeoutMs: number): Promise<string[]> {
+async function waitForLines(root: string, pattern: RegExp, count: number, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const lines = findActivationLines(root);
+    const lines = findLogLines(root, pattern);
     if (lines.length >= count || Date.now() > deadline) return lines;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -59,7 +80,29 @@ async function waitForLines(root: string, count: number, timeoutMs: number): Pro
  * `afterLoads`, when given, runs with the live workbench after the activation loads and before
  * code-server stops (the code-action latency uses it); it must not throw.
  */
-export async function measureActivation(vsixPath: string | null, loads: number, afterLoads?: (live: LiveCodeServer) => Promise<void>): Promise<ActivationResult> {
+export async function measureActivation(
+  vsixPath: string | null,
+  loads: number,
+  afterLoads?: (live: LiveCodeServer) => Promise<void>,
+  baselineRef: string = process.env['HOLDFAST_BENCH_BASELINE_REF'] ?? DEFAULT_BASELINE_REF,
+): Promise<ActivationResult> {
+  const result = await measureBuild(vsixPath, loads, afterLoads);
+  if (!result.measured || baselineRef === 'off') return result;
+  return { ...result, baseline: await measureBaseline(baselineRef, loads) };
+}
+
+async function measureBaseline(ref: string, loads: number): Promise<BaselineActivation> {
+  const built = buildAndMeasureBundles({ fromRef: ref });
+  try {
+    if (!built.ok) return { ref, measured: false, note: `not measured: the baseline build failed (${built.error?.split('\n')[0] ?? ''})`, activationMs: [] };
+    const measured = await measureBuild(built.vsixPath, loads);
+    return { ref, measured: measured.measured, note: measured.note, activationMs: measured.activationMs };
+  } finally {
+    built.dispose();
+  }
+}
+
+async function measureBuild(vsixPath: string | null, loads: number, afterLoads?: (live: LiveCodeServer) => Promise<void>): Promise<ActivationResult> {
   if (!isCodeServerInstalled()) return { measured: false, note: 'not measured (code-server not installed: run npm run setup:e2e)', activationMs: [], lines: [] };
   if (!vsixPath) return { measured: false, note: 'not measured (no .vsix: the production build failed)', activationMs: [], lines: [] };
   const run = createRunDirectory('bench-activation');
@@ -74,24 +117,35 @@ export async function measureActivation(vsixPath: string | null, loads: number, 
     const page = browser.page;
     let lines: string[] = [];
     const activationMs: number[] = [];
+    const readyMs: number[] = [];
     for (let load = 1; load <= loads; load++) {
       if (load === 1) await openWorkbench(page, server.workbenchUrl());
       else {
         await page.reload();
         await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
       }
-      lines = await waitForLines(run.root, load, 60_000);
+      lines = await waitForLines(run.root, LINE, load, 60_000);
       if (lines.length < load) throw new Error(`no activation line for load ${load} within 60 s (found ${lines.length})`);
       await runCommandFromPalette(page, 'Developer: Show Running Extensions');
       const row = page.locator('.monaco-list-row').filter({ hasText: 'Holdfast' }).filter({ hasText: SHOWN }).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       const text = await row.innerText();
       activationMs.push(Number(SHOWN.exec(text)?.[1]));
+      // A build without the line (an older baseline) just has no figure; the wait is short.
+      const ready = await waitForLines(run.root, READY, load, 3_000);
+      if (ready.length >= load) readyMs.push(Number(READY.exec(ready[load - 1]!)?.[1]));
     }
     if (afterLoads) await afterLoads({ page, server, run, vscode: codeServerVersion().description });
     await browser.close();
     await server.stop();
-    return { measured: true, note: `code-server, ${loads} workbench loads (first = cold)`, vscode: codeServerVersion().description, activationMs, lines };
+    return {
+      measured: true,
+      note: `code-server, ${loads} workbench loads (first = cold)`,
+      vscode: codeServerVersion().description,
+      activationMs,
+      lines,
+      ...(readyMs.length === loads ? { readyMs } : {}),
+    };
   } catch (error) {
     keep = true;
     return { measured: false, note: `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (scratch kept: ${run.root})`, activationMs: [], lines: [] };

@@ -2,6 +2,7 @@
 // shared dist/ and the repository's .vsix are never touched: the repository's sources are linked
 // in, `vsce package` runs there (its vscode:prepublish does the production esbuild), and the sizes
 // are read from the result. The .vsix it produces is reused for the activation measurement.
+// `fromRef` builds a committed version instead (`git archive`), for a baseline in the same run.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,20 +24,46 @@ export interface BundleSizes {
 const REPO = path.resolve(__dirname, '../..');
 const LINKED = ['src', 'media', 'node_modules', 'tsconfig.json'];
 const COPIED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'esbuild.js'];
-const MEASURED = ['dist/extension.js', 'dist/webview/chat.js', 'dist/webview/chat.css'];
+/** Every script and style the .vsix ships (the activation bundle, the rest, the webview and its chunks). */
+const MEASURED_DIRS = ['dist', 'dist/webview'];
 
-export function buildAndMeasureBundles(): BundleSizes {
+function measuredFiles(scratch: string): string[] {
+  return MEASURED_DIRS.flatMap((dir) => {
+    const full = path.join(scratch, dir);
+    if (!fs.existsSync(full)) return [];
+    const names = fs.readdirSync(full).filter((name) => /\.(js|css)$/.test(name));
+    // The entry files first, then the chunks loaded on demand, largest first.
+    const entry = (name: string): number => (['extension.js', 'main.js', 'chat.js', 'chat.css'].includes(name) ? 0 : 1);
+    names.sort((a, b) => entry(a) - entry(b) || fs.statSync(path.join(full, b)).size - fs.statSync(path.join(full, a)).size);
+    return names.map((name) => `${dir}/${name}`);
+  });
+}
+
+/** Fills `scratch` with the sources to build: the working tree (linked), or a commit (`git archive`). */
+function prepareSources(scratch: string, fromRef: string | undefined): void {
+  if (fromRef === undefined) {
+    for (const name of LINKED) fs.symlinkSync(path.join(REPO, name), path.join(scratch, name));
+    for (const name of COPIED) if (fs.existsSync(path.join(REPO, name))) fs.copyFileSync(path.join(REPO, name), path.join(scratch, name));
+    return;
+  }
+  const archive = spawnSync('git', ['archive', '--format=tar', fromRef], { cwd: REPO, maxBuffer: 512 * 1024 * 1024, timeout: 60_000 });
+  if (archive.status !== 0) throw new Error(`git archive ${fromRef} failed: ${archive.stderr.toString().slice(-400)}`);
+  const untar = spawnSync('tar', ['-x', '-C', scratch], { input: archive.stdout, timeout: 60_000 });
+  if (untar.status !== 0) throw new Error(`unpacking ${fromRef} failed: ${untar.stderr.toString().slice(-400)}`);
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(scratch, 'node_modules'));
+}
+
+export function buildAndMeasureBundles(options: { fromRef?: string } = {}): BundleSizes {
   const started = performance.now();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-bench-build-'));
   const dispose = (): void => fs.rmSync(scratch, { recursive: true, force: true });
   try {
-    for (const name of LINKED) fs.symlinkSync(path.join(REPO, name), path.join(scratch, name));
-    for (const name of COPIED) if (fs.existsSync(path.join(REPO, name))) fs.copyFileSync(path.join(REPO, name), path.join(scratch, name));
+    prepareSources(scratch, options.fromRef);
     const vsixPath = path.join(scratch, 'holdfast.vsix');
     const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
     const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsixPath], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
     if (result.status !== 0) throw new Error(`vsce package failed (exit ${result.status}): ${(result.stderr || result.stdout).slice(-800)}`);
-    const files = MEASURED.map((file) => {
+    const files = measuredFiles(scratch).map((file) => {
       const data = fs.readFileSync(path.join(scratch, file));
       return { file, bytes: data.byteLength, gzipBytes: zlib.gzipSync(data, { level: 9 }).byteLength };
     });

@@ -178,6 +178,8 @@ export function markdownReport(report: BenchReport): string {
   const a = report.activation;
   if (a?.measured) {
     out.push(`Activation in ${a.vscode ?? 'VS Code'} (VS Code's own figure from "Developer: Show Running Extensions": code loading + activate()): ${a.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ')} over ${a.activationMs.length} workbench loads.`);
+    if (a.readyMs) out.push(`The rest of the extension (dist/main.js, loaded after activation returned) was ready ${a.readyMs.map((v) => `${Math.round(v)} ms`).join(', ')} after the activation bundle began.`);
+    if (a.baseline) out.push(`Baseline in the same run (\`${a.baseline.ref}\`, one eager bundle): ${a.baseline.measured ? a.baseline.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ') : a.baseline.note}.`);
   } else {
     out.push(`Activation: ${a?.note ?? 'not measured in this run'}.`);
   }
