@@ -106,8 +106,8 @@ export default tseslint.config(
           paths: [{ name: 'vscode', message: 'The webview runs in a browser: it has no vscode module.' }],
           patterns: [
             {
-              regex: '^(\\.\\./)+src/(?!protocol/(webview|displayUnits)$)',
-              message: 'The webview may import only the webview contract: src/protocol/webview (messages) and src/protocol/displayUnits (how their numbers read).',
+              regex: '^(\\.\\./)+src/(?!protocol/(webview[A-Za-z]*|displayUnits)$)',
+              message: 'The webview may import only the webview contract: src/protocol/webview* (messages, their limits and validator) and src/protocol/displayUnits (how their numbers read).',
             },
             { regex: '^(\\.\\./)+test/', message: 'The webview ships; it never imports test code.' },
             { regex: nodeBuiltin, message: 'The webview runs in a browser: no Node built-ins.' },

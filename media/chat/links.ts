@@ -3,7 +3,8 @@
  * (external, http(s) only) or `data-file` (a workspace path). One delegated listener turns a click or
  * Enter on them into a request to the host, after checking the URL again.
  */
-import { isSafeExternalUrl, type WebviewToHost } from '../../src/protocol/webview';
+import type { WebviewToHost } from '../../src/protocol/webview';
+import { isSafeExternalUrl } from '../../src/protocol/webviewLimits';
 
 /** Handles activation of a link element; returns true when the event was about a link. */
 export function handleLinkActivation(target: Element, send: (message: WebviewToHost) => void): boolean {

@@ -1,6 +1,7 @@
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
-import { type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
+import { validateHostToWebview } from '../../src/protocol/webviewValidate';
 import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
 import { Composer } from './composer';
@@ -206,7 +207,7 @@ function handle(message: HostToWebview): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const parsed = parseHostToWebview(event.data);
+  const parsed = validateHostToWebview(event.data);
   if (!parsed.ok) {
     console.warn(`Holdfast: dropped an invalid message from the host: ${parsed.error}`);
     return;

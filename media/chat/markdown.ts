@@ -11,7 +11,7 @@
  */
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
-import { isSafeExternalUrl } from '../../src/protocol/webview';
+import { isSafeExternalUrl } from '../../src/protocol/webviewLimits';
 import { highlightToHtml } from './highlight';
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });

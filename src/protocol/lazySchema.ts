@@ -3,8 +3,10 @@
  * protocol's took ~25 ms of the extension's start-up, for messages that may not arrive for minutes),
  * so a module declares `export const X = lazySchema(() => z.object({…}))` and `X` behaves as the schema
  * itself: `X.safeParse(…)`, `X.shape`, `z.infer<typeof X>`, or nested inside another schema. The first
- * property read builds it, once.
+ * property read builds it, once. Marked free of side effects, so a bundle that imports a module for
+ * something else (the webview takes `Limits`) drops the unused schemas, and zod with them.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function lazySchema<T extends object>(build: () => T): T {
   let built: T | undefined;
   const schema = (): T => (built ??= build());

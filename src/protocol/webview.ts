@@ -8,32 +8,10 @@
  */
 import * as z from 'zod';
 import { lazySchema } from './lazySchema';
+import { isSafeExternalUrl, Limits } from './webviewLimits';
 
-// ── limits ───────────────────────────────────────────────────────────────────────────────────────
-export const Limits = {
-  id: 128,
-  shortText: 200,
-  path: 1_024,
-  url: 2_048,
-  /** One markdown block (an assistant answer segment or a reasoning summary). */
-  blockText: 2_000_000,
-  /** One coalesced delta entry: a frame's worth of text for one block. */
-  deltaText: 1_000_000,
-  deltaEntries: 1_000,
-  userText: 200_000,
-  toolOutput: 50_000,
-  command: 10_000,
-  errorText: 4_000,
-  diffLines: 5_000,
-  diffLineText: 2_000,
-  diffHunks: 500,
-  itemsPerTurn: 5_000,
-  turnsPerSession: 2_000,
-  sessions: 500,
-  attachments: 50,
-  mentionCandidates: 50,
-  codeText: 1_000_000,
-} as const;
+// The limits and the URL rule live in webviewLimits.ts (no zod), so the webview can use them too.
+export { isSafeExternalUrl, Limits } from './webviewLimits';
 
 const Id = lazySchema(() => z.string().min(1).max(Limits.id));
 const ShortText = lazySchema(() => z.string().max(Limits.shortText));
@@ -41,17 +19,6 @@ const PathText = lazySchema(() => z.string().min(1).max(Limits.path));
 const Millis = lazySchema(() => z.number().finite().nonnegative().max(1e10));
 const Count = lazySchema(() => z.number().int().nonnegative().max(1e15));
 
-/** http(s) only, parseable, no credentials in the URL: what the host may open in a browser. */
-export function isSafeExternalUrl(value: string): boolean {
-  if (value.length > Limits.url) return false;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.hostname !== '';
-}
 const ExternalUrl = lazySchema(() => z.string().max(Limits.url).refine(isSafeExternalUrl, 'only http(s) URLs without credentials'));
 
 // ── display model: what the view shows, never what the model or the transport needs ───────────────

@@ -1,0 +1,193 @@
+/**
+ * The webview's check of what the host sends it: the `HostToWebview` union of webview.ts, field for
+ * field with the same bounds, written with the small checks of webviewValidateCore.ts so the view's
+ * bundle carries no zod (92 KB that only re-checked host messages). The zod schema stays the
+ * contract: the type assertion below keeps the shapes equal, and
+ * test/unit/protocol/webviewValidate.test.ts feeds every message kind and malformed variants to both
+ * and requires the same verdicts and the same output.
+ */
+import type { HostToWebview, ParseResult } from './webview';
+import { Limits } from './webviewLimits';
+import { array, boolean, type Checked, INVALID, number, object, oneOf, optional, type Problem, string, union, withDefault } from './webviewValidateCore';
+
+const id = string({ min: 1, max: Limits.id });
+const shortText = string({ max: Limits.shortText });
+const pathText = string({ min: 1, max: Limits.path });
+const millis = number({ min: 0, max: 1e10 });
+const count = number({ int: true, min: 0, max: 1e15 });
+const approvalState = oneOf('pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled');
+
+const connectionView = object({
+  kind: oneOf('idle', 'noKey', 'connecting', 'warm', 'busy', 'reconnecting', 'httpFallback', 'authError', 'offline'),
+  label: string({ max: 200 }),
+  detail: optional(string({ max: 2000 })),
+});
+
+const attachmentView = union('kind', {
+  file: object({ kind: oneOf('file'), path: pathText }),
+  selection: object({
+    kind: oneOf('selection'),
+    id,
+    path: pathText,
+    startLine: number({ int: true, min: 1, max: 10_000_000 }),
+    endLine: number({ int: true, min: 1, max: 10_000_000 }),
+  }),
+});
+
+const toolCardView = object({
+  id,
+  name: shortText,
+  title: shortText,
+  target: optional(string({ max: Limits.path })),
+  status: oneOf('running', 'done', 'failed', 'cancelled'),
+  durationMs: optional(millis),
+  output: optional(string({ max: Limits.toolOutput })),
+});
+
+const diffHunk = object({
+  header: string({ max: Limits.shortText }),
+  lines: array(object({ kind: oneOf('context', 'add', 'remove'), text: string({ max: Limits.diffLineText }) }), { max: Limits.diffLines }),
+});
+const hunks = array(diffHunk, { max: Limits.diffHunks });
+const truncated = withDefault(boolean(), () => false);
+
+const commandApproval = object({
+  id,
+  kind: oneOf('command', 'task'),
+  command: string({ min: 1, max: Limits.command }),
+  parts: withDefault(array(string({ max: Limits.command }), { max: 100 }), () => []),
+  cwd: string({ max: Limits.path }),
+  reason: optional(string({ max: Limits.errorText })),
+  canAllowAlways: boolean(),
+  state: approvalState,
+});
+// A command card and a task card share one shape, told apart by `kind`.
+const approvalCard = union('kind', {
+  command: commandApproval,
+  task: commandApproval,
+  review: object({ id, kind: oneOf('review'), path: pathText, change: oneOf('modified', 'created'), added: count, removed: count, hunks, truncated, state: approvalState }),
+  question: object({
+    id,
+    kind: oneOf('question'),
+    topic: oneOf('budget', 'editMismatches'),
+    message: string({ min: 1, max: Limits.errorText }),
+    detail: optional(string({ max: Limits.errorText })),
+    continueLabel: string({ min: 1, max: Limits.shortText }),
+    stopLabel: string({ min: 1, max: Limits.shortText }),
+    state: approvalState,
+  }),
+});
+
+const editCardView = object({
+  id,
+  path: pathText,
+  change: oneOf('modified', 'created', 'deleted'),
+  added: count,
+  removed: count,
+  hunks,
+  truncated,
+  state: oneOf('applied', 'kept', 'undone', 'failed'),
+  message: optional(string({ max: Limits.errorText })),
+});
+
+const steerView = object({
+  id,
+  text: string({ max: Limits.userText }),
+  status: oneOf('queued', 'delivered', 'pending', 'nextTurn', 'failed'),
+  reason: optional(string({ max: Limits.errorText })),
+});
+
+const errorView = object({
+  id,
+  message: string({ max: Limits.errorText }),
+  actions: array(oneOf('retry', 'setApiKey', 'switchToHttp', 'testConnection'), { max: 4 }),
+  tone: optional(oneOf('notice')),
+});
+
+const turnFooterView = object({
+  transport: oneOf('websocket', 'http'),
+  timeToFirstTokenMs: optional(millis),
+  totalMs: millis,
+  requests: count,
+  inputTokens: count,
+  cachedTokens: count,
+  outputTokens: count,
+  reasoningTokens: optional(count),
+  bytesSent: count,
+  statelessBytes: count,
+  recoveries: withDefault(count, () => 0),
+  connectSavedMs: optional(millis),
+  warmupSavedMs: optional(millis),
+});
+
+const sessionTotalsView = object({ turns: count, bytesSent: count, statelessBytes: count, timeSavedMs: optional(millis) });
+
+const blockText = string({ max: Limits.blockText });
+const turnItemView = union('kind', {
+  markdown: object({ kind: oneOf('markdown'), id, text: blockText }),
+  reasoning: object({ kind: oneOf('reasoning'), id, text: blockText }),
+  tool: object({ kind: oneOf('tool'), card: toolCardView }),
+  approval: object({ kind: oneOf('approval'), card: approvalCard }),
+  edit: object({ kind: oneOf('edit'), card: editCardView }),
+  steer: object({ kind: oneOf('steer'), steer: steerView }),
+  error: object({ kind: oneOf('error'), error: errorView }),
+});
+
+const turnView = object({
+  id,
+  userText: string({ max: Limits.userText }),
+  attachments: withDefault(array(attachmentView, { max: Limits.attachments }), () => []),
+  items: array(turnItemView, { max: Limits.itemsPerTurn }),
+  status: oneOf('running', 'done', 'cancelled', 'failed'),
+  footer: optional(turnFooterView),
+  kind: optional(oneOf('review')),
+});
+
+const sessionSummaryView = object({ id, title: shortText, updatedAt: number({ int: true, min: 0, max: 1e14 }), turns: count });
+const sessionSummaries = array(sessionSummaryView, { max: Limits.sessions });
+
+const hostToWebview = union('type', {
+  snapshot: object({
+    type: oneOf('snapshot'),
+    connection: connectionView,
+    workspaceName: string({ max: 500 }),
+    sessions: optional(sessionSummaries),
+    session: optional(object({ id, title: shortText, turns: array(turnView, { max: Limits.turnsPerSession }), totals: sessionTotalsView })),
+  }),
+  pong: object({ type: oneOf('pong'), id: string({ min: 1, max: 64 }) }),
+  connection: object({ type: oneOf('connection'), connection: connectionView }),
+  sessions: object({ type: oneOf('sessions'), sessions: sessionSummaries, activeSessionId: optional(id) }),
+  turnStarted: object({ type: oneOf('turnStarted'), turn: turnView }),
+  deltas: object({
+    type: oneOf('deltas'),
+    turnId: id,
+    items: array(object({ blockId: id, text: string({ max: Limits.deltaText }), kind: optional(oneOf('markdown', 'reasoning')) }), { min: 1, max: Limits.deltaEntries }),
+  }),
+  toolCard: object({ type: oneOf('toolCard'), turnId: id, card: toolCardView }),
+  approval: object({ type: oneOf('approval'), turnId: id, card: approvalCard }),
+  editCard: object({ type: oneOf('editCard'), turnId: id, card: editCardView }),
+  steerStatus: object({ type: oneOf('steerStatus'), turnId: id, steer: steerView }),
+  error: object({ type: oneOf('error'), turnId: optional(id), error: errorView }),
+  turnFinished: object({ type: oneOf('turnFinished'), turnId: id, status: oneOf('done', 'cancelled', 'failed'), footer: optional(turnFooterView) }),
+  sessionTotals: object({ type: oneOf('sessionTotals'), totals: sessionTotalsView }),
+  mentionResults: object({
+    type: oneOf('mentionResults'),
+    requestId: number({ int: true, min: 0, max: 1e12 }),
+    candidates: array(object({ path: pathText, description: optional(string({ max: Limits.path })) }), { max: Limits.mentionCandidates }),
+  }),
+  attachmentAdded: object({ type: oneOf('attachmentAdded'), attachment: attachmentView }),
+});
+
+// The shapes must stay those of the zod schema: each type must be assignable to the other.
+type Validated = Checked<typeof hostToWebview>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const shapesMatch: Same<Validated, HostToWebview> = true;
+void shapesMatch;
+
+/** Checks a message from the host as `parseHostToWebview` (zod) does, with the same verdict and output. */
+export function validateHostToWebview(data: unknown): ParseResult<HostToWebview> {
+  const problem: Problem = { path: [], message: '' };
+  const checked = hostToWebview(data, problem);
+  if (checked === INVALID) return { ok: false, error: `${problem.path.join('.') || '(root)'}: ${problem.message}` };
+  return { ok: true, message: checked };
+}
