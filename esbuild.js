@@ -2,7 +2,8 @@
 //   extension: src/extension.ts → dist/extension.js, the tiny activation bundle, and
 //              src/app/main.ts → dist/main.js, the rest, which it requires right after activating
 //              (node, cjs, `vscode` external; esbuild cannot split cjs, hence two entry points)
-//   webview:   media/chat/main.ts → dist/webview/chat.js + chat.css (browser, iife)
+//   webview:   media/chat/main.ts → dist/webview/chat.js + chat.css (browser, iife), and the chunks it
+//              loads on demand: hljs.js (highlight.js core) and hljs-<language>.js per language
 //   --tests:   integration suites → out/test/integration/** (node, cjs; `vscode` and `mocha` external)
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -33,6 +34,35 @@ const common = {
   sourcesContent: false,
   logLevel: 'silent',
   legalComments: production ? 'none' : 'inline',
+};
+
+/** Every language of media/chat/highlightLanguages.json becomes a chunk that registers itself with the core. */
+const highlightLanguages = Object.keys(require('./media/chat/highlightLanguages.json'));
+const HIGHLIGHT_LANGUAGE = 'holdfast-highlight-language:';
+
+const highlightLanguageChunks = {
+  name: 'highlight-language-chunks',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${HIGHLIGHT_LANGUAGE}`) }, (args) => ({ path: args.path.slice(HIGHLIGHT_LANGUAGE.length), namespace: 'highlight-language' }));
+    build.onLoad({ filter: /.*/, namespace: 'highlight-language' }, (args) => ({
+      contents: `import definition from 'highlight.js/lib/languages/${args.path}';\nwindow.holdfastHighlighter.registerLanguage(${JSON.stringify(args.path)}, definition);\n`,
+      resolveDir: __dirname,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The webview must not bundle zod: it checks host messages with src/protocol/webviewValidate.ts. */
+const noZodInWebview = {
+  name: 'no-zod-in-webview',
+  setup(build) {
+    build.onEnd((result) => {
+      const inputs = Object.keys(result.metafile?.inputs ?? {});
+      if (inputs.some((input) => input.includes('node_modules/zod/'))) {
+        result.errors.push({ text: 'the webview bundle includes zod: media/ must import src/protocol/webview for types only' });
+      }
+    });
+  },
 };
 
 function listFiles(dir, suffix) {
@@ -81,13 +111,21 @@ function configs() {
     {
       ...common,
       name: 'webview',
-      entryPoints: { chat: 'media/chat/main.ts' },
+      entryPoints: {
+        chat: 'media/chat/main.ts',
+        hljs: 'media/chat/highlightCore.ts',
+        ...Object.fromEntries(highlightLanguages.map((language) => [`hljs-${language}`, `${HIGHLIGHT_LANGUAGE}${language}`])),
+      },
       outdir: 'dist/webview',
       platform: 'browser',
       format: 'iife',
       target: 'es2022',
       loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
       assetNames: '[name]',
+      // markdown-it's entity table (23 KB) is replaced by the browser's own decoding.
+      alias: { entities: './media/chat/htmlEntities.ts' },
+      metafile: true,
+      plugins: [highlightLanguageChunks, noZodInWebview],
     },
   ];
 }
@@ -96,7 +134,7 @@ async function main() {
   // A release build starts from an empty dist/ so no stale file (a dev source map) gets packaged.
   if (production && !tests) fs.rmSync('dist', { recursive: true, force: true });
   const contexts = await Promise.all(
-    configs().map(({ name, ...options }) => esbuild.context({ ...options, plugins: [reportProblems(name)] })),
+    configs().map(({ name, plugins = [], ...options }) => esbuild.context({ ...options, plugins: [...plugins, reportProblems(name)] })),
   );
   if (watch) {
     await Promise.all(contexts.map((context) => context.watch()));

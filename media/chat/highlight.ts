@@ -1,49 +1,86 @@
 /**
- * Syntax highlighting with highlight.js, core plus the languages people paste most. No auto-detection:
- * it is slow and guesses wrong on short snippets; an unknown language is shown plain.
+ * Syntax highlighting with highlight.js, loaded on demand: the chat bundle carries none of it. The
+ * core with the table of languages (dist/webview/hljs.js, highlightCore.ts) and each language
+ * (hljs-<name>.js) are chunks, added as <script> elements with the page's CSP nonce the first time a
+ * code block names a language. Until then the block is shown plain; `onLanguageLoaded` listeners
+ * highlight it when its chunks have arrived. No auto-detection: it is slow and guesses wrong on short
+ * snippets; an unknown language is shown plain.
  */
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import c from 'highlight.js/lib/languages/c';
-import cpp from 'highlight.js/lib/languages/cpp';
-import csharp from 'highlight.js/lib/languages/csharp';
-import css from 'highlight.js/lib/languages/css';
-import diff from 'highlight.js/lib/languages/diff';
-import dockerfile from 'highlight.js/lib/languages/dockerfile';
-import go from 'highlight.js/lib/languages/go';
-import ini from 'highlight.js/lib/languages/ini';
-import java from 'highlight.js/lib/languages/java';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import kotlin from 'highlight.js/lib/languages/kotlin';
-import makefile from 'highlight.js/lib/languages/makefile';
-import markdown from 'highlight.js/lib/languages/markdown';
-import php from 'highlight.js/lib/languages/php';
-import plaintext from 'highlight.js/lib/languages/plaintext';
-import powershell from 'highlight.js/lib/languages/powershell';
-import python from 'highlight.js/lib/languages/python';
-import ruby from 'highlight.js/lib/languages/ruby';
-import rust from 'highlight.js/lib/languages/rust';
-import scss from 'highlight.js/lib/languages/scss';
-import shell from 'highlight.js/lib/languages/shell';
-import sql from 'highlight.js/lib/languages/sql';
-import swift from 'highlight.js/lib/languages/swift';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 
-const languages = {
-  bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, kotlin, makefile, markdown,
-  php, plaintext, powershell, python, ruby, rust, scss, shell, sql, swift, typescript, xml, yaml,
-};
-for (const [name, definition] of Object.entries(languages)) hljs.registerLanguage(name, definition);
+/** What the core chunk puts on `window` for this module and for the language chunks. */
+export interface HighlightEngine {
+  /** The chunk files a fence's language word needs (none when the word names no known language). */
+  chunksFor(word: string): string[];
+  registerLanguage(name: string, definition: unknown): void;
+  canHighlight(word: string): boolean;
+  /** Highlighted, escaped HTML, or undefined when highlight.js failed. */
+  highlight(code: string, word: string): string | undefined;
+}
 
-/** Highlighted HTML for `code` (escaped by highlight.js), or undefined when the language is unknown. */
-export function highlightToHtml(code: string, language: string): string | undefined {
-  if (!language || !hljs.getLanguage(language)) return undefined;
-  try {
-    return hljs.highlight(code, { language, ignoreIllegals: true }).value;
-  } catch {
-    return undefined;
+declare global {
+  interface Window {
+    holdfastHighlighter?: HighlightEngine;
   }
+}
+
+/** Where this script came from and its nonce: the chunks sit beside it and need the same nonce. */
+const origin = ((): { base: string; nonce: string } | undefined => {
+  const script = document.currentScript;
+  return script instanceof HTMLScriptElement && script.src ? { base: new URL('.', script.src).href, nonce: script.nonce ?? '' } : undefined;
+})();
+
+const scripts = new Map<string, Promise<void>>();
+const requested = new Set<string>();
+const listeners: Array<() => void> = [];
+
+function loadScript(file: string): Promise<void> {
+  let loading = scripts.get(file);
+  if (!loading) {
+    loading = new Promise<void>((resolve, reject) => {
+      if (!origin) return reject(new Error('the chat script has no URL to load chunks from'));
+      const script = document.createElement('script');
+      script.nonce = origin.nonce;
+      script.src = new URL(file, origin.base).href;
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error(`${file} did not load`));
+      document.head.append(script);
+    });
+    scripts.set(file, loading);
+  }
+  return loading;
+}
+
+const LANGUAGE_WORD = /^[\w#+.-]{1,32}$/;
+const MAX_REQUESTED = 200;
+
+function requestLanguage(word: string): void {
+  if (requested.has(word) || requested.size >= MAX_REQUESTED) return;
+  requested.add(word);
+  loadScript('hljs.js')
+    .then(() => Promise.all(window.holdfastHighlighter!.chunksFor(word).map(loadScript)))
+    .then(
+      (chunks) => {
+        if (chunks.length > 0) for (const listener of listeners) listener();
+      },
+      // Shown plain, as an unknown language is; worth a line in the webview's console.
+      (error: unknown) => console.warn(`Holdfast: no highlighting for ${word}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+}
+
+/**
+ * Highlighted HTML for `code` (escaped by highlight.js), or undefined when the language is unknown or
+ * not loaded yet; in the latter case its chunks start loading.
+ */
+export function highlightToHtml(code: string, language: string): string | undefined {
+  // The word is model output: only something shaped like a language name is worth a request.
+  if (!LANGUAGE_WORD.test(language)) return undefined;
+  const engine = window.holdfastHighlighter;
+  if (engine?.canHighlight(language)) return engine.highlight(code, language);
+  requestLanguage(language);
+  return undefined;
+}
+
+/** Called whenever more languages can be highlighted (code rendered before can be redone). */
+export function onLanguageLoaded(listener: () => void): void {
+  listeners.push(listener);
 }

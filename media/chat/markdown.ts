@@ -12,7 +12,7 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { isSafeExternalUrl } from '../../src/protocol/webviewLimits';
-import { highlightToHtml } from './highlight';
+import { highlightToHtml, onLanguageLoaded } from './highlight';
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
 
@@ -78,15 +78,33 @@ purify.addHook('uponSanitizeAttribute', (_node, data) => {
   if (data.attrName === 'data-href' && !isSafeExternalUrl(data.attrValue)) data.keepAttr = false;
 });
 
+const SANITIZE = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  RETURN_DOM_FRAGMENT: true,
+} as const;
+
 /** Renders markdown to a sanitised fragment of the current document. */
 export function renderMarkdown(source: string): DocumentFragment {
-  const html = markdown.render(source);
-  return purify.sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-    RETURN_DOM_FRAGMENT: true,
-  });
+  return purify.sanitize(markdown.render(source), SANITIZE);
 }
+
+/**
+ * Code blocks rendered before their language's highlighter had loaded (highlight.ts loads it on
+ * demand) are highlighted when it arrives, through the same sanitiser. A fence still streaming is a
+ * live text node (streamingMessage.ts) and is rendered again when it closes, so it is left alone.
+ */
+function highlightWaitingCode(): void {
+  for (const code of Array.from(document.querySelectorAll<HTMLElement>('pre[data-lang] > code:not(.hljs)'))) {
+    if (code.closest('.streaming')) continue;
+    const language = (code.parentElement?.dataset['lang'] ?? '').toLowerCase();
+    const highlighted = highlightToHtml(code.textContent ?? '', language);
+    if (highlighted === undefined) continue;
+    code.replaceChildren(purify.sanitize(highlighted, SANITIZE));
+    code.className = `hljs language-${language}`;
+  }
+}
+onLanguageLoaded(highlightWaitingCode);

@@ -6,7 +6,7 @@
  *
  * Start-up does no zod work: the schemas are built on first use (`lazySchema`), and the JSON schemas
  * come precomputed from `toolSchemas.json`, which test/unit/tools/toolSchemas.test.ts derives from
- * these zod schemas and compares (regenerate with `npx vitest run -u test/unit/tools/toolSchemas.test.ts`).
+ * these zod schemas and compares (regenerate with `npx vitest run test/unit/tools/toolSchemas.test.ts -u`).
  */
 import * as z from 'zod';
 import type { FunctionToolDefinition } from '../protocol/items';

@@ -195,6 +195,8 @@ export const sanitisingTests: BrowserTest[] = [
         ],
         'code actions',
       );
+      // highlight.js loads on demand (a chunk per language): wait for it, then count.
+      await page.locator('.code-block code.hljs .hljs-keyword').first().waitFor({ state: 'attached', timeout: 10_000 });
       const highlighted = await page.locator('.code-block code.hljs .hljs-keyword').count();
       check(highlighted > 0, 'the code block is syntax-highlighted');
     },

@@ -278,6 +278,8 @@ export const suite: E2eSuite = {
         assert.ok(text.includes('Call it as'), 'the first answer is back');
         assert.ok(text.includes('I marked the notes as reviewed.'), 'the tool-chain answer is back');
         assert.ok(text.includes(CHAT_STEERED_ANSWER), 'the steered answer is back');
+        // highlight.js loads on demand after a reload too: wait for it before counting.
+        await chat(page).locator('.code-block pre code.hljs').first().waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
         assert.ok((await chat(page).locator('.code-block pre code.hljs').count()) > 0, 'code is highlighted again');
         console.log(`      (${await turnCount(page)} turns after the reload, ${turnsBefore} before)`);
         await saveScreenshot(page, run, 'chat-12-after-reload');

@@ -4,7 +4,7 @@ import { ALL_TOOLS, deriveStrictJsonSchema, functionToolsFor } from '../../../sr
 /**
  * The tools' JSON schemas are sent precomputed (src/tools/toolSchemas.json) so start-up converts
  * nothing; the zod schemas stay the one source of truth. This derives them again and compares: after
- * changing a tool's zod schema, regenerate with `npx vitest run -u test/unit/tools/toolSchemas.test.ts`.
+ * changing a tool's zod schema, regenerate with `npx vitest run test/unit/tools/toolSchemas.test.ts -u`.
  */
 describe('precomputed tool schemas', () => {
   const derived = Object.fromEntries(ALL_TOOLS.map((tool) => [tool.name, deriveStrictJsonSchema(tool.schema)]));
