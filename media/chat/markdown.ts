@@ -10,7 +10,7 @@
  * The CSP (no inline script, images only from the webview itself) is the last line, not the first.
  */
 import DOMPurify from 'dompurify';
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type Env } from 'markdown-it';
 import { isSafeExternalUrl } from '../../src/protocol/webviewLimits';
 import { highlightToHtml, onLanguageLoaded } from './highlight';
 
@@ -51,6 +51,9 @@ markdown.renderer.rules.image = (tokens, index) => {
   return `<span class="image-placeholder" title="Images are not loaded in the chat">[image${alt ? `: ${escapeHtml(alt)}` : ''}]</span>`;
 };
 
+/** Longer code is shown plain: highlighting it would hold the page for too long. */
+const MAX_HIGHLIGHTED_CHARS = 20_000;
+
 markdown.renderer.rules.fence = (tokens, index) => {
   const token = tokens[index]!;
   const info = token.info.trim();
@@ -59,7 +62,7 @@ markdown.renderer.rules.fence = (tokens, index) => {
   const [lang = '', colonPath] = language.split(':');
   const pathHint = colonPath ?? rest.find((word) => looksLikeWorkspacePath(word) && /[./]/.test(word)) ?? '';
   const code = token.content;
-  const highlighted = highlightToHtml(code, lang.toLowerCase());
+  const highlighted = code.length > MAX_HIGHLIGHTED_CHARS ? undefined : highlightToHtml(code, lang.toLowerCase());
   const attributes = [`data-lang="${escapeHtml(lang)}"`];
   if (pathHint) attributes.push(`data-path="${escapeHtml(pathHint)}"`);
   const codeClass = highlighted === undefined ? '' : ` class="hljs language-${escapeHtml(lang.toLowerCase())}"`;
@@ -87,9 +90,29 @@ const SANITIZE = {
   RETURN_DOM_FRAGMENT: true,
 } as const;
 
+/** What markdown-it collects while rendering; passing one along lets a block use the link references defined in earlier ones. */
+export type { Env as MarkdownEnv } from 'markdown-it';
+
 /** Renders markdown to a sanitised fragment of the current document. */
-export function renderMarkdown(source: string): DocumentFragment {
-  return purify.sanitize(markdown.render(source), SANITIZE);
+export function renderMarkdown(source: string, env: Env = {}): DocumentFragment {
+  return purify.sanitize(markdown.render(source, env), SANITIZE);
+}
+
+/** Text shown as it is, lines kept: for a block too large or too intricate to render as markdown. */
+export function renderPlainText(text: string): HTMLParagraphElement {
+  const paragraph = document.createElement('p');
+  paragraph.className = 'plain-text';
+  appendPlainText(paragraph, text.replace(/\n+$/, ''));
+  return paragraph;
+}
+
+/** Appends `text` to a `renderPlainText` paragraph (a line break becomes <br>): cost ∝ the text added. */
+export function appendPlainText(paragraph: HTMLElement, text: string): void {
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (index > 0) paragraph.append(document.createElement('br'));
+    if (line) paragraph.append(line);
+  }
 }
 
 /**
@@ -101,7 +124,9 @@ function highlightWaitingCode(): void {
   for (const code of Array.from(document.querySelectorAll<HTMLElement>('pre[data-lang] > code:not(.hljs)'))) {
     if (code.closest('.streaming')) continue;
     const language = (code.parentElement?.dataset['lang'] ?? '').toLowerCase();
-    const highlighted = highlightToHtml(code.textContent ?? '', language);
+    const text = code.textContent ?? '';
+    if (text.length > MAX_HIGHLIGHTED_CHARS) continue;
+    const highlighted = highlightToHtml(text, language);
     if (highlighted === undefined) continue;
     code.replaceChildren(purify.sanitize(highlighted, SANITIZE));
     code.className = `hljs language-${language}`;

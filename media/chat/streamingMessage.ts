@@ -1,33 +1,58 @@
 /**
- * An answer block that grows while the model streams. Finished markdown blocks are rendered once and
- * never touched again; only the open tail is live:
+ * An answer block that grows while the model streams. The boundary scanner cuts the text into blocks;
+ * each finished block is rendered once and never touched again, and only the open tail is live:
  *  - inside a top-level code fence, new text is appended to a text node (no parsing at all) and the
  *    block is highlighted once when the fence closes;
- *  - otherwise the tail (one paragraph, list or table, bounded by the boundary scanner) is re-rendered.
- * So the cost of a batch depends on the batch and the tail, not on how long the answer already is.
- * Text is appended at once; the DOM is updated by `render()`, which the view calls once per frame.
+ *  - otherwise the tail is re-rendered each frame while it fits the tail budget (renderBudget.ts),
+ *    and beyond that shown as plain text, appended to, until it is cut or finished.
+ * A block too long or too dense for its budget is shown as plain text for good; a table cut between
+ * rows has its rows added to the same table. So the cost of a frame depends on the new text and a
+ * bounded tail, not on how long or how pathological the answer is. Blocks that use a link reference
+ * defined only later are rendered again when the answer finishes, so a finished answer looks the same
+ * whether it streamed or came whole from a snapshot (a reload). Text is appended at once; the DOM is
+ * updated by `render()`, which the view calls once per frame.
  */
-import { element } from './dom';
 import { decorateCodeBlocks } from './codeBlocks';
-import { renderMarkdown } from './markdown';
+import { element } from './dom';
+import { appendPlainText, type MarkdownEnv, renderMarkdown, renderPlainText } from './markdown';
 import { MarkdownBoundaryScanner } from './markdownBoundaries';
+import { BLOCK_BUDGET, fitsMarkdownBudget, TAIL_BUDGET } from './renderBudget';
 
 export interface StreamingMarkdownOptions {
   /** Called with each finished block's plain text (for the screen-reader live region). */
   onBlockFinished?(text: string): void;
 }
 
+/** A finished block rendered as markdown that may use a link reference defined after it. */
+interface LinkingBlock {
+  source: string;
+  block: HTMLElement;
+}
+
 export class StreamingMarkdown {
   readonly element: HTMLDivElement;
   private readonly tailElement: HTMLDivElement;
-  /** Source not yet rendered as finished blocks; offsets in the scanner are relative to it. */
-  private tail = '';
-  private scanner = new MarkdownBoundaryScanner();
+  private source = '';
+  /** `source[0, committed)` is rendered as finished blocks. */
+  private committed = 0;
+  private readonly scanner = new MarkdownBoundaryScanner();
+  /** How many of the scanner's cuts have been committed. */
+  private cutsCommitted = 0;
+  /** The header of the table the uncommitted text continues (its cut fell between rows). */
+  private tableHeader: string | undefined;
+  /** The table the last finished block ended with: continued rows are added to it. */
+  private lastTable: HTMLTableElement | undefined;
+  /** Link references defined so far, shared by the blocks in order. */
+  private readonly env: MarkdownEnv = { references: {} };
+  private readonly linking: LinkingBlock[] = [];
+  /** `linking[0, staleLinking)` were rendered before a reference they may use was defined. */
+  private staleLinking = 0;
   /** The code element of an open fence at the start of the tail, fed by appending text. */
   private liveCode: { text: Text; through: number } | undefined;
+  /** The tail shown as plain text (over its budget), fed by appending text. */
+  private plainTail: { paragraph: HTMLElement; through: number } | undefined;
   private renderedTailLength = -1;
   private finished = false;
-  private totalLength = 0;
 
   constructor(
     className: string,
@@ -39,7 +64,7 @@ export class StreamingMarkdown {
   }
 
   get length(): number {
-    return this.totalLength;
+    return this.source.length;
   }
 
   get isFinished(): boolean {
@@ -48,9 +73,8 @@ export class StreamingMarkdown {
 
   append(text: string): void {
     if (this.finished || text.length === 0) return;
-    this.tail += text;
-    this.totalLength += text.length;
-    this.scanner.scan(this.tail);
+    this.source += text;
+    this.scanner.scan(this.source);
   }
 
   /** The stream for this block ended: render the tail as a finished block. */
@@ -62,37 +86,66 @@ export class StreamingMarkdown {
 
   /** Brings the DOM up to date with the text appended so far. Cheap when nothing changed. */
   render(): void {
-    // A fresh scan after a commit may find further finished blocks in what remains; a few rounds
-    // settle it (each round only rescans the remaining tail).
-    for (let round = 0; round < 4; round++) {
-      const boundary = this.finished ? this.tail.length : this.scanner.safeBoundary;
-      if (boundary <= 0) break;
-      this.commit(boundary);
+    const cuts = this.scanner.cuts;
+    while (this.cutsCommitted < cuts.length) {
+      const cut = cuts[this.cutsCommitted++]!;
+      this.commit(cut.offset);
+      this.tableHeader = cut.tableHeader;
     }
     if (this.finished) {
+      this.commit(this.source.length);
+      this.renderStaleLinks();
       this.tailElement.remove();
       return;
     }
-    if (this.tail.length === this.renderedTailLength) return;
-    this.renderedTailLength = this.tail.length;
+    if (this.source.length === this.renderedTailLength) return;
+    this.renderedTailLength = this.source.length;
+    this.renderTail(this.source.slice(this.committed));
+  }
 
+  private renderTail(tail: string): void {
     const fence = this.scanner.openFence;
-    if (fence && fence.topLevel && fence.start === 0) {
+    if (fence && fence.topLevel && fence.start === this.committed) {
       this.renderLiveCode(fence.contentStart, fence.language);
       return;
     }
     this.liveCode = undefined;
-    const fragment = renderMarkdown(this.tail);
+    if (!fitsMarkdownBudget(tail, TAIL_BUDGET)) {
+      this.renderPlainTail(tail);
+      return;
+    }
+    this.plainTail = undefined;
+    // A preview: the tail may define references, which must not reach the finished blocks' env.
+    const preview = { references: { ...this.env.references } };
+    if (this.tableHeader === undefined) {
+      this.tailElement.replaceChildren(renderMarkdown(tail, preview));
+      return;
+    }
+    // Rows that continue a table: shown as a table of their own without the header, until committed.
+    const fragment = renderMarkdown(this.tableHeader + tail, preview);
+    fragment.querySelector('table > thead')?.remove();
     this.tailElement.replaceChildren(fragment);
+  }
+
+  private renderPlainTail(tail: string): void {
+    if (this.plainTail) {
+      appendPlainText(this.plainTail.paragraph, this.source.slice(this.plainTail.through));
+    } else {
+      const paragraph = renderPlainText('');
+      appendPlainText(paragraph, tail);
+      this.tailElement.replaceChildren(paragraph);
+      this.plainTail = { paragraph, through: 0 };
+    }
+    this.plainTail.through = this.source.length;
   }
 
   private renderLiveCode(contentStart: number, language: string): void {
     if (this.liveCode) {
-      this.liveCode.text.appendData(this.tail.slice(this.liveCode.through));
-      this.liveCode.through = this.tail.length;
+      this.liveCode.text.appendData(this.source.slice(this.liveCode.through));
+      this.liveCode.through = this.source.length;
       return;
     }
-    const text = document.createTextNode(this.tail.slice(contentStart));
+    const text = document.createTextNode(this.source.slice(contentStart));
     const code = element('code');
     code.append(text);
     const pre = element('pre', { 'data-lang': language });
@@ -101,19 +154,21 @@ export class StreamingMarkdown {
     if (language) block.append(element('div', { class: 'code-toolbar' }, language));
     block.append(pre);
     this.tailElement.replaceChildren(block);
-    this.liveCode = { text, through: this.tail.length };
+    this.liveCode = { text, through: this.source.length };
   }
 
-  /** Renders `tail[0, boundary)` once as finished blocks and keeps the rest as the tail. */
-  private commit(boundary: number): void {
-    const source = this.tail.slice(0, boundary);
-    this.tail = this.tail.slice(boundary);
-    this.rescan();
+  /** Renders `source[committed, end)` once as a finished block. */
+  private commit(end: number): void {
+    const source = this.source.slice(this.committed, end);
+    this.committed = end;
     this.liveCode = undefined;
+    this.plainTail = undefined;
     this.renderedTailLength = -1;
     this.tailElement.replaceChildren();
     if (source.trim() === '') return;
-    const fragment = renderMarkdown(source);
+    const { fragment, kind } = this.renderBlock(source);
+    // Nothing left (rows that all went into the last table, which stays the one to continue).
+    if (!fragment.firstElementChild && (fragment.textContent ?? '').trim() === '') return;
     decorateCodeBlocks(fragment);
     if (this.options.onBlockFinished) {
       const text = fragment.textContent ?? '';
@@ -124,12 +179,44 @@ export class StreamingMarkdown {
     const block = element('div', { class: 'md-block' });
     block.append(fragment);
     this.element.insertBefore(block, this.tailElement);
+    this.lastTable = block.lastElementChild instanceof HTMLTableElement ? block.lastElementChild : undefined;
+    if (kind === 'markdown' && source.includes('[')) this.linking.push({ source, block });
   }
 
-  private rescan(): void {
-    // The scanner's offsets pointed into the old tail; a fresh scan of what remains is cheap because
-    // after a cut only the lines since it are left.
-    this.scanner = new MarkdownBoundaryScanner();
-    this.scanner.scan(this.tail);
+  /**
+   * The block as markdown (within budget), or as plain text (beyond); rows that continue the last
+   * table are moved into it, and only what followed them (if the table ended here) is returned.
+   */
+  private renderBlock(source: string): { fragment: DocumentFragment; kind: 'markdown' | 'plain' } {
+    if (!fitsMarkdownBudget(source, BLOCK_BUDGET)) {
+      const fragment = document.createDocumentFragment();
+      fragment.append(renderPlainText(source));
+      return { fragment, kind: 'plain' };
+    }
+    const table = this.lastTable;
+    if (this.tableHeader !== undefined && table) {
+      const fragment = renderMarkdown(this.tableHeader + source, this.env);
+      const continued = fragment.firstElementChild;
+      if (continued instanceof HTMLTableElement) {
+        const body = table.tBodies[0] ?? table.createTBody();
+        for (const row of Array.from(continued.tBodies[0]?.rows ?? [])) body.append(row);
+        continued.remove();
+      }
+      return { fragment, kind: 'markdown' };
+    }
+    const definedBefore = Object.keys(this.env.references ?? {}).length;
+    const fragment = renderMarkdown(source, this.env);
+    if (Object.keys(this.env.references ?? {}).length > definedBefore) this.staleLinking = this.linking.length;
+    return { fragment, kind: 'markdown' };
+  }
+
+  /** Renders again, with every reference now known, the blocks that came before a definition. */
+  private renderStaleLinks(): void {
+    for (const { source, block } of this.linking.slice(0, this.staleLinking)) {
+      const rendered = renderMarkdown(source, { references: { ...this.env.references } });
+      decorateCodeBlocks(rendered);
+      block.replaceChildren(rendered);
+    }
+    this.staleLinking = 0;
   }
 }

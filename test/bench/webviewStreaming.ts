@@ -20,6 +20,7 @@ import type { HostToWebview } from '../../src/protocol/webview';
 import { emptySnapshot, launchChromium, missingPrerequisite, openWebview, postToWebview, repoRoot, serveWebview } from '../browser/harness';
 import { buildCorpus, END_MARKER } from './markdownCorpus';
 import { type DriverInput, type DriverResult, driverSource } from './streamDriver';
+import { buildWebviewAt, type RenderScenarioResult, renderScenarioTable, runRenderScenarios } from './webviewScenarios';
 
 const TOKENS = Number(process.argv[2] ?? 100_000);
 const TOKENS_PER_SECOND = Number(process.argv[3] ?? 4_000);
@@ -112,7 +113,11 @@ async function main(): Promise<void> {
   );
 
   const baselineDir = await buildBaseline();
-  const server = await serveWebview({ incremental: bundleDir, naive: baselineDir });
+  // Rendering scenarios (webviewScenarios.ts): this build, and a committed one when asked for.
+  const renderBaselineRef = process.env['HOLDFAST_BENCH_RENDER_BASELINE'];
+  const renderBaselineDir = renderBaselineRef ? await buildWebviewAt(renderBaselineRef, console.log) : undefined;
+  const server = await serveWebview({ incremental: bundleDir, naive: baselineDir, ...(renderBaselineDir ? { before: renderBaselineDir } : {}) });
+  let renderScenarios: RenderScenarioResult[] = [];
   const browser = await launchChromium({ viewport: { width: 500, height: 900 } });
   const results: VariantResult[] = [];
   try {
@@ -140,10 +145,18 @@ async function main(): Promise<void> {
       }
       await page.close().catch(() => undefined);
     }
+    console.log('  rendering scenarios (1,000-character deltas, one per frame)…');
+    renderScenarios = await runRenderScenarios(
+      (variant) => openWebview(browser.context, server.url(variant === 'before' ? 'before' : 'incremental')),
+      renderBaselineDir ? ['current', 'before'] : ['current'],
+      {},
+      console.log,
+    );
   } finally {
     await browser.close();
     await server.close();
     fs.rmSync(baselineDir, { recursive: true, force: true });
+    if (renderBaselineDir) fs.rmSync(path.resolve(renderBaselineDir, '../..'), { recursive: true, force: true });
   }
 
   const [incremental, naive] = results as [VariantResult, VariantResult];
@@ -168,6 +181,9 @@ async function main(): Promise<void> {
     if (index === 0) console.log(widths.map((width) => '─'.repeat(width)).join('──┼──'));
   }
 
+  console.log(`\nRendering bounded by input size (${renderBaselineRef ? `"before" = ${renderBaselineRef}` : 'set HOLDFAST_BENCH_RENDER_BASELINE=<ref> to compare with a committed version'}):`);
+  for (const line of renderScenarioTable(renderScenarios)) console.log(line);
+
   const output = path.join(repoRoot, 'test', 'bench', 'results', 'webview-streaming.json');
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(
@@ -179,6 +195,7 @@ async function main(): Promise<void> {
         machine: { cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}`, node: process.version },
         stream: { tokens: corpus.tokens.length, characters, tokensPerSecond: TOKENS_PER_SECOND, frameMs: FRAME_MS, posts: slots.length, tokensPerPost: tokensPerSlot },
         results,
+        renderScenarios,
       },
       null,
       2,
