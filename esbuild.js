@@ -122,8 +122,9 @@ function configs() {
       target: 'es2022',
       loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
       assetNames: '[name]',
-      // markdown-it's entity table (23 KB) is replaced by the browser's own decoding.
-      alias: { entities: './media/chat/htmlEntities.ts' },
+      // markdown-it's entity table (23 KB) is replaced by the browser's own decoding, and linkify-it
+      // (11 KB) by the part of it markdown-it uses (schema links, linkify-it's own expressions).
+      alias: { entities: './media/chat/htmlEntities.ts', 'linkify-it': './media/chat/linkify.ts' },
       metafile: true,
       plugins: [highlightLanguageChunks, noZodInWebview],
     },

@@ -98,23 +98,6 @@ export function renderMarkdown(source: string, env: Env = {}): DocumentFragment 
   return purify.sanitize(markdown.render(source, env), SANITIZE);
 }
 
-/** Text shown as it is, lines kept: for a block too large or too intricate to render as markdown. */
-export function renderPlainText(text: string): HTMLParagraphElement {
-  const paragraph = document.createElement('p');
-  paragraph.className = 'plain-text';
-  appendPlainText(paragraph, text.replace(/\n+$/, ''));
-  return paragraph;
-}
-
-/** Appends `text` to a `renderPlainText` paragraph (a line break becomes <br>): cost ∝ the text added. */
-export function appendPlainText(paragraph: HTMLElement, text: string): void {
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (index > 0) paragraph.append(document.createElement('br'));
-    if (line) paragraph.append(line);
-  }
-}
-
 /**
  * Code blocks rendered before their language's highlighter had loaded (highlight.ts loads it on
  * demand) are highlighted when it arrives, through the same sanitiser. A fence still streaming is a

@@ -14,7 +14,7 @@
  * Blank lines inside a fence never cut. When a block grows past `maxTailChars` without a safe cut (a
  * huge paragraph or list) it is cut at a line start anyway, trading a small visual difference (a list
  * split in two) for bounded work. A table is cut between rows past `maxTableChars`; the cut carries
- * the table's header, so the next block's rows are added to the same table (no difference at all).
+ * the table's header, so the view can add the next block's rows to the same table.
  */
 
 export interface OpenFence {
@@ -65,7 +65,7 @@ export class MarkdownBoundaryScanner {
 
   constructor(
     private readonly maxTailChars = 8_192,
-    private readonly maxTableChars = 2_048,
+    private readonly maxTableChars = 1_024,
   ) {}
 
   /** The fence the source ends inside, if any. */

@@ -6,7 +6,7 @@
  *  - otherwise the tail is re-rendered each frame while it fits the tail budget (renderBudget.ts),
  *    and beyond that shown as plain text, appended to, until it is cut or finished.
  * A block too long or too dense for its budget is shown as plain text for good; a table cut between
- * rows has its rows added to the same table. So the cost of a frame depends on the new text and a
+ * rows has its rows added to the same table, up to `MAX_TABLE_ROWS`. So the cost of a frame depends on the new text and a
  * bounded tail, not on how long or how pathological the answer is. Blocks that use a link reference
  * defined only later are rendered again when the answer finishes, so a finished answer looks the same
  * whether it streamed or came whole from a snapshot (a reload). Text is appended at once; the DOM is
@@ -14,9 +14,13 @@
  */
 import { decorateCodeBlocks } from './codeBlocks';
 import { element } from './dom';
-import { appendPlainText, type MarkdownEnv, renderMarkdown, renderPlainText } from './markdown';
+import { type MarkdownEnv, renderMarkdown } from './markdown';
 import { MarkdownBoundaryScanner } from './markdownBoundaries';
+import { PlainTextWriter, renderPlainText } from './plainText';
 import { BLOCK_BUDGET, fitsMarkdownBudget, TAIL_BUDGET } from './renderBudget';
+
+/** Rows one table holds before the rest continue in a new table (see `renderBlock`). */
+const MAX_TABLE_ROWS = 200;
 
 export interface StreamingMarkdownOptions {
   /** Called with each finished block's plain text (for the screen-reader live region). */
@@ -50,7 +54,7 @@ export class StreamingMarkdown {
   /** The code element of an open fence at the start of the tail, fed by appending text. */
   private liveCode: { text: Text; through: number } | undefined;
   /** The tail shown as plain text (over its budget), fed by appending text. */
-  private plainTail: { paragraph: HTMLElement; through: number } | undefined;
+  private plainTail: { writer: PlainTextWriter; through: number } | undefined;
   private renderedTailLength = -1;
   private finished = false;
 
@@ -129,12 +133,11 @@ export class StreamingMarkdown {
 
   private renderPlainTail(tail: string): void {
     if (this.plainTail) {
-      appendPlainText(this.plainTail.paragraph, this.source.slice(this.plainTail.through));
+      this.plainTail.writer.write(this.source.slice(this.plainTail.through));
     } else {
-      const paragraph = renderPlainText('');
-      appendPlainText(paragraph, tail);
-      this.tailElement.replaceChildren(paragraph);
-      this.plainTail = { paragraph, through: 0 };
+      this.tailElement.replaceChildren();
+      this.plainTail = { writer: new PlainTextWriter(this.tailElement), through: 0 };
+      this.plainTail.writer.write(tail);
     }
     this.plainTail.through = this.source.length;
   }
@@ -188,12 +191,13 @@ export class StreamingMarkdown {
    * table are moved into it, and only what followed them (if the table ended here) is returned.
    */
   private renderBlock(source: string): { fragment: DocumentFragment; kind: 'markdown' | 'plain' } {
-    if (!fitsMarkdownBudget(source, BLOCK_BUDGET)) {
-      const fragment = document.createDocumentFragment();
-      fragment.append(renderPlainText(source));
-      return { fragment, kind: 'plain' };
-    }
+    if (!fitsMarkdownBudget(source, BLOCK_BUDGET)) return { fragment: renderPlainText(source), kind: 'plain' };
     const table = this.lastTable;
+    if (this.tableHeader !== undefined && table && table.rows.length >= MAX_TABLE_ROWS) {
+      // A table this long is continued as a new one, its header repeated: appending to it would make
+      // the browser lay the whole table out again on every frame (column widths depend on every row).
+      return { fragment: renderMarkdown(this.tableHeader + source, this.env), kind: 'markdown' };
+    }
     if (this.tableHeader !== undefined && table) {
       const fragment = renderMarkdown(this.tableHeader + source, this.env);
       const continued = fragment.firstElementChild;

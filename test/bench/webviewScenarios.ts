@@ -41,6 +41,8 @@ export interface RenderScenarioOptions {
   frameMs?: number;
   giveUpAfterMs?: number;
   length?: number;
+  /** Only these inputs (by name); all when absent. */
+  only?: string[];
 }
 
 const FINISH_SOURCE = String.raw`
@@ -114,9 +116,10 @@ export async function buildWebviewAt(ref: string, log: (line: string) => void): 
 
 /** Streams every input into a fresh page of each variant (`open(variant)`), one after the other. */
 export async function runRenderScenarios(open: (variant: string) => Promise<Page>, variants: string[], options: RenderScenarioOptions = {}, log: (line: string) => void = () => undefined): Promise<RenderScenarioResult[]> {
-  const settings: Required<RenderScenarioOptions> = { deltaChars: 1_000, frameMs: 16, giveUpAfterMs: 20_000, length: 100_000, ...options };
+  const settings: Required<RenderScenarioOptions> = { deltaChars: 1_000, frameMs: 16, giveUpAfterMs: 20_000, length: 100_000, only: [], ...options };
   const results: RenderScenarioResult[] = [];
   for (const input of pathologicalInputs(settings.length)) {
+    if (settings.only.length > 0 && !settings.only.includes(input.name)) continue;
     for (const variant of variants) {
       const page = await open(variant);
       try {
