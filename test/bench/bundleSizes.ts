@@ -26,16 +26,30 @@ const LINKED = ['src', 'media', 'node_modules', 'tsconfig.json'];
 const COPIED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'esbuild.js'];
 /** Every script and style the .vsix ships (the activation bundle, the rest, the webview and its chunks). */
 const MEASURED_DIRS = ['dist', 'dist/webview'];
+/** The highlight.js language chunks are reported as one row (there are dozens, each loaded on demand). */
+const LANGUAGE_CHUNK = /^hljs-.+\.js$/;
 
-function measuredFiles(scratch: string): string[] {
+function measure(scratch: string, file: string): { bytes: number; gzipBytes: number } {
+  const data = fs.readFileSync(path.join(scratch, file));
+  return { bytes: data.byteLength, gzipBytes: zlib.gzipSync(data, { level: 9 }).byteLength };
+}
+
+function measureFiles(scratch: string): BundleSizes['files'] {
   return MEASURED_DIRS.flatMap((dir) => {
     const full = path.join(scratch, dir);
     if (!fs.existsSync(full)) return [];
     const names = fs.readdirSync(full).filter((name) => /\.(js|css)$/.test(name));
-    // The entry files first, then the chunks loaded on demand, largest first.
-    const entry = (name: string): number => (['extension.js', 'main.js', 'chat.js', 'chat.css'].includes(name) ? 0 : 1);
-    names.sort((a, b) => entry(a) - entry(b) || fs.statSync(path.join(full, b)).size - fs.statSync(path.join(full, a)).size);
-    return names.map((name) => `${dir}/${name}`);
+    const rows = names.filter((name) => !LANGUAGE_CHUNK.test(name)).map((name) => ({ file: `${dir}/${name}`, ...measure(scratch, `${dir}/${name}`) }));
+    const languages = names.filter((name) => LANGUAGE_CHUNK.test(name)).map((name) => measure(scratch, `${dir}/${name}`));
+    if (languages.length > 0) {
+      const sizes = languages.map((chunk) => chunk.bytes);
+      rows.push({
+        file: `${dir}/hljs-*.js (${languages.length} language chunks, ${Math.min(...sizes).toLocaleString('en-US')}–${Math.max(...sizes).toLocaleString('en-US')} B each; total)`,
+        bytes: sizes.reduce((sum, size) => sum + size, 0),
+        gzipBytes: languages.reduce((sum, chunk) => sum + chunk.gzipBytes, 0),
+      });
+    }
+    return rows;
   });
 }
 
@@ -63,10 +77,7 @@ export function buildAndMeasureBundles(options: { fromRef?: string } = {}): Bund
     const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
     const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsixPath], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
     if (result.status !== 0) throw new Error(`vsce package failed (exit ${result.status}): ${(result.stderr || result.stdout).slice(-800)}`);
-    const files = measuredFiles(scratch).map((file) => {
-      const data = fs.readFileSync(path.join(scratch, file));
-      return { file, bytes: data.byteLength, gzipBytes: zlib.gzipSync(data, { level: 9 }).byteLength };
-    });
+    const files = measureFiles(scratch);
     return { ok: true, files, vsixBytes: fs.statSync(vsixPath).size, buildMs: performance.now() - started, vsixPath, dispose };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error), files: [], vsixBytes: null, buildMs: performance.now() - started, vsixPath: null, dispose };
