@@ -178,7 +178,14 @@ export function markdownReport(report: BenchReport): string {
   const a = report.activation;
   if (a?.measured) {
     out.push(`Activation in ${a.vscode ?? 'VS Code'} (VS Code's own figure from "Developer: Show Running Extensions": code loading + activate()): ${a.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ')} over ${a.activationMs.length} workbench loads.`);
-    if (a.readyMs) out.push(`The rest of the extension (dist/main.js, loaded after activation returned) was ready ${a.readyMs.map((v) => `${Math.round(v)} ms`).join(', ')} after the activation bundle began.`);
+    if (a.readyMs && a.restMs) {
+      const rest = a.restMs.map((v) => `${Math.round(v)} ms`).join(', ');
+      out.push(`The rest of the extension (dist/main.js, loaded right after activation returned) took ${rest} to load and start; it was ready ${a.readyMs.map((v) => `${Math.round(v)} ms`).join(', ')} after the activation bundle began (VS Code prepares the extension context in between).`);
+    }
+    if (a.othersMs?.[0] && Object.keys(a.othersMs[0]).length > 0) {
+      const others = Object.entries(a.othersMs[0]).map(([name, value]) => `${name} ${value} ms`).join(', ');
+      out.push(`Activated after start-up too (VS Code starts each one's loading clock when the event fires and loads built-ins first, so their loading counts in Holdfast's figure): ${others} (cold load).`);
+    }
     if (a.baseline) out.push(`Baseline in the same run (\`${a.baseline.ref}\`, one eager bundle): ${a.baseline.measured ? a.baseline.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ') : a.baseline.note}.`);
   } else {
     out.push(`Activation: ${a?.note ?? 'not measured in this run'}.`);
