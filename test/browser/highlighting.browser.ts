@@ -5,19 +5,10 @@
  * languages a language embeds come with it, an unknown language loads no language chunk, and nothing
  * trips the CSP.
  */
-import type { Page } from '../e2e/node_modules/playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { type BrowserTest, check, checkEqual } from './browserTest';
 import { emptySnapshot, postToWebview, waitForExpression } from './harness';
-
-async function ready(page: Page): Promise<void> {
-  await page.evaluate(`(() => {
-    const record = (window.__violations = []);
-    document.addEventListener('securitypolicyviolation', (event) => record.push(event.violatedDirective + ' ' + event.blockedURI));
-  })()`);
-  await postToWebview(page, emptySnapshot());
-  await page.waitForSelector('[data-testid="holdfast-chat"][data-ready="true"]');
-}
+import { install as ready } from './sanitising.browser';
 
 function snapshotWith(text: string): HostToWebview {
   const snapshot = emptySnapshot() as Extract<HostToWebview, { type: 'snapshot' }>;

@@ -51,7 +51,8 @@ const hostileMarkdown = [
 
 const FORBIDDEN_TAGS = ['img', 'script', 'iframe', 'svg', 'style', 'object', 'embed', 'video', 'audio', 'link', 'meta', 'form', 'base'];
 
-async function install(page: Page): Promise<void> {
+/** Records CSP violations in `window.__violations`, then makes the view ready with an empty snapshot. */
+export async function install(page: Page): Promise<void> {
   await page.evaluate(`(() => {
     const record = (window.__violations = []);
     document.addEventListener('securitypolicyviolation', (event) => record.push(event.violatedDirective + ' ' + event.blockedURI));
