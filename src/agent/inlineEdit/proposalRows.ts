@@ -2,8 +2,9 @@
  * Where each line of a proposal is drawn. Decorations cannot add lines to an editor, so the new lines
  * go in a column to the right of the old ones, one new line per row: a replacement starts on the row
  * of the first line it replaces, an insertion on the row of the line it goes before, and a block that
- * is longer than the rows it replaces continues on the rows below (pushing later blocks down). Rows
- * count from the region's first line. Pure.
+ * is longer than the rows it replaces continues on the rows below (pushing later blocks down); near
+ * the end of the document it starts higher so that it fits. Rows count from the region's first line.
+ * Pure.
  */
 import type { ProposalLayout } from './lineDiff';
 
@@ -17,18 +18,22 @@ export interface ProposalRows {
   removed: number[];
   /** One entry per new line, in order; rows may run past the region. */
   added: AddedRow[];
-  /** The row for the status note: the region's last row, or the first one below it that is free. */
-  noteRow: number;
+  /** The row for the status note: the region's last row, or the first one below it that is free; undefined when none is. */
+  noteRow: number | undefined;
 }
 
-/** `rowsAvailable`: lines from the region's first line to the end of the document (at least the region). */
-export function proposalRows(layout: ProposalLayout, rowsAvailable: number): ProposalRows {
+/**
+ * `rowsAvailable`: lines from the region's first line to the end of the document (at least the region);
+ * `rowsAbove`: lines above the region, which a block may move up into (negative rows) to fit.
+ */
+export function proposalRows(layout: ProposalLayout, rowsAvailable: number, rowsAbove = 0): ProposalRows {
   const lastRow = Math.max(1, rowsAvailable) - 1;
   const removed: number[] = [];
   const added: AddedRow[] = [];
-  let nextFree = 0;
+  let nextFree = 0 - rowsAbove;
   const place = (anchor: number, lines: readonly string[]) => {
-    let row = Math.max(anchor, nextFree);
+    if (lines.length === 0) return;
+    let row = Math.max(nextFree, Math.min(Math.max(anchor, nextFree), lastRow + 1 - lines.length));
     for (const text of lines) added.push({ row: Math.min(row++, lastRow), text });
     nextFree = row;
   };
@@ -47,6 +52,6 @@ export function proposalRows(layout: ProposalLayout, rowsAvailable: number): Pro
   const regionEnd = Math.max(0, layout.lines.length - 1);
   const taken = new Set(added.map((entry) => entry.row));
   let noteRow = regionEnd;
-  while (taken.has(noteRow) && noteRow < lastRow) noteRow++;
-  return { removed, added, noteRow };
+  while (taken.has(noteRow) && noteRow <= lastRow) noteRow++;
+  return { removed, added, noteRow: noteRow <= lastRow ? noteRow : undefined };
 }

@@ -3,7 +3,7 @@ import { layoutProposal } from '../../agent/inlineEdit/lineDiff';
 import { proposalRows } from '../../agent/inlineEdit/proposalRows';
 
 /** Right column of new lines: never further right than this many characters. */
-const MAX_COLUMN = 100;
+const MAX_COLUMN = 80;
 
 /** What was last drawn in one editor, in document lines (tests and the e2e gallery read it). */
 export interface RenderedProposal {
@@ -11,7 +11,8 @@ export interface RenderedProposal {
   /** One entry per new line drawn, in order. */
   addedLines: number[];
   addedTexts: string[];
-  noteLine: number;
+  /** Undefined when the note rides on the last new line (no free row left below the region). */
+  noteLine: number | undefined;
 }
 
 /**
@@ -55,25 +56,26 @@ export class ProposalDecorations implements vscode.Disposable {
     const rows =
       newText === undefined
         ? { removed: [], added: [], noteRow: lastRegionLine - startLine }
-        : proposalRows(layoutProposal(oldLines, newText.replace(/\r\n/g, '\n').split('\n')), document.lineCount - startLine);
+        : proposalRows(layoutProposal(oldLines, newText.replace(/\r\n/g, '\n').split('\n')), document.lineCount - startLine, startLine);
     const tabSize = typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 4;
     const width = (line: number) => document.lineAt(line).text.replace(/\t/g, ' '.repeat(tabSize)).length;
     const column = Math.min(MAX_COLUMN, Math.max(0, ...rows.added.map((entry) => width(startLine + entry.row)))) + 2;
-    const added = rows.added.map((entry): vscode.DecorationOptions => {
+    const added = rows.added.map((entry, index): vscode.DecorationOptions => {
       const end = document.lineAt(startLine + entry.row).range.end;
       const gap = Math.max(2, column - width(startLine + entry.row));
-      return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: `+ ${visible(entry.text)}`, margin: `0 0 0 ${gap}ch` } } };
+      const riding = rows.noteRow === undefined && index === rows.added.length - 1 ? `   ${note}` : '';
+      return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: `+ ${visible(entry.text)}${riding}`, margin: `0 0 0 ${gap}ch` } } };
     });
-    const noteEnd = document.lineAt(startLine + rows.noteRow).range.end;
+    const notes = rows.noteRow === undefined ? [] : [document.lineAt(startLine + rows.noteRow).range.end];
     editor.setDecorations(this.removed, rows.removed.map((row) => new vscode.Range(startLine + row, 0, startLine + row, 0)));
     editor.setDecorations(this.added, added);
     editor.setDecorations(this.region, newText === undefined ? [new vscode.Range(startLine, 0, lastRegionLine, 0)] : []);
-    editor.setDecorations(this.note, [{ range: new vscode.Range(noteEnd, noteEnd), renderOptions: { after: { contentText: note } } }]);
+    editor.setDecorations(this.note, notes.map((end) => ({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: note } } })));
     const rendered: RenderedProposal = {
       removedLines: rows.removed.map((row) => startLine + row),
       addedLines: rows.added.map((entry) => startLine + entry.row),
       addedTexts: rows.added.map((entry) => entry.text),
-      noteLine: startLine + rows.noteRow,
+      noteLine: rows.noteRow === undefined ? undefined : startLine + rows.noteRow,
     };
     this.shown.set(editor, rendered);
     return rendered;

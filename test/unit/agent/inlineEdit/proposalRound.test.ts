@@ -78,8 +78,17 @@ describe('proposal rows: every new line on a row of its own', () => {
     expect(result.noteRow).toBe(3);
   });
 
-  it('rows past the end of the document stay on its last line', () => {
-    const result = rows(['x'], ['1', '2', '3'], 2);
-    expect(result.added.map((entry) => entry.row)).toEqual([0, 1, 1]);
+  it('near the end of the document a block starts higher to fit; what still does not fit stays on the last line', () => {
+    expect(rows(['a', 'b', 'c'], ['a', 'b', 'C1', 'C2', 'C3'], 3)).toEqual({
+      removed: [2],
+      added: [
+        { row: 0, text: 'C1' },
+        { row: 1, text: 'C2' },
+        { row: 2, text: 'C3' },
+      ],
+      noteRow: undefined,
+    });
+    expect(rows(['x'], ['1', '2', '3'], 2).added.map((entry) => entry.row)).toEqual([0, 1, 1]);
+    expect(proposalRows(layoutProposal(['x'], ['1', '2', '3']), 2, 5).added.map((entry) => entry.row)).toEqual([-1, 0, 1]);
   });
 });
