@@ -28,7 +28,7 @@ const ACTIVE_SESSION_KEY = 'holdfast.activeSessionId';
 export interface AgentHostOptions {
   /** `workspaceState` holds the sessions and which one is active. */
   workspaceState: vscode.Memento;
-  /** The workspace's warm socket (`HostConnection.session`). */
+  /** The workspace's warm socket (`HostConnection.transport`). */
   model: ModelClient;
   /** The same settings the warm-up request is built from, so the first request continues the warm chain. */
   agentSettings: () => AgentSettings;

@@ -58,7 +58,7 @@ export interface TransportLogger {
 export type { Clock } from '../common/clock';
 import type { Clock } from '../common/clock';
 
-export interface WorkspaceSessionOptions {
+export interface WorkspaceTransportOptions {
   /** The HTTP base URL including the version, e.g. `https://api.openai.com/v1`. */
   baseUrl: string;
   /** Asked before each connect and each request; undefined or empty means "no key set". */
@@ -147,7 +147,7 @@ interface ActiveRequest {
   responseId: Promise<string | undefined>;
 }
 
-export class WorkspaceSession implements ModelClient, Disposable {
+export class WorkspaceTransport implements ModelClient, Disposable {
   private readonly stateHolder = new TransportStateHolder();
   private readonly measureEmitter = new Emitter<RequestMetrics>();
   readonly onDidChangeState: Event<TransportState> = this.stateHolder.onDidChange;
@@ -190,7 +190,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
   private rotationHold: { connection: WsConnection; until: number } | undefined;
   private lastActivityAt = 0;
 
-  constructor(private options: WorkspaceSessionOptions) {
+  constructor(private options: WorkspaceTransportOptions) {
     this.lanes = new LaneScheduler(options.laneLimits);
     const socketFactory = options.socketFactory ?? wsSocketFactory;
     this.socketFactory = options.recorder ? recordingSocketFactory(socketFactory, options.recorder) : socketFactory;
@@ -233,7 +233,7 @@ export class WorkspaceSession implements ModelClient, Disposable {
    * Applies changed settings. Anything that changes where or how we connect drops the socket and the
    * remembered fallback; the next request starts a new chain in full.
    */
-  reconfigure(changes: Partial<Omit<WorkspaceSessionOptions, 'socketFactory' | 'fetch' | 'clock' | 'logger'>>): void {
+  reconfigure(changes: Partial<Omit<WorkspaceTransportOptions, 'socketFactory' | 'fetch' | 'clock' | 'logger'>>): void {
     this.options = { ...this.options, ...changes };
     this.authErrorMessage = undefined;
     this.fallbackUntil = 0;
