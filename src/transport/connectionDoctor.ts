@@ -13,7 +13,7 @@ import { errorMessage } from '../common/result';
 import type { ResponseCreateFrame, ServerEvent } from '../protocol/responses';
 import { normalizeError } from '../protocol/responses';
 import { describeFetchError, type FetchLike } from './httpTransport';
-import { webSocketUrl } from './workspaceTransport';
+import { webSocketUrl } from './requestFrames';
 import type { SocketFactory } from './socket';
 import { WsConnection, type ConnectFailure } from './wsConnection';
 
