@@ -6,14 +6,21 @@
  * 60-minute limit on the same clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancellationTokenSource } from '../../../src/common/cancellation';
+import { CancellationToken, CancellationTokenSource } from '../../../src/common/cancellation';
 import { userMessage, type ResponseItem } from '../../../src/protocol/items';
+import { BackgroundRotation } from '../../../src/transport/backgroundRotation';
+import { paramsKey } from '../../../src/transport/chain';
+import { LaneScheduler } from '../../../src/transport/lanes';
 import type { ModelOutcome } from '../../../src/transport/modelClient';
+import { paramsOf } from '../../../src/transport/requestFrames';
+import type { RequestSpec } from '../../../src/transport/requestRun';
+import type { WorkspaceTransportOptions } from '../../../src/transport/transportOptions';
 import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { startEmulator, type Emulator } from '../../emulator';
 import { ManualClock } from '../../fakes/manualClock';
 import { assistantMessage, responseEvents, standardReply, type FakeServer, type FakeSocket, type Json } from '../../fakes/fakeSocket';
-import { hello, makeTransport, request, type Harness } from './transportHarness';
+import { API_KEY, hello, makeTransport, request, type Harness } from './transportHarness';
+import { makeParts } from './transportParts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const MINUTE = 60_000;
@@ -346,5 +353,94 @@ describe('WorkspaceTransport: background rotation (emulator, 60-minute limit on 
     await transport.rotationSettled();
     expect(emu.stats().totals.wsConnections).toBe(3);
     expect(emu.stats().errorsSent['websocket_connection_limit_reached'] ?? 0).toBe(0);
+  });
+});
+
+describe('BackgroundRotation on its own (real connector, stand-in re-warm)', () => {
+  function rotationRig(options: Partial<WorkspaceTransportOptions> = {}) {
+    const parts = makeParts(options);
+    const lanes = new LaneScheduler();
+    const rewarms: RequestSpec[] = [];
+    const rotation = new BackgroundRotation({
+      context: parts.context,
+      lanes,
+      connector: parts.connector,
+      status: parts.status,
+      readKey: async () => API_KEY,
+      rewarm: async (spec) => {
+        rewarms.push(spec);
+        return { kind: 'cancelled' };
+      },
+    });
+    parts.connector.onDidAdopt(() => rotation.arm());
+    return { ...parts, lanes, rotation, rewarms };
+  }
+
+  async function connected(rig: ReturnType<typeof rotationRig>) {
+    const route = await rig.connector.route(API_KEY, CancellationToken.None);
+    if (route.kind !== 'ws') throw new Error(route.kind);
+    return route.scope;
+  }
+
+  it('keeps its timer in the current socket’s scope; the scope’s end takes the timer with it', async () => {
+    const rig = rotationRig();
+    const scope = await connected(rig);
+    expect(scope.hasRotationTimer).toBe(true);
+    expect(rig.clock.pendingTimers).toBe(1);
+    rig.rotation.noteActivity(); // re-armed, not doubled
+    expect(rig.clock.pendingTimers).toBe(1);
+    scope.dispose();
+    expect(rig.clock.pendingTimers).toBe(0);
+  });
+
+  it('when due and idle: the next socket, re-warmed with the default lane’s chain and parameters; the old scope retired', async () => {
+    const rig = rotationRig();
+    const old = await connected(rig);
+    const params = paramsOf(request([], { reasoning: { effort: 'high' } }), false);
+    old.chain.recordCompleted(undefined, { responseId: 'resp_1', paramsKey: paramsKey(params), input: [hello], output: [userMessage('answer')] });
+    rig.clock.advance(56 * MINUTE);
+    await rig.rotation.settled();
+    expect(rig.rewarms).toHaveLength(1);
+    expect(rig.rewarms[0]).toMatchObject({ warmup: true, key: API_KEY, request: { input: [hello, userMessage('answer')], reasoning: { effort: 'high' } } });
+    expect(rig.connector.current.value).not.toBe(old);
+    expect(old.isDisposed).toBe(true);
+    expect(rig.server.sockets).toHaveLength(2);
+    expect(rig.logs.some((l) => /^info Rotating connection \d+ at 56 min: re-warming with 0 KB \(2 items/.test(l))).toBe(true);
+  });
+
+  it('steer input the server holds for the default lane postpones the rotation by a minute', async () => {
+    const rig = rotationRig();
+    const scope = await connected(rig);
+    scope.chain.holdPendingSteer(undefined, [userMessage('held')]);
+    rig.clock.advance(56 * MINUTE);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(1);
+    expect(scope.rotationHeldUntil).toBe(rig.clock.now() + MINUTE);
+    expect(scope.hasRotationTimer).toBe(true);
+  });
+
+  it('a busy lane defers it: the request’s end re-arms it, counting quiet time from there', async () => {
+    const rig = rotationRig({ rotationIdleMs: 10_000 });
+    const scope = await connected(rig);
+    const slot = await rig.lanes.acquire('inline-1');
+    rig.clock.advance(56 * MINUTE);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(1);
+    expect(scope.hasRotationTimer).toBe(false);
+    slot?.release();
+    rig.rotation.noteActivity();
+    rig.clock.advance(9_999);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(1);
+    rig.clock.advance(1);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(2);
+  });
+
+  it('rotateInBackground false: no timer at all', async () => {
+    const rig = rotationRig({ rotateInBackground: false });
+    const scope = await connected(rig);
+    expect(scope.hasRotationTimer).toBe(false);
+    expect(rig.clock.pendingTimers).toBe(0);
   });
 });
