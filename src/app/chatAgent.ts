@@ -20,7 +20,7 @@ import type { ModelClient } from '../transport/modelClient';
 export interface ChatAgentOptions {
   /** `workspaceState` holds the sessions, which one is active, and the remembered tool answers. */
   workspaceState: vscode.Memento;
-  /** The workspace's warm socket (`HostConnection.session`). */
+  /** The workspace's warm socket (`HostConnection.transport`). */
   model: ModelClient;
   /** The same settings the warm-up request is built from, so the first request continues the warm chain. */
   agentSettings: () => AgentSettings;

@@ -29,7 +29,7 @@ import { createChatAgent } from './chatAgent';
  * the only module that may import every layer; nothing but `extension.ts` (and tests) imports it.
  *
  * Two lifetimes live under it: the extension's (views, commands, providers) in `store`, and the
- * connection's — the socket and its chain state inside `connection.session` — which is dropped and
+ * connection's — the socket and its chain state inside `connection.transport` — which is dropped and
  * rebuilt on a key or settings change, on rotation and on recovery.
  * Construction does no I/O: the socket is opened and warmed in the background by `start()`.
  */
@@ -39,7 +39,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   /** The chat view's host side: agent events → cards and streamed text; the view's requests → the agent. */
   readonly chat: ChatController;
   readonly connection: HostConnection;
-  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.session`. */
+  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.transport`. */
   readonly agentHost: AgentHost<VscodeApprovals>;
   /** Inline edit (issue 7): live-diff proposals on `inline-<n>` lanes of the workspace socket. */
   readonly inlineEdits: InlineEditController;
@@ -72,7 +72,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       );
       this.agentHost = createChatAgent(this.store, {
         workspaceState: context.workspaceState,
-        model: this.connection.session,
+        model: this.connection.transport,
         agentSettings: () => this.agentSettings(),
         knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
         log: this.log,
@@ -99,7 +99,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
       const documents = this.store.add(new VirtualDocuments());
       const editHost = {
-        client: () => this.connection.session,
+        client: () => this.connection.transport,
         settings: () => ({ model: this.config.model, store: this.config.store }),
         log: this.log,
         globalState: context.globalState,
@@ -121,9 +121,9 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   /** The connection follows the socket's state, the stored key, the settings and workspace trust. */
   private followKeyAndSettings(): void {
-    const session = this.connection.session;
-    this.store.add(session.onDidChangeState(() => this.publishConnection()));
-    this.store.add(session.onDidMeasure(() => this.publishConnection()));
+    const transport = this.connection.transport;
+    this.store.add(transport.onDidChangeState(() => this.publishConnection()));
+    this.store.add(transport.onDidMeasure(() => this.publishConnection()));
     this.store.add(
       this.apiKeys.onDidChange(() => {
         // Known at once (not only at the next connect), so a key pasted into a prompt is recognised.
@@ -167,7 +167,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   private publishConnection(): void {
     const view = this.connectionView();
-    const totals = this.connection.session.totals;
+    const totals = this.connection.transport.totals;
     const saved = Math.max(0, totals.statelessBytes - totals.bytesSent);
     this.statusItem.update(
       view,
@@ -179,7 +179,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   }
 
   connectionView(): ConnectionView {
-    return describeTransportState(this.connection.session.state);
+    return describeTransportState(this.connection.transport.state);
   }
 
   async testConnection(): Promise<void> {

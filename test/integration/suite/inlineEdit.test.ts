@@ -179,7 +179,7 @@ suite('inline edit', function () {
     const { holdfast, emulator } = session;
     let chatStreaming = false;
     let chatEnded = false;
-    const chat: Promise<ModelOutcome> = holdfast.connection.session
+    const chat: Promise<ModelOutcome> = holdfast.connection.transport
       .run(
         { model: holdfast.settings.model, instructions: 'You are a test chat.', tools: [], input: [userMessage('chat: tell me a long story')] },
         { onEvent: (event) => void (event.kind === 'textDelta' && (chatStreaming = true)) },

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator';
 import { userMessage, type ResponseItem } from '../../../src/protocol/items';
 import { DRAIN_AFTER_END, streamResponses, type FetchLike } from '../../../src/transport/httpTransport';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 
 const completed = JSON.stringify({
   type: 'response.completed',
@@ -109,21 +109,21 @@ describe('streamResponses after the terminal event', () => {
 
 describe('against the emulator (real fetch, real sockets)', () => {
   let emu: Emulator | undefined;
-  let session: WorkspaceSession | undefined;
+  let transport: WorkspaceTransport | undefined;
   afterEach(async () => {
-    session?.dispose();
+    transport?.dispose();
     await emu?.close();
-    session = undefined;
+    transport = undefined;
     emu = undefined;
   });
 
   it('a chain of sequential HTTP requests uses one TCP connection', async () => {
     emu = await startEmulator({ tokensPerSecond: 0, pingIntervalMs: 0 });
-    session = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'http', connectTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
+    transport = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'http', connectTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
     const input: ResponseItem[] = [];
     for (let i = 0; i < 8; i++) {
       input.push(userMessage(`question ${i}`));
-      const outcome = await session.run({ model: 'gpt-5.2', instructions: 'Be brief.', tools: [], input: [...input] });
+      const outcome = await transport.run({ model: 'gpt-5.2', instructions: 'Be brief.', tools: [], input: [...input] });
       expect(outcome.kind).toBe('completed');
       if (outcome.kind === 'completed') input.push(...outcome.output);
     }
