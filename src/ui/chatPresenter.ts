@@ -29,7 +29,6 @@ import {
   type TurnItemView,
   type TurnView,
 } from '../protocol/webview';
-import { parseUnifiedDiff } from './diffHunks';
 
 // ── input: what the agent loop (or anything else) tells the chat view ───────────────────────────────
 
@@ -93,15 +92,14 @@ export type ChatDisplayEvent =
    * review in the chat; `title` says what proposes the change. Its cards follow as `reviewRequested`.
    */
   | { kind: 'reviewEntry'; turnId: string; title: string }
-  /** An edit landed (through WorkspaceEdit); give either `unifiedDiff` or ready `hunks`. */
+  /** An edit landed (through WorkspaceEdit); `hunks` as editHunks gives them (the presenter bounds them). */
   | {
       kind: 'editApplied';
       turnId: string;
       editId: string;
       path: string;
       change?: EditCardView['change'];
-      unifiedDiff?: string;
-      hunks?: readonly DiffHunk[];
+      hunks: readonly DiffHunk[];
     }
   | { kind: 'editResolved'; turnId: string; editId: string; state: 'kept' | 'undone' | 'failed'; message?: string }
   | { kind: 'steer'; turnId: string; steerId: string; text: string; status: SteerView['status']; reason?: string }
@@ -546,7 +544,7 @@ export class ChatPresenter {
   private editApplied(event: Extract<ChatDisplayEvent, { kind: 'editApplied' }>): void {
     const turn = this.turnsById.get(event.turnId);
     if (!turn) return;
-    const diff = event.hunks ? hunksWithCounts(event.hunks) : parseUnifiedDiff(event.unifiedDiff ?? '');
+    const diff = hunksWithCounts(event.hunks);
     const card: EditCardView = {
       id: clipId(event.editId),
       path: event.path.slice(0, Limits.path) || '(unknown)',

@@ -202,7 +202,7 @@ describe('ChatPresenter: snapshots', () => {
     presenter.handle({ kind: 'approvalResolved', turnId: 't1', approvalId: 'a1', outcome: 'allowedOnce' });
     presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c1', name: 'run_command', target: 'npm test' });
     presenter.handle({ kind: 'toolFinished', turnId: 't1', callId: 'c1', status: 'failed', output: '1 failed' });
-    presenter.handle({ kind: 'editApplied', turnId: 't1', editId: 'e1', path: 'src/a.ts', unifiedDiff: '--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,2 @@\n-old\n+new\n same\n' });
+    presenter.handle({ kind: 'editApplied', turnId: 't1', editId: 'e1', path: 'src/a.ts', hunks: [{ header: '@@ -1,2 +1,2 @@', lines: [{ kind: 'remove', text: 'old' }, { kind: 'add', text: 'new' }, { kind: 'context', text: 'same' }] }] });
     presenter.handle({ kind: 'editResolved', turnId: 't1', editId: 'e1', state: 'kept' });
     presenter.handle({ kind: 'steer', turnId: 't1', steerId: 's1', text: 'only unit tests', status: 'delivered' });
     presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'Fixed ' });
