@@ -10,11 +10,10 @@ import { DisposableStore } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { createToolServices } from '../tools/createToolServices';
 import type { RevertResult } from '../tools/editJournal';
-import { systemClock } from '../tools/ports';
+import { type Approvals, systemClock } from '../tools/ports';
 import type { ToolServices } from '../tools/toolContext';
 import { ToolRunner } from '../tools/toolRunner';
 import type { ModelClient } from '../transport/modelClient';
-import { VscodeApprovals } from './approvals';
 import type { Logger } from './log';
 import { VscodeToolSettings } from './toolSettings';
 import { VscodeDiagnostics } from './tools/vscodeDiagnostics';
@@ -34,6 +33,8 @@ export interface AgentHostOptions {
   agentSettings: () => AgentSettings;
   /** Exact secrets to redact from tool output (the API key), read at each call. */
   knownSecrets: () => readonly string[];
+  /** The approvals UI (the chat's cards, VS Code's prompts); built by the owner object, which disposes it. */
+  approvals: Approvals;
   log: Logger;
 }
 
@@ -46,7 +47,6 @@ export interface AgentHostOptions {
  */
 export class AgentHost implements vscode.Disposable {
   readonly agent: Agent;
-  readonly approvals: VscodeApprovals;
   readonly sessions: SessionStore;
   readonly toolSettings: VscodeToolSettings;
   readonly services: ToolServices;
@@ -60,7 +60,6 @@ export class AgentHost implements vscode.Disposable {
 
   constructor(private readonly options: AgentHostOptions) {
     this.toolSettings = new VscodeToolSettings(options.workspaceState);
-    this.approvals = this.store.add(new VscodeApprovals());
     const terminal = this.store.add(new VscodeTerminal());
     const diagnostics = this.store.add(new VscodeDiagnostics());
     this.services = createToolServices({
@@ -77,7 +76,7 @@ export class AgentHost implements vscode.Disposable {
       new Agent({
         model: options.model,
         tools: new ToolRunner(this.services),
-        approvals: this.approvals,
+        approvals: options.approvals,
         sessions: this.sessions,
         settings: options.agentSettings,
         clock: systemClock,

@@ -19,6 +19,7 @@ import { ExplanationView } from '../ui/codeActions/explanationView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
 import { OtherFileReview } from '../ui/inlineEdit/otherFileReview';
 import { VirtualDocuments } from '../ui/inlineEdit/virtualDocuments';
+import { VscodeApprovals } from '../ui/approvals/vscodeApprovals';
 import { formatBytes } from '../common/format';
 
 /**
@@ -37,6 +38,8 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   readonly connection: HostConnection;
   /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.session`. */
   readonly agentHost: AgentHost;
+  /** The approvals UI: the chat's cards when the view can show them, else VS Code's modals and diffs. */
+  readonly approvals: VscodeApprovals;
   /** Inline edit (issue 7): live-diff proposals on `inline-<n>` lanes of the workspace socket. */
   readonly inlineEdits: InlineEditController;
   /** Fix / Explain with Holdfast on diagnostics, and fix-all as a source action (issue 7). */
@@ -61,12 +64,14 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
         warmupRequest: () => this.warmupRequest(),
       }),
     );
+    this.approvals = this.store.add(new VscodeApprovals());
     this.agentHost = this.store.add(
       new AgentHost({
         workspaceState: context.workspaceState,
         model: this.connection.session,
         agentSettings: () => this.agentSettings(),
         knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
+        approvals: this.approvals,
         log: this.log,
       }),
     );
@@ -80,6 +85,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
     this.chat = this.store.add(
       new ChatController({
         agentHost: this.agentHost,
+        approvals: this.approvals,
         view: this.chatView,
         log: this.log,
         workspaceState: context.workspaceState,
@@ -118,7 +124,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       documents,
     };
     // Changes a proposal wants in other files go to the chat's review cards (the view is revealed for them).
-    const otherFiles = new OtherFileReview(this.agentHost.approvals, () => this.chatView.showForCards(5_000), this.log);
+    const otherFiles = new OtherFileReview(this.approvals, () => this.chatView.showForCards(5_000), this.log);
     this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
     this.explanations = this.store.add(new ExplanationView(editHost));
     this.diagnosticActions = this.store.add(

@@ -17,7 +17,6 @@ import type { Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
 import type { AgentHost } from '../host/agentHost';
-import type { ApprovalOrigin, ApprovalPresenter } from '../host/approvals';
 import type { Logger } from '../host/log';
 import {
   type AttachmentView,
@@ -40,6 +39,7 @@ import type { ChatRequest } from './chatViewProvider';
 import { clipHunks, editCardId, editChange, sessionTranscript, TOOL_TITLES } from './chat/sessionTranscript';
 import { editHunks } from './chat/editHunks';
 import { approvalCard, OfferedApprovals, outcomeOf } from './chat/approvalCards';
+import type { ApprovalAsker, ApprovalOrigin, ApprovalPresenter, VscodeApprovals } from './approvals/vscodeApprovals';
 
 /** What the controller needs from the chat view provider. */
 export interface ChatViewPort {
@@ -53,6 +53,8 @@ export interface ChatViewPort {
 
 export interface ChatControllerOptions {
   agentHost: AgentHost;
+  /** The agent's approvals port on VS Code: the controller shows its questions as cards when it can. */
+  approvals: VscodeApprovals;
   view: ChatViewPort;
   log: Logger;
   workspaceState: vscode.Memento;
@@ -104,8 +106,6 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
 
   // ── the running turn ──────────────────────────────────────────────────────────────────────────
   private runningTurnId: string | undefined;
-  /** The turn's `approvalRequested` event, matched (by identity) to the request the approvals host asks about. */
-  private lastApprovalEvent: Extract<AgentEvent, { type: 'approvalRequested' }> | undefined;
   /** Attachments of the prompt being started, shown on its turn. */
   private nextAttachments: AttachmentView[] = [];
   /** The view's id for the steer being queued right now (the agent's `steerQueued` fires inside `steer()`). */
@@ -129,7 +129,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
     });
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
-    this.store.add(this.agentHost.approvals.setPresenter(this));
+    this.store.add(options.approvals.setPresenter(this));
     this.store.add(this.agentHost.onEvent((event) => this.onAgentEvent(event)));
     this.store.add(this.agentHost.onDidChangeActiveSession((session) => void this.show(session)));
     this.store.add(options.onDidChangeConnection((connection) => this.presenter.setConnection(connection)));
@@ -243,9 +243,6 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
           durationMs: event.durationMs,
         });
         return;
-      case 'approvalRequested':
-        this.lastApprovalEvent = event;
-        return;
       case 'approvalResolved': {
         const offered = this.approvals.get(event.approvalId);
         if (!offered) return;
@@ -290,6 +287,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
       case 'turnFinished':
         this.turnFinished(event);
         return;
+      case 'approvalRequested': // the card comes with the approvals port's call, which names the turn and question
       case 'requestStarted':
       case 'assistantMessage':
       case 'modelRecovering':
@@ -324,21 +322,19 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
   /**
    * `ApprovalPresenter`: every question goes to a card when the view can show it (it is visible and
    * ready); otherwise it returns undefined and VS Code asks (a modal, or a diff with Keep / Discard).
-   * An agent turn's question is shown in that turn; one asked outside any turn (`origin`: an inline
-   * edit's changes to other files, "Apply to file") under a review entry of its own.
+   * An agent turn's question is shown in that turn; one asked outside any turn (an inline edit's
+   * changes to other files, "Apply to file") under a review entry of its origin.
    */
-  request(request: ApprovalRequest, token: CancellationToken, origin?: ApprovalOrigin): Promise<ApprovalAnswer> | undefined {
-    if (!this.options.view.canShowCards) return undefined;
-    if (origin) return this.requestOutsideTurn(request, token, origin);
-    const event = this.lastApprovalEvent;
-    if (!event || event.request !== request || this.presenterLacksTurn(event.turnId)) return undefined;
-    this.lastApprovalEvent = undefined;
-    return this.offer(request, token, event.turnId, event.approvalId, false);
+  request(request: ApprovalRequest, token: CancellationToken, asker?: ApprovalAsker): Promise<ApprovalAnswer> | undefined {
+    if (!this.options.view.canShowCards || !asker) return undefined;
+    if (asker.type === 'outside') return this.requestOutsideTurn(request, token, asker.origin, asker.approvalId);
+    if (this.presenterLacksTurn(asker.turnId)) return undefined;
+    return this.offer(request, token, asker.turnId, asker.approvalId, false);
   }
 
   /** `ApprovalPresenter`: the question was settled (here, by `answer()`, or by Stop): the card shows it. */
-  settled(request: ApprovalRequest, answer: ApprovalAnswer): void {
-    this.approvals.byRequest(request)?.settle(answer);
+  settled(approvalId: string, answer: ApprovalAnswer): void {
+    this.approvals.get(approvalId)?.settle(answer);
   }
 
   /** Shows the card and resolves with the view's answer (or `deny` when `token` is cancelled). */
@@ -364,9 +360,8 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
   }
 
   /** A question no agent turn asks: shown under the review entry of its origin (added when needed). */
-  private requestOutsideTurn(request: ApprovalRequest, token: CancellationToken, origin: ApprovalOrigin): Promise<ApprovalAnswer> | undefined {
+  private requestOutsideTurn(request: ApprovalRequest, token: CancellationToken, origin: ApprovalOrigin, approvalId: string): Promise<ApprovalAnswer> | undefined {
     if (this.shownSessionId === undefined) return undefined;
-    const approvalId = `outside-${++this.outsideCounter}`;
     const turnId = this.reviewEntryFor(origin);
     this.outsideQuestions.set(approvalId, { origin, turnId });
     const answer = this.offer(request, token, turnId, approvalId, true);
@@ -442,7 +437,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
       case 'openReviewDiff': {
         const review = this.approvals.review(request.approvalId);
         if ('refused' in review) return this.refuse(review.refused);
-        if (!(await this.agentHost.approvals.openDiff(review.offered.request))) this.options.log.info(`Chat: the review ${request.approvalId} is no longer open; no diff to show.`);
+        if (!(await this.options.approvals.openDiff(request.approvalId))) this.options.log.info(`Chat: the review ${request.approvalId} is no longer open; no diff to show.`);
         return;
       }
       case 'editDecision':
@@ -655,7 +650,7 @@ export class ChatController implements ApprovalPresenter, vscode.Disposable {
       void vscode.window.showInformationMessage(`Holdfast: ${target.display} already has this content.`);
       return;
     }
-    const answer = await this.agentHost.approvals.request({ kind: 'reviewEdit', path: target.display, before, after: code }, CancellationToken.None, {
+    const answer = await this.options.approvals.request({ kind: 'reviewEdit', path: target.display, before, after: code }, CancellationToken.None, {
       id: `apply-${++this.outsideCounter}`,
       title: `“Apply to file” proposes a change to ${target.display}`,
     });

@@ -198,13 +198,16 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
 
   /** Starts a turn and resolves once it asks `kind` with a card in the chat. */
   async function runUntilQuestion(text: string, kind: ApprovalRequest['kind']) {
-    const asked = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === kind);
+    const asked = holdfast.approvals.waitForPending((p) => p.request.kind === kind);
     const turn = holdfast.agentHost.runTurn({ text });
     const first = await Promise.race([asked, turn.then((outcome) => ({ endedWith: outcome }))]);
     if ('endedWith' in first) assert.fail(`the turn ended without asking: ${JSON.stringify(first.endedWith)}`);
     const pending = first;
-    const requested = events.find((e): e is Extract<AgentEvent, { type: 'approvalRequested' }> => e.type === 'approvalRequested' && e.request === pending.request);
+    const asker = pending.asker;
+    assert.ok(asker?.type === 'turn', 'the port was asked with the turn and question ids');
+    const requested = events.find((e): e is Extract<AgentEvent, { type: 'approvalRequested' }> => e.type === 'approvalRequested' && e.approvalId === asker.approvalId);
     assert.ok(requested, 'the agent announced the question');
+    assert.deepStrictEqual(requested.request, pending.request);
     return { turn, pending, approvalId: requested.approvalId, turnId: requested.turnId };
   }
 
@@ -258,7 +261,7 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
         `approval ${approvalId}: "allowAlways" was not offered on that card`,
         'approval budget-never-shown, which is not an open card',
       ]);
-      assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'the question is still open');
+      assert.ok(holdfast.approvals.pending.includes(pending), 'the question is still open');
 
       await fromView({ type: 'approvalDecision', approvalId, decision: 'allowOnce' });
       assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Walked three files (continue).' });

@@ -83,7 +83,7 @@ suite('inline edit', function () {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await waitFor('the chat view to be hidden', () => !holdfast.chatView.canShowCards);
     const editor = await openTarget('otherFilesTarget');
-    const review = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === OTHER_FILE_PATH);
+    const review = holdfast.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === OTHER_FILE_PATH);
 
     const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'touch the caller in another file' });
     assert.ok(proposal, 'a proposal started');

@@ -50,7 +50,7 @@ export async function prepareHostCampaign(holdfast: Holdfast): Promise<HostCampa
   await vscode.commands.executeCommand('holdfast.setApiKey', apiKey);
   holdfast.connection.session.reconfigure({ connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS, overloadBackoffMs: 10, maxRateLimitWaitMs: 5000 });
   await agentHost.toolSettings.allowCommands(['npm test']);
-  const presenter = agentHost.approvals.setPresenter({ request: () => Promise.resolve('deny') });
+  const presenter = holdfast.approvals.setPresenter({ request: () => Promise.resolve('deny') });
   Object.assign(process.env, NPM_ENV);
 
   // Spies on the real ports (the plain harness reads these off its memory ports).

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type ApprovalView, type HostToWebview, Limits, parseHostToWebview, parseWebviewToHost } from '../../../src/protocol/webview';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/tools/ports';
-import { approvalCard, describeApproval, OfferedApprovals, outcomeOf } from '../../../src/ui/chat/approvalCards';
+import { describeApproval } from '../../../src/ui/approvals/approvalWording';
+import { approvalCard, OfferedApprovals, outcomeOf } from '../../../src/ui/chat/approvalCards';
 import { ChatPresenter } from '../../../src/ui/chatPresenter';
 
 /**
@@ -186,12 +187,12 @@ describe('answers the view may give (OfferedApprovals)', () => {
     expect(approvals.review('r1')).toMatchObject({ refused: expect.stringContaining('not an open card') });
   });
 
-  it('finds a card by the request object it shows, and drops cards selectively', () => {
+  it('finds a card by the approval id the port was asked with (never by the request object), and drops cards selectively', () => {
     const approvals = new OfferedApprovals();
     offer(approvals, review, 'r1');
     offer(approvals, budget, 'q1');
-    expect(approvals.byRequest(review)?.approvalId).toBe('r1');
-    expect(approvals.byRequest({ ...review })).toBeUndefined();
+    expect(approvals.get('r1')?.request).toEqual(review);
+    expect(approvals.get('r2')).toBeUndefined();
     expect(approvals.deleteWhere((o) => o.approvalId === 'q1').map((o) => o.approvalId)).toEqual(['q1']);
     expect(approvals.ids()).toEqual(['r1']);
   });
