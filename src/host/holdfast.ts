@@ -5,7 +5,7 @@ import type { AgentSettings } from '../agent/agentSettings';
 import type { ConnectionView } from '../protocol/webview';
 import type { ModelRequest } from '../transport/modelClient';
 import { ChatController } from '../ui/chatController';
-import { type ChatRequest, ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
+import { ChatViewProvider } from '../ui/chatViewProvider';
 import { describeTransportState } from '../ui/connectionView';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
 import { ConnectionStatusItem } from '../ui/statusBar';
@@ -29,7 +29,7 @@ import { formatBytes } from '../common/format';
  * rebuilt on a key or settings change, on rotation and on recovery.
  * Construction does no I/O: the socket is opened and warmed in the background by `start()`.
  */
-export class Holdfast implements vscode.Disposable, ChatViewHost {
+export class Holdfast implements vscode.Disposable {
   readonly log: HostLog;
   readonly apiKeys: ApiKeyStore;
   readonly chatView: ChatViewProvider;
@@ -76,7 +76,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       }),
     );
     this.statusItem = this.store.add(new ConnectionStatusItem());
-    this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this, this.log));
+    this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this.log));
     this.store.add(
       vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
         webviewOptions: { retainContextWhenHidden: false },
@@ -91,6 +91,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
         workspaceState: context.workspaceState,
         connectionView: () => this.connectionView(),
         onDidChangeConnection: this.onDidChangeConnection,
+        onFirstUse: () => this.connection.warmOnFirstUse(),
       }),
     );
     const session = this.connection.session;
@@ -174,25 +175,6 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   async testConnection(): Promise<void> {
     await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
-  }
-
-  async runAction(action: 'setApiKey' | 'testConnection' | 'newSession' | 'switchToHttp'): Promise<void> {
-    if (action === 'switchToHttp') {
-      await vscode.workspace.getConfiguration('holdfast').update('transport', 'http', vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession' }[action];
-    await vscode.commands.executeCommand(command);
-  }
-
-  async onWebviewReady(): Promise<void> {
-    await this.chat.onReady();
-  }
-
-  /** Everything the chat view asks for goes to the chat controller, which checks it first. */
-  async handleChatRequest(request: ChatRequest): Promise<void> {
-    if (request.type === 'sendPrompt' || request.type === 'steer' || request.type === 'retry') this.connection.warmOnFirstUse();
-    await this.chat.handle(request);
   }
 
   /**

@@ -5,11 +5,11 @@
  */
 import type { ApprovalDecision } from '../../protocol/webview';
 import type { ApprovalAnswer, ApprovalRequest } from '../../tools/ports';
-import type { ChatDisplayEvent } from '../chatPresenter';
 import { describeApproval } from '../approvals/approvalWording';
+import type { DisplayEventOf } from './displayEvents';
 import { editHunks } from './editHunks';
 
-type CardEvent = Extract<ChatDisplayEvent, { kind: 'approvalRequested' | 'reviewRequested' | 'questionRequested' }>;
+type CardEvent = DisplayEventOf<'approvalRequested' | 'reviewRequested' | 'questionRequested'>;
 
 /**
  * The display event that shows `request` as a card in turn `turnId`, and the decisions that card
@@ -28,7 +28,7 @@ export function approvalCard(
       const canAllowAlways = (request.alwaysAllowRules?.length ?? 0) > 0;
       return {
         event: {
-          kind: 'approvalRequested',
+          type: 'approvalRequested',
           turnId,
           approvalId,
           approvalKind: request.kind === 'runCommand' ? 'command' : 'task',
@@ -44,7 +44,7 @@ export function approvalCard(
     case 'reviewEdit':
       return {
         event: {
-          kind: 'reviewRequested',
+          type: 'reviewRequested',
           turnId,
           approvalId,
           path: request.path,
@@ -58,7 +58,7 @@ export function approvalCard(
       const { message, detail, choices } = describeApproval(request);
       return {
         event: {
-          kind: 'questionRequested',
+          type: 'questionRequested',
           turnId,
           approvalId,
           topic: request.kind === 'continueAfterBudget' ? 'budget' : 'editMismatches',

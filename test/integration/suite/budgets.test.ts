@@ -193,7 +193,7 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
     assert.ok(parsed.ok, `the view's message is invalid: ${JSON.stringify(raw)}`);
     const message = parsed.message;
     assert.ok(message.type !== 'ready' && message.type !== 'ping' && message.type !== 'runAction');
-    await holdfast.handleChatRequest(message);
+    await holdfast.chat.handle(message);
   }
 
   /** Starts a turn and resolves once it asks `kind` with a card in the chat. */
