@@ -10,7 +10,7 @@
  *   boundary, and in every case ends up in the transcript.
  * Outcomes are typed; nothing here throws at the caller.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../common/ids';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';

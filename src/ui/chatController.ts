@@ -46,9 +46,8 @@ export interface ChatViewPort {
 }
 
 export interface ChatControllerOptions {
-  agentHost: AgentHost;
-  /** The agent's approvals port on VS Code: the controller shows its questions as cards when it can. */
-  approvals: VscodeApprovals;
+  /** The chat agent; its approvals port (VS Code's prompts) shows questions as the chat's cards when it can. */
+  agentHost: AgentHost<VscodeApprovals>;
   view: ChatViewPort;
   log: Logger;
   workspaceState: vscode.Memento;
@@ -80,7 +79,7 @@ class ChatState implements DisplayContext {
 export class ChatController implements ChatViewListener, vscode.Disposable {
   readonly presenter: ChatPresenter;
   private readonly store = new DisposableStore();
-  private readonly agentHost: AgentHost;
+  private readonly agentHost: AgentHost<VscodeApprovals>;
   private readonly state: ChatState;
   private initialised: Promise<void> | undefined;
 
@@ -133,10 +132,10 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       show: (session) => this.show(session),
       refuse,
     });
-    this.codeBlocks = new CodeBlockActions({ workspace, paths, approvals: options.approvals, log: options.log, refuse });
+    this.codeBlocks = new CodeBlockActions({ workspace, paths, approvals: agentHost.approvals, log: options.log, refuse });
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
-    this.store.add(options.approvals.setPresenter(this.approvalCards));
+    this.store.add(agentHost.approvals.setPresenter(this.approvalCards));
     this.store.add(options.view.connect(this));
     this.store.add(agentHost.onEvent((event) => this.onAgentEvent(event)));
     this.store.add(agentHost.onDidChangeActiveSession((session) => void this.show(session)));
@@ -299,7 +298,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
   private async openReviewDiff(approvalId: string): Promise<void> {
     const refused = this.approvalCards.refuseDiff(approvalId);
     if (refused !== undefined) return this.refuse(refused);
-    if (!(await this.options.approvals.openDiff(approvalId))) this.options.log.info(`Chat: the review ${approvalId} is no longer open; no diff to show.`);
+    if (!(await this.agentHost.approvals.openDiff(approvalId))) this.options.log.info(`Chat: the review ${approvalId} is no longer open; no diff to show.`);
   }
 
   /**

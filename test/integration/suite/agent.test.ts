@@ -2,11 +2,14 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/tools/ports';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { connectToEmulator, fileIn, holdfastUnderTest, readText, sleep, toolOutputOf, waitFor, writeText } from '../agentHarness';
-import { within } from '../holdfastExtension';
+import { sleep } from '../../../src/common/async';
+import { connectToEmulator, toolOutputOf } from '../support/emulatorSession';
+import { holdfastUnderTest } from '../support/holdfastExtension';
+import { waitFor, within } from '../support/waiting';
+import { fileIn, readText, writeText } from '../support/workspaceFiles';
 
 /**
  * The agent inside a real VS Code, on the fixture workspace, against the emulator's scripted model:
@@ -268,7 +271,7 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
   test('run_task reports the failing task’s exit code and output (approved through the chat presenter)', async () => {
     const asked: ApprovalRequest[] = [];
     // Stands in for the chat view's approval cards: shows nothing, settles only when answered.
-    const presenter = holdfast.approvals.setPresenter({
+    const presenter = holdfast.agentHost.approvals.setPresenter({
       request: (request, token) => {
         asked.push(request);
         return new Promise<ApprovalAnswer>((resolve) => token.onCancellationRequested(() => resolve('deny')));
@@ -276,7 +279,7 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
     });
     try {
       const turn = holdfast.agentHost.runTurn({ text: 'Run the failing check task' });
-      const pending = await within(10_000, 'the run_task approval', holdfast.approvals.waitForPending((p) => p.request.kind === 'runTask'));
+      const pending = await within(10_000, 'the run_task approval', holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'runTask'));
       assert.strictEqual(pending.shownIn, 'presenter');
       assert.deepStrictEqual(pending.request, { kind: 'runTask', label: FAILING_TASK, alwaysAllowRules: [FAILING_TASK] });
       assert.strictEqual(asked.length, 1);
@@ -295,7 +298,7 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
       assert.ok(holdfast.agentHost.toolSettings.read().allowedTasks.includes(FAILING_TASK));
       const written = vscode.workspace.getConfiguration('holdfast').inspect<string[]>('allowedTasks')?.workspaceValue;
       assert.strictEqual(written, undefined, 'nothing is written into the repository’s .vscode/settings.json');
-      assert.deepStrictEqual(holdfast.approvals.pending, []);
+      assert.deepStrictEqual(holdfast.agentHost.approvals.pending, []);
     } finally {
       presenter.dispose();
       await holdfast.agentHost.toolSettings.forgetAnswers();
@@ -329,10 +332,10 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
 
   test('an approval prompt blocks run_command until it is answered', async () => {
     assert.strictEqual(await readText(MARKER), undefined);
-    const presenter = holdfast.approvals.setPresenter(silentPresenter);
+    const presenter = holdfast.agentHost.approvals.setPresenter(silentPresenter);
     const turn = holdfast.agentHost.runTurn({ text: 'Create the marker file' });
 
-    const pending = await within(10_000, 'the run_command approval', holdfast.approvals.waitForPending((p) => p.request.kind === 'runCommand'));
+    const pending = await within(10_000, 'the run_command approval', holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'runCommand'));
     assert.strictEqual(pending.shownIn, 'presenter');
     assert.strictEqual(pending.request.kind === 'runCommand' && pending.request.command, `echo ran > ${MARKER}`);
     assert.ok(pending.request.kind === 'runCommand' && pending.request.reasons.length > 0);
@@ -358,7 +361,7 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
     // No presenter: VS Code's modal dialog. Under extension tests VS Code refuses to show dialogs and
     // settles them as dismissed, exactly what a user pressing Escape does.
     const turn = holdfast.agentHost.runTurn({ text: 'Create the other marker file' });
-    const pending = await within(10_000, 'the run_command approval', holdfast.approvals.waitForPending((p) => p.request.kind === 'runCommand'));
+    const pending = await within(10_000, 'the run_command approval', holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'runCommand'));
     assert.strictEqual(pending.shownIn, 'modal');
 
     const outcome = await turn;
@@ -377,7 +380,7 @@ suite('agent: tools in a real VS Code against the scripted model', function () {
     const before = await readText('src/b.ts');
     try {
       const turn = holdfast.agentHost.runTurn({ text: 'Polish the comment in src/b.ts' });
-      const pending = await within(10_000, 'the review', holdfast.approvals.waitForPending((p) => p.request.kind === 'reviewEdit'));
+      const pending = await within(10_000, 'the review', holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'reviewEdit'));
       assert.strictEqual(pending.shownIn, 'diff');
       assert.ok(pending.request.kind === 'reviewEdit' && pending.request.path === 'src/b.ts' && pending.request.after.includes(B_COMMENT_AFTER));
       await waitFor('the diff editor', () => reviewTabs().length === 1, 5_000);
@@ -429,7 +432,7 @@ suite('agent: reviews in the chat view', function () {
   async function runUntilReview(text: string) {
     await writeText(CHAT_REVIEW_FILE, CHAT_REVIEW_BEFORE);
     holdfast.agentHost.newSession();
-    const review = holdfast.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === CHAT_REVIEW_FILE);
+    const review = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === CHAT_REVIEW_FILE);
     const turn = holdfast.agentHost.runTurn({ text });
     const pending = await within(30_000, 'the review', review);
     await waitFor('the review card in the chat', () => reviewCard(CHAT_REVIEW_FILE) !== undefined);
@@ -462,13 +465,13 @@ suite('agent: reviews in the chat view', function () {
       'approval review-never-shown, which is not an open card',
       'diff of approval review-never-shown, which is not an open card',
     ]);
-    assert.ok(holdfast.approvals.pending.includes(pending), 'the review is still open');
+    assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'the review is still open');
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE);
 
     // "Open diff" opens VS Code's diff editor; the card stays the place to answer.
     await holdfast.chat.handle({ type: 'openReviewDiff', approvalId: card.id });
     await waitFor('the diff editor', () => reviewTabs().length === 1);
-    assert.ok(holdfast.approvals.pending.includes(pending), 'opening the diff answers nothing');
+    assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'opening the diff answers nothing');
 
     await holdfast.chat.handle({ type: 'approvalDecision', approvalId: card.id, decision: 'deny' });
     assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Left it as it was.' });

@@ -2,11 +2,14 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent, TurnOutcome } from '../../../src/agent/events';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { parseWebviewToHost, type QuestionApprovalView } from '../../../src/protocol/webview';
 import type { ApprovalRequest } from '../../../src/tools/ports';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { connectToEmulator, holdfastUnderTest, readText, toolOutputOf, waitFor, writeText } from '../agentHarness';
+import { connectToEmulator, toolOutputOf } from '../support/emulatorSession';
+import { holdfastUnderTest } from '../support/holdfastExtension';
+import { waitFor } from '../support/waiting';
+import { readText, writeText } from '../support/workspaceFiles';
 
 /**
  * Issue 5's pauses inside a real VS Code with the chat view open: a per-turn budget
@@ -198,7 +201,7 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
 
   /** Starts a turn and resolves once it asks `kind` with a card in the chat. */
   async function runUntilQuestion(text: string, kind: ApprovalRequest['kind']) {
-    const asked = holdfast.approvals.waitForPending((p) => p.request.kind === kind);
+    const asked = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === kind);
     const turn = holdfast.agentHost.runTurn({ text });
     const first = await Promise.race([asked, turn.then((outcome) => ({ endedWith: outcome }))]);
     if ('endedWith' in first) assert.fail(`the turn ended without asking: ${JSON.stringify(first.endedWith)}`);
@@ -261,7 +264,7 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
         `approval ${approvalId}: "allowAlways" was not offered on that card`,
         'approval budget-never-shown, which is not an open card',
       ]);
-      assert.ok(holdfast.approvals.pending.includes(pending), 'the question is still open');
+      assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'the question is still open');
 
       await fromView({ type: 'approvalDecision', approvalId, decision: 'allowOnce' });
       assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Walked three files (continue).' });

@@ -5,9 +5,9 @@ import type { AgentEvent } from '../../../src/agent/events';
 import { type HostToWebview, parseWebviewToHost } from '../../../src/protocol/webview';
 import type { ChatRequest } from '../../../src/ui/chatViewProvider';
 import { CHAT_MARKDOWN_ANSWER, chatScenario } from '../../emulator/scenarios/chatE2e';
-import { readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
-import { createFrames } from '../agentHarness';
-import { within } from '../holdfastExtension';
+import { createFrames, type EmulatorSession, useEmulator } from '../support/emulatorSession';
+import { waitFor, within } from '../support/waiting';
+import { readDisk, writeWorkspaceFile } from '../support/workspaceFiles';
 
 /**
  * The chat controller's host logic in a real VS Code (issue 6), where the end-to-end suite is too
@@ -42,10 +42,10 @@ suite('chat controller', function () {
 
   test('an approval decision for an id never offered is refused; no question is answered', async () => {
     const before = controller().refused.length;
-    const pendingBefore = session.holdfast.approvals.pending.length;
+    const pendingBefore = session.holdfast.agentHost.approvals.pending.length;
     await send({ type: 'approvalDecision', approvalId: 'never-offered', decision: 'allowAlways' });
     assert.deepStrictEqual(refusedSince(before), ['approval never-offered, which is not an open card']);
-    assert.strictEqual(session.holdfast.approvals.pending.length, pendingBefore);
+    assert.strictEqual(session.holdfast.agentHost.approvals.pending.length, pendingBefore);
     assert.deepStrictEqual(vscode.workspace.getConfiguration('holdfast').get('allowedCommands') ?? [], []);
   });
 
@@ -225,7 +225,7 @@ suite('chat controller', function () {
   });
 
   test('applyToFile with a path in the workspace shows the diff and applies only on Keep (chat view closed)', async () => {
-    const approvals = session.holdfast.approvals;
+    const approvals = session.holdfast.agentHost.approvals;
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await waitFor('the chat view to be hidden', () => !session.holdfast.chatView.canShowCards);
     const uri = await writeWorkspaceFile('src/apply-target.ts', 'export const version = 1;\n');
@@ -262,7 +262,7 @@ suite('chat controller', function () {
   });
 
   test('applyToFile with the chat view open asks in a review card under its own entry; Keep applies, a forged answer is refused', async () => {
-    const approvals = session.holdfast.approvals;
+    const approvals = session.holdfast.agentHost.approvals;
     await vscode.commands.executeCommand('holdfast.openChat');
     await waitFor('the chat view to be ready for cards', () => session.holdfast.chatView.canShowCards, 60_000);
     const uri = await writeWorkspaceFile('src/apply-in-chat.ts', 'export const where = "diff";\n');

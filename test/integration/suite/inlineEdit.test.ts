@@ -3,9 +3,10 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { userMessage } from '../../../src/protocol/items';
 import type { ModelOutcome } from '../../../src/transport/modelClient';
-import { modelRequests, readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
+import { type EmulatorSession, modelRequests, useEmulator } from '../support/emulatorSession';
+import { waitFor, within } from '../support/waiting';
+import { readDisk, writeWorkspaceFile } from '../support/workspaceFiles';
 import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario, OTHER_FILE_AFTER, OTHER_FILE_BEFORE, OTHER_FILE_PATH } from '../support/issue7Scenarios';
-import { within } from '../holdfastExtension';
 
 /**
  * Inline edit (issue 7) inside a real VS Code against the emulator: the proposal streams on its own
@@ -83,7 +84,7 @@ suite('inline edit', function () {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await waitFor('the chat view to be hidden', () => !holdfast.chatView.canShowCards);
     const editor = await openTarget('otherFilesTarget');
-    const review = holdfast.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === OTHER_FILE_PATH);
+    const review = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'reviewEdit' && p.request.path === OTHER_FILE_PATH);
 
     const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'touch the caller in another file' });
     assert.ok(proposal, 'a proposal started');

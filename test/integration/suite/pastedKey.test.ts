@@ -8,8 +8,9 @@ import { KEY_REMOVED_NOTICE } from '../../../src/ui/chat/agentEventDisplay';
 import type { ChatRequest } from '../../../src/ui/chatViewProvider';
 import { INSTRUCTION_KEY_REMOVED } from '../../../src/ui/inlineEdit/inlineEditController';
 import { CHAT_STEER_TEXT, chatScenario } from '../../emulator/scenarios/chatE2e';
-import { createFrames } from '../agentHarness';
-import { useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
+import { createFrames, type EmulatorSession, useEmulator } from '../support/emulatorSession';
+import { waitFor } from '../support/waiting';
+import { writeWorkspaceFile } from '../support/workspaceFiles';
 import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario } from '../support/issue7Scenarios';
 
 /** Key-shaped, not the configured key: caught by its shape. */

@@ -2,9 +2,11 @@
 import * as assert from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { type Emulator, startEmulator } from '../../emulator';
-import { createFrames, holdfastUnderTest, pointBaseUrlAt, waitFor, workspaceBaseUrl } from '../agentHarness';
+import { createFrames } from '../support/emulatorSession';
+import { holdfastUnderTest, pointBaseUrlAt, workspaceBaseUrl } from '../support/holdfastExtension';
+import { waitFor } from '../support/waiting';
 
 /**
  * Issue 4 in a real VS Code: with a key set, Holdfast opens the workspace's socket to the model

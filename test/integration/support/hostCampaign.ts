@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentEvent, TurnOutcome } from '../../../src/agent/events';
 import { MemorySessionStorage } from '../../../src/agent/sessionStore';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import type { ApplyEditResult, ApprovalRequest, FileChange } from '../../../src/tools/ports';
 import { startEmulator } from '../../emulator';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, type CampaignHost } from '../../faults/faultCampaign';
 import { countEventsPerRequest, type RunRecord, type RunSetup } from '../../faults/harness';
-import { fileIn, pointBaseUrlAt, waitFor, workspaceBaseUrl, workspaceRoot } from '../agentHarness';
-import { holdfastExtension } from '../holdfastExtension';
+import { holdfastExtension, pointBaseUrlAt, workspaceBaseUrl } from './holdfastExtension';
+import { waitFor } from './waiting';
+import { fileIn, workspaceRoot } from './workspaceFiles';
 
 /**
  * The fault campaign's `CampaignHost` inside a real VS Code: each run goes through the Holdfast the
@@ -50,7 +51,7 @@ export async function prepareHostCampaign(holdfast: Holdfast): Promise<HostCampa
   await vscode.commands.executeCommand('holdfast.setApiKey', apiKey);
   holdfast.connection.session.reconfigure({ connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS, overloadBackoffMs: 10, maxRateLimitWaitMs: 5000 });
   await agentHost.toolSettings.allowCommands(['npm test']);
-  const presenter = holdfast.approvals.setPresenter({ request: () => Promise.resolve('deny') });
+  const presenter = agentHost.approvals.setPresenter({ request: () => Promise.resolve('deny') });
   Object.assign(process.env, NPM_ENV);
 
   // Spies on the real ports (the plain harness reads these off its memory ports).

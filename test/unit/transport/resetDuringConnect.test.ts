@@ -8,7 +8,7 @@ import { CancellationTokenSource } from '../../../src/common/cancellation';
 import { userMessage } from '../../../src/protocol/items';
 import { WorkspaceSession } from '../../../src/transport/session';
 import { startEmulator } from '../../emulator';
-import { startBlackholeServer } from '../../integration/blackholeServer';
+import { startBlackholeServer } from '../../fakes/blackholeServer';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
