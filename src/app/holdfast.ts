@@ -4,15 +4,15 @@ import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
 import type { AgentHost } from '../host/agentHost';
 import { ApiKeyStore } from '../host/apiKeyStore';
-import type { VscodeApprovals } from '../host/approvals';
 import { affectsConnection, type HoldfastConfig, readAgentSettings, readConfig } from '../host/config';
 import { HostConnection } from '../host/connection';
 import type { HostLog } from '../host/log';
 import { formatBytes } from '../protocol/displayUnits';
 import type { ConnectionView } from '../protocol/webview';
 import type { ModelRequest } from '../transport/modelClient';
+import type { VscodeApprovals } from '../ui/approvals/vscodeApprovals';
 import { ChatController } from '../ui/chatController';
-import { type ChatRequest, ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
+import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
@@ -33,7 +33,7 @@ import { createChatAgent } from './chatAgent';
  * rebuilt on a key or settings change, on rotation and on recovery.
  * Construction does no I/O: the socket is opened and warmed in the background by `start()`.
  */
-export class Holdfast implements vscode.Disposable, ChatViewHost {
+export class Holdfast implements vscode.Disposable {
   readonly apiKeys: ApiKeyStore;
   readonly chatView: ChatViewProvider;
   /** The chat view's host side: agent events → cards and streamed text; the view's requests → the agent. */
@@ -78,7 +78,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
         log: this.log,
       });
       this.statusItem = this.store.add(new ConnectionStatusItem());
-      this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this, this.log));
+      this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this.log));
       this.store.add(
         vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
           webviewOptions: { retainContextWhenHidden: false },
@@ -92,6 +92,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
           workspaceState: context.workspaceState,
           connectionView: () => this.connectionView(),
           onDidChangeConnection: this.onDidChangeConnection,
+          onFirstUse: () => this.connection.warmOnFirstUse(),
         }),
       );
       this.followKeyAndSettings();
@@ -184,25 +185,6 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   async testConnection(): Promise<void> {
     await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
-  }
-
-  async runAction(action: 'setApiKey' | 'testConnection' | 'newSession' | 'switchToHttp'): Promise<void> {
-    if (action === 'switchToHttp') {
-      await vscode.workspace.getConfiguration('holdfast').update('transport', 'http', vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession' }[action];
-    await vscode.commands.executeCommand(command);
-  }
-
-  async onWebviewReady(): Promise<void> {
-    await this.chat.onReady();
-  }
-
-  /** Everything the chat view asks for goes to the chat controller, which checks it first. */
-  async handleChatRequest(request: ChatRequest): Promise<void> {
-    if (request.type === 'sendPrompt' || request.type === 'steer' || request.type === 'retry') this.connection.warmOnFirstUse();
-    await this.chat.handle(request);
   }
 
   /**

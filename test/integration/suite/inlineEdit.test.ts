@@ -110,7 +110,7 @@ suite('inline edit', function () {
     assert.strictEqual(await readDisk(other), OTHER_FILE_BEFORE);
     assert.strictEqual(editor.document.getText(), INLINE_TARGET);
 
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowOnce' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowOnce' });
     assert.deepStrictEqual(await proposal.otherFileDecisions, ['kept']);
     const otherDocument = await vscode.workspace.openTextDocument(other);
     assert.strictEqual(otherDocument.getText(), OTHER_FILE_AFTER, 'Keep applied the change');
