@@ -31,7 +31,7 @@ export function textButton(label: string, attributes: Record<string, string> = {
   return button;
 }
 
-export { formatBytes, formatMs } from '../../src/common/format';
+export { formatBytes, formatMs } from '../../src/protocol/displayUnits';
 
 export function formatCount(count: number): string {
   return count.toLocaleString('en-US');

@@ -10,7 +10,7 @@
  *   boundary, and in every case ends up in the transcript.
  * Outcomes are typed; nothing here throws at the caller.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../common/ids';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
@@ -390,14 +390,14 @@ export class Agent implements Disposable {
     this.emit({ type: 'toolCallFinished', turnId: turn.turnId, callId: call.call_id, name: call.name, status: 'cancelled', durationMs: 0, outputSummary: NOT_RUN_OUTPUT, path: undefined });
   }
 
-  /** The UI's Approvals, with events around each question and Stop settling it as a denial. */
+  /** The UI's Approvals, asked with the turn's ids, with events around each question and Stop settling it as a denial. */
   private approvalsFor(turn: ActiveTurn): Approvals {
     return {
       request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
-        const approvalId = this.newId();
-        this.emit({ type: 'approvalRequested', turnId: turn.turnId, approvalId, request });
-        const answer = await untilCancelled(this.deps.approvals.request(request, token), token, 'deny' as const);
-        this.emit({ type: 'approvalResolved', turnId: turn.turnId, approvalId, answer });
+        const context = { turnId: turn.turnId, approvalId: this.newId() };
+        this.emit({ type: 'approvalRequested', ...context, request });
+        const answer = await untilCancelled(this.deps.approvals.request(request, token, context), token, 'deny' as const);
+        this.emit({ type: 'approvalResolved', ...context, answer });
         return answer;
       },
     };

@@ -1,6 +1,7 @@
 /**
  * What the agent tells the UI, as one typed union. Events describe; they never carry control: the
- * UI answers questions through the Approvals port, not by replying to an event.
+ * UI answers questions through the Approvals port, not by replying to an event. The port call carries
+ * the same turn and approval ids as `approvalRequested`, so nothing has to match the two up.
  */
 import type { ModelOutcome, RequestMetrics } from '../transport/modelClient';
 import type { Usage } from '../protocol/items';

@@ -3,7 +3,7 @@
  * with `ExtensionContext.workspaceState`) and restored after a reload: list, create, load, save,
  * rename, delete. Stored data is validated on load; a corrupt record is skipped, never a crash.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../common/ids';
 import * as z from 'zod';
 import type { ResponseItem } from '../protocol/items';
 import type { JournalEntry } from '../tools/editJournal';

@@ -1,52 +1,42 @@
 import type * as vscode from 'vscode';
-import { Agent, type SteerAcceptance } from '../agent/agent';
-import type { AgentSettings } from '../agent/agentSettings';
+import type { Agent, SteerAcceptance } from '../agent/agent';
 import type { ChatSession } from '../agent/chatSession';
 import type { AgentEvent, TurnOutcome } from '../agent/events';
-import { type SessionSummary, SessionStore } from '../agent/sessionStore';
+import type { SessionStore, SessionSummary } from '../agent/sessionStore';
 import type { UserInput } from '../agent/userInput';
 import { CancellationToken } from '../common/cancellation';
 import { DisposableStore } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
-import { createToolServices } from '../tools/createToolServices';
 import type { RevertResult } from '../tools/editJournal';
-import { systemClock } from '../tools/ports';
+import type { Approvals } from '../tools/ports';
 import type { ToolServices } from '../tools/toolContext';
-import { ToolRunner } from '../tools/toolRunner';
-import type { ModelClient } from '../transport/modelClient';
-import { VscodeApprovals } from './approvals';
 import type { Logger } from './log';
-import { VscodeToolSettings } from './toolSettings';
-import { VscodeDiagnostics } from './tools/vscodeDiagnostics';
-import { VscodeTasks } from './tools/vscodeTasks';
-import { VscodeTerminal } from './tools/vscodeTerminal';
-import { VscodeWorkspace } from './tools/vscodeWorkspace';
-import { WorkspaceSessionStorage } from './workspaceSessionStorage';
+import type { VscodeToolSettings } from './toolSettings';
 
 const ACTIVE_SESSION_KEY = 'holdfast.activeSessionId';
 
-export interface AgentHostOptions {
-  /** `workspaceState` holds the sessions and which one is active. */
+/** The parts of the chat agent, built by the composition root (`app/chatAgent.ts`). */
+export interface AgentHostParts<TApprovals extends Approvals> {
+  agent: Agent;
+  /** The approvals port the agent asks; its type is whatever the root built (VS Code's prompts and cards). */
+  approvals: TApprovals;
+  sessions: SessionStore;
+  services: ToolServices;
+  toolSettings: VscodeToolSettings;
+  /** `workspaceState` remembers which session is active. */
   workspaceState: vscode.Memento;
-  /** The workspace's warm socket (`HostConnection.session`). */
-  model: ModelClient;
-  /** The same settings the warm-up request is built from, so the first request continues the warm chain. */
-  agentSettings: () => AgentSettings;
-  /** Exact secrets to redact from tool output (the API key), read at each call. */
-  knownSecrets: () => readonly string[];
   log: Logger;
 }
 
 /**
- * The chat agent of the window on VS Code: the tool ports (workspace, diagnostics, tasks, terminal)
- * behind the shared policies, the approvals UI, sessions in `workspaceState`, and the `Agent` loop on
- * the workspace's socket. Everything the chat view needs goes through here: the event stream, the
- * sessions (list, create, open, rename, delete; one active), and the turn controls (run, stop, steer,
- * revert). Construction does no I/O.
+ * The chat agent of the window, as the UI sees it: the event stream, the sessions (list, create,
+ * open, rename, delete; one active, restored after a reload), and the turn controls (run, stop,
+ * steer, revert). It owns none of the parts it is given: the composition root builds and disposes
+ * them. Construction does no I/O.
  */
-export class AgentHost implements vscode.Disposable {
+export class AgentHost<TApprovals extends Approvals = Approvals> implements vscode.Disposable {
   readonly agent: Agent;
-  readonly approvals: VscodeApprovals;
+  readonly approvals: TApprovals;
   readonly sessions: SessionStore;
   readonly toolSettings: VscodeToolSettings;
   readonly services: ToolServices;
@@ -57,39 +47,22 @@ export class AgentHost implements vscode.Disposable {
   readonly onDidChangeActiveSession: Event<ChatSession> = this.activeChanged.event;
   private active: ChatSession | undefined;
   private restoring: Promise<ChatSession> | undefined;
+  private readonly workspaceState: vscode.Memento;
 
-  constructor(private readonly options: AgentHostOptions) {
-    this.toolSettings = new VscodeToolSettings(options.workspaceState);
-    this.approvals = this.store.add(new VscodeApprovals());
-    const terminal = this.store.add(new VscodeTerminal());
-    const diagnostics = this.store.add(new VscodeDiagnostics());
-    this.services = createToolServices({
-      workspace: new VscodeWorkspace(),
-      diagnostics,
-      tasks: new VscodeTasks(),
-      terminal,
-      settings: this.toolSettings,
-      clock: systemClock,
-      knownSecrets: options.knownSecrets,
-    });
-    this.sessions = new SessionStore(new WorkspaceSessionStorage(options.workspaceState), systemClock);
-    this.agent = this.store.add(
-      new Agent({
-        model: options.model,
-        tools: new ToolRunner(this.services),
-        approvals: this.approvals,
-        sessions: this.sessions,
-        settings: options.agentSettings,
-        clock: systemClock,
-      }),
-    );
+  constructor(parts: AgentHostParts<TApprovals>) {
+    this.agent = parts.agent;
+    this.approvals = parts.approvals;
+    this.sessions = parts.sessions;
+    this.services = parts.services;
+    this.toolSettings = parts.toolSettings;
+    this.workspaceState = parts.workspaceState;
     this.onEvent = this.agent.onEvent;
     this.store.add(this.activeChanged);
     this.store.add(
       this.agent.onEvent((event) => {
-        if (event.type === 'sessionSaveFailed') options.log.warn(`Could not save chat session ${event.sessionId}: ${event.message}`);
+        if (event.type === 'sessionSaveFailed') parts.log.warn(`Could not save chat session ${event.sessionId}: ${event.message}`);
         if (event.type === 'turnFinished' && event.outcome.kind === 'failed') {
-          options.log.warn(`Turn ${event.turnId} failed: ${event.outcome.error.kind} ${'message' in event.outcome.error ? event.outcome.error.message : ''}`);
+          parts.log.warn(`Turn ${event.turnId} failed: ${event.outcome.error.kind} ${'message' in event.outcome.error ? event.outcome.error.message : ''}`);
         }
       }),
     );
@@ -101,7 +74,7 @@ export class AgentHost implements vscode.Disposable {
   activeSession(): Promise<ChatSession> {
     if (this.active) return Promise.resolve(this.active);
     this.restoring ??= (async () => {
-      const id = this.options.workspaceState.get<string>(ACTIVE_SESSION_KEY);
+      const id = this.workspaceState.get<string>(ACTIVE_SESSION_KEY);
       const restored = id ? await this.sessions.load(id) : undefined;
       // Someone may have created or opened a session while this was loading.
       if (!this.active) this.setActive(restored ?? this.sessions.create(), false);
@@ -149,7 +122,7 @@ export class AgentHost implements vscode.Disposable {
 
   private setActive(session: ChatSession, fire = true): void {
     this.active = session;
-    void this.options.workspaceState.update(ACTIVE_SESSION_KEY, session.id);
+    void this.workspaceState.update(ACTIVE_SESSION_KEY, session.id);
     if (fire) this.activeChanged.fire(session);
   }
 

@@ -3,7 +3,8 @@
  * read, or of what it last wrote), so an edit is refused when the file changed since: the model must
  * never write over content it has not seen. In memory per session: after a reload the model re-reads.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 
 export type ReadState = 'current' | 'unread' | 'changed';
 
@@ -26,5 +27,5 @@ export class FileReadTracker {
 }
 
 function hash(content: string): string {
-  return createHash('sha256').update(content).digest('base64');
+  return bytesToHex(sha256(utf8ToBytes(content)));
 }

@@ -167,9 +167,21 @@ export type ApprovalRequest =
   /** A per-turn budget ran out; continue the turn? */
   | { kind: 'continueAfterBudget'; budget: 'toolRounds' | 'tokens'; used: number; limit: number };
 
-/** Asks the user. Cancellation (Stop) must settle the promise; the agent treats that as `deny`. */
+/**
+ * Which question of which agent turn is asked: the ids the agent's `approvalRequested` /
+ * `approvalResolved` events carry, so the UI can show the question in that turn and update it.
+ */
+export interface ApprovalContext {
+  readonly turnId: string;
+  readonly approvalId: string;
+}
+
+/**
+ * Asks the user. Cancellation (Stop) must settle the promise; the agent treats that as `deny`.
+ * Tools leave `context` out; the agent adds its turn's ids before the question reaches the UI.
+ */
 export interface Approvals {
-  request(request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer>;
+  request(request: ApprovalRequest, token: CancellationToken, context?: ApprovalContext): Promise<ApprovalAnswer>;
 }
 
 /**

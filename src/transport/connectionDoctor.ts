@@ -1,5 +1,5 @@
 /**
- * The logic behind "Holdfast: Test Connection". Pure: it takes the same ports as the session (socket
+ * The logic behind "Holdfast: Test Connection". Pure: it takes the same ports as the transport (socket
  * factory, fetch) and returns a structured report in plain words; the host only displays it.
  *
  * Checks, each independent so one failure does not hide the others:
@@ -13,7 +13,7 @@ import { errorMessage } from '../common/result';
 import type { ResponseCreateFrame, ServerEvent } from '../protocol/responses';
 import { normalizeError } from '../protocol/responses';
 import { describeFetchError, type FetchLike } from './httpTransport';
-import { webSocketUrl } from './session';
+import { webSocketUrl } from './requestFrames';
 import type { SocketFactory } from './socket';
 import { WsConnection, type ConnectFailure } from './wsConnection';
 
@@ -201,6 +201,8 @@ async function checkHandshake(
   return { check: { id: 'websocket', label, status: 'failed', latencyMs, explanation: explained.text, detail: explained.detail, cause: explained.cause }, connection: undefined };
 }
 
+const WARMUP_LABEL = 'Warm-up (generate: false)';
+
 async function checkWarmup(
   options: ConnectionDoctorOptions,
   connection: WsConnection | undefined,
@@ -208,13 +210,9 @@ async function checkWarmup(
   now: () => number,
   redact: (text: string) => string,
 ): Promise<DoctorCheck> {
-  const label = 'Warm-up (generate: false)';
-  if (!connection) {
-    return { id: 'warmup', label, status: 'skipped', latencyMs: undefined, explanation: 'Skipped: no WebSocket.', detail: undefined, cause: undefined };
-  }
-  if (!options.model) {
-    return { id: 'warmup', label, status: 'skipped', latencyMs: undefined, explanation: 'Skipped: no model configured.', detail: undefined, cause: undefined };
-  }
+  const skipped = (explanation: string): DoctorCheck => ({ id: 'warmup', label: WARMUP_LABEL, status: 'skipped', latencyMs: undefined, explanation, detail: undefined, cause: undefined });
+  if (!connection) return skipped('Skipped: no WebSocket.');
+  if (!options.model) return skipped('Skipped: no model configured.');
   const frame: ResponseCreateFrame = {
     type: 'response.create',
     model: options.model,
@@ -225,7 +223,15 @@ async function checkWarmup(
     generate: false,
   };
   const started = now();
-  const terminal = await new Promise<{ kind: 'event'; event: ServerEvent } | { kind: 'lost'; message: string }>((resolve) => {
+  const terminal = await sendWarmup(connection, frame, timeoutMs);
+  return judgeWarmup(terminal, options.model, now() - started, redact);
+}
+
+type WarmupTerminal = { kind: 'event'; event: ServerEvent } | { kind: 'lost'; message: string };
+
+/** Sends the warm-up frame and waits for its terminal event (or the socket's loss, the idle timeout included). */
+function sendWarmup(connection: WsConnection, frame: ResponseCreateFrame, timeoutMs: number): Promise<WarmupTerminal> {
+  return new Promise((resolve) => {
     connection.startRequest(
       undefined,
       JSON.stringify(frame),
@@ -240,46 +246,40 @@ async function checkWarmup(
       timeoutMs,
     );
   });
-  const latencyMs = now() - started;
+}
+
+/** What the warm-up's end says about the server, in words a user can act on. */
+function judgeWarmup(terminal: WarmupTerminal, model: string, latencyMs: number, redact: (text: string) => string): DoctorCheck {
+  const failed = (explanation: string, detail: string | undefined, cause: DoctorCause): DoctorCheck => ({
+    id: 'warmup',
+    label: WARMUP_LABEL,
+    status: 'failed',
+    latencyMs,
+    explanation,
+    detail,
+    cause,
+  });
   if (terminal.kind === 'lost') {
-    return {
-      id: 'warmup',
-      label,
-      status: 'failed',
-      latencyMs,
-      explanation: 'The socket opened but the warm-up got no answer: the server may not implement WebSocket mode fully. Holdfast will fall back to HTTP.',
-      detail: redact(terminal.message),
-      cause: 'serverError',
-    };
+    return failed(
+      'The socket opened but the warm-up got no answer: the server may not implement WebSocket mode fully. Holdfast will fall back to HTTP.',
+      redact(terminal.message),
+      'serverError',
+    );
   }
   const event = terminal.event;
   if (event.type === 'response.completed') {
-    return { id: 'warmup', label, status: 'ok', latencyMs, explanation: `The server accepted a warm-up for ${options.model}.`, detail: `response ${event.response.id}`, cause: undefined };
+    return { id: 'warmup', label: WARMUP_LABEL, status: 'ok', latencyMs, explanation: `The server accepted a warm-up for ${model}.`, detail: `response ${event.response.id}`, cause: undefined };
   }
   if (event.type === 'error') {
     const error = normalizeError(event);
     const modelProblem = error.code === 'model_not_found' || error.param === 'model';
-    return {
-      id: 'warmup',
-      label,
-      status: 'failed',
-      latencyMs,
-      explanation: modelProblem
-        ? `The server does not know the model "${options.model}". Check holdfast.model.`
-        : `The server refused the warm-up: ${redact(error.message)}`,
-      detail: redact(`${error.code}${error.status ? ` (${error.status})` : ''}`),
-      cause: error.code === 'rate_limit_exceeded' ? 'rateLimited' : 'serverError',
-    };
+    return failed(
+      modelProblem ? `The server does not know the model "${model}". Check holdfast.model.` : `The server refused the warm-up: ${redact(error.message)}`,
+      redact(`${error.code}${error.status ? ` (${error.status})` : ''}`),
+      error.code === 'rate_limit_exceeded' ? 'rateLimited' : 'serverError',
+    );
   }
-  return {
-    id: 'warmup',
-    label,
-    status: 'failed',
-    latencyMs,
-    explanation: `The warm-up ended ${event.type.replace('response.', '')}.`,
-    detail: undefined,
-    cause: 'serverError',
-  };
+  return failed(`The warm-up ended ${event.type.replace('response.', '')}.`, undefined, 'serverError');
 }
 
 function explainStatus(status: number, baseUrl: string): { text: string; cause: DoctorCause } {

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
+import { whenEvent } from '../common/async';
 import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
 import { type HostToWebview, parseWebviewToHost, type WebviewToHost } from '../protocol/webview';
 import type { Logger } from '../host/log';
 import { renderChatHtml } from './webviewHtml';
 
-/** What the chat view needs from the rest of the extension; the owner object provides it. */
-export interface ChatViewHost {
-  /** The view's script loaded (first load or a reload): the host answers with a full snapshot. */
-  onWebviewReady(): Promise<void>;
-  runAction(action: Extract<WebviewToHost, { type: 'runAction' }>['action']): Promise<void>;
-  /** Chat requests from the view (prompt, steer, stop, cards, sessions, mentions, links). */
-  handleChatRequest(request: ChatRequest): Promise<void>;
-}
+/** Everything the view sends besides the handshake (`ready`, `ping`). */
+export type ChatRequest = Exclude<WebviewToHost, { type: 'ready' | 'ping' }>;
 
-/** Everything the view sends besides the handshake and the header actions. */
-export type ChatRequest = Exclude<WebviewToHost, { type: 'ready' | 'ping' | 'runAction' }>;
+/** Where the view's messages go: the chat controller connects itself. */
+export interface ChatViewListener {
+  /** The view's script loaded (first load or a reload): the listener answers with a full snapshot. */
+  onViewReady(): Promise<void>;
+  /** Requests from the view (prompt, steer, stop, cards, sessions, mentions, links, header actions). */
+  handle(request: ChatRequest): Promise<void>;
+}
 
 /**
  * The side-bar chat webview. The webview can be torn down and rebuilt at any time (hidden, reloaded):
@@ -31,12 +31,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   private readonly readyChanged = new Emitter<boolean>();
 
+  private listener: ChatViewListener | undefined;
+
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly host: ChatViewHost,
     private readonly log: Logger,
   ) {
     this.store.add(this.readyChanged);
+  }
+
+  /** Hands the view's messages to `listener` (the chat controller) until disposed. */
+  connect(listener: ChatViewListener): vscode.Disposable {
+    this.listener = listener;
+    return new vscode.Disposable(() => {
+      if (this.listener === listener) this.listener = undefined;
+    });
   }
 
   /** The view is shown and its script is running: cards shown there can be answered. */
@@ -45,20 +54,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /** Resolves true once a view has said `ready` (now or within `timeoutMs`), false otherwise. */
-  whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.canShowCards) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        subscription.dispose();
-        resolve(false);
-      }, timeoutMs);
-      const subscription = this.readyChanged.event((ready) => {
-        if (!ready) return;
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve(true);
-      });
-    });
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.canShowCards) return true;
+    return (await whenEvent(this.readyChanged.event, (ready) => (ready ? true : undefined), timeoutMs)) ?? false;
   }
 
   private get bundleRoot(): vscode.Uri {
@@ -110,23 +108,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     const message = parsed.message;
-    switch (message.type) {
-      case 'ready':
-        // The chat controller answers with the snapshot (connection, sessions, the conversation).
-        await this.host.onWebviewReady();
-        this.ready = true;
-        this.readyChanged.fire(true);
-        return;
-      case 'ping':
-        this.post({ type: 'pong', id: message.id });
-        return;
-      case 'runAction':
-        await this.host.runAction(message.action);
-        return;
-      default:
-        await this.host.handleChatRequest(message);
-        return;
+    if (message.type === 'ping') {
+      this.post({ type: 'pong', id: message.id });
+      return;
     }
+    if (!this.listener) {
+      this.log.warn(`Dropped a "${message.type}" message from the chat view: nothing handles it yet.`);
+      return;
+    }
+    if (message.type !== 'ready') {
+      await this.listener.handle(message);
+      return;
+    }
+    // The listener answers with the snapshot (connection, sessions, the conversation) before cards are shown.
+    await this.listener.onViewReady();
+    this.ready = true;
+    this.readyChanged.fire(true);
   }
 
   /** Posts to the view when one is open (the chat presenter's `post`); dropped otherwise. */

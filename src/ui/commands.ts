@@ -1,9 +1,22 @@
 import * as vscode from 'vscode';
-import { validateApiKeyInput } from '../host/apiKeyStore';
+import type { AgentHost } from '../host/agentHost';
+import { type ApiKeyStore, validateApiKeyInput } from '../host/apiKeyStore';
+import type { HostConnection } from '../host/connection';
+import type { ChatViewProvider } from './chatViewProvider';
 import { exportRecording } from './exportRecording';
-import type { Holdfast } from '../host/holdfast';
+import type { InlineEditController } from './inlineEdit/inlineEditController';
 
-export function registerCommands(holdfast: Holdfast): vscode.Disposable[] {
+/** What the commands act on. The composition root (`app/holdfast.ts`) is one; the UI never imports it. */
+export interface CommandTargets {
+  readonly apiKeys: ApiKeyStore;
+  readonly connection: HostConnection;
+  readonly chatView: Pick<ChatViewProvider, 'reveal'>;
+  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn'>;
+  readonly inlineEdits: Pick<InlineEditController, 'runCommand'>;
+  testConnection(): Promise<void>;
+}
+
+export function registerCommands(holdfast: CommandTargets): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('holdfast.openChat', async () => {
       holdfast.connection.warmOnFirstUse();

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { type DoctorCause, type DoctorReport, runConnectionDoctor } from '../transport/connectionDoctor';
-import { wsSocketFactory } from '../transport/socket';
+import type { DoctorCause, DoctorReport } from '../transport/connectionDoctor';
 import type { HoldfastConfig } from '../host/config';
+import { checkConnection } from '../host/connectionCheck';
 import type { HostLog } from '../host/log';
 
 const icon = { ok: '✔', failed: '✘', skipped: '–' } as const;
@@ -32,14 +32,7 @@ export function formatDoctorReport(report: DoctorReport): string {
 export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog): Promise<DoctorReport> {
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Holdfast: testing the connection…' },
-    () =>
-      runConnectionDoctor({
-        baseUrl: config.baseUrl,
-        apiKey,
-        model: config.model,
-        socketFactory: wsSocketFactory,
-        fetch: (url, init) => fetch(url, init),
-      }),
+    () => checkConnection(config, apiKey),
   );
   const text = formatDoctorReport(report);
   log.info(`Connection doctor for ${config.baseUrl}:\n${text}`);

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { Emulator } from '../emulator';
-import { useEmulator, waitFor, writeWorkspaceFile } from '../integration/support/emulatorSession';
+import { useEmulator } from '../integration/support/emulatorSession';
+import { waitFor } from '../integration/support/waiting';
+import { writeWorkspaceFile } from '../integration/support/workspaceFiles';
 import { BROKEN_FILE, BROKEN_MESSAGE, issue7Scenario } from '../integration/support/issue7Scenarios';
 import type { ProbeConfig, ProbeResult } from './codeActionLatency';
 

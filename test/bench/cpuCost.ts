@@ -100,13 +100,13 @@ async function measureTextStream(pool: EmulatorPool, scenario: BenchScenario, co
   try {
     await client.activate();
     const prompt = scenario.bench.prompts[0] ?? '';
-    presenter.handle({ kind: 'turnStarted', turnId: 'turn-1', userText: prompt });
+    presenter.handle({ type: 'turnStarted', turnId: 'turn-1', userText: prompt });
     posts = 0;
     const before = process.cpuUsage();
     const result = await client.request({
       fullInput: [userMessage(prompt)],
       newItems: [userMessage(prompt)],
-      onTextDelta: (itemId, text) => presenter.handle({ kind: 'textDelta', turnId: 'turn-1', blockId: itemId, text }),
+      onTextDelta: (itemId, text) => presenter.handle({ type: 'textDelta', turnId: 'turn-1', blockId: itemId, delta: text }),
     });
     presenter.flush();
     const cpu = process.cpuUsage(before);

@@ -4,7 +4,7 @@
  * frame, as the host's presenter sends them) into:
  *   - incremental: the real webview (dist/webview), which renders finished blocks once;
  *   - naive:       a baseline that re-renders the whole message's markdown on every batch,
- *                  built here from media/chat/baseline with the same renderer and CSS;
+ *                  built here from test/bench/webviewBaseline with the same renderer and CSS;
  * and reports, for each, the lag from the last delta's post to its text on screen (and the same at
  * every tenth of the stream), the longest main-thread task, and animation frames dropped.
  * Prints a table with ratios and writes test/bench/results/webview-streaming.json.
@@ -49,7 +49,7 @@ interface VariantResult {
 async function buildBaseline(): Promise<string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-bench-naive-'));
   await esbuild.build({
-    entryPoints: { chat: path.join(repoRoot, 'media', 'chat', 'baseline', 'naiveWebview.ts') },
+    entryPoints: { chat: path.join(repoRoot, 'test', 'bench', 'webviewBaseline', 'naiveWebview.ts') },
     bundle: true,
     outdir,
     platform: 'browser',

@@ -6,7 +6,7 @@ import { isCodeServerInstalled } from '../e2e/lib/codeServer';
 import { copyFixtureWorkspace } from '../e2e/lib/fixtureWorkspace';
 import { reportNoVscode, requireVscode } from '../e2e/lib/noVscodeBanner';
 import { codeServerEntry, e2eRoot, repoRoot } from '../e2e/lib/paths';
-import { startBlackholeServer } from './blackholeServer';
+import { startBlackholeServer } from '../fakes/blackholeServer';
 
 /**
  * Runs the integration suites (out/test/integration, built by `node esbuild.js --tests`) inside a

@@ -1,9 +1,9 @@
-// Holdfast itself, three ways: the real `WorkspaceSession` (src/transport/session.ts) over its warm
+// Holdfast itself, three ways: the real `WorkspaceTransport` (src/transport/workspaceTransport.ts) over its warm
 // WebSocket, and the same class forced to HTTP/SSE, stateless or with previous_response_id (store: true).
 // The driver passes the FULL transcript every time, exactly as the agent loop does; the session alone
 // decides what goes on the wire.
 import type { ModelRequest } from '../../../src/transport/modelClient';
-import { WorkspaceSession, type TransportMode } from '../../../src/transport/session';
+import { WorkspaceTransport, type TransportMode } from '../../../src/transport/workspaceTransport';
 import { BENCH_INSTRUCTIONS, BENCH_MODEL, BENCH_TOOLS } from '../benchTools';
 import type { ContenderClient, ContenderSpec, EmulatorEndpoint, TurnRequest, TurnResult } from './contender';
 
@@ -24,13 +24,13 @@ function request(input: ModelRequest['input']): ModelRequest {
 }
 
 class HoldfastClient implements ContenderClient {
-  private readonly session: WorkspaceSession;
+  private readonly session: WorkspaceTransport;
 
   constructor(
     endpoint: EmulatorEndpoint,
     private readonly variant: HoldfastVariant,
   ) {
-    this.session = new WorkspaceSession({
+    this.session = new WorkspaceTransport({
       baseUrl: endpoint.url,
       apiKey: () => Promise.resolve(endpoint.apiKey),
       transport: variant.transport,
@@ -84,7 +84,7 @@ class HoldfastClient implements ContenderClient {
 export const holdfastWs: ContenderSpec = {
   id: 'holdfast-ws',
   label: 'Holdfast WS',
-  description: 'WorkspaceSession, transport websocket: socket opened and warmed (generate:false) at activation, deltas with previous_response_id, permessage-deflate, store:false',
+  description: 'WorkspaceTransport, transport websocket: socket opened and warmed (generate:false) at activation, deltas with previous_response_id, permessage-deflate, store:false',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'websocket', store: false, warmUp: true }),
 };
 
@@ -99,13 +99,13 @@ export const holdfastWsCold: ContenderSpec = {
 export const holdfastHttp: ContenderSpec = {
   id: 'holdfast-http',
   label: 'Stateless HTTP',
-  description: 'WorkspaceSession forced to HTTP/SSE with store:false: the full context on every request, as most agents talk today',
+  description: 'WorkspaceTransport forced to HTTP/SSE with store:false: the full context on every request, as most agents talk today',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'http', store: false, warmUp: false }),
 };
 
 export const holdfastHttpStore: ContenderSpec = {
   id: 'holdfast-http-store',
   label: 'HTTP + previous_response_id',
-  description: 'WorkspaceSession forced to HTTP/SSE with store:true: deltas with previous_response_id, the server loads the chain from storage',
+  description: 'WorkspaceTransport forced to HTTP/SSE with store:true: deltas with previous_response_id, the server loads the chain from storage',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'http', store: true, warmUp: false }),
 };

@@ -2,13 +2,14 @@
 import * as assert from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { contributedCommandIds, holdfastExtension, within } from '../holdfastExtension';
+import { contributedCommandIds, holdfastExtension } from '../support/holdfastExtension';
+import { within } from '../support/waiting';
 
 /**
  * Foundation: Holdfast loads in a real VS Code, registers everything it contributes, keeps the API
  * key round trip in SecretStorage working, and never lets the network hold up activation or commands.
  * The workspace's `holdfast.baseUrl` points at a server that accepts connections and never answers
- * (test/integration/blackholeServer.ts), so any await on the network would hang here.
+ * (test/fakes/blackholeServer.ts), so any await on the network would hang here.
  */
 
 /*

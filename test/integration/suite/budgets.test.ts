@@ -2,11 +2,14 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent, TurnOutcome } from '../../../src/agent/events';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { parseWebviewToHost, type QuestionApprovalView } from '../../../src/protocol/webview';
 import type { ApprovalRequest } from '../../../src/tools/ports';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { connectToEmulator, holdfastUnderTest, readText, toolOutputOf, waitFor, writeText } from '../agentHarness';
+import { connectToEmulator, toolOutputOf } from '../support/emulatorSession';
+import { holdfastUnderTest } from '../support/holdfastExtension';
+import { waitFor } from '../support/waiting';
+import { readText, writeText } from '../support/workspaceFiles';
 
 /**
  * Issue 5's pauses inside a real VS Code with the chat view open: a per-turn budget
@@ -193,7 +196,7 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
     assert.ok(parsed.ok, `the view's message is invalid: ${JSON.stringify(raw)}`);
     const message = parsed.message;
     assert.ok(message.type !== 'ready' && message.type !== 'ping' && message.type !== 'runAction');
-    await holdfast.handleChatRequest(message);
+    await holdfast.chat.handle(message);
   }
 
   /** Starts a turn and resolves once it asks `kind` with a card in the chat. */
@@ -203,8 +206,11 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
     const first = await Promise.race([asked, turn.then((outcome) => ({ endedWith: outcome }))]);
     if ('endedWith' in first) assert.fail(`the turn ended without asking: ${JSON.stringify(first.endedWith)}`);
     const pending = first;
-    const requested = events.find((e): e is Extract<AgentEvent, { type: 'approvalRequested' }> => e.type === 'approvalRequested' && e.request === pending.request);
+    const asker = pending.asker;
+    assert.ok(asker?.type === 'turn', 'the port was asked with the turn and question ids');
+    const requested = events.find((e): e is Extract<AgentEvent, { type: 'approvalRequested' }> => e.type === 'approvalRequested' && e.approvalId === asker.approvalId);
     assert.ok(requested, 'the agent announced the question');
+    assert.deepStrictEqual(requested.request, pending.request);
     return { turn, pending, approvalId: requested.approvalId, turnId: requested.turnId };
   }
 

@@ -5,9 +5,9 @@ import type { AgentEvent } from '../../../src/agent/events';
 import { type HostToWebview, parseWebviewToHost } from '../../../src/protocol/webview';
 import type { ChatRequest } from '../../../src/ui/chatViewProvider';
 import { CHAT_MARKDOWN_ANSWER, chatScenario } from '../../emulator/scenarios/chatE2e';
-import { readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
-import { createFrames } from '../agentHarness';
-import { within } from '../holdfastExtension';
+import { createFrames, type EmulatorSession, useEmulator } from '../support/emulatorSession';
+import { waitFor, within } from '../support/waiting';
+import { readDisk, writeWorkspaceFile } from '../support/workspaceFiles';
 
 /**
  * The chat controller's host logic in a real VS Code (issue 6), where the end-to-end suite is too
@@ -33,7 +33,7 @@ suite('chat controller', function () {
   }
 
   async function send(request: ChatRequest): Promise<void> {
-    await session.holdfast.handleChatRequest(request);
+    await session.holdfast.chat.handle(request);
   }
 
   function refusedSince(count: number): string[] {

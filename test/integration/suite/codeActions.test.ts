@@ -6,7 +6,9 @@ import type { AgentEvent } from '../../../src/agent/events';
 import type { Scenario } from '../../emulator';
 import type { FixCheck } from '../../../src/ui/codeActions/diagnosticCodeActions';
 import type { Proposal } from '../../../src/ui/inlineEdit/inlineEditController';
-import { modelRequests, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
+import { type EmulatorSession, modelRequests, useEmulator } from '../support/emulatorSession';
+import { waitFor } from '../support/waiting';
+import { writeWorkspaceFile } from '../support/workspaceFiles';
 import { BROKEN_FILE, BROKEN_FILE_FIXED, BROKEN_MESSAGE, EXPLANATION, issue7Scenario, TWO_ERRORS_FILE, TWO_ERRORS_FIXED } from '../support/issue7Scenarios';
 
 /**

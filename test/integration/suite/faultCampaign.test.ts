@@ -7,7 +7,7 @@ import { Uri } from 'vscode';
 import { CancellationToken } from '../../../src/common/cancellation';
 import { searchWithRipgrep } from '../../../src/host/tools/ripgrepSearch';
 import { describePlan, formatSummary, runCampaign, type CampaignSummary } from '../../faults/faultCampaign';
-import { holdfastUnderTest } from '../agentHarness';
+import { holdfastUnderTest } from '../support/holdfastExtension';
 import { prepareHostCampaign, type HostCampaign } from '../support/hostCampaign';
 import { exposeGc } from '../../faults/exposeGc';
 

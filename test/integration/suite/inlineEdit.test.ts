@@ -3,10 +3,11 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { userMessage } from '../../../src/protocol/items';
 import type { ModelOutcome } from '../../../src/transport/modelClient';
-import { modelRequests, readDisk, useEmulator, waitFor, writeWorkspaceFile, type EmulatorSession } from '../support/emulatorSession';
+import { type EmulatorSession, modelRequests, useEmulator } from '../support/emulatorSession';
+import { waitFor, within } from '../support/waiting';
+import { readDisk, writeWorkspaceFile } from '../support/workspaceFiles';
 import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario, OTHER_FILE_AFTER, OTHER_FILE_BEFORE, OTHER_FILE_PATH } from '../support/issue7Scenarios';
 import type { Scenario } from '../../emulator';
-import { within } from '../holdfastExtension';
 
 /** Lines 1–3 of INLINE_TARGET rewritten: the one `return` line becomes five lines (issue 14: drawn on five rows). */
 const INLINE_MULTI_LINE = [
@@ -140,7 +141,7 @@ suite('inline edit', function () {
     assert.strictEqual(await readDisk(other), OTHER_FILE_BEFORE);
     assert.strictEqual(editor.document.getText(), INLINE_TARGET);
 
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowOnce' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: item.card.id, decision: 'allowOnce' });
     assert.deepStrictEqual(await proposal.otherFileDecisions, ['kept']);
     const otherDocument = await vscode.workspace.openTextDocument(other);
     assert.strictEqual(otherDocument.getText(), OTHER_FILE_AFTER, 'Keep applied the change');
@@ -209,7 +210,7 @@ suite('inline edit', function () {
     const { holdfast, emulator } = session;
     let chatStreaming = false;
     let chatEnded = false;
-    const chat: Promise<ModelOutcome> = holdfast.connection.session
+    const chat: Promise<ModelOutcome> = holdfast.connection.transport
       .run(
         { model: holdfast.settings.model, instructions: 'You are a test chat.', tools: [], input: [userMessage('chat: tell me a long story')] },
         { onEvent: (event) => void (event.kind === 'textDelta' && (chatStreaming = true)) },

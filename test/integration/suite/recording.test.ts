@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Holdfast } from '../../../src/host/holdfast';
+import type { Holdfast } from '../../../src/app/holdfast';
 import { type Emulator, startEmulator } from '../../emulator';
-import { connectToEmulator, holdfastUnderTest } from '../agentHarness';
+import { connectToEmulator } from '../support/emulatorSession';
+import { holdfastUnderTest } from '../support/holdfastExtension';
 
 /**
  * Issue 9's flight recorder in a real VS Code: after a conversation, "Export Session Recording" writes

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { startEmulator, type Emulator, type Scenario } from '../../emulator';
-import type { HoldfastTestApi } from '../../../src/extension';
-import type { Holdfast } from '../../../src/host/holdfast';
-import { holdfastExtension } from '../holdfastExtension';
+import type { Holdfast } from '../../../src/app/holdfast';
+import { holdfastUnderTest, pointBaseUrlAt, workspaceBaseUrl } from './holdfastExtension';
 
 /**
- * Points the running Holdfast at a fresh emulator (workspace setting `holdfast.baseUrl` + the test key
- * through `holdfast.setApiKey`) and puts everything back afterwards.
+ * Holdfast in the extension host talking to the emulator: connecting it (workspace setting
+ * `holdfast.baseUrl` + the test key through `holdfast.setApiKey`), putting everything back afterwards,
+ * and reading what the emulator saw. The emulator runs in this process (bundled into the suite).
  */
 export interface EmulatorSession {
   emulator: Emulator;
@@ -15,18 +15,18 @@ export interface EmulatorSession {
   restore(): Promise<void>;
 }
 
+/** Starts a fresh emulator with `scenario` and points the running Holdfast at it. */
 export async function useEmulator(scenario: Scenario, tokensPerSecond?: number): Promise<EmulatorSession> {
-  const api = (await holdfastExtension().activate()) as HoldfastTestApi | undefined;
-  assert.ok(api?.holdfast, 'activate() returns { holdfast } in extension mode Test');
+  const holdfast = await holdfastUnderTest();
   const emulator = await startEmulator({ scenario, pingIntervalMs: 0, ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}) });
   const config = vscode.workspace.getConfiguration('holdfast');
   const previous = config.inspect<string>('baseUrl')?.workspaceValue;
   await config.update('baseUrl', emulator.url, vscode.ConfigurationTarget.Workspace);
   await vscode.commands.executeCommand('holdfast.setApiKey', emulator.apiKey);
-  assert.strictEqual(api.holdfast.settings.baseUrl, emulator.url);
+  assert.strictEqual(holdfast.settings.baseUrl, emulator.url);
   return {
     emulator,
-    holdfast: api.holdfast,
+    holdfast,
     async restore() {
       await vscode.commands.executeCommand('holdfast.clearApiKey');
       await vscode.workspace.getConfiguration('holdfast').update('baseUrl', previous, vscode.ConfigurationTarget.Workspace);
@@ -35,31 +35,33 @@ export async function useEmulator(scenario: Scenario, tokensPerSecond?: number):
   };
 }
 
-/** Writes a file into the test workspace (a fresh copy per run) and returns its URI. */
-export async function writeWorkspaceFile(relativePath: string, text: string): Promise<vscode.Uri> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the integration run opens a workspace folder');
-  const uri = vscode.Uri.joinPath(folder.uri, relativePath);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-  return uri;
-}
-
-export async function readDisk(uri: vscode.Uri): Promise<string> {
-  return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-}
-
-/** Polls until `probe` returns a value other than undefined/false, or fails naming what it waited for. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Connects Holdfast to a running emulator with its key; returns a function that undoes it. */
+export async function connectToEmulator(holdfast: Holdfast, emulator: Emulator): Promise<() => Promise<void>> {
+  const previous = workspaceBaseUrl();
+  await pointBaseUrlAt(holdfast, emulator.url);
+  await vscode.commands.executeCommand('holdfast.setApiKey', emulator.apiKey);
+  return async () => {
+    await vscode.commands.executeCommand('holdfast.clearApiKey');
+    await pointBaseUrlAt(holdfast, previous);
+  };
 }
 
 /** Non-warm-up requests the emulator has seen. */
 export function modelRequests(emulator: Emulator) {
   return emulator.stats().requests.filter((request) => request.kind !== 'warmup');
+}
+
+/** What the emulator received as output of one call, as the model saw it. */
+export function toolOutputOf(emulator: Emulator, callId: string): string {
+  const record = emulator.stats().toolOutputs.find((o) => o.callId === callId);
+  assert.ok(record, `the model never received an output for ${callId}`);
+  return record.output;
+}
+
+/** The `response.create` frames the client sent, in order. */
+export function createFrames(emulator: Emulator): Array<Record<string, unknown>> {
+  return emulator
+    .frames()
+    .filter((f) => f.dir === 'send' && (f.frame as { type?: string } | null)?.type === 'response.create')
+    .map((f) => f.frame as Record<string, unknown>);
 }

@@ -87,6 +87,24 @@ describe('connection doctor', () => {
     void responseEvents;
   });
 
+  it('a warm-up with no answer, a failed one, and a rate-limited one each say what they mean', async () => {
+    const silent = new FakeServer();
+    silent.handler = () => undefined;
+    const unanswered = await runConnectionDoctor(options(silent, ok200, { timeoutMs: 50 }));
+    expect(unanswered.checks[2]).toMatchObject({ status: 'failed', cause: 'serverError', explanation: expect.stringContaining('got no answer') });
+
+    const failing = new FakeServer();
+    failing.handler = (_frame, socket) => socket.emit({ type: 'response.failed', sequence_number: 0, response: { id: 'resp_f', status: 'failed', output: [] } });
+    const failed = await runConnectionDoctor(options(failing, ok200));
+    expect(failed.checks[2]).toMatchObject({ status: 'failed', explanation: 'The warm-up ended failed.', detail: undefined });
+
+    const limited = new FakeServer();
+    limited.handler = (_frame, socket) => socket.emit({ type: 'error', status: 429, error: { type: 'requests', code: 'rate_limit_exceeded', message: `Slow down, ${KEY}.` } });
+    const report = await runConnectionDoctor(options(limited, ok200));
+    expect(report.checks[2]).toMatchObject({ status: 'failed', cause: 'rateLimited', detail: 'rate_limit_exceeded (429)' });
+    expect(report.checks[2]?.explanation).not.toContain(KEY);
+  });
+
   it('no key: every check skipped with the action to take', async () => {
     const server = new FakeServer();
     const report = await runConnectionDoctor(options(server, ok200, { apiKey: undefined }));

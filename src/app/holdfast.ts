@@ -1,42 +1,46 @@
 import * as vscode from 'vscode';
+import type { AgentSettings } from '../agent/agentSettings';
 import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
-import type { AgentSettings } from '../agent/agentSettings';
+import type { AgentHost } from '../host/agentHost';
+import { ApiKeyStore } from '../host/apiKeyStore';
+import { affectsConnection, type HoldfastConfig, readAgentSettings, readConfig } from '../host/config';
+import { HostConnection } from '../host/connection';
+import type { HostLog } from '../host/log';
+import { formatBytes } from '../protocol/displayUnits';
 import type { ConnectionView } from '../protocol/webview';
 import type { ModelRequest } from '../transport/modelClient';
+import type { VscodeApprovals } from '../ui/approvals/vscodeApprovals';
 import { ChatController } from '../ui/chatController';
-import { type ChatRequest, ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
-import { describeTransportState } from '../ui/connectionView';
-import { runDoctorCommand } from '../ui/connectionDoctorCommand';
-import { ConnectionStatusItem } from '../ui/statusBar';
-import { ApiKeyStore } from './apiKeyStore';
-import { AgentHost } from './agentHost';
-import { affectsConnection, type HoldfastConfig, readAgentSettings, readConfig } from './config';
-import { HostConnection } from './connection';
-import { HostLog } from './log';
+import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
+import { runDoctorCommand } from '../ui/connectionDoctorCommand';
+import { describeTransportState } from '../ui/connectionView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
 import { OtherFileReview } from '../ui/inlineEdit/otherFileReview';
 import { VirtualDocuments } from '../ui/inlineEdit/virtualDocuments';
-import { formatBytes } from '../common/format';
+import { ConnectionStatusItem } from '../ui/statusBar';
+import { createChatAgent } from './chatAgent';
 
 /**
- * The one owner object of a window. It holds everything Holdfast creates and is disposed with the
- * extension. Two lifetimes live under it: the extension's (views, commands, providers) in `store`, and
- * the connection's — the socket and its chain state inside `connection.session` — which is dropped and
+ * The composition root: the one owner object of a window. It builds every part (host adapters, the
+ * agent, the UI surfaces), wires them together, holds them, and is disposed with the extension. It is
+ * the only module that may import every layer; nothing but `extension.ts` (and tests) imports it.
+ *
+ * Two lifetimes live under it: the extension's (views, commands, providers) in `store`, and the
+ * connection's — the socket and its chain state inside `connection.transport` — which is dropped and
  * rebuilt on a key or settings change, on rotation and on recovery.
  * Construction does no I/O: the socket is opened and warmed in the background by `start()`.
  */
-export class Holdfast implements vscode.Disposable, ChatViewHost {
-  readonly log: HostLog;
+export class Holdfast implements vscode.Disposable {
   readonly apiKeys: ApiKeyStore;
   readonly chatView: ChatViewProvider;
   /** The chat view's host side: agent events → cards and streamed text; the view's requests → the agent. */
   readonly chat: ChatController;
   readonly connection: HostConnection;
-  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.session`. */
-  readonly agentHost: AgentHost;
+  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.transport`. */
+  readonly agentHost: AgentHost<VscodeApprovals>;
   /** Inline edit (issue 7): live-diff proposals on `inline-<n>` lanes of the workspace socket. */
   readonly inlineEdits: InlineEditController;
   /** Fix / Explain with Holdfast on diagnostics, and fix-all as a source action (issue 7). */
@@ -49,47 +53,78 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   readonly onDidChangeConnection = this.connectionChanged.event;
   private config: HoldfastConfig = readConfig();
 
-  constructor(readonly context: vscode.ExtensionContext) {
-    this.log = this.store.add(new HostLog());
-    this.apiKeys = this.store.add(new ApiKeyStore(context.secrets));
-    this.store.add(this.connectionChanged);
-    this.connection = this.store.add(
-      new HostConnection({
-        config: () => this.config,
-        apiKeys: this.apiKeys,
-        log: this.log,
-        warmupRequest: () => this.warmupRequest(),
-      }),
-    );
-    this.agentHost = this.store.add(
-      new AgentHost({
+  /** `log` belongs to the caller (`activate`), so it outlives a construction that throws. */
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: HostLog,
+  ) {
+    // A part that throws must not leave the parts built before it registered (a status item, a view).
+    try {
+      this.apiKeys = this.store.add(new ApiKeyStore(context.secrets));
+      this.store.add(this.connectionChanged);
+      this.connection = this.store.add(
+        new HostConnection({
+          config: () => this.config,
+          apiKeys: this.apiKeys,
+          log: this.log,
+          warmupRequest: () => this.warmupRequest(),
+        }),
+      );
+      this.agentHost = createChatAgent(this.store, {
         workspaceState: context.workspaceState,
-        model: this.connection.session,
+        model: this.connection.transport,
         agentSettings: () => this.agentSettings(),
         knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
         log: this.log,
-      }),
-    );
-    this.statusItem = this.store.add(new ConnectionStatusItem());
-    this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this, this.log));
-    this.store.add(
-      vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
-        webviewOptions: { retainContextWhenHidden: false },
-      }),
-    );
-    this.chat = this.store.add(
-      new ChatController({
-        agentHost: this.agentHost,
-        view: this.chatView,
+      });
+      this.statusItem = this.store.add(new ConnectionStatusItem());
+      this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this.log));
+      this.store.add(
+        vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
+          webviewOptions: { retainContextWhenHidden: false },
+        }),
+      );
+      this.chat = this.store.add(
+        new ChatController({
+          agentHost: this.agentHost,
+          view: this.chatView,
+          log: this.log,
+          workspaceState: context.workspaceState,
+          connectionView: () => this.connectionView(),
+          onDidChangeConnection: this.onDidChangeConnection,
+          onFirstUse: () => this.connection.warmOnFirstUse(),
+        }),
+      );
+      this.followKeyAndSettings();
+
+      // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
+      const documents = this.store.add(new VirtualDocuments());
+      const editHost = {
+        client: () => this.connection.transport,
+        settings: () => ({ model: this.config.model, store: this.config.store }),
         log: this.log,
-        workspaceState: context.workspaceState,
-        connectionView: () => this.connectionView(),
-        onDidChangeConnection: this.onDidChangeConnection,
-      }),
-    );
-    const session = this.connection.session;
-    this.store.add(session.onDidChangeState(() => this.publishConnection()));
-    this.store.add(session.onDidMeasure(() => this.publishConnection()));
+        globalState: context.globalState,
+        knownSecrets: () => this.agentHost.services.knownSecrets(),
+        documents,
+      };
+      // Changes a proposal wants in other files go to the chat's review cards (the view is revealed for them).
+      const otherFiles = new OtherFileReview(this.agentHost.approvals, () => this.chatView.showForCards(5_000), this.log);
+      this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
+      this.explanations = this.store.add(new ExplanationView(editHost));
+      this.diagnosticActions = this.store.add(
+        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),
+      );
+    } catch (error) {
+      this.store.dispose();
+      throw error;
+    }
+  }
+
+  /** The connection follows the socket's state, the stored key, the settings and workspace trust. */
+  private followKeyAndSettings(): void {
+    const transport = this.connection.transport;
+    this.store.add(transport.onDidChangeState(() => this.publishConnection()));
+    this.store.add(transport.onDidMeasure(() => this.publishConnection()));
     this.store.add(
       this.apiKeys.onDidChange(() => {
         // Known at once (not only at the next connect), so a key pasted into a prompt is recognised.
@@ -106,24 +141,6 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       }),
     );
     this.store.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.connection.onSettingsChanged()));
-
-    // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
-    const documents = this.store.add(new VirtualDocuments());
-    const editHost = {
-      client: () => this.connection.session,
-      settings: () => ({ model: this.config.model, store: this.config.store }),
-      log: this.log,
-      globalState: context.globalState,
-      knownSecrets: () => this.agentHost.services.knownSecrets(),
-      documents,
-    };
-    // Changes a proposal wants in other files go to the chat's review cards (the view is revealed for them).
-    const otherFiles = new OtherFileReview(this.agentHost.approvals, () => this.chatView.showForCards(5_000), this.log);
-    this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
-    this.explanations = this.store.add(new ExplanationView(editHost));
-    this.diagnosticActions = this.store.add(
-      new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),
-    );
   }
 
   get settings(): HoldfastConfig {
@@ -151,7 +168,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   private publishConnection(): void {
     const view = this.connectionView();
-    const totals = this.connection.session.totals;
+    const totals = this.connection.transport.totals;
     const saved = Math.max(0, totals.statelessBytes - totals.bytesSent);
     this.statusItem.update(
       view,
@@ -163,30 +180,11 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   }
 
   connectionView(): ConnectionView {
-    return describeTransportState(this.connection.session.state);
+    return describeTransportState(this.connection.transport.state);
   }
 
   async testConnection(): Promise<void> {
     await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
-  }
-
-  async runAction(action: 'setApiKey' | 'testConnection' | 'newSession' | 'switchToHttp'): Promise<void> {
-    if (action === 'switchToHttp') {
-      await vscode.workspace.getConfiguration('holdfast').update('transport', 'http', vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession' }[action];
-    await vscode.commands.executeCommand(command);
-  }
-
-  async onWebviewReady(): Promise<void> {
-    await this.chat.onReady();
-  }
-
-  /** Everything the chat view asks for goes to the chat controller, which checks it first. */
-  async handleChatRequest(request: ChatRequest): Promise<void> {
-    if (request.type === 'sendPrompt' || request.type === 'steer' || request.type === 'retry') this.connection.warmOnFirstUse();
-    await this.chat.handle(request);
   }
 
   /**

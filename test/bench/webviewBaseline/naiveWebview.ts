@@ -1,15 +1,16 @@
 /**
- * Benchmark baseline only (test/bench/webviewStreaming.ts bundles it; the extension never ships it):
+ * Benchmark baseline only (test/bench/webviewStreaming.ts bundles it; the extension never ships it, so
+ * it lives under test/, and it is type-checked with the webview's DOM types by media/tsconfig.json):
  * the naive way to stream markdown, re-rendering the whole message on every batch with the same
  * renderer (markdown-it + highlight.js + DOMPurify) and the same code-block decoration as the real
  * view. The real view's incremental renderer is measured against this.
  */
-import '../chat.css';
+import '../../../media/chat/chat.css';
+import { decorateCodeBlocks } from '../../../media/chat/codeBlocks';
+import { element } from '../../../media/chat/dom';
+import { renderMarkdown } from '../../../media/chat/markdown';
+import { vscodeApi } from '../../../media/chat/vscodeApi';
 import { parseHostToWebview } from '../../../src/protocol/webview';
-import { decorateCodeBlocks } from '../codeBlocks';
-import { element } from '../dom';
-import { renderMarkdown } from '../markdown';
-import { vscodeApi } from '../vscodeApi';
 
 const root = document.getElementById('root') as HTMLElement;
 const conversation = element('main', { class: 'conversation', 'data-testid': 'conversation', role: 'log' });

@@ -7,9 +7,10 @@
 import type { ChatSession } from '../../agent/chatSession';
 import { NOT_RUN_OUTPUT } from '../../agent/agent';
 import { assistantText, type ResponseItem } from '../../protocol/items';
-import { type DiffHunk, Limits, type SessionTranscriptView, type TurnItemView, type TurnView } from '../../protocol/webview';
+import { Limits, type SessionTranscriptView, type TurnItemView, type TurnView } from '../../protocol/webview';
 import type { JournalEntry } from '../../tools/editJournal';
-import { clipText, footerTimeSavedMs, hunksWithCounts } from '../chatPresenter';
+import { clipText, hunksWithCounts } from './clipping';
+import { footerTimeSavedMs } from './turnFooter';
 import { editHunks } from './editHunks';
 
 export const TOOL_TITLES: Record<string, string> = {
@@ -53,7 +54,7 @@ function textOfUser(item: ResponseItem): string | undefined {
 }
 
 /** The session as the view shows it, rebuilt from its items; `saved` (the last display model) wins per turn. */
-export function sessionTranscript(session: ChatSession, saved: SessionTranscriptView | undefined): SessionTranscriptView {
+export function conversationViewOf(session: ChatSession, saved: SessionTranscriptView | undefined): SessionTranscriptView {
   const journal = session.journal.toJSON();
   const savedTurns = new Map((saved?.id === session.id ? saved.turns : []).map((turn) => [turn.id, turn]));
   const turns: TurnView[] = [];
@@ -122,11 +123,4 @@ export function sessionTranscript(session: ChatSession, saved: SessionTranscript
     turns: kept,
     totals: { turns: kept.length, bytesSent, statelessBytes, timeSavedMs },
   };
-}
-
-export function clipHunks(hunks: readonly DiffHunk[]): DiffHunk[] {
-  return hunks.map((hunk) => ({
-    header: hunk.header.slice(0, Limits.shortText),
-    lines: hunk.lines.slice(0, Limits.diffLines).map((line) => ({ kind: line.kind, text: line.text.slice(0, Limits.diffLineText) })),
-  }));
 }

@@ -1,5 +1,5 @@
-/** Builds a WorkspaceSession wired to a FakeServer, a fake fetch and a settable clock. */
-import { WorkspaceSession, type WorkspaceSessionOptions } from '../../../src/transport/session';
+/** Builds a WorkspaceTransport wired to a FakeServer, a fake fetch and a settable clock. */
+import { WorkspaceTransport, type WorkspaceTransportOptions } from '../../../src/transport/workspaceTransport';
 import type { ModelRequest, ModelStreamEvent, RequestMetrics, TransportState } from '../../../src/transport/modelClient';
 import { userMessage, type FunctionToolDefinition } from '../../../src/protocol/items';
 import { FakeServer, responseEvents, assistantMessage, type Json } from '../../fakes/fakeSocket';
@@ -51,18 +51,18 @@ export interface Harness {
   server: FakeServer;
   http: FakeHttp;
   clock: ManualClock;
-  session: WorkspaceSession;
+  transport: WorkspaceTransport;
   logs: string[];
   states: TransportState[];
   measured: RequestMetrics[];
 }
 
-export function makeSession(options: Partial<WorkspaceSessionOptions> = {}): Harness {
+export function makeTransport(options: Partial<WorkspaceTransportOptions> = {}): Harness {
   const server = new FakeServer();
   const http = new FakeHttp();
   const clock = new ManualClock(1_000_000);
   const logs: string[] = [];
-  const session = new WorkspaceSession({
+  const transport = new WorkspaceTransport({
     baseUrl: 'https://api.example.test/v1',
     apiKey: async () => API_KEY,
     socketFactory: server.factory,
@@ -80,9 +80,9 @@ export function makeSession(options: Partial<WorkspaceSessionOptions> = {}): Har
   });
   const states: TransportState[] = [];
   const measured: RequestMetrics[] = [];
-  session.onDidChangeState((s) => states.push(s));
-  session.onDidMeasure((m) => measured.push(m));
-  return { server, http, clock, session, logs, states, measured };
+  transport.onDidChangeState((s) => states.push(s));
+  transport.onDidMeasure((m) => measured.push(m));
+  return { server, http, clock, transport, logs, states, measured };
 }
 
 export function collectEvents(): { events: ModelStreamEvent[]; onEvent: (e: ModelStreamEvent) => void } {

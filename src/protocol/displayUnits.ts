@@ -1,4 +1,9 @@
-/** Human-readable sizes and durations, shared by the host (status bar) and the chat webview. */
+/**
+ * How the byte counts and durations that the webview messages carry read on screen. Both sides of the
+ * view boundary show the same numbers to the same user (the host in the status bar, the webview in a
+ * turn's footer and tool cards), so the wording is part of the contract they share, and lives beside
+ * the message types: the webview may import only these two protocol modules.
+ */
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
