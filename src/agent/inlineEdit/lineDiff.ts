@@ -16,21 +16,19 @@ export type LineDiffOp = { kind: 'equal'; oldIndex: number } | { kind: 'remove';
 
 /** The edit script from `oldLines` to `newLines`, in order; removals come before the insertions that replace them. */
 export function diffLines(oldLines: readonly string[], newLines: readonly string[], maxEditLength = MAX_EDIT_LENGTH): LineDiffOp[] {
-  // `removed[k + 1]` flags old line k and `inserted[k + 1]` new line k; the padding at each end stands
-  // for the unchanged sentinels GNU diff keeps there.
-  const removed = new Uint8Array(oldLines.length + 2);
-  const inserted = new Uint8Array(newLines.length + 2);
+  const removed = new Uint8Array(oldLines.length);
+  const inserted = new Uint8Array(newLines.length);
   const { prefix, suffix } = commonEnds(oldLines, newLines);
   // The common ends are left out: they stay unchanged in the fallback, and changes are not slid into
   // them (GNU diff -U0 does not read them either).
   const a = oldLines.slice(prefix, oldLines.length - suffix);
   const b = newLines.slice(prefix, newLines.length - suffix);
-  const middleRemoved = removed.subarray(prefix, prefix + a.length + 2);
-  const middleInserted = inserted.subarray(prefix, prefix + b.length + 2);
+  const middleRemoved = removed.subarray(prefix, prefix + a.length);
+  const middleInserted = inserted.subarray(prefix, prefix + b.length);
   const changes = a.length === 0 || b.length === 0 ? undefined : diffArrays(a, b, { maxEditLength });
   if (changes) {
-    let i = 1;
-    let j = 1;
+    let i = 0;
+    let j = 0;
     for (const change of changes) {
       if (change.added) middleInserted.fill(1, j, (j += change.count));
       else if (change.removed) middleRemoved.fill(1, i, (i += change.count));
@@ -39,11 +37,11 @@ export function diffLines(oldLines: readonly string[], newLines: readonly string
         j += change.count;
       }
     }
-    shiftBoundaries(a, middleRemoved, middleInserted);
-    shiftBoundaries(b, middleInserted, middleRemoved);
+    slideGroups(a, middleRemoved, middleInserted);
+    slideGroups(b, middleInserted, middleRemoved);
   } else {
-    middleRemoved.fill(1, 1, a.length + 1);
-    middleInserted.fill(1, 1, b.length + 1);
+    middleRemoved.fill(1);
+    middleInserted.fill(1);
   }
   return opsFrom(oldLines, newLines, removed, inserted);
 }
@@ -63,8 +61,8 @@ function opsFrom(oldLines: readonly string[], newLines: readonly string[], remov
   let i = 0;
   let j = 0;
   while (i < oldLines.length || j < newLines.length) {
-    if (i < oldLines.length && removed[i + 1]) ops.push({ kind: 'remove', oldIndex: i++ });
-    else if (j < newLines.length && inserted[j + 1]) ops.push({ kind: 'insert', text: newLines[j++]! });
+    if (i < oldLines.length && removed[i]) ops.push({ kind: 'remove', oldIndex: i++ });
+    else if (j < newLines.length && inserted[j]) ops.push({ kind: 'insert', text: newLines[j++]! });
     else {
       ops.push({ kind: 'equal', oldIndex: i++ });
       j++;
@@ -74,49 +72,60 @@ function opsFrom(oldLines: readonly string[], newLines: readonly string[], remov
 }
 
 /**
- * Among edit scripts of the same length, picks the one GNU diff shows: each run of changed lines is
- * slid to merge with its neighbours, else as far down as it goes, else back to where it lines up with
- * a change on the other side. Myers alone splits an inserted block that starts like the line after it
- * into pieces. A port of `shift_boundaries` (GNU diffutils, analyze.c); `changed[k + 1]` flags line k
- * of `lines`, `other` the other side's lines the same way.
+ * Among edit scripts of the same length, picks the one GNU diff shows. A group of changed lines whose
+ * last line equals the unchanged line above it (or whose first equals the one below) can move by one
+ * line without changing the script's meaning. Each group moves up as far as it can, merging with the
+ * groups it meets, then down as far as it can, again merging; then back up to the lowest place where
+ * it sits right after a change on the other side, if it passed one. Myers alone splits an inserted
+ * block that starts like the line after it into pieces. `changed` flags the lines of `lines` (this
+ * side), `other` the other side's; only `changed` moves.
  */
-function shiftBoundaries(lines: readonly string[], changed: Uint8Array, other: Uint8Array): void {
-  const end = lines.length + 1;
-  const line = (k: number) => lines[k - 1];
-  let i = 1;
-  let j = 1;
-  for (;;) {
-    while (i < end && !changed[i]) {
-      while (other[j++]);
-      i++;
+function slideGroups(lines: readonly string[], changed: Uint8Array, other: Uint8Array): void {
+  // The other side's unchanged lines in order: the k-th unchanged line here matches the k-th there.
+  const otherKept: number[] = [];
+  other.forEach((flag, index) => {
+    if (!flag) otherKept.push(index);
+  });
+  // True when the other side has a change just before its `kept`-th unchanged line.
+  const otherChangeAt = (kept: number) => {
+    const at = otherKept[kept] ?? other.length;
+    return at > 0 && other[at - 1] === 1;
+  };
+  let start = 0;
+  let keptBefore = 0;
+  while (start < lines.length) {
+    if (!changed[start]) {
+      start++;
+      keptBefore++;
+      continue;
     }
-    if (i === end) return;
-    let start = i;
-    while (changed[++i]);
-    while (other[j]) j++;
-    let runLength: number;
-    let corresponding: number;
+    let end = start;
+    while (end < lines.length && changed[end]) end++;
+    let length: number;
+    let aligned: number | undefined;
     do {
-      runLength = i - start;
-      while (start > 1 && line(start - 1) === line(i - 1)) {
+      length = end - start;
+      while (start > 0 && lines[start - 1] === lines[end - 1]) {
         changed[--start] = 1;
-        changed[--i] = 0;
-        while (changed[start - 1]) start--;
-        while (other[--j]);
+        changed[--end] = 0;
+        keptBefore--;
+        while (start > 0 && changed[start - 1]) start--;
       }
-      corresponding = other[j - 1] ? i : end;
-      while (i !== end && line(start) === line(i)) {
+      aligned = otherChangeAt(keptBefore) ? end : undefined;
+      while (end < lines.length && lines[start] === lines[end]) {
         changed[start++] = 0;
-        changed[i++] = 1;
-        while (changed[i]) i++;
-        while (other[++j]) corresponding = i;
+        changed[end++] = 1;
+        keptBefore++;
+        while (end < lines.length && changed[end]) end++;
+        if (otherChangeAt(keptBefore)) aligned = end;
       }
-    } while (runLength !== i - start);
-    while (corresponding < i) {
+    } while (end - start !== length);
+    while (aligned !== undefined && aligned < end) {
       changed[--start] = 1;
-      changed[--i] = 0;
-      while (other[--j]);
+      changed[--end] = 0;
+      keptBefore--;
     }
+    start = end;
   }
 }
 
