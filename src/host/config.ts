@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type AgentSettings, defaultAgentSettings } from '../agent/agentSettings';
+import type { ProxySettings } from '../transport/proxy/proxySettings';
 
 export type TransportMode = 'auto' | 'websocket' | 'http';
 export type WarmupMode = 'onActivation' | 'onFirstUse' | 'off';
@@ -11,6 +12,8 @@ export interface HoldfastConfig {
   transport: TransportMode;
   store: boolean;
   warmup: WarmupMode;
+  /** VS Code's `http.proxy*` settings (the environment's HTTPS_PROXY/NO_PROXY are read by the transport). */
+  proxy?: ProxySettings;
 }
 
 const transports: readonly TransportMode[] = ['auto', 'websocket', 'http'];
@@ -28,13 +31,30 @@ export function readConfig(): HoldfastConfig {
     transport: oneOf(c.get('transport'), transports, 'auto'),
     store: c.get<boolean>('store') === true,
     warmup: oneOf(c.get('warmup'), warmups, 'onActivation'),
+    proxy: readProxySettings(),
   };
 }
 
+/** VS Code's own proxy settings, which Holdfast honours for the socket and HTTP alike. */
+export function readProxySettings(): ProxySettings {
+  const c = vscode.workspace.getConfiguration('http');
+  const noProxy = c.get<unknown>('noProxy');
+  const authorization = c.get<unknown>('proxyAuthorization');
+  return {
+    proxy: c.get<string>('proxy') ?? '',
+    strictSSL: c.get<boolean>('proxyStrictSSL') !== false,
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((v): v is string => typeof v === 'string') : [],
+    proxyAuthorization: typeof authorization === 'string' ? authorization : undefined,
+  };
+}
+
+const proxySettingNames = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization'];
+
 /** Settings whose change invalidates the socket or its chain (reconnect / new chain). */
 export function affectsConnection(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['baseUrl', 'model', 'transport', 'store', 'warmup'].some((key) =>
-    event.affectsConfiguration(`holdfast.${key}`),
+  return (
+    ['baseUrl', 'model', 'transport', 'store', 'warmup'].some((key) => event.affectsConfiguration(`holdfast.${key}`)) ||
+    proxySettingNames.some((name) => event.affectsConfiguration(name))
   );
 }
 

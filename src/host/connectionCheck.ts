@@ -1,4 +1,5 @@
 import { type DoctorReport, runConnectionDoctor } from '../transport/connectionDoctor';
+import { proxyDialer } from '../transport/proxy/proxyDialer';
 import { wsSocketFactory } from '../transport/socket';
 import type { HoldfastConfig } from './config';
 
@@ -8,11 +9,13 @@ import type { HoldfastConfig } from './config';
  * never picks a socket implementation itself.
  */
 export function checkConnection(config: HoldfastConfig, apiKey: string | undefined): Promise<DoctorReport> {
+  // The same proxy routing as the transport's, so the doctor tests what a turn will use.
+  const dialer = proxyDialer({ settings: () => config.proxy, direct: { socketFactory: wsSocketFactory, fetch: (url, init) => fetch(url, init) } });
   return runConnectionDoctor({
     baseUrl: config.baseUrl,
     apiKey,
     model: config.model,
-    socketFactory: wsSocketFactory,
-    fetch: (url, init) => fetch(url, init),
+    socketFactory: dialer.socketFactory,
+    fetch: dialer.fetch,
   });
 }

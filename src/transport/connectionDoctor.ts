@@ -13,6 +13,7 @@ import { errorMessage } from '../common/result';
 import type { ResponseCreateFrame, ServerEvent } from '../protocol/responses';
 import { normalizeError } from '../protocol/responses';
 import { describeFetchError, type FetchLike } from './httpTransport';
+import { isProxyRefusal } from './proxy/proxyRefusal';
 import { webSocketUrl } from './requestFrames';
 import type { SocketFactory } from './socket';
 import { WsConnection, type ConnectFailure } from './wsConnection';
@@ -333,6 +334,12 @@ function explainConnectFailure(
 
 /** Turns Node's network error text (codes like ENOTFOUND, cert errors) into a plain explanation. */
 export function explainNetworkError(message: string, where: string): { text: string; cause: DoctorCause } {
+  // The proxy's own words first: they name the proxy, the target and its status.
+  const proxySentence = /The proxy \S+ (?:refused|closed|sent)[^]*$|Could not reach the proxy [^]*$/.exec(message)?.[0];
+  if (proxySentence) {
+    const fallback = isProxyRefusal(proxySentence) && !/\(407\)/.test(proxySentence) ? ' Holdfast falls back to HTTP/SSE through it.' : '';
+    return { text: `${proxySentence}${fallback}`, cause: 'proxy' };
+  }
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(message)) {
     return { text: `The host name of ${where} could not be resolved (DNS). Check holdfast.baseUrl and your network.`, cause: 'dns' };
   }

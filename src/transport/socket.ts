@@ -6,7 +6,7 @@
  * at the end (after an `onUnexpectedResponse` or `onError` too), so owners can clean up in one place.
  */
 import { WebSocket } from 'ws';
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Emitter, type Event } from '../common/event';
 
@@ -64,6 +64,11 @@ export type SocketFactory = (url: string, headers: Record<string, string>, optio
 /** The `ws`-based socket used by the extension host. */
 export const wsSocketFactory: SocketFactory = (url, headers, options) => new WsModelSocket(url, headers, options);
 
+/** The same socket, its upgrade request made on `agent` (a proxy tunnel, see `transport/proxy`). */
+export function wsSocketFactoryVia(agent: Agent): SocketFactory {
+  return (url, headers, options) => new WsModelSocket(url, headers, options, agent);
+}
+
 class WsModelSocket implements ModelSocket {
   private readonly openEmitter = new Emitter<SocketOpenInfo>();
   private readonly messageEmitter = new Emitter<SocketMessage>();
@@ -80,9 +85,10 @@ class WsModelSocket implements ModelSocket {
   private closed = false;
   private upgradeHeaders: Record<string, string> = {};
 
-  constructor(url: string, headers: Record<string, string>, options: SocketOptions) {
+  constructor(url: string, headers: Record<string, string>, options: SocketOptions, agent?: Agent) {
     this.ws = new WebSocket(url, {
       headers,
+      ...(agent ? { agent } : {}),
       perMessageDeflate: options.perMessageDeflate,
       handshakeTimeout: options.handshakeTimeoutMs,
       // Frames are JSON; a single event can be large (a whole file in a tool call), but not unbounded.
