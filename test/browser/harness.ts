@@ -135,10 +135,11 @@ export async function launchChromium(options: { viewport?: { width: number; heig
   };
 }
 
-/** Opens the webview page; resolves once it posted `ready`. */
-export async function openWebview(context: BrowserContext, url: string, savedState?: unknown): Promise<Page> {
+/** Opens the webview page; resolves once it posted `ready`. `initScript` runs before the page's own scripts. */
+export async function openWebview(context: BrowserContext, url: string, savedState?: unknown, initScript?: string): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript({ content: fakeVsCodeApiScript(savedState) });
+  if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(url);
   await waitForExpression(page, `window.__holdfast && window.__holdfast.posts.some((p) => p && p.type === 'ready')`);
   return page;
