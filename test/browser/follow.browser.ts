@@ -7,6 +7,7 @@ import type { Page } from '../e2e/node_modules/playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { type BrowserTest, type BrowserTestContext, check, checkEqual } from './browserTest';
 import { emptySnapshot, openWebview, postToWebview, postsFrom, waitForExpression } from './harness';
+import { visibleInConversation } from './layoutProbes';
 import { FOOTER } from './richTranscript';
 
 async function openShort(context: BrowserTestContext): Promise<Page> {
@@ -20,17 +21,6 @@ async function openShort(context: BrowserTestContext): Promise<Page> {
 
 const DISTANCE = `(() => { const c = document.querySelector('.conversation'); return c.scrollHeight - c.scrollTop - c.clientHeight; })()`;
 const SCROLL_TOP = `document.querySelector('.conversation').scrollTop`;
-
-/** Whether the element's box lies inside the conversation's visible rectangle. */
-function visibleInConversation(selector: string): string {
-  return `(() => {
-    const el = [...document.querySelectorAll(${JSON.stringify(selector)})].pop();
-    if (!el) return 'missing';
-    const box = el.getBoundingClientRect();
-    const view = document.querySelector('.conversation').getBoundingClientRect();
-    return box.height > 0 && box.top >= view.top - 0.5 && box.bottom <= view.bottom + 0.5 ? 'visible' : 'outside: ' + Math.round(box.top) + '-' + Math.round(box.bottom) + ' not in ' + Math.round(view.top) + '-' + Math.round(view.bottom);
-  })()`;
-}
 
 async function stream(page: Page, turnId: string, from: number, to: number): Promise<void> {
   for (let n = from; n < to; n++) {

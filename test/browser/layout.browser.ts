@@ -7,6 +7,7 @@
 import type { Page } from '../e2e/node_modules/playwright-core';
 import { type BrowserTest, type BrowserTestContext, check, checkEqual } from './browserTest';
 import { emptySnapshot, openWebview, postToWebview, postsFrom, waitForExpression } from './harness';
+import { COMPOSER_SIZE, HEADER_OUTSIDE, OVERFLOW_REPORT, VIEW_SHIFT } from './layoutProbes';
 import { richSnapshot } from './richTranscript';
 
 const WIDTHS = [220, 300, 600];
@@ -24,32 +25,8 @@ async function showRich(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="holdfast-chat"][data-ready="true"]');
 }
 
-/** Everything that must fit the view's width, with what overflows. */
-const OVERFLOW_REPORT = `(() => {
-  const wide = (el) => el.scrollWidth > el.clientWidth + 1;
-  const doc = document.documentElement;
-  const out = [];
-  if (doc.scrollWidth > doc.clientWidth) out.push('document ' + doc.scrollWidth + ' > ' + doc.clientWidth);
-  for (const el of document.querySelectorAll('.conversation, .header, .composer, .card, .code-block, .user-message, .turn, .markdown, .empty')) {
-    if (wide(el)) out.push(el.className + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
-  }
-  return out;
-})()`;
-
-/** Header controls whose box is not wholly inside the view. */
-const HEADER_OUTSIDE = `(() => {
-  const width = document.documentElement.clientWidth;
-  return [...document.querySelectorAll('.header button, .header .workspace')]
-    .filter((el) => el.offsetParent !== null)
-    .map((el) => ({ name: el.getAttribute('aria-label') || el.textContent, rect: el.getBoundingClientRect() }))
-    .filter(({ rect }) => rect.left < 0 || rect.right > width + 0.5 || rect.width === 0)
-    .map(({ name, rect }) => name + ' [' + Math.round(rect.left) + ', ' + Math.round(rect.right) + ']');
-})()`;
-
-const VIEW_SHIFT = `(() => ({ scrollLeft: document.scrollingElement.scrollLeft + document.body.scrollLeft + document.getElementById('root').scrollLeft, rootLeft: document.getElementById('root').getBoundingClientRect().left }))()`;
-
 async function composerHeight(page: Page): Promise<{ height: number; line: number }> {
-  return (await page.evaluate(`(() => { const el = document.querySelector('[data-testid="composer-input"]'); return { height: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) }; })()`)) as { height: number; line: number };
+  return (await page.evaluate(COMPOSER_SIZE)) as { height: number; line: number };
 }
 
 export const layoutTests: BrowserTest[] = [

@@ -72,6 +72,8 @@ describe('the demo model with the real agent and tools', () => {
     expect(answer).toContain('3 of 4 tests pass; **1 fails**');
     expect(answer).toContain('subtotal adds price × quantity of every item');
     expect(answer).toContain('test/cart.test.js:14');
+    expect(answer).toContain('Expected values to be strictly equal: 300 !== 1200');
+    expect(answer).not.toContain('generatedMessage');
   });
 
   it('"Fix the failing test" reads the test and the code it calls, fixes it for review, and the real tests pass', async () => {

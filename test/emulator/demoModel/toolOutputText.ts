@@ -80,7 +80,10 @@ export function parseTestRun(output: string): TestRun {
     if (!head || /failing tests:/.test(head[1] ?? '')) continue;
     const name = head[1] ?? '';
     if (failures.some((f) => f.name === name)) continue;
-    const body = block.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at ') && l !== '{');
+    // The error's own lines: up to the stack trace (after it come the error's fields, `code: '…',`).
+    const lines = block.split('\n').slice(1).map((l) => l.trim());
+    const stack = lines.findIndex((l) => l.startsWith('at '));
+    const body = (stack < 0 ? lines : lines.slice(0, stack)).filter((l) => l !== '' && l !== '{');
     const frames = [...block.matchAll(/\bat (?:.*? \()?([^\s()]+?\.[cm]?[jt]sx?):(\d+):\d+\)?/g)];
     const file = pendingLocation?.file ?? frames.find((f) => !(f[1] ?? '').startsWith('node:'))?.[1];
     const inTest = file === undefined ? undefined : frames.find((f) => (f[1] ?? '').endsWith(file));
