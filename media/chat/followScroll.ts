@@ -6,17 +6,22 @@
  * Growth is watched with a ResizeObserver on the content, not by the code that adds it, so every way
  * the transcript can grow (a streamed block, a card, the footer, "Stopped", a block laid out late by
  * content-visibility) keeps the last line in view. Only a scroll the user makes upwards stops the
- * following; the scrolls this class makes, and the browser's clamping, never do.
+ * following; the scrolls this class makes, a card scrolled into view and the browser's clamping never do.
  */
 import { element, icon } from './dom';
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const AT_BOTTOM_PX = 24;
+/** A scroll this soon after the user's wheel, touch or key is theirs (smooth scrolling runs on for a while). */
+const USER_SCROLL_MS = 1000;
 
 export class StickToBottom {
   readonly jumpButton: HTMLButtonElement;
   private following = true;
   private lastTop = 0;
+  private settling = false;
+  private userInputAt = -Infinity;
+  private pointerDown = false;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -30,15 +35,24 @@ export class StickToBottom {
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     // A wheel turn upwards means "let me read", even before the scroll it causes arrives.
     scroller.addEventListener('wheel', (event) => {
+      this.userInputAt = performance.now();
       if (event.deltaY < 0 && this.distanceFromBottom() > 1) this.stopFollowing();
     }, { passive: true });
+    // Only the user's own scrolling (wheel, touch, keys, the scroll bar) stops the following; a card
+    // scrolled into view or focus moving to a button does not.
+    const userInput = () => (this.userInputAt = performance.now());
+    scroller.addEventListener('touchmove', userInput, { passive: true });
+    scroller.addEventListener('keydown', userInput);
+    scroller.addEventListener('pointerdown', (event) => {
+      // On the scroll bar itself (a click on the content targets what was clicked).
+      if (event.target !== scroller) return;
+      this.pointerDown = true;
+      userInput();
+    });
+    window.addEventListener('pointerup', () => (this.pointerDown = false));
     const observer = new ResizeObserver(() => this.keepUp());
     observer.observe(content);
     observer.observe(scroller);
-  }
-
-  get isFollowing(): boolean {
-    return this.following;
   }
 
   /** Sticks to the bottom from now on (a new turn, the button, a new session). */
@@ -65,6 +79,23 @@ export class StickToBottom {
   private scrollToEnd(): void {
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.lastTop = this.scroller.scrollTop;
+    this.settleSoon();
+  }
+
+  /**
+   * Looks again two frames later: a layout change that ends at the size the observer last reported
+   * (something shrank and grew back between two frames) is never reported, but may have moved the end.
+   */
+  private settleSoon(): void {
+    if (this.settling) return;
+    this.settling = true;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        this.settling = false;
+        if (this.following && this.distanceFromBottom() > 1) this.scrollToEnd();
+        this.updateButton();
+      }),
+    );
   }
 
   private distanceFromBottom(): number {
@@ -73,8 +104,9 @@ export class StickToBottom {
 
   private onScroll(): void {
     const top = this.scroller.scrollTop;
+    const byUser = this.pointerDown || performance.now() - this.userInputAt < USER_SCROLL_MS;
     if (this.distanceFromBottom() <= AT_BOTTOM_PX) this.following = true;
-    else if (top < this.lastTop - 1) this.following = false;
+    else if (byUser && top < this.lastTop - 1) this.following = false;
     this.lastTop = top;
     this.updateButton();
     this.onDidScroll(top, this.following);
@@ -87,5 +119,7 @@ export class StickToBottom {
 
   private updateButton(): void {
     this.jumpButton.hidden = this.following || this.distanceFromBottom() <= AT_BOTTOM_PX;
+    // For tests and for anyone inspecting the view: whether it follows the stream now.
+    this.scroller.dataset['following'] = String(this.following);
   }
 }

@@ -22,9 +22,9 @@ async function openShort(context: BrowserTestContext): Promise<Page> {
 const DISTANCE = `(() => { const c = document.querySelector('.conversation'); return c.scrollHeight - c.scrollTop - c.clientHeight; })()`;
 const SCROLL_TOP = `document.querySelector('.conversation').scrollTop`;
 
-async function stream(page: Page, turnId: string, from: number, to: number): Promise<void> {
+async function stream(page: Page, turnId: string, from: number, to: number, paragraphs = true): Promise<void> {
   for (let n = from; n < to; n++) {
-    await postToWebview(page, { type: 'deltas', turnId, items: [{ blockId: 'b', text: `Sentence ${n} of an answer that keeps streaming for a while.\n\n` }] });
+    await postToWebview(page, { type: 'deltas', turnId, items: [{ blockId: 'b', text: `Sentence ${n} of an answer that keeps streaming for a while.${paragraphs ? '\n\n' : ' '}` }] });
     await waitForExpression(page, `document.querySelector('[data-turn-id="${turnId}"] .answer').textContent.includes('Sentence ${n} ')`);
   }
   // One more frame for the ResizeObserver after the last render.
@@ -71,11 +71,16 @@ export const followTests: BrowserTest[] = [
     },
   },
   {
-    name: 'after Stop, "Stopped" is in view',
+    name: 'after Stop in the middle of a paragraph, "Stopped" is in view',
     async run(context) {
       const page = await openShort(context);
+      await postToWebview(page, running('t1'));
+      await stream(page, 't1', 0, 20);
+      await postToWebview(page, { type: 'turnFinished', turnId: 't1', status: 'done', footer: FOOTER });
+      // The open paragraph becomes a finished chunk when the turn stops: it must not collapse to a
+      // placeholder for a frame (that left the end of the answer below the fold in VS Code).
       await postToWebview(page, running('t2'));
-      await stream(page, 't2', 0, 25);
+      await stream(page, 't2', 0, 6, false);
       await postToWebview(page, { type: 'turnFinished', turnId: 't2', status: 'cancelled' });
       await waitForExpression(page, `document.querySelector('[data-turn-id="t2"] .stopped') !== null`);
       await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');

@@ -41,3 +41,6 @@ export function visibleInConversation(selector: string): string {
     return box.height > 0 && box.top >= view.top - 0.5 && box.bottom <= view.bottom + 0.5 ? 'visible' : 'outside: ' + Math.round(box.top) + '-' + Math.round(box.bottom) + ' not in ' + Math.round(view.top) + '-' + Math.round(view.bottom);
   })()`;
 }
+
+/** Where the conversation is scrolled and whether the view follows the stream (for failure messages). */
+export const SCROLL_STATE = `(() => { const c = document.querySelector('.conversation'); return { scrollTop: Math.round(c.scrollTop), scrollHeight: c.scrollHeight, clientHeight: c.clientHeight, following: c.dataset.following }; })()`;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SCROLL_STATE, visibleInConversation } from '../browser/layoutProbes';
 import { startEmulator, type Emulator } from '../emulator';
 import {
   CHAT_APPROVED_OUTPUT,
@@ -147,6 +148,8 @@ export const suite: E2eSuite = {
         assert.strictEqual(later, length, 'the text stopped growing');
         assert.ok(length < CHAT_LONG_STORY.length / 2, `stopped at ${length} of ${CHAT_LONG_STORY.length} characters`);
         assert.ok(((await lastTurn(page).textContent()) ?? '').includes('Stopped'));
+        const stoppedInView = (await (await webviewFrame(page)).evaluate(visibleInConversation('[data-testid="turn"]:last-of-type .stopped'))) as string;
+        assert.strictEqual(stoppedInView, 'visible', `"Stopped" is in view (the view: ${JSON.stringify(await (await webviewFrame(page)).evaluate(SCROLL_STATE))})`);
         await saveScreenshot(page, run, 'chat-08-stopped');
       },
     },

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { COMPOSER_SIZE, HEADER_OUTSIDE, OVERFLOW_REPORT, visibleInConversation } from '../browser/layoutProbes';
+import { COMPOSER_SIZE, HEADER_OUTSIDE, OVERFLOW_REPORT, SCROLL_STATE, VIEW_SHIFT, visibleInConversation } from '../browser/layoutProbes';
 import { startEmulator, type Emulator } from '../emulator';
 import { saveScreenshot } from './lib/artifacts';
 import { answerText, chat, lastTurn, turnCount, waitForTurn, waitTurnStatus, webviewFrame } from './lib/chatView';
@@ -62,6 +62,11 @@ function fileText(workspaceFolder: string, file: string): string {
 async function checkLayoutAt(page: Page, label: string): Promise<string> {
   assert.deepStrictEqual(await measure(page, OVERFLOW_REPORT), [], `${label}: nothing overflows the view`);
   assert.deepStrictEqual(await measure(page, HEADER_OUTSIDE), [], `${label}: the header controls are inside the view`);
+  await chat(page).locator('[data-testid="sessions-toggle"]').focus();
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    assert.deepStrictEqual(await measure(page, VIEW_SHIFT), { scrollLeft: 0, rootLeft: 0 }, `${label}: Tab ${i + 1} through the header moved the view`);
+  }
   const empty = await measure<{ height: number; line: number }>(page, COMPOSER_SIZE);
   assert.ok(empty.height >= 2 * empty.line, `${label}: the composer is ${empty.height} px, less than two lines of ${empty.line} px`);
   const input = chat(page).locator('[data-testid="composer-input"]');
@@ -70,7 +75,7 @@ async function checkLayoutAt(page: Page, label: string): Promise<string> {
   assert.ok(grown.height >= 5 * grown.line, `${label}: five lines make the composer ${grown.height} px`);
   await input.fill('');
   const visible = await measure<string>(page, visibleInConversation('[data-testid="turn"]:last-of-type .answer p'));
-  assert.strictEqual(visible, 'visible', `${label}: the last line of the finished answer is in view`);
+  assert.strictEqual(visible, 'visible', `${label}: the last line of the finished answer is in view (${JSON.stringify(await measure(page, SCROLL_STATE))})`);
   return `${label}: composer ${Math.round(empty.height)}→${Math.round(grown.height)} px`;
 }
 
@@ -135,7 +140,6 @@ export const suite: E2eSuite = {
         const review = await pendingApproval(page, 'review-card');
         assert.strictEqual(await review.locator('[data-testid="review-path"]').textContent(), 'src/cart.js');
         assert.ok(fileText(workspaceFolder, 'src/cart.js').includes('for (let i = 1;'), 'nothing is written before Keep');
-        await review.scrollIntoViewIfNeeded();
         await saveGalleryShot(page.locator('.part.sidebar'), 'review-card');
         await review.locator('[data-approval="allowOnce"]').click();
         await waitTurnStatus(page, 'done', 120_000);

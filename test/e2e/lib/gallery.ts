@@ -15,6 +15,7 @@ export async function saveGalleryShot(target: Locator | Page, name: string, clip
   const file = path.join(galleryDir, `${name}.png`);
   fs.mkdirSync(galleryDir, { recursive: true });
   try {
+    await moveMouseAway('goto' in target ? target : target.page());
     if ('goto' in target) await target.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide', timeout: 15_000 });
     else await target.screenshot({ path: file, animations: 'disabled', caret: 'hide', timeout: 15_000 });
     return file;
@@ -22,4 +23,15 @@ export async function saveGalleryShot(target: Locator | Page, name: string, clip
     console.error(`[gallery] ${name} failed: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+/** The pointer parked over the empty editor area, and any hover it left (an activity bar tooltip) gone. */
+async function moveMouseAway(page: Page): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(Math.round(size.width * 0.75), Math.round(size.height * 0.55));
+  await page
+    .locator('.workbench-hover, .monaco-hover:not(.hidden)')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => undefined);
 }
