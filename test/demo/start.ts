@@ -4,8 +4,9 @@
 //   3. starts the built-in Responses emulator (a scripted model that reads and edits your real files),
 //   4. starts code-server on 127.0.0.1 with the demo workspace (a copy of test/fixtures/demo-workspace:
 //      a failing test and a typo to fix) pointed at the emulator, and prints the URL to open.
-// The demo workspace and the VS Code profile (with the chat history) are kept in test/e2e/.work/demo
-// between starts: Ctrl+C stops the servers and says where they are; --fresh starts over.
+// The demo workspace and the VS Code profile are kept in test/e2e/.work/demo between starts, and the
+// address stays the same, so the browser keeps the chat history too: Ctrl+C stops the servers and
+// says where everything is; --fresh starts over.
 // Options: --openai (use the real API: no emulator; set your key in VS Code with "Holdfast: Set API
 // Key"), --folder <path> (open your own folder instead of the sample), --port <n> (code-server port),
 // --fresh (discard the kept demo workspace and history first), --smoke (open the workbench headless,
@@ -17,6 +18,7 @@ import { startEmulator } from '../emulator';
 import { onCleanup, runCleanups } from '../e2e/lib/cleanup';
 import { codeServerVersion, installExtensionFromVsix, isCodeServerInstalled, startCodeServer } from '../e2e/lib/codeServer';
 import { copyFixtureWorkspace, writeWorkspaceSettings } from '../e2e/lib/fixtureWorkspace';
+import { findFreePort, isPortFree } from '../e2e/lib/freePort';
 import { demoWorkspaceDir, repoRoot } from '../e2e/lib/paths';
 import { createRunDirectory, openPersistentRunDirectory, type RunDirectory } from '../e2e/lib/runDirectory';
 import { expectedVsixPath } from '../e2e/lib/vsix';
@@ -68,14 +70,27 @@ function demoFolders(options: DemoOptions): { run: RunDirectory; workspace: stri
   return { run, workspace: copyFixtureWorkspace(run.root, {}, demoWorkspaceDir), resumed: false };
 }
 
+/**
+ * The same port as last time when it is free: VS Code in the browser keeps its state (the chat
+ * history among it) per address, so a new port would start with an empty chat.
+ */
+async function demoPort(run: RunDirectory, requested: number | undefined): Promise<number> {
+  if (requested) return requested;
+  const file = path.join(run.root, 'port');
+  const previous = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : NaN;
+  const port = Number.isInteger(previous) && previous > 0 && (await isPortFree(previous)) ? previous : await findFreePort();
+  fs.writeFileSync(file, String(port));
+  return port;
+}
+
 function tellWhereTheDemoIs(run: RunDirectory, workspace: string, ownFolder: boolean): void {
   const where = path.relative(process.cwd(), run.root) || run.root;
   console.log('');
   console.log(
     ownFolder
       ? `[holdfast] stopped. Your folder ${workspace} is as Holdfast left it; the chat history is kept in ${where}.`
-      : `[holdfast] stopped. The demo workspace and its chat history are kept in ${where}:\n` +
-          '           npm start continues there; npm start -- --fresh starts over.',
+      : `[holdfast] stopped. The demo workspace is kept in ${where}, and your browser keeps the chat history\n` +
+          '           for this address: npm start continues there (same address); npm start -- --fresh starts over.',
   );
 }
 
@@ -105,7 +120,7 @@ async function main(): Promise<void> {
   const server = await startCodeServer(run, {
     workspaceFolder: workspace,
     userSettings: options.folder ? settings : {},
-    ...(options.port ? { port: options.port } : {}),
+    port: options.smoke ? options.port : await demoPort(run, options.port),
   });
   onCleanup(() => server.stop());
 
@@ -129,7 +144,7 @@ async function main(): Promise<void> {
     await runCleanups();
     return;
   }
-  console.log('[holdfast] Ctrl+C stops the servers; the workspace and chat history stay.');
+  console.log('[holdfast] Ctrl+C stops the servers; the workspace and the chat history stay.');
   await new Promise(() => undefined);
 }
 
