@@ -9,7 +9,7 @@ export const FOOTER: TurnFooterView = {
   transport: 'websocket',
   timeToFirstTokenMs: 180,
   totalMs: 2_310,
-  requests: 3,
+  requests: 2,
   inputTokens: 12_000,
   cachedTokens: 10_000,
   outputTokens: 321,
