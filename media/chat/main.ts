@@ -1,5 +1,8 @@
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
+import './conversation.css';
+import './markdown.css';
+import './cards.css';
 import { type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
 import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
