@@ -1,4 +1,4 @@
-import { formatBytes } from '../common/format';
+import { formatBytes } from '../protocol/displayUnits';
 import type { ConnectionView } from '../protocol/webview';
 import type { TransportState } from '../transport/modelClient';
 

@@ -9,20 +9,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Agent } from '../../src/agent/agent';
-import { defaultAgentSettings } from '../../src/agent/agentSettings';
-import { buildExplainInput, buildFixInput, buildFollowUpInput, buildInlineEditInput, INLINE_EDIT_TOOLS, type RegionContext } from '../../src/agent/inlineEdit/prompt';
-import { MemorySessionStorage, SessionStore } from '../../src/agent/sessionStore';
-import { WorkspaceSession } from '../../src/transport/session';
-import { exited } from '../fakes/scriptedProcesses';
-import { createToolHarness } from '../fakes/toolHarness';
-import { defaultAnswer } from './defaultModel';
-import { lineEdits } from './demoModel/lineEdits';
-import { parseTestRun } from './demoModel/toolOutputText';
-import { type Emulator, startEmulator } from './index';
-import type { JsonObject } from './types';
+import { Agent } from '../../../src/agent/agent';
+import { defaultAgentSettings } from '../../../src/agent/agentSettings';
+import { buildFixInput, explainQuestion } from '../../../src/agent/inlineEdit/diagnosticPrompts';
+import { buildFollowUpInput, buildInlineEditInput, INLINE_EDIT_TOOLS, type RegionContext } from '../../../src/agent/inlineEdit/prompt';
+import { userMessage } from '../../../src/protocol/items';
+import { MemorySessionStorage, SessionStore } from '../../../src/agent/sessionStore';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
+import { exited } from '../../fakes/scriptedProcesses';
+import { createToolHarness } from '../../fakes/toolHarness';
+import { defaultAnswer } from '../../emulator/defaultModel';
+import { lineEdits } from '../../emulator/demoModel/lineEdits';
+import { parseTestRun } from '../../emulator/demoModel/toolOutputText';
+import { type Emulator, startEmulator } from '../../emulator/index';
+import type { JsonObject } from '../../emulator/types';
 
-const DEMO = path.resolve(__dirname, '../fixtures/demo-workspace');
+const DEMO = path.resolve(__dirname, '../../fixtures/demo-workspace');
 const SOURCES = ['package.json', 'src/cart.js', 'src/receipt.js', 'test/cart.test.js'];
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -45,7 +47,7 @@ function runNodeTests(read: (file: string) => string | undefined) {
 async function setup() {
   const emu: Emulator = await startEmulator({ scenario: 'default', tokensPerSecond: 0, pingIntervalMs: 0 });
   cleanups.push(() => emu.close());
-  const transport = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 5000 });
+  const transport = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 5000 });
   cleanups.push(() => transport.dispose());
   const tools = createToolHarness({ settings: { editApproval: 'review' } });
   for (const file of SOURCES) tools.workspace.write(`/ws/${file}`, fs.readFileSync(path.join(DEMO, file), 'utf8'));
@@ -176,7 +178,7 @@ describe('inline edit, fix and explain follow what was asked', () => {
     const where = region(3, 7, 'src/receipt.js', receipt);
     const code = proposedCode(answer(buildFixInput(diagnostic, where)));
     expect(code).toBe(receipt.slice(3, 8).join('\n').replace('subtotl(', 'subtotal('));
-    const explained = answer(buildExplainInput(diagnostic, where));
+    const explained = answer([userMessage(explainQuestion(diagnostic, where))]);
     expect(explained[0]?.kind === 'text' && explained[0].text).toContain('`subtotl` is a misspelling of `subtotal`');
     const unknown = answer(buildFixInput({ ...diagnostic, message: 'Something exotic.', code: '9999' }, where));
     expect(proposedCode(unknown)).toBeUndefined();
