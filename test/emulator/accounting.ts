@@ -44,7 +44,16 @@ export interface RequestRecord {
   inputItems: number;
   inputTokens: number;
   cachedTokens: number;
+  /** Tokens written to the prompt cache (0 when the model does not bill cache writes it still counts them). */
+  cacheWriteTokens?: number;
+  /** Output tokens including hidden reasoning (what is billed). */
   outputTokens: number;
+  /** The modelled server time of this request by kind (cost.*, model.reasoning, model.compaction, model.output), ms. */
+  modelledMs?: Record<string, number>;
+  /** What the request cost per the model's price table and the §8 cache economics, USD (absent when unknown). */
+  costUsd?: number;
+  /** This response compacted the context (context_management). */
+  compacted?: boolean;
   payloadBytes: number;
   /**
    * Raw socket bytes the client sent on this connection since the previous request on it (or since it

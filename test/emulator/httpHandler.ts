@@ -3,8 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestRecord } from './accounting';
-import { requestCost } from './costModel';
-import type { Engine, StoredResponse } from './engine';
+import { runExtras, type Engine, type StoredResponse } from './engine';
 import { apiError, httpErrorBody, overloadedError, previousNotFound, rateLimitError, type ApiError } from './errors';
 import type { Fault } from './faults';
 import { newId } from './ids';
@@ -192,8 +191,8 @@ export class HttpHandler {
       const e = setup.plan.error;
       return this.fail(res, conn, record, apiError(e.status, e.code, e.message, null, e.status >= 500 ? 'server_error' : 'invalid_request_error'));
     }
-    const costs = requestCost(engine.cost, { transport: 'http', warm: false, uncachedTokens: setup.inputTokens, cachedTokens: 0 });
-    for (const [kind, ms] of Object.entries(costs)) await engine.modelledDelay(kind, ms, conn.id);
+    record.cachedTokens = setup.cachedTokens;
+    await engine.runPrelude(record, engine.preludeDelays('http', false, setup), conn.id);
 
     let open = true;
     res.on('close', () => {
@@ -237,10 +236,11 @@ export class HttpHandler {
       request,
       plan: setup.plan,
       inputTokens: setup.inputTokens,
-      cachedTokens: 0,
+      cachedTokens: setup.cachedTokens,
       sink,
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(conn.id),
+      ...runExtras(setup),
     });
     record.responseId = run.id;
     const result = await run.run();
@@ -248,6 +248,7 @@ export class HttpHandler {
     record.errorCode = result.errorCode;
     record.outputTokens = result.outputTokens;
     record.endedAt = engine.accounting.now();
+    engine.finishRecord(record, setup, result.output);
     engine.recordToolCalls(run.id, result.output);
     if (result.status === 'completed' || result.status === 'incomplete') engine.remember(run.id, request, setup, result.output, result.outputTokens);
     if (!open) return;

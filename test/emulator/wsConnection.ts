@@ -3,8 +3,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import type { CacheOutcome, RequestRecord } from './accounting';
-import { requestCost } from './costModel';
-import type { Engine, StoredResponse, TurnSetup } from './engine';
+import { runExtras, type Engine, type StoredResponse, type TurnSetup } from './engine';
 import {
   apiError,
   connectionLimitError,
@@ -368,13 +367,7 @@ export class WsConnection {
     record.cachedTokens = setup.cachedTokens;
     record.scenarioStep = setup.plan?.stepIndex ?? null;
 
-    const costs = requestCost(engine.cost, {
-      transport: 'ws',
-      warm: cache === 'hit',
-      uncachedTokens: setup.inputTokens - setup.cachedTokens,
-      cachedTokens: setup.cachedTokens,
-    });
-    for (const [kind, ms] of Object.entries(costs)) await engine.modelledDelay(kind, ms, this.id);
+    await engine.runPrelude(record, engine.preludeDelays('ws', cache === 'hit', setup), this.id);
     if (!this.isOpen) return;
 
     const run = new ResponseRun({
@@ -386,6 +379,7 @@ export class WsConnection {
       sink: this.sink(),
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(this.id),
+      ...runExtras(setup),
     });
     record.responseId = run.id;
     const running: Running = { run, lane, steerInput: null };
@@ -410,6 +404,7 @@ export class WsConnection {
     record.errorCode = result.errorCode ?? (result.status === 'dropped' ? 'dropped' : null);
     record.outputTokens = result.outputTokens;
     record.endedAt = engine.accounting.now();
+    engine.finishRecord(record, setup, result.output);
     engine.recordToolCalls(running.run.id, result.output);
     const laneKey = lane.streamId ?? '';
     switch (result.status) {
