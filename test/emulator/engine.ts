@@ -184,16 +184,16 @@ export class Engine {
     return stored;
   }
 
-  private prefixCached(segments: readonly PromptSegment[]): number {
+  prefixCached(segments: readonly PromptSegment[]): number {
     return this.options.promptCaching === false ? 0 : this.promptCache.lookup(segments);
   }
 
-  private registerPrompt(segments: readonly PromptSegment[]): void {
+  registerPrompt(segments: readonly PromptSegment[]): void {
     if (this.options.promptCaching !== false) this.promptCache.register(segments);
   }
 
   /** The server's modelled time before the first output token, by kind (ms). */
-  preludeDelays(transport: 'ws' | 'http', warm: boolean, setup: TurnSetup): Record<string, number> {
+  preludeDelays(transport: 'ws' | 'http', warm: boolean, setup: Pick<TurnSetup, 'inputTokens' | 'cachedTokens' | 'hiddenReasoningTokens' | 'compaction' | 'modelledTokensPerSecond'>): Record<string, number> {
     const parts = requestCost(this.cost, { transport, warm, uncachedTokens: setup.inputTokens - setup.cachedTokens, cachedTokens: setup.cachedTokens });
     const pace = setup.modelledTokensPerSecond;
     if (pace > 0 && setup.hiddenReasoningTokens > 0) parts['model.reasoning'] = (setup.hiddenReasoningTokens * 1000) / pace;

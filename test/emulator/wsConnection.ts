@@ -20,6 +20,8 @@ import { ResponseRun, type EventSink, type RunResult } from './responseRun';
 import type { CreateRequest, Json, JsonObject } from './types';
 
 const MAX_IN_FLIGHT = 16;
+/** The contract names no code for a steer into a response with context_management: the emulator's choice. */
+export const STEER_WITH_COMPACTION = 'steering_incompatible_with_context_management';
 const MAX_NAMED_LANES = 32;
 
 interface Lane {
@@ -275,33 +277,16 @@ export class WsConnection {
   }
 
   private newRecord(request: CreateRequest): RequestRecord {
-    const acc = this.engine.accounting;
-    const record: RequestRecord = {
-      requestId: newId('req'),
-      responseId: null,
+    const record = this.engine.accounting.openRequest({
       connectionId: this.id,
       transport: 'ws',
       lane: request.streamId,
       kind: !request.generate ? 'warmup' : request.previousResponseId ? 'continuation' : 'full',
       previousResponseId: request.previousResponseId,
-      cache: 'none',
       inputItems: request.input.length,
-      inputTokens: 0,
-      cachedTokens: 0,
-      outputTokens: 0,
       payloadBytes: Buffer.byteLength(JSON.stringify(request.raw)),
-      status: 'in_progress',
-      errorCode: null,
-      scenarioStep: null,
-      startedAt: acc.now(),
-      endedAt: null,
-    };
-    const wireIn = acc.takeWireIn(this.id);
-    if (wireIn !== undefined) record.wireBytesIn = wireIn;
-    acc.requests.push(record);
-    const conn = acc.connections.get(this.id);
-    if (conn) conn.requests += 1;
-    acc.recordToolOutputs(record.requestId, request.input);
+    });
+    this.engine.accounting.recordToolOutputs(record.requestId, request.input);
     return record;
   }
 
@@ -448,6 +433,10 @@ export class WsConnection {
     const model = running?.run.request.model ?? latest?.model;
     if (model === undefined) return failed('response_not_found', `Response with id '${previousId}' is not active on this connection.`);
     if (!this.engine.steeringSupported(model)) return failed('steering_not_supported', 'Steering is not supported for this model.');
+    // §8: steering and automatic compaction do not combine; an agent that steers compacts out of band.
+    if ((running?.run.request ?? latest?.request)?.compactThreshold != null) {
+      return failed(STEER_WITH_COMPACTION, 'Steering cannot be combined with context_management; compact with /responses/compact between turns instead.');
+    }
     const steerId = newId('steer');
     if (running && running.run.status === 'in_progress' && running.run.output.some((o) => o['type'] === 'function_call')) {
       // The response already asked for a tool: a successor could not run without its output. The text is
