@@ -1,6 +1,6 @@
 // `npm run bench`: every contender on the same scripted work, links and server cost, in one run.
 // Options: --reps N (default 3), --quick (smoke run), --in-process (emulators in this process),
-// --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
+// --no-calibrated, --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
 // Writes test/bench/results/{report.json,REPORT.md,refactor-50-bytes.svg}.
 import * as path from 'node:path';
 import { codeActionSummary } from './codeActionLatency';
@@ -45,6 +45,7 @@ async function main(): Promise<number> {
     reps: args.reps,
     quick: args.quick,
     emulator: args.inProcess ? 'in-process' : 'child',
+    calibrated: !args.off.has('calibrated'),
     cpu: !args.off.has('cpu'),
     bundles: !args.off.has('bundles'),
     activation: !args.quick && !args.off.has('activation'),
