@@ -4,6 +4,7 @@
 // computed for the broadband and mobile links, for the default model pace and, from the same records,
 // for a fast and a slow model. Deterministic and quick: nothing waits, nothing depends on this
 // machine's load. The wall-clock runs of the other phases check these against real clients and timers.
+import { runBenchMain } from './outerTimeout';
 import type { RequestRecord } from '../emulator';
 import { modelledRunMs, type ModelledRunOptions } from '../emulator/calibration';
 import { TYPICAL_COST } from '../emulator/costModel';
@@ -102,4 +103,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) void main();
+if (require.main === module) runBenchMain('bench:calibrated', 5 * 60_000, main);

@@ -15,7 +15,7 @@ import { measureCpu, type CpuReport } from './cpuCost';
 import { childProcessPool, inProcessPool, loopDelayMonitor, type EmulatorPool } from './emulatorPool';
 import { findings } from './findings';
 import { LINKS, type LinkName } from './links';
-import { machineInfo } from './machine';
+import { finishMachineInfo, machineInfo } from './machine';
 import { jobsOf, runJobs, runModelledJobs, type BenchPlan, type Job, type LinkExecution, type LinkPlan } from './matrix';
 import { bytesChartSvg, type ChartSeries } from './report/bytesChart';
 import { markdownReport } from './report/markdown';
@@ -173,43 +173,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     });
   }
 
-  let bundles: BundleReport | null = null;
-  let activation: ActivationResult | null = null;
-  let codeActions: CodeActionLatencyResult | null = null;
-  const wantCodeActions = options.activation && (options.codeActions ?? true);
-  if (options.bundles || options.activation) {
-    const built = await phase('production build + .vsix', () => buildAndMeasureBundles());
-    try {
-      bundles = {
-        ok: built.ok,
-        note: built.ok ? `Production build of the working tree (npm run package in a scratch folder, ${(built.buildMs / 1000).toFixed(1)} s), so it includes uncommitted work.` : `build failed: ${built.error ?? ''}`,
-        files: built.files,
-        vsixBytes: built.vsixBytes,
-      };
-      activation = options.activation
-        ? await phase(wantCodeActions ? 'activation + code actions in code-server' : 'activation in code-server', () =>
-            measureActivation(
-              built.vsixPath,
-              2,
-              wantCodeActions
-                ? async (live) => {
-                    codeActions = await measureCodeActions(live);
-                  }
-                : undefined,
-            ),
-          )
-        : { measured: false, note: `not measured (${options.quick ? 'skipped in --quick' : 'skipped: --no-activation'})`, activationMs: [], lines: [] };
-      if (options.activation) {
-        codeActions ??= notMeasured(wantCodeActions ? `not measured (${activation.note})` : 'not measured (skipped: --no-code-actions)');
-        options.log(`[bench] ${codeActionSummary(codeActions)}`);
-      }
-    } finally {
-      built.dispose();
-    }
-  }
-
-  let webviewStreaming: WebviewStreamingResult | null = null;
-  if (options.webview) webviewStreaming = await phase('webview streaming benchmark', () => runWebviewStreaming(options.resultsDir, options.webviewTokens));
+  const { bundles, activation, codeActions, webviewStreaming } = await extensionPhases(options, phase);
 
   const summaries = summarize(runs, scenarios);
   const scenarioFacts = ([...new Set(runs.map((r) => r.scenario))] as ScenarioName[]).map((name) => {
@@ -226,7 +190,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   });
   const report: BenchReport = {
     schema: 1,
-    machine,
+    machine: finishMachineInfo(machine),
     options: { reps: options.reps, quick: options.quick, emulator: options.emulator === 'child' ? 'child process' : 'in process', command: options.command },
     durationMs: performance.now() - started,
     phasesMs,
@@ -258,6 +222,63 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   if (options.write) writeReport(report, options.resultsDir);
   return report;
+}
+
+type Phase = <T>(name: string, work: () => Promise<T> | T) => Promise<T>;
+
+interface ExtensionFigures {
+  bundles: BundleReport | null;
+  activation: ActivationResult | null;
+  codeActions: CodeActionLatencyResult | null;
+  webviewStreaming: WebviewStreamingResult | null;
+}
+
+/**
+ * One production build in a scratch folder serves the bundle sizes, activation (its .vsix) and the
+ * webview streaming benchmark (its dist/webview: the production bundle, not the repository's dev build).
+ */
+async function extensionPhases(options: BenchOptions, phase: Phase): Promise<ExtensionFigures> {
+  const figures: ExtensionFigures = { bundles: null, activation: null, codeActions: null, webviewStreaming: null };
+  if (!options.bundles && !options.activation && !options.webview) return figures;
+  const built = await phase('production build + .vsix', () => buildAndMeasureBundles());
+  try {
+    if (options.bundles || options.activation) {
+      figures.bundles = {
+        ok: built.ok,
+        note: built.ok ? `Production build of the working tree (npm run package in a scratch folder, ${(built.buildMs / 1000).toFixed(1)} s), so it includes uncommitted work.` : `build failed: ${built.error ?? ''}`,
+        files: built.files,
+        vsixBytes: built.vsixBytes,
+      };
+    }
+    if (options.activation) await activationPhase(options, phase, built.vsixPath, figures);
+    else if (options.bundles) figures.activation = { measured: false, note: `not measured (${options.quick ? 'skipped in --quick' : 'skipped: --no-activation'})`, activationMs: [], lines: [] };
+    if (options.webview) {
+      figures.webviewStreaming = built.webviewDir
+        ? await phase('webview streaming benchmark', () => runWebviewStreaming(options.resultsDir, { distDir: built.webviewDir as string, ...(options.webviewTokens ? { tokens: options.webviewTokens } : {}) }))
+        : { status: 'failed', note: `not run: the production build failed (${built.error ?? ''})`, durationMs: 0, data: null };
+    }
+  } finally {
+    built.dispose();
+  }
+  return figures;
+}
+
+async function activationPhase(options: BenchOptions, phase: Phase, vsixPath: string | null, figures: ExtensionFigures): Promise<void> {
+  const wantCodeActions = options.codeActions ?? true;
+  let codeActions: CodeActionLatencyResult | null = null;
+  figures.activation = await phase(wantCodeActions ? 'activation + code actions in code-server' : 'activation in code-server', () =>
+    measureActivation(
+      vsixPath,
+      2,
+      wantCodeActions
+        ? async (live) => {
+            codeActions = await measureCodeActions(live);
+          }
+        : undefined,
+    ),
+  );
+  figures.codeActions = codeActions ?? notMeasured(wantCodeActions ? `not measured (${figures.activation.note})` : 'not measured (skipped: --no-code-actions)');
+  options.log(`[bench] ${codeActionSummary(figures.codeActions)}`);
 }
 
 export function chartSeries(report: BenchReport): { series: ChartSeries[]; link: LinkName | null } {

@@ -5,6 +5,7 @@
 import type { ContenderId } from '../contenders/contender';
 import { CONTENDERS } from '../contenders/registry';
 import { networkTotal } from '../codeActionLatency';
+import { loadLine } from '../machine';
 import type { BenchReport } from '../reportTypes';
 import type { CpuPerDelta } from '../cpuCost';
 import type { ContenderSummary, ScenarioSummary } from '../summarize';
@@ -75,7 +76,7 @@ export function markdownReport(report: BenchReport): string {
   out.push('# Holdfast benchmarks: the numbers behind "faster"');
   out.push('');
   out.push(
-    `Ran on **${m.cpuModel}**, ${m.cores} cores, ${m.totalMemoryGb} GB, Node ${m.node}, ${m.platform}; started ${m.startedAt} (load average ${m.loadAverage}); ` +
+    `Ran on **${m.cpuModel}**, ${m.cores} cores, ${m.totalMemoryGb} GB, Node ${m.node}, ${m.platform}; started ${m.startedAt} (${loadLine(m.loadAverage, m.loadAverageEnd ?? m.loadAverage)}); ` +
       `took ${ms(report.durationMs)}; ${report.options.reps} repetition(s) per figure${report.options.quick ? ' (--quick smoke run)' : ''}; command \`${report.options.command}\`.`,
   );
   out.push('');
