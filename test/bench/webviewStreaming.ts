@@ -18,6 +18,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withTimeout } from '../../src/common/async';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { emptySnapshot, launchChromium, missingPrerequisite, openWebview, postToWebview, repoRoot, serveWebview } from '../browser/harness';
 import { BUSY_LOAD_AVERAGE, currentLoadAverage, loadLine } from './machine';
@@ -139,8 +140,8 @@ async function main(): Promise<void> {
       });
       try {
         const deadline = slots.length * FRAME_MS + GIVE_UP_AFTER_MS + STALL_MARGIN_MS;
-        const raw = await withDeadline(page.evaluate(`window.__runStream(${JSON.stringify(input)})`) as Promise<DriverResult>, deadline);
-        if (raw === 'stalled') {
+        const raw = await withTimeout(page.evaluate(`window.__runStream(${JSON.stringify(input)})`) as Promise<DriverResult>, deadline);
+        if (raw === undefined) {
           console.log(`  ${variant}: the page stalled (no answer ${Math.round(deadline / 1000)} s after the stream began)`);
           results.push({ ...summarise(variant, emptyDriverResult(slots.length * FRAME_MS)), timedOut: true, stalled: true });
         } else results.push(summarise(variant, raw));
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
         results.push({ ...summarise(variant, emptyDriverResult(slots.length * FRAME_MS)), timedOut: true, crashed: true });
       }
       // A stalled renderer may not even close: do not wait for it (the browser goes below).
-      await withDeadline(page.close().catch(() => undefined), 5_000);
+      await withTimeout(page.close().catch(() => undefined), 5_000);
     }
   } finally {
     await browser.close();
@@ -201,22 +202,6 @@ async function main(): Promise<void> {
     ) + '\n',
   );
   console.log(`\nWrote ${path.relative(repoRoot, output)}; ${loadLine(loadAtStart, currentLoadAverage())}`);
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | 'stalled'> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve('stalled'), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 runBenchMain('bench:webview', 10 * 60_000, main);
