@@ -11,6 +11,13 @@ export interface SandboxLaunch {
   fd3?: Uint8Array;
 }
 
+/**
+ * Run first inside the sandbox: closes every descriptor above stderr the extension host inherited
+ * without close-on-exec (a write end to something outside would be a way out), then runs the command
+ * (`$1`) as `bash -c` would.
+ */
+const CLOSE_INHERITED_FDS = 'for fd in /proc/self/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ]; then exec {fd}>&-; fi; done; exec /bin/bash -c "$1"';
+
 export interface RunProcessOptions {
   cwd: string;
   timeoutMs: number;
@@ -39,7 +46,7 @@ export function runShellProcess(command: string, options: RunProcessOptions): Pr
     const child = isWindows
       ? spawn('cmd.exe', ['/d', '/s', '/c', command], { cwd: options.cwd, env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
       : sandbox
-        ? spawn(sandbox.file, [...sandbox.args, '--', '/bin/bash', '-c', command], { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
+        ? spawn(sandbox.file, [...sandbox.args, '--', '/bin/bash', '-c', CLOSE_INHERITED_FDS, 'holdfast-sandbox', command], { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
         : spawn('/bin/bash', ['-c', command], { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const capture = new HeadTailCapture(options.maxOutputBytes);
     let timedOut = false;
