@@ -8,6 +8,7 @@ import type { PathArgument } from '../shell/pathArguments';
 import { matchesGlob } from './glob';
 import { joinPath, relativeTo } from './paths';
 import type { PathPlace, PathPolicy } from './pathPolicy';
+import { protectedPathRule } from './protectedFiles';
 import { isHarmlessWriteTarget, isReadableOutside, secretPatternOf } from './secretFiles';
 
 /** What the sandbox and the approval card may want to know about a command as a whole. */
@@ -106,7 +107,9 @@ export class PathChecker {
   private async judgeInside(place: Extract<PathPlace, { kind: 'inside' }>, text: string, arg: PathArgument, findings: PathFindings): Promise<void> {
     const { folder, relative, display } = place;
     if (arg.use === 'write' || arg.mayWrite) {
-      const rule = await this.paths.protectedWriteRule(folder, relative);
+      // A program we do not know may write its operands: a protected file among them asks (a `HEAD`
+      // operand of git is a revision, so the git-directory rule is only for certain writes).
+      const rule = arg.use === 'write' ? await this.paths.protectedWriteRule(folder, relative) : protectedPathRule(relative);
       if (rule) findings.alwaysAsk.push(`${arg.use === 'write' ? 'changes' : 'may change'} ${display}, which can run code or grant trust (${rule})`);
     }
     if (arg.use === 'list') return;

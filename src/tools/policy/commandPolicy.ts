@@ -76,7 +76,7 @@ export class CommandPolicy {
       ruleWords.set(part, execution.ruleWords);
       alwaysAsk.push(...destructiveReasons(part), ...execution.codeExecution, ...execution.sensitive, ...found.alwaysAsk);
       alwaysAsk.push(...this.environmentReasons(part, analysis.assigned), ...(await this.directoryReasons(part, checker)));
-      insideWrites.push(...found.insideWrites);
+      insideWrites.push(...found.insideWrites, ...files.unnamedWrites);
       effects.network ||= execution.network;
       effects.writesOutsideWorkspace ||= found.writesOutside;
       readOnly &&= files.readOnly && execution.codeExecution.length === 0 && !execution.network;

@@ -164,8 +164,11 @@ export class PathPolicy {
    * git directory: a `HEAD`, or a `config` beside one), or undefined.
    */
   async protectedWriteRule(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
-    const rule = protectedPathRule(relative);
-    if (rule) return rule;
+    return protectedPathRule(relative) ?? (await this.gitDirectoryRule(folder, relative));
+  }
+
+  /** Why writing this path could make a git directory (whose config git would then obey), or undefined. */
+  async gitDirectoryRule(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
     const name = basename(relative);
     if (name === 'HEAD') return 'a HEAD file makes its folder a git directory';
     const directory = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';

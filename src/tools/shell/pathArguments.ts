@@ -21,6 +21,8 @@ export interface PathModel {
   paths: PathArgument[];
   /** Known to change nothing on disk (no writes, nothing it runs). */
   readOnly: boolean;
+  /** Workspace files it changes without naming them (`git checkout`, `prettier --write .`): asks under edit review. */
+  unnamedWrites: string[];
 }
 
 const NOT_A_PATH = new Set([
@@ -58,7 +60,7 @@ export function pathModel(part: CommandPart): PathModel {
     paths.push({ text: redirect.target, info, use });
   }
   const redirectsWrite = paths.some((p) => p.use === 'write');
-  const model = (own: PathArgument[], readOnly: boolean): PathModel => ({ paths: [...paths, ...own], readOnly: readOnly && !redirectsWrite });
+  const model = (own: PathArgument[], readOnly: boolean, unnamedWrites: string[] = []): PathModel => ({ paths: [...paths, ...own], readOnly: readOnly && !redirectsWrite, unnamedWrites });
   if (name === '' || NOT_A_PATH.has(name)) return model([], true);
   const ops = operands(args, VALUE_OPTIONS[name] ?? []);
   const as = (use: PathUse, list = ops): PathArgument[] => list.map((a) => ({ ...a, use }));
@@ -86,6 +88,7 @@ export function pathModel(part: CommandPart): PathModel {
     case 'find':
       return model(findPaths(args), true);
     case 'sed': {
+      // GNU sed's `e` and `w` commands are code execution and writes: codeExecution.ts asks for those.
       const inPlace = args.some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a.text));
       const scriptGiven = args.some((a) => /^(-[a-zA-Z]*[ef]$|--expression|--file)/.test(a.text));
       const files = scriptGiven ? operands(args, ['-e', '-f', '--expression', '--file', '-l']) : operands(args, ['-e', '-f', '--expression', '--file', '-l']).slice(1);
@@ -125,13 +128,25 @@ export function pathModel(part: CommandPart): PathModel {
     case 'unzip':
     case '7z':
       return model(archivePaths(name, args, ops), false);
-    default:
-      // Unknown to this table: every operand and option value may be a path it reads or writes.
-      return model([...ops, ...args.flatMap(optionValue)].map((a) => ({ ...a, use: 'read' as PathUse, mayWrite: true })), false);
+    default: {
+      // Unknown to this table: every operand and option value may be a path it reads or writes
+      // (`git show HEAD:.env` and `scp host:path` name a path after the colon).
+      const candidates = [...ops, ...args.flatMap(optionValue)];
+      const afterColon = candidates.filter((a) => /^[^/]*:[^/]/.test(a.text)).map((a) => ({ text: a.text.slice(a.text.indexOf(':') + 1), info: a.info }));
+      const writes = /^(--write|--fix|--in-place|--inplace|-w)$/;
+      const rewrites = args.some((a) => writes.test(a.text)) || (name === 'git' && GIT_WRITES.test(ops[0]?.text ?? ''));
+      // git's reading subcommands change no work-tree file (an index refresh aside) and run nothing that
+      // the protected .git/config does not choose.
+      const readOnly = name === 'git' && GIT_READS.test(ops[0]?.text ?? '') && args[0]?.text === ops[0]?.text;
+      return model([...candidates, ...afterColon].map((a) => ({ ...a, use: 'read' as PathUse, mayWrite: true })), readOnly, rewrites ? [`the files '${part.words.join(' ')}' changes`] : []);
+    }
   }
 }
 
 const plain: WordInfo = { dynamic: false, glob: false, brace: false, tilde: false };
+const GIT_READS = /^(status|diff|log|show|blame|shortlog|describe|rev-parse|ls-files|ls-tree|cat-file|grep)$/;
+/** git subcommands that rewrite files in the work tree. */
+const GIT_WRITES = /^(checkout|switch|restore|reset|stash|merge|pull|rebase|apply|am|cherry-pick|revert|mv|rm|clean|read-tree|checkout-index)$/;
 type Arg = { text: string; info: WordInfo };
 
 /** Operands: words that are not options nor option values (`--` ends the options). */
