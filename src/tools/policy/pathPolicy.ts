@@ -149,9 +149,23 @@ export class PathPolicy {
     for (const file of files) {
       if (!isInside(file, folder.path)) return file;
       const fileRelative = relativeTo(file, folder.path);
-      if (this.secretRuleWith(ignore, fileRelative)) return this.display(folder, fileRelative);
+      if (this.secretRuleWith(ignore, fileRelative) && !(await this.harmlessGitConfig(file, fileRelative))) return this.display(folder, fileRelative);
     }
     return undefined;
+  }
+
+  /**
+   * Every git repository has a `.git/config`, so a recursive read of the workspace would always ask;
+   * inside one it counts as a secret only when it holds a credential (a URL with a password, a token
+   * header). Read on its own (`cat .git/config`, read_file) it is refused whatever it holds.
+   */
+  private async harmlessGitConfig(absolute: string, relative: string): Promise<boolean> {
+    if (!/(^|\/)\.git\/config$/.test(relative) || secretPatternOf(relative.replace(/\.git\/config$/, 'x')) !== undefined) return false;
+    try {
+      return !/:\/\/[^\s/@:]+:[^\s/@]+@|extraheader|token|password|secret/i.test(await this.workspace.readFile(absolute));
+    } catch {
+      return false;
+    }
   }
 
   /** Every file under a folder-relative directory (ignored and hidden ones too), or undefined if it cannot be listed. */

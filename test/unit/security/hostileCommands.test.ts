@@ -83,3 +83,16 @@ describe('the hostile table', () => {
     expect(h.approvals.requests).toEqual([]);
   });
 });
+
+describe('recursive reads in a git repository', () => {
+  it('a .git/config without credentials does not make every grep -r ask; one with a password does', async () => {
+    const settings = { allowedCommands: ['grep'] };
+    const clean = createToolHarness({ settings });
+    clean.workspace.write('/ws/src/a.ts', 'x').write('/ws/.git/config', '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://example.invalid/r.git\n');
+    const cwd = await clean.services.paths.resolve('.', 'cwd');
+    expect((await clean.services.commands.decide('grep -rn foo .', cwd)).kind).toBe('allow');
+    clean.workspace.write('/ws/.git/config', '[remote "origin"]\n\turl = https://user:hunter2@example.invalid/r.git\n');
+    expect(await clean.services.commands.decide('grep -rn foo .', cwd)).toMatchObject({ kind: 'ask', reasons: [expect.stringContaining('.git/config')] });
+    expect((await clean.services.commands.decide('cat .git/config', cwd)).kind).toBe('ask');
+  });
+});
