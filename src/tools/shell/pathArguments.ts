@@ -51,14 +51,7 @@ const VALUE_OPTIONS: Record<string, string[]> = {
 export function pathModel(part: CommandPart): PathModel {
   const name = part.words[0] === undefined ? '' : commandName(part.words[0]);
   const args = part.words.slice(1).map((text, i) => ({ text, info: part.wordInfo[i + 1]! }));
-  const paths: PathArgument[] = [];
-  for (const redirect of part.redirects) {
-    const info: WordInfo = { dynamic: redirect.dynamic, glob: /[*?[]/.test(redirect.target), brace: false, tilde: redirect.target.startsWith('~') };
-    if (['>&', '<&'].includes(redirect.op) && /^(\d+|-)$/.test(redirect.target)) continue; // 2>&1: a descriptor, not a file
-    const use: PathUse = redirect.op.startsWith('<') && redirect.op !== '<>' ? 'read' : 'write';
-    if (redirect.op === '<<<') continue; // a here-string is text, not a path
-    paths.push({ text: redirect.target, info, use });
-  }
+  const paths = redirectPaths(part);
   const redirectsWrite = paths.some((p) => p.use === 'write');
   const model = (own: PathArgument[], readOnly: boolean, unnamedWrites: string[] = []): PathModel => ({ paths: [...paths, ...own], readOnly: readOnly && !redirectsWrite, unnamedWrites });
   if (name === '' || NOT_A_PATH.has(name)) return model([], true);
@@ -71,20 +64,10 @@ export function pathModel(part: CommandPart): PathModel {
   switch (name) {
     case 'grep':
     case 'egrep':
-    case 'fgrep': {
-      const patternGiven = args.some((a) => /^(-[a-zA-Z]*[ef]|--regexp|--file)/.test(a.text));
-      const files = patternGiven ? ops : ops.slice(1);
-      const recursive = args.some((a) => /^-[a-zA-Z]*[rR]/.test(a.text) || /^--(recursive|dereference-recursive|directories=recurse)$/.test(a.text));
-      return model([...as(recursive ? 'recursive' : 'read', recursive && files.length === 0 ? [{ text: '.', info: plain }] : files), ...optionValues(args, ['-f', '--file'], 'read')], true);
-    }
-    case 'rg': {
-      const listOnly = args.some((a) => a.text === '--files');
-      const patternGiven = listOnly || args.some((a) => /^(-[a-zA-Z]*[ef]|--regexp|--file)/.test(a.text));
-      const files = patternGiven ? ops : ops.slice(1);
-      const everything = args.some((a) => /^-[a-zA-Z]*u|^--(no-ignore|hidden|unrestricted|no-ignore-vcs|no-ignore-dot|follow)/.test(a.text) || a.text === '-.' || a.text === '-L');
-      const targets = files.length ? files : [{ text: '.', info: plain }];
-      return model([...targets.map((t) => ({ ...t, use: (listOnly ? 'list' : 'recursive') as PathUse, skipsIgnored: !everything })), ...optionValues(args, ['-f', '--file', '--ignore-file', '--pre'], 'read')], !args.some((a) => a.text.startsWith('--pre')));
-    }
+    case 'fgrep':
+      return model(grepPaths(args, ops), true);
+    case 'rg':
+      return model(ripgrepPaths(args, ops), !args.some((a) => a.text.startsWith('--pre')));
     case 'find':
       return model(findPaths(args), true);
     case 'sed': {
@@ -144,6 +127,18 @@ export function pathModel(part: CommandPart): PathModel {
 }
 
 const plain: WordInfo = { dynamic: false, glob: false, brace: false, tilde: false };
+
+/** Every redirect is a read or a write of its target, except fd duplications (`2>&1`) and here-strings. */
+function redirectPaths(part: CommandPart): PathArgument[] {
+  const paths: PathArgument[] = [];
+  for (const redirect of part.redirects) {
+    if (['>&', '<&'].includes(redirect.op) && /^(\d+|-)$/.test(redirect.target)) continue;
+    if (redirect.op === '<<<') continue;
+    const info: WordInfo = { dynamic: redirect.dynamic, glob: /[*?[]/.test(redirect.target), brace: false, tilde: redirect.target.startsWith('~') };
+    paths.push({ text: redirect.target, info, use: redirect.op.startsWith('<') && redirect.op !== '<>' ? 'read' : 'write' });
+  }
+  return paths;
+}
 const GIT_READS = /^(status|diff|log|show|blame|shortlog|describe|rev-parse|ls-files|ls-tree|cat-file|grep)$/;
 /** git subcommands that rewrite files in the work tree. */
 const GIT_WRITES = /^(checkout|switch|restore|reset|stash|merge|pull|rebase|apply|am|cherry-pick|revert|mv|rm|clean|read-tree|checkout-index)$/;
@@ -179,6 +174,25 @@ function optionValues(args: Arg[], names: string[], use: PathUse): PathArgument[
     for (const name of names) if (name.startsWith('--') && a.text.startsWith(`${name}=`)) out.push({ text: a.text.slice(name.length + 1), info: a.info, use });
   });
   return out;
+}
+
+function grepPaths(args: Arg[], ops: Arg[]): PathArgument[] {
+  const patternGiven = args.some((a) => /^(-[a-zA-Z]*[ef]|--regexp|--file)/.test(a.text));
+  const files = patternGiven ? ops : ops.slice(1);
+  const recursive = args.some((a) => /^-[a-zA-Z]*[rR]/.test(a.text) || /^--(recursive|dereference-recursive|directories=recurse)$/.test(a.text));
+  const targets = recursive && files.length === 0 ? [{ text: '.', info: plain }] : files;
+  return [...targets.map((t) => ({ ...t, use: (recursive ? 'recursive' : 'read') as PathUse })), ...optionValues(args, ['-f', '--file'], 'read')];
+}
+
+/** ripgrep reads folders recursively, skipping hidden and ignored files unless told otherwise. */
+function ripgrepPaths(args: Arg[], ops: Arg[]): PathArgument[] {
+  const listOnly = args.some((a) => a.text === '--files');
+  const patternGiven = listOnly || args.some((a) => /^(-[a-zA-Z]*[ef]|--regexp|--file)/.test(a.text));
+  const files = patternGiven ? ops : ops.slice(1);
+  const everything = args.some((a) => /^-[a-zA-Z]*u|^--(no-ignore|hidden|unrestricted|no-ignore-vcs|no-ignore-dot|follow)/.test(a.text) || a.text === '-.' || a.text === '-L');
+  const targets = files.length ? files : [{ text: '.', info: plain }];
+  const use: PathUse = listOnly ? 'list' : 'recursive';
+  return [...targets.map((t) => ({ ...t, use, skipsIgnored: !everything })), ...optionValues(args, ['-f', '--file', '--ignore-file', '--pre'], 'read')];
 }
 
 function findPaths(args: Arg[]): PathArgument[] {
