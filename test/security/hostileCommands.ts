@@ -332,7 +332,7 @@ export const BENIGN_COMMANDS: CommandRow[] = [
   'tail -n 5 README.md', 'wc -l src/a.ts', "find src -name '*.ts'", 'pwd', 'echo done', 'cd src && ls', 'cd src && cat a.ts', 'git status && npm test',
   'npm test 2>&1', 'npm test > /dev/null 2>&1', 'npm test | tail -20', 'node --version', 'node scripts/build.js', 'python3 -m pytest', 'pytest -q',
   'cargo test', 'go test ./...', 'make test', 'sort src/a.ts', 'diff src/a.ts src/b.ts', 'CI=1 npm test', "sed -n '1,20p' src/a.ts",
-  "awk '{print $1}' src/a.ts", 'cat src/*.ts', 'ls {src,test}',
+  "awk '{print $1}' src/a.ts", 'cat src/*.ts', 'ls {src,test}', 'diff <(cat src/a.ts) <(cat src/b.ts)', 'git show HEAD:src/a.ts', 'cd src; ls; cd ..',
 ].map((command) => ({ class: 'benign', command, settings: BENIGN_SETTINGS, expected: 'allow' }));
 
 const AUTO: Partial<ToolSettings> = { editApproval: 'auto' };

@@ -51,6 +51,8 @@ export class PathChecker {
     const findings: PathFindings = { alwaysAsk: [], insideWrites: [], writesOutside: false };
     const bases = this.baseDirectories(part);
     for (const arg of args) {
+      // A process substitution is a pipe (/dev/fd/N); the commands inside it are parts of their own.
+      if (/^[<>]\(…\)$/.test(arg.text)) continue;
       if (arg.info.dynamic && !arg.info.brace) {
         findings.alwaysAsk.push(`'${arg.text}' is a path only known at run time`);
         continue;
