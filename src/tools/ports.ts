@@ -155,6 +155,11 @@ export type SandboxReport =
       hidden: number;
       /** Limits of this run worth saying (the secret scan stopped early, no seccomp filter here…). */
       notes: readonly string[];
+      /**
+       * Protected paths that did not exist before the run and do now (a new .git, .gitattributes…): a
+       * sandbox keeps existing paths read-only but cannot stop new names being created.
+       */
+      createdProtected?: readonly string[];
     }
   | { sandboxed: false; reason: string };
 

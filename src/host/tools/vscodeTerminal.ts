@@ -3,8 +3,8 @@ import { type CancellationToken, CancellationTokenSource } from '../../common/ca
 import type { Event } from '../../common/event';
 import type { Confinement, ProcessResult, SandboxStatus, Terminal } from '../../tools/ports';
 import { readSandboxConfig } from '../config';
-import { runShellProcess } from './processRunner';
 import { CommandSandbox } from './sandbox/commandSandbox';
+import { runConfined } from './sandbox/confinedRun';
 
 const MAX_OUTPUT = 256 * 1024;
 
@@ -38,11 +38,6 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
   }
 
   async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult> {
-    // Port paths are `Uri.path`-shaped (`/c:/repo` on Windows); the process needs a file-system path.
-    const cwd = vscode.Uri.file(options.cwd).fsPath;
-    const prepared = options.confinement.sandbox
-      ? await this.commandSandbox.prepare((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), cwd, options.confinement.network)
-      : undefined;
     const writeEmitter = new vscode.EventEmitter<string>();
     // Closing the terminal while the command runs stops the command (the whole process group).
     const stopped = new CancellationTokenSource(options.token);
@@ -56,16 +51,22 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
     const terminal = vscode.window.createTerminal({ name: `Holdfast: ${command.slice(0, 40)}`, pty, isTransient: true });
     // Headless windows may never open the terminal UI; don't wait on it for more than a moment.
     await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    const where = prepared ? ` (sandboxed${prepared.report.network ? ', network on' : ', no network'})` : '';
-    writeEmitter.fire(`\x1b[2m$ ${command}${where}\x1b[0m\r\n`);
-    const result = await runShellProcess(command, {
-      cwd,
+    const result = await runConfined(this.commandSandbox, command, {
+      folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      // Port paths are `Uri.path`-shaped (`/c:/repo` on Windows); the process needs a file-system path.
+      cwd: vscode.Uri.file(options.cwd).fsPath,
       timeoutMs: options.timeoutMs,
       token: stopped.token,
+      confinement: options.confinement,
       maxOutputBytes: MAX_OUTPUT,
-      env: prepared?.env ?? this.commandSandbox.scrubbedEnvironment(),
-      ...(prepared ? { sandbox: prepared.launch } : {}),
+      onStart: (where) => writeEmitter.fire(`\x1b[2m$ ${command}  (${where})\x1b[0m\r\n`),
       onOutput: (chunk) => writeEmitter.fire(chunk.replace(/\r?\n/g, '\r\n')),
+    }).catch((error: unknown) => {
+      // The sandbox could not be set up: nothing ran. Say so where the user looks, and fail the call.
+      writeEmitter.fire(`\x1b[31mNot run: ${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
+      stopped.dispose();
+      this.finished.push(terminal);
+      throw error;
     });
     const ending = result.timedOut
       ? 'timed out'
@@ -76,14 +77,7 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
     stopped.dispose();
     this.finished.push(terminal);
     while (this.finished.length > VscodeTerminal.keepFinished) this.finished.shift()?.dispose();
-    return { ...result, sandbox: prepared?.report ?? { sandboxed: false, reason: await this.unsandboxedReason() } };
-  }
-
-  private async unsandboxedReason(): Promise<string> {
-    const status = this.commandSandbox.currentStatus ?? (await this.commandSandbox.status());
-    if (status.kind === 'off') return 'holdfast.sandbox is "off"';
-    if (status.kind === 'unavailable') return status.reason;
-    return 'the user allowed this run without the sandbox';
+    return result;
   }
 
   dispose(): void {

@@ -24,7 +24,7 @@ type Verdict = Exclude<CommandDecision, { kind: 'deny' }>;
  * (an older policy) is not read-only.
  */
 export function provenReadOnly(decision: Verdict): boolean {
-  return decision.kind === 'allow' && 'readOnly' in decision && decision.readOnly === true;
+  return decision.kind === 'allow' && decision.readOnly === true;
 }
 
 export function planRun(decision: Verdict, status: SandboxStatus): RunPlan {

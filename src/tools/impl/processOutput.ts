@@ -27,5 +27,8 @@ export function describeSandbox(report: SandboxReport): string {
   const readOnly = report.readOnly.length ? `; read-only inside it: ${report.readOnly.slice(0, 8).map(shown).join(', ')}${report.readOnly.length > 8 ? ', …' : ''}` : '';
   const hidden = report.hidden ? `; ${report.hidden} secret file${report.hidden === 1 ? '' : 's'} hidden` : '';
   const notes = report.notes.length ? ` (${report.notes.join('; ')})` : '';
-  return `Sandbox: ran confined; it could write only ${report.writable.join(', ')}${readOnly}${hidden}; ${report.network ? 'network allowed' : 'no network'}; $HOME and /tmp were empty scratch space.${notes}`;
+  const created = report.createdProtected?.length
+    ? ` It CREATED files that can run code or grant trust: ${report.createdProtected.map(shown).join(', ')}. Tell the user; they need review.`
+    : '';
+  return `Sandbox: ran confined; it could write only ${report.writable.join(', ')}${readOnly}${hidden}; ${report.network ? 'network allowed' : 'no network'}; $HOME and /tmp were empty scratch space.${notes}${created}`;
 }

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { CancellationToken } from '../../../src/common/cancellation';
 import { runShellProcess } from '../../../src/host/tools/processRunner';
 import { type BwrapAvailability, CommandSandbox, type SandboxSettings } from '../../../src/host/tools/sandbox/commandSandbox';
-import type { ProcessResult } from '../../../src/tools/ports';
+import { runConfined } from '../../../src/host/tools/sandbox/confinedRun';
+import type { ProcessResult, Terminal } from '../../../src/tools/ports';
 
 export const PARENT_API_KEY = 'sk-test-SANDBOXPARENTKEY0123456789abcdef';
 export const SECRETS = {
@@ -55,23 +56,81 @@ export interface SandboxFixture {
   /** A folder outside the workspace that nothing may change. */
   outside: string;
   sandbox: CommandSandbox;
-  /** Runs `command` for real in bash inside the sandbox (cwd: the workspace). */
+  /** Runs `command` for real in bash inside the sandbox (cwd: the workspace), as VS Code's terminal does. */
   run(command: string, options?: { network?: boolean; cwd?: string }): Promise<ProcessResult>;
+  /** The Terminal port on this sandbox, for the tools (refuses to run anything unsandboxed). */
+  terminal: Terminal;
   /** The same command WITHOUT the sandbox (to prove the checks can fail). */
   runUnsandboxed(command: string): Promise<ProcessResult>;
   dispose(): void;
 }
 
-export function createSandboxFixture(settings: Partial<SandboxSettings> = {}): SandboxFixture {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-escape-')));
+export interface FixtureOptions {
+  settings?: Partial<SandboxSettings>;
+  /** The workspace's files (relative path → content) instead of the built-in protected and secret set. */
+  workspaceFiles?: Readonly<Record<string, string>>;
+  /** Symlinks in the workspace (relative link → absolute or workspace-relative target). */
+  workspaceSymlinks?: Readonly<Record<string, string>>;
+  /** Copy this fixture's root instead of building one (fast: no files to write, no `git init`). */
+  copyOf?: SandboxFixture;
+  /** An existing, empty folder (real path) to build in, instead of a new temporary one. */
+  root?: string;
+}
+
+export function createSandboxFixture(options: FixtureOptions = {}): SandboxFixture {
+  const root = options.root ?? fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-escape-')));
   const ws = path.join(root, 'ws');
   const home = path.join(root, 'home');
   const outside = path.join(root, 'outside');
+  // A copy keeps its links verbatim: links into the original's root still point there.
+  if (options.copyOf) fs.cpSync(options.copyOf.root, root, { recursive: true, verbatimSymlinks: true });
+  else buildFixture({ root, ws, home, outside }, options);
+
+  const env = { ...process.env, HOME: home, OPENAI_API_KEY: PARENT_API_KEY, GITHUB_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', HARMLESS_SETTING: 'kept' };
+  const sandbox = new CommandSandbox({
+    settings: () => ({ mode: 'auto', network: false, homeMounts: [], environmentAllowList: [], ...options.settings }),
+    env,
+    home,
+  });
+  const spawnOptions = { timeoutMs: 30_000, token: CancellationToken.None, maxOutputBytes: 256 * 1024 };
+  const terminal: Terminal = {
+    sandbox: () => sandbox.status(),
+    run(command, options) {
+      // Hostile commands never run unsandboxed on the test machine, whatever an approval said.
+      if (!options.confinement.sandbox) throw new Error(`refusing to run without the sandbox in a test: ${command}`);
+      return runConfined(sandbox, command, { ...options, folders: [ws], maxOutputBytes: 256 * 1024 });
+    },
+  };
+  return {
+    terminal,
+    root,
+    ws,
+    home,
+    outside,
+    sandbox,
+    run(command, options = {}) {
+      return terminal.run(command, { ...spawnOptions, cwd: options.cwd ?? ws, confinement: { sandbox: true, network: options.network ?? false } });
+    },
+    runUnsandboxed(command) {
+      return runShellProcess(command, { ...spawnOptions, cwd: ws, env });
+    },
+    dispose() {
+      sandbox.dispose();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function buildFixture(at: { root: string; ws: string; home: string; outside: string }, options: FixtureOptions): void {
+  const { root, ws, home, outside } = at;
+  const workspaceFiles = options.workspaceFiles ?? {
+    ...PROTECTED_FILES,
+    ...SECRET_FILES,
+    'package.json': '{ "name": "fixture", "scripts": { "test": "echo ok" } }\n',
+    'src/index.ts': 'export const x = 1;\n',
+  };
   const files: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(PROTECTED_FILES).map(([p, t]) => [`ws/${p}`, t])),
-    ...Object.fromEntries(Object.entries(SECRET_FILES).map(([p, t]) => [`ws/${p}`, t])),
-    'ws/package.json': '{ "name": "fixture", "scripts": { "test": "echo ok" } }\n',
-    'ws/src/index.ts': 'export const x = 1;\n',
+    ...Object.fromEntries(Object.entries(workspaceFiles).map(([p, t]) => [`ws/${p}`, t])),
     'home/.ssh/id_rsa': `-----BEGIN OPENSSH PRIVATE KEY-----\n${SECRETS.sshKey}\n-----END OPENSSH PRIVATE KEY-----\n`,
     'home/.aws/credentials': `[default]\naws_secret_access_key=${SECRETS.aws}\n`,
     'home/.bashrc': 'export PS1=x\n',
@@ -83,37 +142,10 @@ export function createSandboxFixture(settings: Partial<SandboxSettings> = {}): S
     fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
     fs.writeFileSync(path.join(root, relative), text);
   }
-  fs.chmodSync(path.join(ws, 'node_modules/.bin/vitest'), 0o755);
+  if (fs.existsSync(path.join(ws, 'node_modules/.bin/vitest'))) fs.chmodSync(path.join(ws, 'node_modules/.bin/vitest'), 0o755);
   // Planted before the agent runs: links that lead out of the workspace.
-  fs.symlinkSync(outside, path.join(ws, 'planted-link'));
-  fs.symlinkSync(path.join(home, '.ssh/id_rsa'), path.join(ws, 'id-link'));
-
-  const env = { ...process.env, HOME: home, OPENAI_API_KEY: PARENT_API_KEY, GITHUB_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', HARMLESS_SETTING: 'kept' };
-  const sandbox = new CommandSandbox({
-    settings: () => ({ mode: 'auto', network: false, homeMounts: [], environmentAllowList: [], ...settings }),
-    env,
-    home,
-  });
-  const spawnOptions = { timeoutMs: 30_000, token: CancellationToken.None, maxOutputBytes: 256 * 1024 };
-  return {
-    root,
-    ws,
-    home,
-    outside,
-    sandbox,
-    async run(command, options = {}) {
-      const cwd = options.cwd ?? ws;
-      const prepared = await sandbox.prepare([ws], cwd, options.network ?? false);
-      return runShellProcess(command, { ...spawnOptions, cwd, env: prepared.env, sandbox: prepared.launch });
-    },
-    runUnsandboxed(command) {
-      return runShellProcess(command, { ...spawnOptions, cwd: ws, env });
-    },
-    dispose() {
-      sandbox.dispose();
-      fs.rmSync(root, { recursive: true, force: true });
-    },
-  };
+  const links = options.workspaceSymlinks ?? { 'planted-link': outside, 'id-link': path.join(home, '.ssh/id_rsa') };
+  for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(ws, link));
 }
 
 /** Content hashes of every file, link and folder under `dir` (relative paths), for before/after equality. */

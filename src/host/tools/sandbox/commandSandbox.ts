@@ -19,7 +19,7 @@ import { bwrapArgs, type SandboxPlan } from './bwrapArgs';
 import { scrubEnvironment } from './environment';
 import { existingRealPaths, homeMountCandidates } from './homeMounts';
 import { seccompFilter } from './seccomp';
-import { scanWorkspace } from './workspaceScan';
+import { scanWorkspace, type WorkspaceScan } from './workspaceScan';
 
 export type SandboxMode = 'auto' | 'required' | 'off';
 
@@ -35,6 +35,9 @@ export interface SandboxSettings {
 export type BwrapAvailability = { ok: true; bwrap: string; disableUserns: boolean } | { ok: false; reason: string };
 
 export interface PreparedCommand {
+  /** The workspace folders (real paths) and the protected paths in them before the run. */
+  folders: readonly string[];
+  protectedBefore: readonly string[];
   launch: SandboxLaunch;
   /** The environment for the bwrap process itself: the same scrubbed one (its pid 1 keeps it in /proc/1/environ). */
   env: Record<string, string>;
@@ -48,11 +51,14 @@ export interface CommandSandboxOptions {
   home?: string;
 }
 
+/** One probe per process (and PATH and home): bwrap does not appear or break while VS Code runs. */
+const probes = new Map<string, Promise<BwrapAvailability>>();
+
 export class CommandSandbox {
-  private probed: Promise<BwrapAvailability> | undefined;
   private lastStatus: SandboxStatus | undefined;
   /** A private folder on the host for the empty file and the redacted copies bound into sandboxes. */
   private scratchDir: string | undefined;
+  private homeScan: { key: string; at: number; scan: WorkspaceScan } | undefined;
   private readonly statusChanged = new Emitter<SandboxStatus>();
   /** Fires when the status changes (first probe, a settings change seen at the next command). */
   readonly onDidChangeStatus: Event<SandboxStatus> = this.statusChanged.event;
@@ -69,8 +75,10 @@ export class CommandSandbox {
 
   /** Whether a working bwrap is here; probed once. */
   availability(): Promise<BwrapAvailability> {
-    this.probed ??= this.probe();
-    return this.probed;
+    const key = [this.options.platform ?? process.platform, this.env['PATH'] ?? '', this.home].join('\0');
+    let probe = probes.get(key);
+    if (!probe) probes.set(key, (probe = this.probe()));
+    return probe;
   }
 
   async status(): Promise<SandboxStatus> {
@@ -116,7 +124,20 @@ export class CommandSandbox {
         ...(seccomp ? [] : [`Unix sockets are not blocked on ${process.arch}`]),
       ],
     };
-    return { launch: { file: available.bwrap, args: bwrapArgs({ ...plan, seccompOnFd3: seccomp !== undefined }), fd3: seccomp }, env: { ...plan.env }, report };
+    return {
+      folders: plan.writable,
+      protectedBefore: plan.readOnly,
+      launch: { file: available.bwrap, args: bwrapArgs({ ...plan, seccompOnFd3: seccomp !== undefined }), fd3: seccomp },
+      env: { ...plan.env },
+      report,
+    };
+  }
+
+  /** Protected paths a finished run created (they were not there when it was prepared). */
+  async createdProtectedPaths(prepared: PreparedCommand): Promise<string[]> {
+    const before = prepared.protectedBefore;
+    const covered = (p: string): boolean => before.some((q) => p === q || p.startsWith(`${q}/`));
+    return (await scanWorkspace(prepared.folders)).readOnly.filter((p) => !covered(p));
   }
 
   private async plan(folders: readonly string[], cwd: string, network: boolean, settings: SandboxSettings, disableUserns: boolean): Promise<SandboxPlan & { truncated: boolean }> {
@@ -125,8 +146,7 @@ export class CommandSandbox {
     const home = (await existingReal([this.home]))[0] ?? '/tmp';
     const scan = await scanWorkspace(writable);
     const homeMounts = await existingRealPaths(home, homeMountCandidates(home, this.env['PATH'] ?? '', settings.homeMounts));
-    // Secrets inside what is mapped from $HOME (~/.cargo/credentials.toml, or ~/.ssh if all of ~ is mapped).
-    const homeSecrets = await scanWorkspace(homeMounts, { maxEntries: 2_000 });
+    const homeSecrets = await this.homeSecrets(homeMounts);
     const env = scrubEnvironment(this.env, settings.environmentAllowList).kept;
     return {
       writable,
@@ -146,6 +166,19 @@ export class CommandSandbox {
       disableUserns,
       truncated: scan.truncated,
     };
+  }
+
+  /**
+   * Secrets inside what is mapped from $HOME (~/.cargo/credentials.toml, or ~/.ssh if all of ~ is
+   * mapped). Toolchain folders are big and change rarely: the scan is reused for a minute.
+   */
+  private async homeSecrets(homeMounts: readonly string[]): Promise<WorkspaceScan> {
+    const key = homeMounts.join('\0');
+    const now = Date.now();
+    if (this.homeScan?.key === key && now - this.homeScan.at < 60_000) return this.homeScan.scan;
+    const scan = await scanWorkspace(homeMounts, { maxEntries: 2_000 });
+    this.homeScan = { key, at: now, scan };
+    return scan;
   }
 
   /** A read-only file with `text` in the private folder (created once; again if a tmp cleaner removed it). */
