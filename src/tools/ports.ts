@@ -199,6 +199,8 @@ export interface CommandSandboxOffer {
   grants: readonly ApprovalGrant[];
   /** Why it runs without a sandbox (`runsIn: 'none'`). */
   reason?: string;
+  /** The grant the command seems to need (the policy saw network use, or writes outside): the card may preselect it. */
+  suggested?: ApprovalGrant;
 }
 
 export type ApprovalRequest =

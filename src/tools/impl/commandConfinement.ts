@@ -41,7 +41,8 @@ export function planRun(decision: Verdict, status: SandboxStatus): RunPlan {
       grants: status.network ? ['allowOnceUnsandboxed'] : ['allowOnceWithNetwork', 'allowOnceUnsandboxed'],
     };
     if (decision.kind === 'allow') return { kind: 'run', confinement: { sandbox: true, network: status.network } };
-    return { kind: 'ask', reasons: decision.reasons, alwaysAllowRules: decision.alwaysAllowRules, offer };
+    const suggested = decision.effects?.writesOutsideWorkspace ? 'allowOnceUnsandboxed' : decision.effects?.network && !status.network ? 'allowOnceWithNetwork' : undefined;
+    return { kind: 'ask', reasons: decision.reasons, alwaysAllowRules: decision.alwaysAllowRules, offer: suggested ? { ...offer, suggested } : offer };
   }
   const reason = status.kind === 'off' ? 'holdfast.sandbox is "off"' : `no sandbox is available here: ${status.reason}`;
   const offer: CommandSandboxOffer = { runsIn: 'none', network: true, grants: [], reason };

@@ -222,6 +222,14 @@ describe('where a command runs, and whether it asks', () => {
     expect(planRun(readOnly, { kind: 'off' })).toMatchObject({ kind: 'ask', offer: { runsIn: 'none' } });
   });
 
+  it('suggests the grant the policy saw the command needs', () => {
+    const effects = (network: boolean, writesOutsideWorkspace: boolean) => ({ ...ask, effects: { network, writesOutsideWorkspace } });
+    expect(planRun(effects(true, false), available)).toMatchObject({ offer: { suggested: 'allowOnceWithNetwork' } });
+    expect(planRun(effects(true, true), available)).toMatchObject({ offer: { suggested: 'allowOnceUnsandboxed' } });
+    expect(planRun(effects(false, false), available)).not.toHaveProperty('offer.suggested');
+    expect(planRun(effects(true, false), { kind: 'available', network: true })).not.toHaveProperty('offer.suggested');
+  });
+
   it('a grant never widens a sandbox that already has the network', () => {
     const asked = planRun(ask, { kind: 'available', network: true });
     expect(asked).toMatchObject({ offer: { grants: ['allowOnceUnsandboxed'] } });
