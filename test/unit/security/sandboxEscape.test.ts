@@ -117,6 +117,16 @@ describe.skipIf(!availability.available)('hostile commands inside the real sandb
     expect(victim.signalCode).toBeNull();
   });
 
+  it('finds the protected and secret paths of the workspace, and says so in its report', async () => {
+    const prepared = await fx.sandbox.prepare([fx.ws], fx.ws, false);
+    const shown = prepared.report.readOnly.map((p) => path.relative(fx.ws, p)).sort();
+    expect(shown).toEqual(['.devcontainer', '.git', '.github/workflows', '.husky', '.vscode', 'node_modules/.bin', 'packages/app/.git', 'packages/app/node_modules/.bin']);
+    // .env, config/server.pem, .envrc (secret files) and deploy/.aws (a secret folder); `id-link` is no
+    // secret by name, and the key it points at is in the fake $HOME, which the sandbox replaces whole.
+    expect(prepared.report.hidden).toBe(4);
+    expect(prepared.report.network).toBe(false);
+  });
+
   it('background processes die with the sandbox: none is left once the command returns', async () => {
     const result = await fx.run(env() + '(exec -a "$MARK-late" sleep 300) & nohup bash -c "exec -a $MARK-late sleep 300" >/dev/null 2>&1 & disown; echo started');
     expect(result.output).toContain('started');

@@ -8,7 +8,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { matchesGlob } from '../../../tools/policy/glob';
+import { globToRegExp } from '../../../tools/policy/glob';
 import { PROTECTED_PATHS } from '../../../tools/policy/protectedFiles';
 import { SECRET_FILE_PATTERNS, SECRET_PATH_PATTERNS } from '../../../tools/policy/secretFiles';
 import { gitConfigsWithCredentials, gitDirsBehind, type RedactedFile } from './gitDirs';
@@ -41,6 +41,16 @@ const MORE_SECRET_FILES: readonly string[] = ['.envrc', 'credentials', 'credenti
 const SECRET_DIRS: readonly string[] = ['.ssh', '.aws', '.gnupg', '.docker', '.kube', '.azure', 'gcloud'];
 /** The policy's secret paths, but for git configs: git needs them, so they are shown redacted instead. */
 const SECRET_PATHS = SECRET_PATH_PATTERNS.filter((glob) => !glob.endsWith('.git/config'));
+
+/** Many globs as one expression: each walked entry is tested once per list, not once per glob. */
+function anyOf(globs: readonly string[], caseInsensitive = false): RegExp {
+  const parts = globs.map((glob) => globToRegExp(glob, { caseInsensitive }));
+  return new RegExp(parts.map((re) => `(?:${re.source})`).join('|'), caseInsensitive ? 'i' : '');
+}
+const SECRET_NAME = anyOf([...SECRET_FILE_PATTERNS, ...MORE_SECRET_FILES], true);
+const SECRET_PATH = anyOf(SECRET_PATHS, true);
+const PROTECTED_ROOT = anyOf(PROTECTED_AT_ROOT);
+const PROTECTED = anyOf(PROTECTED_PATHS);
 
 /** Never descended into: too big, or already covered whole. */
 const SKIP_DESCENT = new Set(['node_modules', '.git']);
@@ -104,13 +114,11 @@ async function entriesOf(dir: string): Promise<Dirent[]> {
 
 function classify(relative: string, kind: EntryKind): Found {
   const name = relative.slice(relative.lastIndexOf('/') + 1);
-  const ci = { caseInsensitive: true };
   // A secret file is hidden (an empty read-only file), which also keeps it from being written.
-  const secretFile = [...SECRET_FILE_PATTERNS, ...MORE_SECRET_FILES].some((glob) => matchesGlob(name, glob, ci)) || SECRET_PATHS.some((glob) => matchesGlob(relative, glob, ci));
-  if (kind !== 'dir' && secretFile) return 'secretFile';
-  if (PROTECTED_ANYWHERE.includes(name) || PROTECTED_AT_ROOT.some((glob) => matchesGlob(relative, glob))) return 'protected';
+  if (kind !== 'dir' && (SECRET_NAME.test(name) || SECRET_PATH.test(relative))) return 'secretFile';
+  if (PROTECTED_ANYWHERE.includes(name) || PROTECTED_ROOT.test(relative)) return 'protected';
   // A folder is protected when the policy protects what is inside it (`.husky/**`).
-  if (PROTECTED_PATHS.some((glob) => matchesGlob(relative, glob) || (kind !== 'file' && matchesGlob(`${relative}/x`, glob)))) return 'protected';
+  if (PROTECTED.test(relative) || (kind !== 'file' && PROTECTED.test(`${relative}/x`))) return 'protected';
   return kind !== 'file' && SECRET_DIRS.includes(name.toLowerCase()) ? 'secretDir' : undefined;
 }
 
