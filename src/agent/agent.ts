@@ -380,6 +380,7 @@ export class Agent implements Disposable {
       durationMs: result.durationMs,
       outputSummary: firstLine(result.output),
       path: result.path ?? summary.path,
+      ...(result.sandbox ? { sandbox: result.sandbox } : {}),
     });
     return result;
   }

@@ -6,7 +6,7 @@
 import type { ModelOutcome, RequestMetrics } from '../transport/modelClient';
 import type { Usage } from '../protocol/items';
 import type { JournalEntry } from '../tools/editJournal';
-import type { ApprovalAnswer, ApprovalRequest } from '../tools/ports';
+import type { ApprovalAnswer, ApprovalRequest, SandboxReport } from '../tools/ports';
 import type { ToolCallStatus } from '../tools/toolRunner';
 
 export type ModelFailure = Exclude<ModelOutcome, { kind: 'completed' } | { kind: 'incomplete' } | { kind: 'cancelled' }>;
@@ -59,6 +59,8 @@ export type AgentEvent =
       durationMs: number;
       outputSummary: string;
       path: string | undefined;
+      /** run_command: where it ran and what it could touch (the card shows it). */
+      sandbox?: SandboxReport;
     }
   | { type: 'approvalRequested'; turnId: string; approvalId: string; request: ApprovalRequest }
   | { type: 'approvalResolved'; turnId: string; approvalId: string; answer: ApprovalAnswer }

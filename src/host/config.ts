@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type AgentSettings, defaultAgentSettings } from '../agent/agentSettings';
 import type { ProxySettings } from '../transport/proxy/proxySettings';
+import type { SandboxMode, SandboxSettings } from './tools/sandbox/commandSandbox';
 
 export type TransportMode = 'auto' | 'websocket' | 'http';
 export type WarmupMode = 'onActivation' | 'onFirstUse' | 'off';
@@ -120,6 +121,24 @@ export function readAgentToolConfig(): AgentToolConfig {
     deniedCommands: mergedList(c, 'deniedCommands'),
     allowedTasks: userList(c, 'allowedTasks'),
     allowedSecretFiles: userList(c, 'allowedSecretFiles'),
+  };
+}
+
+const sandboxModes: readonly SandboxMode[] = ['auto', 'required', 'off'];
+
+/**
+ * `holdfast.sandbox*`, from the USER's settings only (and the defaults): a repository's
+ * .vscode/settings.json must not switch the sandbox off, give commands the network, map ~/.ssh in or
+ * let a token through. Read at each command.
+ */
+export function readSandboxConfig(): SandboxSettings {
+  const c = vscode.workspace.getConfiguration('holdfast');
+  const user = (key: string): unknown => c.inspect<unknown>(key)?.globalValue;
+  return {
+    mode: oneOf(user('sandbox'), sandboxModes, 'auto'),
+    network: user('sandbox.network') === true,
+    homeMounts: userList(c, 'sandbox.homeMounts'),
+    environmentAllowList: userList(c, 'sandbox.environmentAllowList'),
   };
 }
 
