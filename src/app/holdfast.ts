@@ -112,7 +112,7 @@ export class Holdfast implements vscode.Disposable {
       this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
       this.explanations = this.store.add(new ExplanationView(editHost));
       this.diagnosticActions = this.store.add(
-        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),
+        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text, shown) => void (await this.askInChat(text, shown)) }),
       );
     } catch (error) {
       this.store.dispose();
@@ -194,7 +194,7 @@ export class Holdfast implements vscode.Disposable {
    * a markdown document beside the editor instead (ExplanationView). Resolves once the question is
    * on its way (`where` says which), not when it is answered.
    */
-  async askInChat(text: string): Promise<{ where: 'chat' | 'document' }> {
+  async askInChat(text: string, shown?: string): Promise<{ where: 'chat' | 'document' }> {
     try {
       await vscode.commands.executeCommand('holdfast.openChat');
     } catch (error) {
@@ -202,10 +202,10 @@ export class Holdfast implements vscode.Disposable {
     }
     if (!this.agentHost.agent.runningTurn && (await this.chatView.whenReady(5_000)) && !this.agentHost.agent.runningTurn) {
       this.connection.warmOnFirstUse();
-      void this.chat.sendPrompt(text);
+      void this.chat.sendPrompt(text, [], shown);
       return { where: 'chat' };
     }
-    this.explanations.show(text);
+    this.explanations.show(text, undefined, shown);
     return { where: 'document' };
   }
 

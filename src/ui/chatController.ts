@@ -62,6 +62,7 @@ class ChatState implements DisplayContext {
   shownSessionId: string | undefined;
   runningTurnId: string | undefined;
   nextAttachments: AttachmentView[] = [];
+  nextUserText: string | undefined;
   steeringViewId: string | undefined;
   /** agent steer id → the view's steer id, its turn and text. */
   readonly steers = new Map<string, QueuedSteer>();
@@ -201,6 +202,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         if (shown.length === 0) return;
         state.runningTurnId = event.turnId;
         state.nextAttachments = [];
+        state.nextUserText = undefined;
         this.retryable.clear();
         return;
       case 'approvalResolved':
@@ -303,12 +305,14 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
 
   /**
    * Starts a turn with what the user typed (the view, or `askInChat`). Resolves when the turn ends;
-   * `busy` when another turn is running.
+   * `busy` when another turn is running. `userText` is the user's line when `text` is a prompt the
+   * host wrote for them (Explain): the model gets `text`, the chat shows `userText`.
    */
-  async sendPrompt(text: string, attachments: readonly AttachmentView[] = []): Promise<TurnOutcome> {
+  async sendPrompt(text: string, attachments: readonly AttachmentView[] = [], userText?: string): Promise<TurnOutcome> {
     await this.ensureInitialised();
     const { input, shown } = this.attachments.inputFor(text, attachments);
     this.state.nextAttachments = shown;
+    this.state.nextUserText = userText;
     const outcome = await this.agentHost.runTurn(input);
     this.reportBusy(outcome);
     return outcome;
@@ -317,6 +321,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
   private reportBusy(outcome: TurnOutcome): void {
     if (outcome.kind !== 'busy') return;
     this.state.nextAttachments = [];
+    this.state.nextUserText = undefined;
     this.display({ type: 'error', message: 'A turn is already running: stop it first, or type while it runs to steer it.' });
   }
 

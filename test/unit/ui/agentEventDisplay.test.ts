@@ -18,6 +18,7 @@ function context(overrides: Partial<DisplayContext> & { steers?: Record<string, 
     shownSessionId: 's1',
     runningTurnId: 't1',
     nextAttachments: [],
+    nextUserText: undefined,
     steeringViewId: undefined,
     steer: (id) => steers[id],
     offersApproval: (id) => offered.includes(id),
@@ -55,6 +56,12 @@ describe('displayEventsOf: turns', () => {
     expect(displayEventsOf({ type: 'turnStarted', sessionId: 's1', turnId: 't2', userText: '' }, context())).toEqual([
       { type: 'turnStarted', turnId: 't2', userText: '↻ Retry', attachments: [] },
     ]);
+  });
+
+  it('turnStarted shows the user’s own line for a prompt the host wrote (Explain), not the prompt with its <selection> block', () => {
+    const prompt = 'Explain this problem:\nerror at line 3\n\n<selection>\nconst x: number = "a";\n</selection>';
+    const shown = displayEventsOf({ type: 'turnStarted', sessionId: 's1', turnId: 't1', userText: prompt }, context({ nextUserText: 'Explain this problem on line 3 of src/a.ts: bad' }));
+    expect(shown).toEqual([{ type: 'turnStarted', turnId: 't1', userText: 'Explain this problem on line 3 of src/a.ts: bad', attachments: [] }]);
   });
 
   it('turnStarted and turnFinished of another session show nothing', () => {
