@@ -209,7 +209,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         this.approvalCards.resolved(event.approvalId);
         return;
       case 'editApplied':
-        for (const card of shown) if (card.type === 'editApplied') this.edits.offer(card.editId, event.turnId, event.entry);
+        for (const card of shown) if (card.type === 'editApplied') this.edits.offer(card.editId, event.turnId, event.entry, card.kept === true);
         return;
       case 'steerQueued':
         for (const line of shown) if (line.type === 'steer') state.steers.set(event.steerId, { viewId: line.steerId, turnId: event.turnId, text: event.text });

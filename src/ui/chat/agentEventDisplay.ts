@@ -78,7 +78,9 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
     const editId = context.editCardId(event.entry);
     if (editId === undefined) return [];
     const { entry } = event;
-    return [{ type: 'editApplied', turnId: event.turnId, editId, path: entry.display, change: editChange(entry), hunks: clipHunks(editHunks(entry.before, entry.after)) }];
+    const card: ChatDisplayEvent = { type: 'editApplied', turnId: event.turnId, editId, path: entry.display, change: editChange(entry), hunks: clipHunks(editHunks(entry.before, entry.after)) };
+    // Kept in its review already: the card shows it kept, and does not ask Keep again.
+    return event.reviewed ? [{ ...card, kept: true }] : [card];
   },
   steerQueued: (event, context) => [
     { type: 'steer', turnId: event.turnId, steerId: context.steeringViewId ?? `steer-${event.steerId}`, text: event.text, status: 'queued' },

@@ -72,6 +72,8 @@ export type ChatDisplayEvent =
       path: string;
       change?: EditCardView['change'];
       hunks: readonly DiffHunk[];
+      /** The user kept this change in its review before it landed: the card is shown kept (no second Keep). */
+      kept?: boolean;
     }
   | { type: 'editResolved'; turnId: string; editId: string; state: 'kept' | 'undone' | 'failed'; message?: string }
   | { type: 'steer'; turnId: string; steerId: string; text: string; status: SteerView['status']; reason?: string }

@@ -159,18 +159,25 @@ describe('displayEventsOf: approvals', () => {
 
 describe('displayEventsOf: edits', () => {
   it('editApplied of the shown session is an edit card with its id, path, change and diff hunks', () => {
-    const [card] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry }, context());
+    const [card] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry, reviewed: false }, context());
     expect(card).toMatchObject({ type: 'editApplied', turnId: 't1', editId: 'edit-0', path: 'src/a.ts', change: 'modified' });
     expect(card?.type === 'editApplied' && card.hunks.flatMap((h) => h.lines)).toEqual([
       { kind: 'context', text: 'one' },
       { kind: 'remove', text: 'two' },
       { kind: 'add', text: 'TWO' },
     ]);
-    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created }, context({ edits: new Map([[created, 'edit-3']]) }))[0]).toMatchObject({ editId: 'edit-3', change: 'created' });
+    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created, reviewed: false }, context({ edits: new Map([[created, 'edit-3']]) }))[0]).toMatchObject({ editId: 'edit-3', change: 'created' });
+  });
+
+  it('editApplied of an edit kept in its review is a kept card: one review, one Keep', () => {
+    const [card] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry, reviewed: true }, context());
+    expect(card).toMatchObject({ type: 'editApplied', editId: 'edit-0', kept: true });
+    const [plain] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry, reviewed: false }, context());
+    expect(plain).not.toHaveProperty('kept');
   });
 
   it('editApplied that is not in the shown session’s journal shows nothing', () => {
-    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created }, context())).toEqual([]);
+    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created, reviewed: false }, context())).toEqual([]);
   });
 });
 

@@ -111,6 +111,13 @@ describe('OfferedEdits', () => {
     expect(workspace.text('/ws/src/a.ts')).toBe('new\n');
   });
 
+  it('an edit kept in its review is offered kept: the view cannot ask Keep (or Undo) on it a second time', async () => {
+    const workspace = new MemoryWorkspace().write('/ws/src/a.ts', 'new\n');
+    const offered = new OfferedEdits({ workspace, runningTurnId: () => undefined, noteUndone: async () => undefined });
+    offered.offer('edit-0', 't1', entry, true);
+    expect(await offered.decide('edit-0', 'keep')).toEqual({ refused: 'edit edit-0, which is already kept' });
+  });
+
   it('Undo puts the file back as one edit and tells the model', async () => {
     const { offered, workspace, undone } = edits();
     expect(await offered.decide('edit-0', 'undo')).toEqual({ show: { type: 'editResolved', turnId: 't1', editId: 'edit-0', state: 'undone' } });
