@@ -15,6 +15,7 @@ import { ChatController } from '../ui/chatController';
 import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
+import { withWaiting } from '../ui/approvals/attentionWording';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
 import { describeTransportState } from '../ui/connectionView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
@@ -96,6 +97,7 @@ export class Holdfast implements vscode.Disposable {
         }),
       );
       this.followKeyAndSettings();
+      this.store.add(this.agentHost.approvals.onDidChangePending(() => this.publishConnection()));
 
       // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
       const documents = this.store.add(new VirtualDocuments());
@@ -180,7 +182,8 @@ export class Holdfast implements vscode.Disposable {
   }
 
   connectionView(): ConnectionView {
-    return describeTransportState(this.connection.transport.state);
+    // While a question waits the status reads "waiting for you", not the transport's "busy"/"warm".
+    return withWaiting(describeTransportState(this.connection.transport.state), this.agentHost.approvals.pending.length);
   }
 
   async testConnection(): Promise<void> {

@@ -21,6 +21,7 @@ import type { AgentHost } from '../host/agentHost';
 import type { Logger } from '../host/log';
 import { type AttachmentView, type ConnectionView, type HostToWebview, isSafeExternalUrl } from '../protocol/webview';
 import type { JournalEntry } from '../tools/editJournal';
+import { ApprovalAttention } from './approvals/approvalAttention';
 import type { VscodeApprovals } from './approvals/vscodeApprovals';
 import { type DisplayContext, displayEventsOf, type QueuedSteer } from './chat/agentEventDisplay';
 import { ApprovalCardPresenter } from './chat/approvalCardPresenter';
@@ -41,6 +42,10 @@ export interface ChatViewPort {
   post(message: HostToWebview): void;
   /** The view is shown and its script has said `ready`: cards can be answered there. */
   readonly canShowCards: boolean;
+  /** A view exists but may be hidden: a turn's card put there is seen once it is shown (with a badge and a notification meanwhile). */
+  readonly hasView: boolean;
+  setBadge(badge: vscode.ViewBadge | undefined): void;
+  reveal(): Promise<void>;
   /** Where the view's messages go; dispose to disconnect. */
   connect(listener: ChatViewListener): vscode.Disposable;
 }
@@ -63,6 +68,10 @@ class ChatState implements DisplayContext {
   runningTurnId: string | undefined;
   nextAttachments: AttachmentView[] = [];
   nextUserText: string | undefined;
+  /** The next turn to start was asked for from the chat (its prompt, a retry). */
+  nextFromChat = false;
+  /** Turns started from the chat: their questions wait as cards even while the view is hidden. */
+  readonly chatTurns = new Set<string>();
   steeringViewId: string | undefined;
   /** agent steer id → the view's steer id, its turn and text. */
   readonly steers = new Map<string, QueuedSteer>();
@@ -112,6 +121,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     });
     this.approvalCards = new ApprovalCardPresenter({
       canShowCards: () => options.view.canShowCards,
+      canHoldCards: (turnId) => options.view.hasView && this.state.chatTurns.has(turnId),
       shownSessionId: () => this.state.shownSessionId,
       showsTurn: (turnId) => this.presenter.transcript().turns.some((turn) => turn.id === turnId),
       display: (event) => this.display(event),
@@ -137,6 +147,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
     this.store.add(agentHost.approvals.setPresenter(this.approvalCards));
+    this.store.add(new ApprovalAttention(agentHost.approvals, options.view));
     this.store.add(options.view.connect(this));
     this.store.add(agentHost.onEvent((event) => this.onAgentEvent(event)));
     this.store.add(agentHost.onDidChangeActiveSession((session) => void this.show(session)));
@@ -203,6 +214,8 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         state.runningTurnId = event.turnId;
         state.nextAttachments = [];
         state.nextUserText = undefined;
+        if (state.nextFromChat) state.chatTurns.add(event.turnId);
+        state.nextFromChat = false;
         this.retryable.clear();
         return;
       case 'approvalResolved':
@@ -219,6 +232,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return;
       case 'turnFinished':
         if (state.runningTurnId === event.turnId) state.runningTurnId = undefined;
+        state.chatTurns.delete(event.turnId);
         if (shown.some((e) => e.type === 'error' && e.actions?.includes('retry'))) this.retryable.add(event.turnId);
         return;
     }
@@ -263,6 +277,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return;
       case 'retry':
         if (!this.retryable.delete(request.turnId)) return this.refuse(`retry of turn ${request.turnId}, which was not offered`);
+        this.state.nextFromChat = true;
         void this.agentHost.continueTurn().then((outcome) => this.reportBusy(outcome));
         return;
       case 'approvalDecision':
@@ -313,6 +328,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     const { input, shown } = this.attachments.inputFor(text, attachments);
     this.state.nextAttachments = shown;
     this.state.nextUserText = userText;
+    this.state.nextFromChat = true;
     const outcome = await this.agentHost.runTurn(input);
     this.reportBusy(outcome);
     return outcome;
@@ -322,6 +338,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     if (outcome.kind !== 'busy') return;
     this.state.nextAttachments = [];
     this.state.nextUserText = undefined;
+    this.state.nextFromChat = false;
     this.display({ type: 'error', message: 'A turn is already running: stop it first, or type while it runs to steer it.' });
   }
 
