@@ -51,6 +51,25 @@ describe('ApprovalCardPresenter', () => {
     expect(cards({ session: undefined }).presenter.request(review, CancellationToken.None, { type: 'outside', origin: { id: 'o', title: 'T' }, approvalId: 'outside-1' })).toBeUndefined();
   });
 
+  it('with the view hidden, a question of a turn the chat started waits as its card (held); other turns and outside questions go to VS Code', async () => {
+    const shown: ChatDisplayEvent[] = [];
+    const presenter = new ApprovalCardPresenter({
+      canShowCards: () => false,
+      canHoldCards: (turnId) => turnId === 't1',
+      shownSessionId: () => 's1',
+      showsTurn: () => true,
+      display: (event) => void shown.push(event),
+      displayOf: (path) => path,
+    });
+    const answer = presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't1', approvalId: 'a1' });
+    expect(answer).toBeDefined();
+    expect(shown.map((e) => e.type)).toEqual(['approvalRequested']);
+    expect(presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't2', approvalId: 'a2' })).toBeUndefined();
+    expect(presenter.request(review, CancellationToken.None, { type: 'outside', origin: { id: 'o', title: 'T' }, approvalId: 'outside-1' })).toBeUndefined();
+    presenter.settled('a1', 'allowOnce');
+    expect(await answer).toBe('allowOnce');
+  });
+
   it('a question settled elsewhere (by its approval id) settles the card', async () => {
     const { presenter } = cards();
     const answer = presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't1', approvalId: 'a1' })!;
