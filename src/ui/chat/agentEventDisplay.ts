@@ -94,7 +94,8 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   turnFinished: (event, context) => (event.sessionId !== context.shownSessionId ? [] : turnEnd(event)),
   requestStarted: NOTHING,
   assistantMessage: NOTHING,
-  modelRecovering: NOTHING,
+  // The response is sent again: the fragment it streamed is replaced, not shown twice.
+  modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
   budgetPaused: NOTHING, // its question card comes through the approvals port
   sessionSaveFailed: NOTHING,
 };

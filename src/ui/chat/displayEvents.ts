@@ -86,6 +86,11 @@ export type ChatDisplayEvent =
       /** Wall time of the turn; otherwise the presenter's clock from `turnStarted`. */
       totalMs?: number;
     }
+  /**
+   * The stream of the turn's current response broke and the response is being resent: the text it
+   * had streamed (the fragment) goes, the resent answer replaces it, and a note says so (once a turn).
+   */
+  | { type: 'responseResent'; turnId: string }
   | { type: 'error'; turnId?: string; message: string; actions?: readonly ErrorAction[] }
   /** Something the host did for the user that they should know (an information card in the turn, not an error). */
   | { type: 'notice'; turnId?: string; message: string };

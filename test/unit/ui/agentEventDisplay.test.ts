@@ -200,11 +200,14 @@ describe('displayEventsOf: steering', () => {
 });
 
 describe('displayEventsOf: events the chat does not show', () => {
-  it('requestStarted, assistantMessage, modelRecovering, budgetPaused and sessionSaveFailed show nothing', () => {
+  it('modelRecovering (the response is sent again) replaces the fragment it had streamed', () => {
+    expect(displayEventsOf({ type: 'modelRecovering', turnId: 't1', reason: 'socket closed', attempt: 1 }, context())).toEqual([{ type: 'responseResent', turnId: 't1' }]);
+  });
+
+  it('requestStarted, assistantMessage, budgetPaused and sessionSaveFailed show nothing', () => {
     const quiet: AgentEvent[] = [
       { type: 'requestStarted', turnId: 't1', index: 0 },
       { type: 'assistantMessage', turnId: 't1', itemId: 'm1', text: 'done' },
-      { type: 'modelRecovering', turnId: 't1', reason: 'socket closed', attempt: 1 },
       { type: 'budgetPaused', turnId: 't1', budget: 'toolRounds', used: 2, limit: 2 },
       { type: 'sessionSaveFailed', sessionId: 's1', message: 'disk full' },
     ];
