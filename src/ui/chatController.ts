@@ -23,7 +23,8 @@ import { type AttachmentView, type ConnectionView, type HostToWebview, isSafeExt
 import type { JournalEntry } from '../tools/editJournal';
 import { ApprovalAttention } from './approvals/approvalAttention';
 import type { VscodeApprovals } from './approvals/vscodeApprovals';
-import { type DisplayContext, displayEventsOf, type QueuedSteer } from './chat/agentEventDisplay';
+import { displayEventsOf } from './chat/agentEventDisplay';
+import { ChatState } from './chat/chatState';
 import { ApprovalCardPresenter } from './chat/approvalCardPresenter';
 import { CodeBlockActions } from './chat/codeBlockActions';
 import { conversationViewOf, editCardId } from './chat/conversationView';
@@ -60,30 +61,6 @@ export interface ChatControllerOptions {
   onDidChangeConnection: Event<ConnectionView>;
   /** The user starts or steers a turn from the view: the connection warms if it waits for first use. */
   onFirstUse(): void;
-}
-
-/** What the controller knows about the chat that the event mapping reads. */
-class ChatState implements DisplayContext {
-  shownSessionId: string | undefined;
-  runningTurnId: string | undefined;
-  nextAttachments: AttachmentView[] = [];
-  nextUserText: string | undefined;
-  /** The next turn to start was asked for from the chat (its prompt, a retry). */
-  nextFromChat = false;
-  /** Turns started from the chat: their questions wait as cards even while the view is hidden. */
-  readonly chatTurns = new Set<string>();
-  steeringViewId: string | undefined;
-  /** agent steer id → the view's steer id, its turn and text. */
-  readonly steers = new Map<string, QueuedSteer>();
-
-  constructor(
-    readonly offersApproval: (approvalId: string) => boolean,
-    readonly editCardId: (entry: JournalEntry) => string | undefined,
-  ) {}
-
-  steer(steerId: string): QueuedSteer | undefined {
-    return this.steers.get(steerId);
-  }
 }
 
 export class ChatController implements ChatViewListener, vscode.Disposable {
