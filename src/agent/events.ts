@@ -64,8 +64,12 @@ export type AgentEvent =
     }
   | { type: 'approvalRequested'; turnId: string; approvalId: string; request: ApprovalRequest }
   | { type: 'approvalResolved'; turnId: string; approvalId: string; answer: ApprovalAnswer }
-  /** An edit landed; `entry` has the before/after text for a diff and for "revert this turn". */
-  | { type: 'editApplied'; turnId: string; entry: JournalEntry }
+  /**
+   * An edit landed; `entry` has the before/after text for a diff and for "revert this turn".
+   * `reviewed`: the user kept exactly this change in a review (editApproval "review") before it
+   * landed, so the UI does not ask Keep again.
+   */
+  | { type: 'editApplied'; turnId: string; entry: JournalEntry; reviewed: boolean }
   | { type: 'steerQueued'; turnId: string; steerId: string; text: string }
   /**
    * The user's prompt (`steerId` absent) or steer had an API key or key-shaped secret in it; the agent

@@ -2,6 +2,7 @@ import { type DoctorReport, runConnectionDoctor } from '../transport/connectionD
 import { proxyDialer } from '../transport/proxy/proxyDialer';
 import { wsSocketFactory } from '../transport/socket';
 import type { HoldfastConfig } from './config';
+import { LOOPBACK_PLACEHOLDER_KEY } from './connection';
 
 /**
  * "Test Connection" on the real network: the connection doctor with the `ws` socket and the runtime's
@@ -14,6 +15,7 @@ export function checkConnection(config: HoldfastConfig, apiKey: string | undefin
   return runConnectionDoctor({
     baseUrl: config.baseUrl,
     apiKey,
+    keyIsPlaceholder: apiKey === LOOPBACK_PLACEHOLDER_KEY,
     model: config.model,
     socketFactory: dialer.socketFactory,
     fetch: dialer.fetch,

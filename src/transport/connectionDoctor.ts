@@ -21,6 +21,11 @@ import { WsConnection, type ConnectFailure } from './wsConnection';
 export interface ConnectionDoctorOptions {
   baseUrl: string;
   apiKey: string | undefined;
+  /**
+   * `apiKey` is a stand-in the host sends to a loopback server when the user set no key (such servers
+   * ignore it): the report then says no key is set instead of "accepted the key".
+   */
+  keyIsPlaceholder?: boolean;
   organization?: string;
   project?: string;
   /** Model for the warm-up check. Without it the warm-up is skipped. */
@@ -116,6 +121,13 @@ export async function runConnectionDoctor(options: ConnectionDoctorOptions): Pro
   };
 }
 
+/** What a working HTTP check says about the key: accepted, or (loopback, no key set) none needed. */
+export function httpAnswered(options: Pick<ConnectionDoctorOptions, 'baseUrl' | 'keyIsPlaceholder'>): string {
+  return options.keyIsPlaceholder
+    ? `The API answered at ${options.baseUrl}. No API key is set; a loopback server needs none.`
+    : `The API answered at ${options.baseUrl} and accepted the API key.`;
+}
+
 async function checkHttp(
   options: ConnectionDoctorOptions,
   headers: Record<string, string>,
@@ -133,7 +145,7 @@ async function checkHttp(
     const latencyMs = now() - started;
     await response.text().catch(() => '');
     if (response.ok) {
-      return { id: 'http', label, status: 'ok', latencyMs, explanation: `The API answered at ${options.baseUrl} and accepted the key.`, detail: `GET /models → ${response.status}`, cause: undefined };
+      return { id: 'http', label, status: 'ok', latencyMs, explanation: httpAnswered(options), detail: `GET /models → ${response.status}`, cause: undefined };
     }
     const explained = explainStatus(response.status, options.baseUrl);
     return { id: 'http', label, status: 'failed', latencyMs, explanation: explained.text, detail: `GET /models → HTTP ${response.status}`, cause: explained.cause };

@@ -5,6 +5,7 @@ import { describeFixVerdict, judgeFix, type FixVerdict } from '../../agent/inlin
 import type { RegionContext } from '../../agent/inlineEdit/prompt';
 import { CONTEXT_LINES, problemRegion, splitAround, type LineRegion } from '../../agent/inlineEdit/ranges';
 import type { HostLog } from '../../host/log';
+import { explainIntent } from './explainIntent';
 import type { InlineEditController, Proposal } from '../inlineEdit/inlineEditController';
 
 /** Lines either side of a problem that a fix may rewrite. */
@@ -44,8 +45,8 @@ export interface FixCheck {
 export interface DiagnosticActionsHost {
   readonly log: HostLog;
   readonly inlineEdits: InlineEditController;
-  /** Hands an explanation request to the chat (see Holdfast.askInChat). */
-  askInChat(text: string): Promise<void>;
+  /** Hands an explanation request to the chat (see Holdfast.askInChat); `shown` is the user's line for it. */
+  askInChat(text: string, shown: string): Promise<void>;
 }
 
 const severityNames: Record<vscode.DiagnosticSeverity, DiagnosticInfo['severity']> = {
@@ -182,7 +183,8 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
     if (!target) return;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
     const d = target.diagnostic;
-    await this.host.askInChat(explainQuestion(d, this.regionContext(document, problemRegion(document.lineCount, d.startLine, d.endLine, FIX_RADIUS))));
+    const prompt = explainQuestion(d, this.regionContext(document, problemRegion(document.lineCount, d.startLine, d.endLine, FIX_RADIUS)));
+    await this.host.askInChat(prompt, explainIntent(d, vscode.workspace.asRelativePath(document.uri, false)));
   }
 
   private regionContext(document: vscode.TextDocument, region: LineRegion): RegionContext {

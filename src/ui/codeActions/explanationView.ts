@@ -34,10 +34,11 @@ export class ExplanationView implements vscode.Disposable {
 
   constructor(private readonly host: ExplanationHost) {}
 
-  show(prompt: string, title = 'Holdfast explanation'): Explanation {
+  /** `asked` is what the user asked (`explainIntent`), for the header; the model gets `prompt`. */
+  show(prompt: string, title = 'Holdfast explanation', asked?: string): Explanation {
     const lane = freeLane('explain', this.running);
     this.running.add(lane);
-    const question = prompt.split('\n').slice(0, 2).join(' — ');
+    const question = asked ?? prompt.split('\n').slice(0, 2).join(' — ');
     const header = `# ${title}\n\n> ${question.replace(/\n/g, ' ')}\n\n`;
     const uri = this.host.documents.create(`${title.replace(/[^\w-]+/g, '-')}.md`, `${header}_Thinking…_\n`);
     // A change fired while the document is still being opened can be missed: the final text is set

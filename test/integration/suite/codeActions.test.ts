@@ -161,6 +161,7 @@ suite('code actions on diagnostics', function () {
     assert.ok(shown, 'the turn is in the chat view');
     assert.match(shown.userText, /Explain this problem/);
     assert.ok(shown.userText.includes(BROKEN_MESSAGE), 'the question carries the diagnostic');
+    assert.ok(!shown.userText.includes('<selection>') && /^Explain this problem on lines? \d/.test(shown.userText), `the user's line is their intent, not the model's prompt: ${shown.userText}`);
     assert.ok(shown.items.some((item) => item.kind === 'markdown' && item.text === EXPLANATION), 'the answer is in the chat view');
     const request = modelRequests(session.emulator).at(-1);
     assert.ok(request && !/^explain-/.test(request.lane ?? ''), `the chat turn ran on the agent's lane, not an explain lane (${request?.lane})`);
