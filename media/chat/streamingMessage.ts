@@ -182,6 +182,7 @@ export class StreamingMarkdown {
     const block = element('div', { class: 'md-block' });
     block.append(fragment);
     this.element.insertBefore(block, this.tailElement);
+    settleAfterLayout(block);
     this.lastTable = block.lastElementChild instanceof HTMLTableElement ? block.lastElementChild : undefined;
     if (kind === 'markdown' && source.includes('[')) this.linking.push({ source, block });
   }
@@ -223,4 +224,9 @@ export class StreamingMarkdown {
     }
     this.staleLinking = 0;
   }
+}
+
+/** Lets a chunk be skipped while off screen once it has been laid out (two frames: its size is then remembered). */
+function settleAfterLayout(block: HTMLElement): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => block.classList.add('settled')));
 }

@@ -5,7 +5,6 @@ import { SessionStore } from '../agent/sessionStore';
 import { systemClock } from '../common/clock';
 import type { DisposableStore } from '../common/disposable';
 import { AgentHost } from '../host/agentHost';
-import { VscodeApprovals } from '../host/approvals';
 import type { Logger } from '../host/log';
 import { VscodeToolSettings } from '../host/toolSettings';
 import { VscodeDiagnostics } from '../host/tools/vscodeDiagnostics';
@@ -13,6 +12,7 @@ import { VscodeTasks } from '../host/tools/vscodeTasks';
 import { VscodeTerminal } from '../host/tools/vscodeTerminal';
 import { VscodeWorkspace } from '../host/tools/vscodeWorkspace';
 import { WorkspaceSessionStorage } from '../host/workspaceSessionStorage';
+import { VscodeApprovals } from '../ui/approvals/vscodeApprovals';
 import { createToolServices } from '../tools/createToolServices';
 import { ToolRunner } from '../tools/toolRunner';
 import type { ModelClient } from '../transport/modelClient';
@@ -20,7 +20,7 @@ import type { ModelClient } from '../transport/modelClient';
 export interface ChatAgentOptions {
   /** `workspaceState` holds the sessions, which one is active, and the remembered tool answers. */
   workspaceState: vscode.Memento;
-  /** The workspace's warm socket (`HostConnection.session`). */
+  /** The workspace's warm socket (`HostConnection.transport`). */
   model: ModelClient;
   /** The same settings the warm-up request is built from, so the first request continues the warm chain. */
   agentSettings: () => AgentSettings;

@@ -4,17 +4,18 @@ import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
 import type { AgentHost } from '../host/agentHost';
 import { ApiKeyStore } from '../host/apiKeyStore';
-import type { VscodeApprovals } from '../host/approvals';
 import { affectsConnection, type HoldfastConfig, readAgentSettings, readConfig } from '../host/config';
 import { HostConnection } from '../host/connection';
 import type { HostLog } from '../host/log';
 import { formatBytes } from '../protocol/displayUnits';
 import type { ConnectionView } from '../protocol/webview';
 import type { ModelRequest } from '../transport/modelClient';
+import type { VscodeApprovals } from '../ui/approvals/vscodeApprovals';
 import { ChatController } from '../ui/chatController';
-import { type ChatRequest, ChatViewProvider, type ChatViewHost } from '../ui/chatViewProvider';
+import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
+import { withWaiting } from '../ui/approvals/attentionWording';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
 import { describeTransportState } from '../ui/connectionView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
@@ -29,17 +30,17 @@ import { createChatAgent } from './chatAgent';
  * the only module that may import every layer; nothing but `extension.ts` (and tests) imports it.
  *
  * Two lifetimes live under it: the extension's (views, commands, providers) in `store`, and the
- * connection's — the socket and its chain state inside `connection.session` — which is dropped and
+ * connection's — the socket and its chain state inside `connection.transport` — which is dropped and
  * rebuilt on a key or settings change, on rotation and on recovery.
  * Construction does no I/O: the socket is opened and warmed in the background by `start()`.
  */
-export class Holdfast implements vscode.Disposable, ChatViewHost {
+export class Holdfast implements vscode.Disposable {
   readonly apiKeys: ApiKeyStore;
   readonly chatView: ChatViewProvider;
   /** The chat view's host side: agent events → cards and streamed text; the view's requests → the agent. */
   readonly chat: ChatController;
   readonly connection: HostConnection;
-  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.session`. */
+  /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.transport`. */
   readonly agentHost: AgentHost<VscodeApprovals>;
   /** Inline edit (issue 7): live-diff proposals on `inline-<n>` lanes of the workspace socket. */
   readonly inlineEdits: InlineEditController;
@@ -72,13 +73,13 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       );
       this.agentHost = createChatAgent(this.store, {
         workspaceState: context.workspaceState,
-        model: this.connection.session,
+        model: this.connection.transport,
         agentSettings: () => this.agentSettings(),
         knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
         log: this.log,
       });
       this.statusItem = this.store.add(new ConnectionStatusItem());
-      this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this, this.log));
+      this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this.log));
       this.store.add(
         vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
           webviewOptions: { retainContextWhenHidden: false },
@@ -92,14 +93,16 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
           workspaceState: context.workspaceState,
           connectionView: () => this.connectionView(),
           onDidChangeConnection: this.onDidChangeConnection,
+          onFirstUse: () => this.connection.warmOnFirstUse(),
         }),
       );
       this.followKeyAndSettings();
+      this.store.add(this.agentHost.approvals.onDidChangePending(() => this.publishConnection()));
 
       // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
       const documents = this.store.add(new VirtualDocuments());
       const editHost = {
-        client: () => this.connection.session,
+        client: () => this.connection.transport,
         settings: () => ({ model: this.config.model, store: this.config.store }),
         log: this.log,
         globalState: context.globalState,
@@ -111,7 +114,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
       this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
       this.explanations = this.store.add(new ExplanationView(editHost));
       this.diagnosticActions = this.store.add(
-        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),
+        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text, shown) => void (await this.askInChat(text, shown)) }),
       );
     } catch (error) {
       this.store.dispose();
@@ -121,9 +124,9 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   /** The connection follows the socket's state, the stored key, the settings and workspace trust. */
   private followKeyAndSettings(): void {
-    const session = this.connection.session;
-    this.store.add(session.onDidChangeState(() => this.publishConnection()));
-    this.store.add(session.onDidMeasure(() => this.publishConnection()));
+    const transport = this.connection.transport;
+    this.store.add(transport.onDidChangeState(() => this.publishConnection()));
+    this.store.add(transport.onDidMeasure(() => this.publishConnection()));
     this.store.add(
       this.apiKeys.onDidChange(() => {
         // Known at once (not only at the next connect), so a key pasted into a prompt is recognised.
@@ -167,7 +170,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
 
   private publishConnection(): void {
     const view = this.connectionView();
-    const totals = this.connection.session.totals;
+    const totals = this.connection.transport.totals;
     const saved = Math.max(0, totals.statelessBytes - totals.bytesSent);
     this.statusItem.update(
       view,
@@ -179,30 +182,12 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
   }
 
   connectionView(): ConnectionView {
-    return describeTransportState(this.connection.session.state);
+    // While a question waits the status reads "waiting for you", not the transport's "busy"/"warm".
+    return withWaiting(describeTransportState(this.connection.transport.state), this.agentHost.approvals.pending.length);
   }
 
   async testConnection(): Promise<void> {
     await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
-  }
-
-  async runAction(action: 'setApiKey' | 'testConnection' | 'newSession' | 'switchToHttp'): Promise<void> {
-    if (action === 'switchToHttp') {
-      await vscode.workspace.getConfiguration('holdfast').update('transport', 'http', vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession' }[action];
-    await vscode.commands.executeCommand(command);
-  }
-
-  async onWebviewReady(): Promise<void> {
-    await this.chat.onReady();
-  }
-
-  /** Everything the chat view asks for goes to the chat controller, which checks it first. */
-  async handleChatRequest(request: ChatRequest): Promise<void> {
-    if (request.type === 'sendPrompt' || request.type === 'steer' || request.type === 'retry') this.connection.warmOnFirstUse();
-    await this.chat.handle(request);
   }
 
   /**
@@ -212,7 +197,7 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
    * a markdown document beside the editor instead (ExplanationView). Resolves once the question is
    * on its way (`where` says which), not when it is answered.
    */
-  async askInChat(text: string): Promise<{ where: 'chat' | 'document' }> {
+  async askInChat(text: string, shown?: string): Promise<{ where: 'chat' | 'document' }> {
     try {
       await vscode.commands.executeCommand('holdfast.openChat');
     } catch (error) {
@@ -220,10 +205,10 @@ export class Holdfast implements vscode.Disposable, ChatViewHost {
     }
     if (!this.agentHost.agent.runningTurn && (await this.chatView.whenReady(5_000)) && !this.agentHost.agent.runningTurn) {
       this.connection.warmOnFirstUse();
-      void this.chat.sendPrompt(text);
+      void this.chat.sendPrompt(text, [], shown);
       return { where: 'chat' };
     }
-    this.explanations.show(text);
+    this.explanations.show(text, undefined, shown);
     return { where: 'document' };
   }
 

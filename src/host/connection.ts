@@ -5,7 +5,7 @@ import { isLoopbackUrl } from '../common/loopback';
 import { errorMessage } from '../common/result';
 import { FrameRecorder } from '../transport/frameRecorder';
 import type { ModelRequest } from '../transport/modelClient';
-import { WorkspaceSession } from '../transport/session';
+import { WorkspaceTransport } from '../transport/workspaceTransport';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { HoldfastConfig } from './config';
 import type { HostLog } from './log';
@@ -22,12 +22,12 @@ export interface HostConnectionOptions {
 }
 
 /**
- * Owns the workspace's one `WorkspaceSession` for the window's lifetime and applies the warm-up policy.
+ * Owns the workspace's one `WorkspaceTransport` for the window's lifetime and applies the warm-up policy.
  * The socket inside it is the connection lifetime: a key or settings change drops it and, per
  * `holdfast.warmup`, warms a new one in the background. Nothing here is awaited by activation.
  */
 export class HostConnection implements vscode.Disposable {
-  readonly session: WorkspaceSession;
+  readonly transport: WorkspaceTransport;
   /**
    * The flight recorder: the last frames of this window's socket (and HTTP fallback), redacted, kept
    * in memory only, for "Export Session Recording". Bounded, so a long session costs at most ~20 MB.
@@ -41,7 +41,7 @@ export class HostConnection implements vscode.Disposable {
 
   constructor(private readonly options: HostConnectionOptions) {
     const config = options.config();
-    this.session = new WorkspaceSession({
+    this.transport = new WorkspaceTransport({
       baseUrl: config.baseUrl,
       transport: config.transport,
       store: config.store,
@@ -51,8 +51,10 @@ export class HostConnection implements vscode.Disposable {
       logger: options.log,
       warmupRequest: options.warmupRequest,
       recorder: this.recorder,
+      // Read at each connect: a changed `http.proxy` also resets the connection (see `affectsConnection`).
+      proxy: () => this.options.config().proxy,
     });
-    this.store.add(this.session);
+    this.store.add(this.transport);
   }
 
   /** The stored key; for a loopback server without one, a placeholder such servers accept. */
@@ -87,7 +89,7 @@ export class HostConnection implements vscode.Disposable {
     this.warmingSource = source;
     this.warming = (async () => {
       try {
-        const result = await this.session.warmUp(undefined, source.token);
+        const result = await this.transport.warmUp(undefined, source.token);
         if (source.token.isCancellationRequested) {
           this.options.log.info(`Warm-up superseded (${reason}).`);
           return;
@@ -121,14 +123,14 @@ export class HostConnection implements vscode.Disposable {
 
   onKeyChanged(): void {
     this.cancelWarming();
-    this.session.resetConnection('API key changed');
+    this.transport.resetConnection('API key changed');
     this.warmPerPolicy('API key changed');
   }
 
   onSettingsChanged(): void {
     this.cancelWarming();
     const config = this.options.config();
-    this.session.reconfigure({ baseUrl: config.baseUrl, transport: config.transport, store: config.store, rotateInBackground: config.warmup !== 'off' });
+    this.transport.reconfigure({ baseUrl: config.baseUrl, transport: config.transport, store: config.store, rotateInBackground: config.warmup !== 'off' });
     this.warmPerPolicy('settings changed');
   }
 

@@ -1,5 +1,5 @@
 /**
- * The logic behind "Holdfast: Test Connection". Pure: it takes the same ports as the session (socket
+ * The logic behind "Holdfast: Test Connection". Pure: it takes the same ports as the transport (socket
  * factory, fetch) and returns a structured report in plain words; the host only displays it.
  *
  * Checks, each independent so one failure does not hide the others:
@@ -13,13 +13,19 @@ import { errorMessage } from '../common/result';
 import type { ResponseCreateFrame, ServerEvent } from '../protocol/responses';
 import { normalizeError } from '../protocol/responses';
 import { describeFetchError, type FetchLike } from './httpTransport';
-import { webSocketUrl } from './session';
+import { isProxyRefusal } from './proxy/proxyRefusal';
+import { webSocketUrl } from './requestFrames';
 import type { SocketFactory } from './socket';
 import { WsConnection, type ConnectFailure } from './wsConnection';
 
 export interface ConnectionDoctorOptions {
   baseUrl: string;
   apiKey: string | undefined;
+  /**
+   * `apiKey` is a stand-in the host sends to a loopback server when the user set no key (such servers
+   * ignore it): the report then says no key is set instead of "accepted the key".
+   */
+  keyIsPlaceholder?: boolean;
   organization?: string;
   project?: string;
   /** Model for the warm-up check. Without it the warm-up is skipped. */
@@ -115,6 +121,13 @@ export async function runConnectionDoctor(options: ConnectionDoctorOptions): Pro
   };
 }
 
+/** What a working HTTP check says about the key: accepted, or (loopback, no key set) none needed. */
+export function httpAnswered(options: Pick<ConnectionDoctorOptions, 'baseUrl' | 'keyIsPlaceholder'>): string {
+  return options.keyIsPlaceholder
+    ? `The API answered at ${options.baseUrl}. No API key is set; a loopback server needs none.`
+    : `The API answered at ${options.baseUrl} and accepted the API key.`;
+}
+
 async function checkHttp(
   options: ConnectionDoctorOptions,
   headers: Record<string, string>,
@@ -132,7 +145,7 @@ async function checkHttp(
     const latencyMs = now() - started;
     await response.text().catch(() => '');
     if (response.ok) {
-      return { id: 'http', label, status: 'ok', latencyMs, explanation: `The API answered at ${options.baseUrl} and accepted the key.`, detail: `GET /models → ${response.status}`, cause: undefined };
+      return { id: 'http', label, status: 'ok', latencyMs, explanation: httpAnswered(options), detail: `GET /models → ${response.status}`, cause: undefined };
     }
     const explained = explainStatus(response.status, options.baseUrl);
     return { id: 'http', label, status: 'failed', latencyMs, explanation: explained.text, detail: `GET /models → HTTP ${response.status}`, cause: explained.cause };
@@ -201,6 +214,8 @@ async function checkHandshake(
   return { check: { id: 'websocket', label, status: 'failed', latencyMs, explanation: explained.text, detail: explained.detail, cause: explained.cause }, connection: undefined };
 }
 
+const WARMUP_LABEL = 'Warm-up (generate: false)';
+
 async function checkWarmup(
   options: ConnectionDoctorOptions,
   connection: WsConnection | undefined,
@@ -208,13 +223,9 @@ async function checkWarmup(
   now: () => number,
   redact: (text: string) => string,
 ): Promise<DoctorCheck> {
-  const label = 'Warm-up (generate: false)';
-  if (!connection) {
-    return { id: 'warmup', label, status: 'skipped', latencyMs: undefined, explanation: 'Skipped: no WebSocket.', detail: undefined, cause: undefined };
-  }
-  if (!options.model) {
-    return { id: 'warmup', label, status: 'skipped', latencyMs: undefined, explanation: 'Skipped: no model configured.', detail: undefined, cause: undefined };
-  }
+  const skipped = (explanation: string): DoctorCheck => ({ id: 'warmup', label: WARMUP_LABEL, status: 'skipped', latencyMs: undefined, explanation, detail: undefined, cause: undefined });
+  if (!connection) return skipped('Skipped: no WebSocket.');
+  if (!options.model) return skipped('Skipped: no model configured.');
   const frame: ResponseCreateFrame = {
     type: 'response.create',
     model: options.model,
@@ -225,7 +236,15 @@ async function checkWarmup(
     generate: false,
   };
   const started = now();
-  const terminal = await new Promise<{ kind: 'event'; event: ServerEvent } | { kind: 'lost'; message: string }>((resolve) => {
+  const terminal = await sendWarmup(connection, frame, timeoutMs);
+  return judgeWarmup(terminal, options.model, now() - started, redact);
+}
+
+type WarmupTerminal = { kind: 'event'; event: ServerEvent } | { kind: 'lost'; message: string };
+
+/** Sends the warm-up frame and waits for its terminal event (or the socket's loss, the idle timeout included). */
+function sendWarmup(connection: WsConnection, frame: ResponseCreateFrame, timeoutMs: number): Promise<WarmupTerminal> {
+  return new Promise((resolve) => {
     connection.startRequest(
       undefined,
       JSON.stringify(frame),
@@ -240,46 +259,40 @@ async function checkWarmup(
       timeoutMs,
     );
   });
-  const latencyMs = now() - started;
+}
+
+/** What the warm-up's end says about the server, in words a user can act on. */
+function judgeWarmup(terminal: WarmupTerminal, model: string, latencyMs: number, redact: (text: string) => string): DoctorCheck {
+  const failed = (explanation: string, detail: string | undefined, cause: DoctorCause): DoctorCheck => ({
+    id: 'warmup',
+    label: WARMUP_LABEL,
+    status: 'failed',
+    latencyMs,
+    explanation,
+    detail,
+    cause,
+  });
   if (terminal.kind === 'lost') {
-    return {
-      id: 'warmup',
-      label,
-      status: 'failed',
-      latencyMs,
-      explanation: 'The socket opened but the warm-up got no answer: the server may not implement WebSocket mode fully. Holdfast will fall back to HTTP.',
-      detail: redact(terminal.message),
-      cause: 'serverError',
-    };
+    return failed(
+      'The socket opened but the warm-up got no answer: the server may not implement WebSocket mode fully. Holdfast will fall back to HTTP.',
+      redact(terminal.message),
+      'serverError',
+    );
   }
   const event = terminal.event;
   if (event.type === 'response.completed') {
-    return { id: 'warmup', label, status: 'ok', latencyMs, explanation: `The server accepted a warm-up for ${options.model}.`, detail: `response ${event.response.id}`, cause: undefined };
+    return { id: 'warmup', label: WARMUP_LABEL, status: 'ok', latencyMs, explanation: `The server accepted a warm-up for ${model}.`, detail: `response ${event.response.id}`, cause: undefined };
   }
   if (event.type === 'error') {
     const error = normalizeError(event);
     const modelProblem = error.code === 'model_not_found' || error.param === 'model';
-    return {
-      id: 'warmup',
-      label,
-      status: 'failed',
-      latencyMs,
-      explanation: modelProblem
-        ? `The server does not know the model "${options.model}". Check holdfast.model.`
-        : `The server refused the warm-up: ${redact(error.message)}`,
-      detail: redact(`${error.code}${error.status ? ` (${error.status})` : ''}`),
-      cause: error.code === 'rate_limit_exceeded' ? 'rateLimited' : 'serverError',
-    };
+    return failed(
+      modelProblem ? `The server does not know the model "${model}". Check holdfast.model.` : `The server refused the warm-up: ${redact(error.message)}`,
+      redact(`${error.code}${error.status ? ` (${error.status})` : ''}`),
+      error.code === 'rate_limit_exceeded' ? 'rateLimited' : 'serverError',
+    );
   }
-  return {
-    id: 'warmup',
-    label,
-    status: 'failed',
-    latencyMs,
-    explanation: `The warm-up ended ${event.type.replace('response.', '')}.`,
-    detail: undefined,
-    cause: 'serverError',
-  };
+  return failed(`The warm-up ended ${event.type.replace('response.', '')}.`, undefined, 'serverError');
 }
 
 function explainStatus(status: number, baseUrl: string): { text: string; cause: DoctorCause } {
@@ -333,6 +346,12 @@ function explainConnectFailure(
 
 /** Turns Node's network error text (codes like ENOTFOUND, cert errors) into a plain explanation. */
 export function explainNetworkError(message: string, where: string): { text: string; cause: DoctorCause } {
+  // The proxy's own words first: they name the proxy, the target and its status.
+  const proxySentence = /The proxy \S+ (?:refused|closed|sent)[^]*$|Could not reach the proxy [^]*$/.exec(message)?.[0];
+  if (proxySentence) {
+    const fallback = isProxyRefusal(proxySentence) && !/\(407\)/.test(proxySentence) ? ' Holdfast falls back to HTTP/SSE through it.' : '';
+    return { text: `${proxySentence}${fallback}`, cause: 'proxy' };
+  }
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(message)) {
     return { text: `The host name of ${where} could not be resolved (DNS). Check holdfast.baseUrl and your network.`, cause: 'dns' };
   }

@@ -1,11 +1,11 @@
 /**
- * The flight recorder: the frames of one workspace session, redacted, in the shape of the protocol
+ * The flight recorder: the frames of one workspace transport, redacted, in the shape of the protocol
  * examples (`{"dir":"send"|"recv","frame":{…}}` per line, `dir` from the client's point of view), so a
  * user can attach it to a bug report and the emulator can replay it (`--replay file.jsonl`).
  *
  * Pure and bounded: a ring buffer of the last `maxFrames` frames / `maxBytes` bytes (oldest dropped
  * first). Every string in a frame (keys and values, at any depth) goes through `redactSecrets` with the
- * API keys the session knows, before it is stored: nothing unredacted is ever kept. Frames the client
+ * API keys the transport knows, before it is stored: nothing unredacted is ever kept. Frames the client
  * could not parse (malformed, binary) are kept as a small note, never as raw bytes. Optionally,
  * `instructions` and `tools` equal to the previous send's are left out of the recording (the emulator's
  * replay only compares fields that a recorded frame has, so an elided recording still replays).
@@ -74,7 +74,7 @@ export class FrameRecorder {
     this.now = options.now ?? (() => Date.now());
   }
 
-  /** Exact secrets to redact besides the key shapes (the session passes the API keys it has used). */
+  /** Exact secrets to redact besides the key shapes (the transport passes the API keys it has used). */
   setKnownSecrets(secrets: readonly string[]): void {
     this.secrets = secrets.filter((s) => s.length >= 8);
   }
@@ -181,7 +181,7 @@ function toJson(value: unknown): Json {
 }
 
 /**
- * Wraps a socket factory so that every frame sent and received on its sockets is recorded (the session
+ * Wraps a socket factory so that every frame sent and received on its sockets is recorded (the transport
  * does this when it is given a recorder). Behaviour is otherwise unchanged: the wrapper only listens.
  */
 export function recordingSocketFactory(inner: SocketFactory, recorder: FrameRecorder): SocketFactory {

@@ -1,7 +1,7 @@
 /**
  * The HTTP/SSE fallback: `POST {base}/responses` with `stream: true`, read as Server-Sent Events whose
  * `data:` payloads are the same events as WebSocket frames. Stateless unless the request carries a
- * `previous_response_id` (only valid with `store: true`; the session decides). Never sends `generate`
+ * `previous_response_id` (only valid with `store: true`; the transport decides). Never sends `generate`
  * (the body comes from `toHttpBody`, which strips it). `fetch` is injectable for tests.
  */
 import {
@@ -48,94 +48,118 @@ const MAX_ERROR_BODY = 64 * 1024;
 export const DRAIN_AFTER_END = { ms: 200, bytes: 64 * 1024 } as const;
 
 export async function streamResponses(options: HttpStreamOptions): Promise<HttpStreamEnd> {
-  const controller = new AbortController();
-  let idleFired = false;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
-  const armIdle = (): void => {
-    if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      idleFired = true;
-      controller.abort();
-    }, options.idleTimeoutMs);
-  };
-  const onOuterAbort = (): void => controller.abort();
+  const watchdog = new IdleWatchdog(options.idleTimeoutMs);
   if (options.signal?.aborted) return { kind: 'aborted' };
+  const onOuterAbort = (): void => watchdog.controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort);
-  const idleEnd = (): HttpStreamEnd => ({
-    kind: 'idleTimeout',
-    message: `No data from the server for ${Math.round(options.idleTimeoutMs / 100) / 10} s.`,
-  });
-
+  /** Why a fetch or a read threw: the caller's abort, the idle watchdog, or the network. */
+  const failure = (error: unknown): HttpStreamEnd => {
+    if (options.signal?.aborted) return { kind: 'aborted' };
+    if (watchdog.fired) return { kind: 'idleTimeout', message: `No data from the server for ${Math.round(options.idleTimeoutMs / 100) / 10} s.` };
+    return { kind: 'network', message: describeFetchError(error) };
+  };
   try {
-    armIdle();
-    let response: Response;
-    try {
-      response = await options.fetch(options.url, {
+    watchdog.arm();
+    const post = (): Promise<Response> =>
+      options.fetch(options.url, {
         method: 'POST',
         headers: { ...options.headers, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
         body: options.body,
-        signal: controller.signal,
+        signal: watchdog.controller.signal,
+      });
+    let response: Response;
+    try {
+      // A pooled keep-alive connection the server closed a moment ago fails before any answer: the
+      // request never got a response, so one immediate retry on a fresh connection is not a recovery.
+      response = await post().catch((error: unknown) => {
+        if (watchdog.controller.signal.aborted || !isStalePooledConnection(error)) throw error;
+        return post();
       });
     } catch (error) {
-      if (options.signal?.aborted) return { kind: 'aborted' };
-      if (idleFired) return idleEnd();
-      return { kind: 'network', message: describeFetchError(error) };
+      return failure(error);
     }
-
     if (!response.ok) return { kind: 'status', error: await errorFromResponse(response) };
-
-    const contentType = response.headers.get('content-type') ?? '';
-    if (contentType.includes('application/json')) {
-      // A server that ignored `stream: true`: one JSON response object. Present it as its terminal event.
-      const text = await response.text();
-      const parsed = parseServerEvent(JSON.stringify({ type: 'response.completed', response: safeJson(text) }));
-      if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
-      options.onEvent(parsed.value, Buffer.byteLength(text));
-      return { kind: 'ended' };
-    }
+    if ((response.headers.get('content-type') ?? '').includes('application/json')) return await readJsonAnswer(response, options);
     if (!response.body) return { kind: 'ended' };
+    return await readEvents(response.body.getReader(), options, watchdog, failure);
+  } finally {
+    watchdog.clear();
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
 
-    const reader = response.body.getReader();
-    const parser = new SseParser();
-    /** True once the body was read to its end, so the connection can serve the next request. */
-    let finished = false;
-    const end = async (): Promise<HttpStreamEnd> => {
-      if (idleTimer) clearTimeout(idleTimer);
-      if (!finished) finished = await drainRest(reader);
-      // undici hands the connection back to its pool in a process.nextTick after the body ends; a
-      // request sent before that (the next tool round, from this microtask chain) would open another.
-      if (finished) await new Promise<void>((resolve) => setImmediate(resolve));
-      return { kind: 'ended' };
-    };
-    try {
-      for (;;) {
-        armIdle();
-        let chunk: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          if (options.signal?.aborted) return { kind: 'aborted' };
-          if (idleFired) return idleEnd();
-          return { kind: 'network', message: describeFetchError(error) };
-        }
-        if (chunk.done) finished = true;
-        const items = chunk.done ? parser.end() : parser.push(chunk.value);
-        for (const item of items) {
-          if (item.kind === 'done') return await end();
-          const parsed = parseServerEvent(item.data);
-          if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
-          if (options.onEvent(parsed.value, Buffer.byteLength(item.data))) return await end();
-        }
-        if (chunk.done) return await end();
+/** Aborts the request when the server has been silent for `idleTimeoutMs`; re-armed on every read. */
+class IdleWatchdog {
+  readonly controller = new AbortController();
+  fired = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly idleTimeoutMs: number) {}
+
+  arm(): void {
+    this.clear();
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort();
+    }, this.idleTimeoutMs);
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** A server that ignored `stream: true`: one JSON response object, presented as its terminal event. */
+async function readJsonAnswer(response: Response, options: HttpStreamOptions): Promise<HttpStreamEnd> {
+  const text = await response.text();
+  const parsed = parseServerEvent(JSON.stringify({ type: 'response.completed', response: safeJson(text) }));
+  if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
+  options.onEvent(parsed.value, Buffer.byteLength(text));
+  return { kind: 'ended' };
+}
+
+/** Reads SSE events until the listener saw a terminal event, `[DONE]`, or the body's end. */
+async function readEvents(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  options: HttpStreamOptions,
+  watchdog: IdleWatchdog,
+  failure: (error: unknown) => HttpStreamEnd,
+): Promise<HttpStreamEnd> {
+  const parser = new SseParser();
+  /** True once the body was read to its end, so the connection can serve the next request. */
+  let finished = false;
+  const end = async (): Promise<HttpStreamEnd> => {
+    watchdog.clear();
+    if (!finished) finished = await drainRest(reader);
+    // undici hands the connection back to its pool in a process.nextTick after the body ends; a
+    // request sent before that (the next tool round, from this microtask chain) would open another.
+    if (finished) await new Promise<void>((resolve) => setImmediate(resolve));
+    return { kind: 'ended' };
+  };
+  try {
+    for (;;) {
+      watchdog.arm();
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        return failure(error);
       }
-    } finally {
-      // Stop the download when we gave up before its end; errors here change nothing. (Cancelling a body
-      // that has not ended makes fetch close the TCP connection: HTTP/1.1 cannot reuse it mid-response.)
-      if (!finished) reader.cancel().catch(() => undefined);
+      if (chunk.done) finished = true;
+      const items = chunk.done ? parser.end() : parser.push(chunk.value);
+      for (const item of items) {
+        if (item.kind === 'done') return await end();
+        const parsed = parseServerEvent(item.data);
+        if (!parsed.ok) return { kind: 'malformed', message: parsed.error.message };
+        if (options.onEvent(parsed.value, Buffer.byteLength(item.data))) return await end();
+      }
+      if (chunk.done) return await end();
     }
   } finally {
-    if (idleTimer) clearTimeout(idleTimer);
-    options.signal?.removeEventListener('abort', onOuterAbort);
+    // Stop the download when we gave up before its end; errors here change nothing. (Cancelling a body
+    // that has not ended makes fetch close the TCP connection: HTTP/1.1 cannot reuse it mid-response.)
+    if (!finished) reader.cancel().catch(() => undefined);
   }
 }
 
@@ -196,6 +220,13 @@ function safeJson(text: string): unknown {
 }
 
 /** Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND, a TLS code) in `cause`. */
+/** undici's words for a connection closed under a request before any response arrived. */
+function isStalePooledConnection(error: unknown): boolean {
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
 export function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as { cause?: unknown }).cause;

@@ -14,7 +14,7 @@ export interface ModelRequest {
   tools: readonly FunctionToolDefinition[];
   /** The whole conversation so far, oldest first, as the local transcript holds it. */
   input: readonly ResponseItem[];
-  /** Overrides the session's `holdfast.store` setting. */
+  /** Overrides the transport's `holdfast.store` setting. */
   store?: boolean;
   toolChoice?: 'auto' | 'none' | 'required';
   parallelToolCalls?: boolean;

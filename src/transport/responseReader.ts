@@ -53,22 +53,13 @@ export class ResponseReader {
   handle(event: ServerEvent): ReadEnd | undefined {
     switch (event.type) {
       case 'response.output_text.delta':
-        this.firstToken();
-        this.emit({ kind: 'textDelta', itemId: event.item_id, delta: event.delta });
-        return undefined;
       case 'response.refusal.delta':
-        this.firstToken();
-        this.emit({ kind: 'textDelta', itemId: event.item_id, delta: event.delta });
-        return undefined;
+        return this.delta({ kind: 'textDelta', itemId: event.item_id, delta: event.delta });
       case 'response.function_call_arguments.delta':
-        this.firstToken();
-        this.emit({ kind: 'toolCallArgumentsDelta', itemId: event.item_id, delta: event.delta });
-        return undefined;
+        return this.delta({ kind: 'toolCallArgumentsDelta', itemId: event.item_id, delta: event.delta });
       case 'response.reasoning_text.delta':
       case 'response.reasoning_summary_text.delta':
-        this.firstToken();
-        this.emit({ kind: 'reasoningDelta', itemId: event.item_id, delta: event.delta });
-        return undefined;
+        return this.delta({ kind: 'reasoningDelta', itemId: event.item_id, delta: event.delta });
       case 'response.created':
       case 'response.queued':
       case 'response.in_progress':
@@ -78,13 +69,9 @@ export class ResponseReader {
           this.emit({ kind: 'created', responseId: event.response.id });
         }
         return undefined;
-      case 'response.output_item.added': {
-        const item = event.item as { type: string; id?: string; call_id?: string; name?: string };
-        if (item.type === 'function_call' && typeof item.call_id === 'string') {
-          this.emit({ kind: 'toolCallStarted', itemId: item.id ?? item.call_id, callId: item.call_id, name: item.name ?? '' });
-        }
+      case 'response.output_item.added':
+        this.onItemAdded(event.item as { type: string; id?: string; call_id?: string; name?: string });
         return undefined;
-      }
       case 'response.output_item.done':
         this.doneItems.set(event.output_index, event.item);
         this.emit({ kind: 'itemDone', item: event.item });
@@ -97,18 +84,8 @@ export class ResponseReader {
           output: [...this.carried, ...this.outputOf(event.response)],
           usage: this.addUsage(event.response.usage),
         };
-      case 'response.incomplete': {
-        const reason = event.response.incomplete_details?.reason ?? 'unknown';
-        const usage = this.addUsage(event.response.usage);
-        if (reason === 'steered') {
-          // Not the end: the successor continues automatically. Keep what the steered response said, then
-          // the user's steer, so a later full resend reproduces the context the successor saw.
-          this.carried.push(...this.outputOf(event.response), ...(this.steer?.onSteered() ?? []));
-          this.doneItems = new Map();
-          return undefined;
-        }
-        return { kind: 'incomplete', responseId: event.response.id, reason, output: [...this.carried, ...this.outputOf(event.response)], usage };
-      }
+      case 'response.incomplete':
+        return this.onIncomplete(event.response);
       case 'response.failed':
         return {
           kind: 'failed',
@@ -131,6 +108,32 @@ export class ResponseReader {
         // Done-events, content parts, annotations, unknown types: nothing to show or keep beyond itemDone.
         return undefined;
     }
+  }
+
+  /** A delta is for the eye only; the first one is the time to first token. */
+  private delta(event: ModelStreamEvent): undefined {
+    this.firstToken();
+    this.emit(event);
+    return undefined;
+  }
+
+  private onItemAdded(item: { type: string; id?: string; call_id?: string; name?: string }): void {
+    if (item.type === 'function_call' && typeof item.call_id === 'string') {
+      this.emit({ kind: 'toolCallStarted', itemId: item.id ?? item.call_id, callId: item.call_id, name: item.name ?? '' });
+    }
+  }
+
+  private onIncomplete(response: WireResponse): ReadEnd | undefined {
+    const reason = response.incomplete_details?.reason ?? 'unknown';
+    const usage = this.addUsage(response.usage);
+    if (reason === 'steered') {
+      // Not the end: the successor continues automatically. Keep what the steered response said, then
+      // the user's steer, so a later full resend reproduces the context the successor saw.
+      this.carried.push(...this.outputOf(response), ...(this.steer?.onSteered() ?? []));
+      this.doneItems = new Map();
+      return undefined;
+    }
+    return { kind: 'incomplete', responseId: response.id, reason, output: [...this.carried, ...this.outputOf(response)], usage };
   }
 
   /** The response's own `output` is authoritative; the streamed `output_item.done` items stand in when it is empty. */

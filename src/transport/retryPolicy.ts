@@ -1,6 +1,6 @@
 /**
  * What to do when the server answers a request with an error: retry (after how long, and whether the
- * socket is spent) or stop with a typed outcome. Pure: the session does the waiting.
+ * socket is spent) or stop with a typed outcome. Pure: the request run (requestRun.ts) does the waiting.
  *
  * Every retry resends the full context: a failed turn evicts the referenced response from the server's
  * cache (protocol §4), so a failed continuation cannot be retried as a delta.
@@ -22,6 +22,23 @@ export interface RetryLimits {
   overloadBackoffMs: number;
   /** Total wait on rate limits per request; asked to wait longer → `rateLimited` at once. */
   maxRateLimitWaitMs: number;
+  /**
+   * A uniform number in [0, 1) per overload retry, so that clients refused together do not all come
+   * back together: the wait is then between half and all of the exponential step ("equal jitter").
+   * Absent: the exact step. Injectable so tests (and seeded campaigns) stay deterministic.
+   */
+  jitter?: () => number;
+}
+
+/** The default jitter source: uniform in [0, 1) from the platform's crypto (lint bans `Math.random`). */
+export function cryptoJitter(): number {
+  return (globalThis.crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) / 2 ** 32;
+}
+
+/** The wait before overload retry number `retry` (0-based): `baseMs · 2^retry`, jittered when a source is given. */
+export function overloadBackoffMs(baseMs: number, retry: number, jitter?: () => number): number {
+  const step = baseMs * 2 ** retry;
+  return jitter ? Math.round(step / 2 + (jitter() * step) / 2) : step;
 }
 
 export type RetryDecision =
@@ -57,7 +74,7 @@ export function decideAfterError(error: WireError, budget: RetryBudget, limits: 
     if (budget.overloadRetries >= limits.maxOverloadRetries) {
       return { kind: 'stop', outcome: { kind: 'serverError', code, message, retryable: true } };
     }
-    const waitMs = limits.overloadBackoffMs * 2 ** budget.overloadRetries;
+    const waitMs = overloadBackoffMs(limits.overloadBackoffMs, budget.overloadRetries, limits.jitter);
     return { kind: 'retry', waitMs, retireConnection: false, why: `${code}: backing off ${waitMs} ms`, budget: { ...budget, overloadRetries: budget.overloadRetries + 1 } };
   }
   if (code === 'previous_response_not_found' || code === 'websocket_connection_limit_reached' || code === 'websocket_stream_limit_reached') {

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
+import { whenEvent } from '../common/async';
 import { DisposableStore } from '../common/disposable';
 import { Emitter } from '../common/event';
 import { type HostToWebview, parseWebviewToHost, type WebviewToHost } from '../protocol/webview';
 import type { Logger } from '../host/log';
 import { renderChatHtml } from './webviewHtml';
 
-/** What the chat view needs from the rest of the extension; the owner object provides it. */
-export interface ChatViewHost {
-  /** The view's script loaded (first load or a reload): the host answers with a full snapshot. */
-  onWebviewReady(): Promise<void>;
-  runAction(action: Extract<WebviewToHost, { type: 'runAction' }>['action']): Promise<void>;
-  /** Chat requests from the view (prompt, steer, stop, cards, sessions, mentions, links). */
-  handleChatRequest(request: ChatRequest): Promise<void>;
-}
+/** Everything the view sends besides the handshake (`ready`, `ping`). */
+export type ChatRequest = Exclude<WebviewToHost, { type: 'ready' | 'ping' }>;
 
-/** Everything the view sends besides the handshake and the header actions. */
-export type ChatRequest = Exclude<WebviewToHost, { type: 'ready' | 'ping' | 'runAction' }>;
+/** Where the view's messages go: the chat controller connects itself. */
+export interface ChatViewListener {
+  /** The view's script loaded (first load or a reload): the listener answers with a full snapshot. */
+  onViewReady(): Promise<void>;
+  /** Requests from the view (prompt, steer, stop, cards, sessions, mentions, links, header actions). */
+  handle(request: ChatRequest): Promise<void>;
+}
 
 /**
  * The side-bar chat webview. The webview can be torn down and rebuilt at any time (hidden, reloaded):
@@ -31,12 +31,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   private readonly readyChanged = new Emitter<boolean>();
 
+  private listener: ChatViewListener | undefined;
+  /** Kept here so a view resolved later (or again) shows it too. */
+  private currentBadge: vscode.ViewBadge | undefined;
+
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly host: ChatViewHost,
     private readonly log: Logger,
   ) {
     this.store.add(this.readyChanged);
+  }
+
+  /** Hands the view's messages to `listener` (the chat controller) until disposed. */
+  connect(listener: ChatViewListener): vscode.Disposable {
+    this.listener = listener;
+    return new vscode.Disposable(() => {
+      if (this.listener === listener) this.listener = undefined;
+    });
   }
 
   /** The view is shown and its script is running: cards shown there can be answered. */
@@ -44,21 +55,26 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.ready && this.view?.visible === true;
   }
 
+  /** A view was resolved and is not disposed (it may be hidden): a card put there is seen when it is shown. */
+  get hasView(): boolean {
+    return this.view !== undefined;
+  }
+
+  /** The badge on the view (open questions); kept for a view resolved later. */
+  setBadge(badge: vscode.ViewBadge | undefined): void {
+    this.currentBadge = badge;
+    if (this.view) this.view.badge = badge;
+  }
+
+  /** The badge the view carries now (tests read it off the view object). */
+  get badge(): vscode.ViewBadge | undefined {
+    return this.view?.badge;
+  }
+
   /** Resolves true once a view has said `ready` (now or within `timeoutMs`), false otherwise. */
-  whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.canShowCards) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        subscription.dispose();
-        resolve(false);
-      }, timeoutMs);
-      const subscription = this.readyChanged.event((ready) => {
-        if (!ready) return;
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve(true);
-      });
-    });
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.canShowCards) return true;
+    return (await whenEvent(this.readyChanged.event, (ready) => (ready ? true : undefined), timeoutMs)) ?? false;
   }
 
   private get bundleRoot(): vscode.Uri {
@@ -69,6 +85,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.viewStore.clear();
     this.view = view;
     this.ready = false;
+    view.badge = this.currentBadge;
     view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
     view.webview.html = renderChatHtml(view.webview, this.bundleRoot, vscode.Uri.joinPath);
     this.viewStore.add(view.webview.onDidReceiveMessage((data: unknown) => void this.receive(data)));
@@ -110,23 +127,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     const message = parsed.message;
-    switch (message.type) {
-      case 'ready':
-        // The chat controller answers with the snapshot (connection, sessions, the conversation).
-        await this.host.onWebviewReady();
-        this.ready = true;
-        this.readyChanged.fire(true);
-        return;
-      case 'ping':
-        this.post({ type: 'pong', id: message.id });
-        return;
-      case 'runAction':
-        await this.host.runAction(message.action);
-        return;
-      default:
-        await this.host.handleChatRequest(message);
-        return;
+    if (message.type === 'ping') {
+      this.post({ type: 'pong', id: message.id });
+      return;
     }
+    if (!this.listener) {
+      this.log.warn(`Dropped a "${message.type}" message from the chat view: nothing handles it yet.`);
+      return;
+    }
+    if (message.type !== 'ready') {
+      await this.listener.handle(message);
+      return;
+    }
+    // The listener answers with the snapshot (connection, sessions, the conversation) before cards are shown.
+    await this.listener.onViewReady();
+    this.ready = true;
+    this.readyChanged.fire(true);
   }
 
   /** Posts to the view when one is open (the chat presenter's `post`); dropped otherwise. */

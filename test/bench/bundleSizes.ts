@@ -18,6 +18,8 @@ export interface BundleSizes {
   buildMs: number;
   /** Path of the built .vsix (in the scratch folder; removed by `dispose`). */
   vsixPath: string | null;
+  /** The production dist/webview (in the scratch folder), for the webview streaming benchmark. */
+  webviewDir: string | null;
   dispose(): void;
 }
 
@@ -78,8 +80,8 @@ export function buildAndMeasureBundles(options: { fromRef?: string } = {}): Bund
     const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsixPath], { cwd: scratch, encoding: 'utf8', timeout: 120_000 });
     if (result.status !== 0) throw new Error(`vsce package failed (exit ${result.status}): ${(result.stderr || result.stdout).slice(-800)}`);
     const files = measureFiles(scratch);
-    return { ok: true, files, vsixBytes: fs.statSync(vsixPath).size, buildMs: performance.now() - started, vsixPath, dispose };
+    return { ok: true, files, vsixBytes: fs.statSync(vsixPath).size, buildMs: performance.now() - started, vsixPath, webviewDir: path.join(scratch, 'dist', 'webview'), dispose };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error), files: [], vsixBytes: null, buildMs: performance.now() - started, vsixPath: null, dispose };
+    return { ok: false, error: error instanceof Error ? error.message : String(error), files: [], vsixBytes: null, buildMs: performance.now() - started, vsixPath: null, webviewDir: null, dispose };
   }
 }

@@ -8,12 +8,22 @@ import * as path from 'node:path';
 import type { BrowserTest, BrowserTestContext } from './browserTest';
 import { launchChromium, missingPrerequisite, openWebview, repoRoot, serveWebview } from './harness';
 import { composerTests } from './composer.browser';
+import { followTests } from './follow.browser';
 import { highlightingTests } from './highlighting.browser';
+import { layoutTests } from './layout.browser';
 import { renderingTests } from './rendering.browser';
 import { reviewTests } from './review.browser';
 import { sanitisingTests } from './sanitising.browser';
 
-const suites: Record<string, BrowserTest[]> = { sanitising: sanitisingTests, composer: composerTests, review: reviewTests, highlighting: highlightingTests, rendering: renderingTests };
+const suites: Record<string, BrowserTest[]> = {
+  sanitising: sanitisingTests,
+  composer: composerTests,
+  review: reviewTests,
+  layout: layoutTests,
+  follow: followTests,
+  highlighting: highlightingTests,
+  rendering: renderingTests,
+};
 
 async function main(): Promise<number> {
   const bundleDir = path.join(repoRoot, 'dist', 'webview');

@@ -1,5 +1,5 @@
 /**
- * Runs one agent scenario on the real transport (WorkspaceSession) against a fresh emulator, with an
+ * Runs one agent scenario on the real transport (WorkspaceTransport) against a fresh emulator, with an
  * in-memory workspace, and collects everything the campaign's invariants look at: turn outcomes, the
  * transcript, the workspace, the edit journal, tool executions (agent events, terminal runs, applied
  * batches), what the emulator received, the stored session, transport logs and the flight recording.
@@ -22,7 +22,7 @@ import type { ApprovalAnswer, ApprovalRequest, ToolSettings } from '../../src/to
 import { ToolRunner } from '../../src/tools/toolRunner';
 import { FrameRecorder } from '../../src/transport/frameRecorder';
 import type { ModelRequest } from '../../src/transport/modelClient';
-import { WorkspaceSession, type WorkspaceSessionOptions } from '../../src/transport/session';
+import { WorkspaceTransport, type WorkspaceTransportOptions } from '../../src/transport/workspaceTransport';
 import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorStats, type Fault } from '../emulator';
 import type { CampaignScenario } from './scenarios';
 
@@ -49,7 +49,7 @@ export interface RunSetup {
    */
   warmUp?: boolean | 'concurrent';
   emulator?: EmulatorOptions;
-  session?: Partial<WorkspaceSessionOptions>;
+  session?: Partial<WorkspaceTransportOptions>;
   tools?: Partial<ToolSettings>;
   approvals?: ApprovalAnswer | ((request: ApprovalRequest) => ApprovalAnswer);
   /** Keep a flight recording of the session. */
@@ -114,7 +114,7 @@ async function runWith(emu: Emulator, setup: RunSetup, cleanups: Array<() => voi
   setup.hooks?.onEmulator?.(emu);
   const logs: string[] = [];
   const recorder = setup.record ? new FrameRecorder() : undefined;
-  const transport = new WorkspaceSession({
+  const transport = new WorkspaceTransport({
     baseUrl: emu.url,
     apiKey: async () => emu.apiKey,
     transport: 'auto',

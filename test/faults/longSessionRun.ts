@@ -23,7 +23,7 @@ import { ScriptedApprovals } from '../fakes/scriptedApprovals';
 import { ScriptedTasks, ScriptedTerminal } from '../fakes/scriptedProcesses';
 import { ToolRunner } from '../../src/tools/toolRunner';
 import type { ModelClient } from '../../src/transport/modelClient';
-import { WorkspaceSession } from '../../src/transport/session';
+import { WorkspaceTransport } from '../../src/transport/workspaceTransport';
 import type { EmulatorStats } from '../emulator';
 import { ManualClock } from '../fakes/manualClock';
 
@@ -130,7 +130,7 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   const stepMs = options.stepMs ?? 7 * 60_000;
   const toolEvery = options.toolEvery ?? 10;
   const clock = new ManualClock(1_700_000_000_000);
-  const transport = new WorkspaceSession({
+  const transport = new WorkspaceTransport({
     baseUrl: emu.url,
     apiKey: async () => emu.apiKey,
     transport: 'websocket',

@@ -1,61 +1,15 @@
 /**
  * What an approval question looks like as a chat card, and which answers the view may give to the
  * cards it was shown. Pure (no `vscode`), so the wording, the mapping and the checks on the view's
- * answers are unit-tested; the chat controller and the modal fallback (VscodeApprovals) share them.
+ * answers are unit-tested. The wording is the modal's (`approvals/approvalWording.ts`).
  */
 import type { ApprovalDecision } from '../../protocol/webview';
 import type { ApprovalAnswer, ApprovalRequest } from '../../tools/ports';
-import type { ChatDisplayEvent } from '../chatPresenter';
+import { describeApproval } from '../approvals/approvalWording';
+import type { DisplayEventOf } from './displayEvents';
 import { editHunks } from './editHunks';
 
-export interface ApprovalChoice {
-  label: string;
-  answer: ApprovalAnswer;
-}
-
-/** The words of a question VS Code asks in a modal, and a chat question card shows (first choice = go on). */
-export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'reviewEdit' }>): { message: string; detail: string; choices: ApprovalChoice[] } {
-  const allow: ApprovalChoice = { label: 'Allow once', answer: 'allowOnce' };
-  const always: ApprovalChoice = { label: 'Always allow', answer: 'alwaysAllow' };
-  const deny: ApprovalChoice = { label: 'Deny', answer: 'deny' };
-  switch (request.kind) {
-    case 'runCommand': {
-      const lines = [`$ ${request.command}`, `in ${request.cwd}`, '', ...request.reasons.map((r) => `• ${r}`)];
-      if (request.alwaysAllowRules?.length) lines.push('', `"Always allow" adds to this workspace's allowed commands: ${request.alwaysAllowRules.join(', ')}`);
-      return {
-        message: 'Holdfast wants to run a command.',
-        detail: lines.join('\n'),
-        choices: request.alwaysAllowRules?.length ? [allow, always, deny] : [allow, deny],
-      };
-    }
-    case 'runTask':
-      return {
-        message: `Holdfast wants to run the task "${request.label}".`,
-        detail: request.alwaysAllowRules?.length ? `"Always allow" adds it to this workspace's allowed tasks.` : '',
-        choices: request.alwaysAllowRules?.length ? [allow, always, deny] : [allow, deny],
-      };
-    case 'editMismatches':
-      return {
-        message: `Holdfast's edits to ${request.path} failed to match ${request.failures} times. Let it keep trying?`,
-        detail: `Last error: ${request.lastError}`,
-        choices: [
-          { label: 'Keep trying', answer: 'allowOnce' },
-          { label: 'Stop editing this file', answer: 'deny' },
-        ],
-      };
-    case 'continueAfterBudget':
-      return {
-        message: `This turn reached its ${request.budget === 'toolRounds' ? 'tool-round' : 'token'} budget (${request.used} of ${request.limit}). Continue?`,
-        detail: `The limit is the setting holdfast.${request.budget === 'toolRounds' ? 'maxToolRoundsPerTurn' : 'maxTokensPerTurn'}.`,
-        choices: [
-          { label: 'Continue', answer: 'allowOnce' },
-          { label: 'Stop here', answer: 'deny' },
-        ],
-      };
-  }
-}
-
-type CardEvent = Extract<ChatDisplayEvent, { kind: 'approvalRequested' | 'reviewRequested' | 'questionRequested' }>;
+type CardEvent = DisplayEventOf<'approvalRequested' | 'reviewRequested' | 'questionRequested'>;
 
 /**
  * The display event that shows `request` as a card in turn `turnId`, and the decisions that card
@@ -74,7 +28,7 @@ export function approvalCard(
       const canAllowAlways = (request.alwaysAllowRules?.length ?? 0) > 0;
       return {
         event: {
-          kind: 'approvalRequested',
+          type: 'approvalRequested',
           turnId,
           approvalId,
           approvalKind: request.kind === 'runCommand' ? 'command' : 'task',
@@ -90,7 +44,7 @@ export function approvalCard(
     case 'reviewEdit':
       return {
         event: {
-          kind: 'reviewRequested',
+          type: 'reviewRequested',
           turnId,
           approvalId,
           path: request.path,
@@ -104,7 +58,7 @@ export function approvalCard(
       const { message, detail, choices } = describeApproval(request);
       return {
         event: {
-          kind: 'questionRequested',
+          type: 'questionRequested',
           turnId,
           approvalId,
           topic: request.kind === 'continueAfterBudget' ? 'budget' : 'editMismatches',
@@ -155,12 +109,6 @@ export class OfferedApprovals {
 
   get(approvalId: string): OfferedApproval | undefined {
     return this.open.get(approvalId);
-  }
-
-  /** The card showing `request` (the same object the approvals port was asked with). */
-  byRequest(request: ApprovalRequest): OfferedApproval | undefined {
-    for (const offered of this.open.values()) if (offered.request === request) return offered;
-    return undefined;
   }
 
   delete(approvalId: string): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CancellationToken } from '../../common/cancellation';
 import type { OtherFileEdit } from '../../agent/inlineEdit/reply';
-import type { ApprovalOrigin, VscodeApprovals } from '../../host/approvals';
+import type { ApprovalOrigin, VscodeApprovals } from '../approvals/vscodeApprovals';
 import type { HostLog } from '../../host/log';
 import { VscodeWorkspace } from '../../host/tools/vscodeWorkspace';
 import { PathPolicy } from '../../tools/policy/pathPolicy';

@@ -1,9 +1,10 @@
-// Holdfast itself, three ways: the real `WorkspaceSession` (src/transport/session.ts) over its warm
+// Holdfast itself, three ways: the real `WorkspaceTransport` (src/transport/workspaceTransport.ts) over its warm
 // WebSocket, and the same class forced to HTTP/SSE, stateless or with previous_response_id (store: true).
 // The driver passes the FULL transcript every time, exactly as the agent loop does; the session alone
 // decides what goes on the wire.
 import type { ModelRequest } from '../../../src/transport/modelClient';
-import { WorkspaceSession, type TransportMode } from '../../../src/transport/session';
+import { WorkspaceTransport, type TransportMode } from '../../../src/transport/workspaceTransport';
+import type { SocketFactory } from '../../../src/transport/socket';
 import { BENCH_INSTRUCTIONS, BENCH_MODEL, BENCH_TOOLS } from '../benchTools';
 import type { ContenderClient, ContenderSpec, EmulatorEndpoint, TurnRequest, TurnResult } from './contender';
 
@@ -12,6 +13,8 @@ interface HoldfastVariant {
   store: boolean;
   /** Warm the socket with generate:false before the first prompt, as activation does. */
   warmUp: boolean;
+  /** Default: the extension's own (src/transport/socket.ts). The CPU phase passes `ws`'s inflation as its baseline. */
+  socketFactory?: SocketFactory;
 }
 
 function stderrLogger(tag: string): { info(m: string): void; warn(m: string): void; error(m: string): void } {
@@ -24,17 +27,18 @@ function request(input: ModelRequest['input']): ModelRequest {
 }
 
 class HoldfastClient implements ContenderClient {
-  private readonly session: WorkspaceSession;
+  private readonly session: WorkspaceTransport;
 
   constructor(
     endpoint: EmulatorEndpoint,
     private readonly variant: HoldfastVariant,
   ) {
-    this.session = new WorkspaceSession({
+    this.session = new WorkspaceTransport({
       baseUrl: endpoint.url,
       apiKey: () => Promise.resolve(endpoint.apiKey),
       transport: variant.transport,
       store: variant.store,
+      ...(variant.socketFactory ? { socketFactory: variant.socketFactory } : {}),
       // Generous: a modelled mobile link with a large full request must not trip a timeout.
       connectTimeoutMs: 15_000,
       // Against a (modelled) remote server Holdfast offers permessage-deflate as it would for a real one.
@@ -84,9 +88,14 @@ class HoldfastClient implements ContenderClient {
 export const holdfastWs: ContenderSpec = {
   id: 'holdfast-ws',
   label: 'Holdfast WS',
-  description: 'WorkspaceSession, transport websocket: socket opened and warmed (generate:false) at activation, deltas with previous_response_id, permessage-deflate, store:false',
+  description: 'WorkspaceTransport, transport websocket: socket opened and warmed (generate:false) at activation, deltas with previous_response_id, permessage-deflate, store:false',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'websocket', store: false, warmUp: true }),
 };
+
+/** Holdfast WS with another socket factory (the CPU phase's same-run baseline). */
+export function holdfastWsWith(endpoint: EmulatorEndpoint, socketFactory: SocketFactory): ContenderClient {
+  return new HoldfastClient(endpoint, { transport: 'websocket', store: false, warmUp: true, socketFactory });
+}
 
 /** The same, without the warm-up: the socket opens on the first prompt (for the cold time-to-first-token). */
 export const holdfastWsCold: ContenderSpec = {
@@ -99,13 +108,13 @@ export const holdfastWsCold: ContenderSpec = {
 export const holdfastHttp: ContenderSpec = {
   id: 'holdfast-http',
   label: 'Stateless HTTP',
-  description: 'WorkspaceSession forced to HTTP/SSE with store:false: the full context on every request, as most agents talk today',
+  description: 'WorkspaceTransport forced to HTTP/SSE with store:false: the full context on every request, as most agents talk today',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'http', store: false, warmUp: false }),
 };
 
 export const holdfastHttpStore: ContenderSpec = {
   id: 'holdfast-http-store',
   label: 'HTTP + previous_response_id',
-  description: 'WorkspaceSession forced to HTTP/SSE with store:true: deltas with previous_response_id, the server loads the chain from storage',
+  description: 'WorkspaceTransport forced to HTTP/SSE with store:true: deltas with previous_response_id, the server loads the chain from storage',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'http', store: true, warmUp: false }),
 };

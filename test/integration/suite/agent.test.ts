@@ -457,9 +457,9 @@ suite('agent: reviews in the chat view', function () {
 
     // A tampered view: "always" was never offered on a review, and ids it was never shown are refused.
     const refusedBefore = holdfast.chat.refused.length;
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'allowAlways' });
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: 'review-never-shown', decision: 'allowOnce' });
-    await holdfast.handleChatRequest({ type: 'openReviewDiff', approvalId: 'review-never-shown' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: card.id, decision: 'allowAlways' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: 'review-never-shown', decision: 'allowOnce' });
+    await holdfast.chat.handle({ type: 'openReviewDiff', approvalId: 'review-never-shown' });
     assert.deepStrictEqual(holdfast.chat.refused.slice(refusedBefore), [
       `approval ${card.id}: "allowAlways" was not offered on that card`,
       'approval review-never-shown, which is not an open card',
@@ -469,18 +469,18 @@ suite('agent: reviews in the chat view', function () {
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE);
 
     // "Open diff" opens VS Code's diff editor; the card stays the place to answer.
-    await holdfast.handleChatRequest({ type: 'openReviewDiff', approvalId: card.id });
+    await holdfast.chat.handle({ type: 'openReviewDiff', approvalId: card.id });
     await waitFor('the diff editor', () => reviewTabs().length === 1);
     assert.ok(holdfast.agentHost.approvals.pending.includes(pending), 'opening the diff answers nothing');
 
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'deny' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: card.id, decision: 'deny' });
     assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Left it as it was.' });
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE, 'discarded: the file is unchanged');
     assert.strictEqual(reviewCard(CHAT_REVIEW_FILE)?.state, 'denied');
     await waitFor('the diff editor to close', () => reviewTabs().length === 0);
     // Answered once: a second answer is refused.
     const before = holdfast.chat.refused.length;
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'allowOnce' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: card.id, decision: 'allowOnce' });
     assert.strictEqual(holdfast.chat.refused.length, before + 1);
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE);
   });
@@ -489,11 +489,18 @@ suite('agent: reviews in the chat view', function () {
     const { turn, pending, card } = await runUntilReview(`Mark ${CHAT_REVIEW_FILE} as reviewed (keep)`);
     assert.strictEqual(pending.shownIn, 'presenter');
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_BEFORE, 'nothing lands before Keep');
-    await holdfast.handleChatRequest({ type: 'approvalDecision', approvalId: card.id, decision: 'allowOnce' });
+    await holdfast.chat.handle({ type: 'approvalDecision', approvalId: card.id, decision: 'allowOnce' });
     assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Marked it as reviewed.' });
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_AFTER);
     assert.strictEqual(reviewCard(CHAT_REVIEW_FILE)?.state, 'allowedOnce');
     assert.match(toolOutputOf(emulator, 'chat_review_edit_keep'), /^Edited src\/chat-review\.ts/);
+    // One review per edit: the edit card that follows is already kept, with no second Keep to answer.
+    const items = holdfast.chat.presenter.transcript().turns.at(-1)?.items ?? [];
+    const cards = items.flatMap((i) => (i.kind === 'edit' ? [`edit:${i.card.state}`] : i.kind === 'approval' && i.card.kind === 'review' ? [`review:${i.card.state}`] : []));
+    assert.deepStrictEqual(
+      cards,
+      ['review:allowedOnce', 'edit:kept'],
+    );
   });
 });
 

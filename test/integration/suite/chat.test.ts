@@ -33,7 +33,7 @@ suite('chat controller', function () {
   }
 
   async function send(request: ChatRequest): Promise<void> {
-    await session.holdfast.handleChatRequest(request);
+    await session.holdfast.chat.handle(request);
   }
 
   function refusedSince(count: number): string[] {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
 import { USER_KEY_MARKER } from '../../../src/common/redact';
 import type { HostToWebview } from '../../../src/protocol/webview';
-import { KEY_REMOVED_NOTICE } from '../../../src/ui/chatPresenter';
+import { KEY_REMOVED_NOTICE } from '../../../src/ui/chat/agentEventDisplay';
 import type { ChatRequest } from '../../../src/ui/chatViewProvider';
 import { INSTRUCTION_KEY_REMOVED } from '../../../src/ui/inlineEdit/inlineEditController';
 import { CHAT_STEER_TEXT, chatScenario } from '../../emulator/scenarios/chatE2e';
@@ -53,7 +53,7 @@ suite('an API key pasted into what the user types', function () {
   }
 
   function send(request: ChatRequest): Promise<void> {
-    return session.holdfast.handleChatRequest(request);
+    return session.holdfast.chat.handle(request);
   }
 
   function next<T extends AgentEvent['type']>(type: T): Promise<Extract<AgentEvent, { type: T }>> {

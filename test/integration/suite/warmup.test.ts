@@ -52,10 +52,10 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
     const started = performance.now();
     await vscode.commands.executeCommand('holdfast.setApiKey', emulator.apiKey);
     const commandMs = performance.now() - started;
-    const stateRightAfter = holdfast.connection.session.state.kind;
+    const stateRightAfter = holdfast.connection.transport.state.kind;
     const acceptedRightAfter = emulator.stats().handshakes.accepted;
 
-    await waitFor('the socket to be warm', () => holdfast.connection.session.state.kind === 'warm', 15_000);
+    await waitFor('the socket to be warm', () => holdfast.connection.transport.state.kind === 'warm', 15_000);
     const warmAfterMs = performance.now() - started;
     console.log(`      (setApiKey returned in ${commandMs.toFixed(0)} ms, state then "${stateRightAfter}"; warm after ${warmAfterMs.toFixed(0)} ms)`);
     assert.strictEqual(acceptedRightAfter, 0, `setApiKey returned after the held upgrade completed (${commandMs.toFixed(0)} ms): it waited for the socket`);
@@ -75,7 +75,7 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
   test('activation’s start() returns at once and the socket warms afterwards', async () => {
     // What activate() does after building the owner object: start(). Drop the socket first so there
     // is something to warm, and keep the upgrade slow.
-    holdfast.connection.session.resetConnection('integration test: re-warm');
+    holdfast.connection.transport.resetConnection('integration test: re-warm');
     emulator.setFault({ kind: 'handshakeDelay', ms: HANDSHAKE_DELAY_MS, count: 5 });
     const warmupsBefore = emulator.stats().totals.warmups;
     const acceptedBefore = emulator.stats().handshakes.accepted;
@@ -83,9 +83,9 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
     const started = performance.now();
     holdfast.start();
     const startMs = performance.now() - started;
-    const stateRightAfter = holdfast.connection.session.state.kind;
+    const stateRightAfter = holdfast.connection.transport.state.kind;
     const acceptedRightAfter = emulator.stats().handshakes.accepted;
-    await waitFor('the socket to be warm again', () => holdfast.connection.session.state.kind === 'warm' && emulator.stats().totals.warmups > warmupsBefore, 15_000);
+    await waitFor('the socket to be warm again', () => holdfast.connection.transport.state.kind === 'warm' && emulator.stats().totals.warmups > warmupsBefore, 15_000);
     const warmAfterMs = performance.now() - started;
     console.log(`      (start() returned in ${startMs.toFixed(1)} ms, state then "${stateRightAfter}"; warm after ${warmAfterMs.toFixed(0)} ms)`);
 
@@ -96,7 +96,7 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
   });
 
   test('the first prompt continues the warm response with the same instructions and tools', async () => {
-    await waitFor('a warm socket', () => holdfast.connection.session.state.kind === 'warm', 10_000);
+    await waitFor('a warm socket', () => holdfast.connection.transport.state.kind === 'warm', 10_000);
     const framesBefore = createFrames(emulator).length;
     const warm = createFrames(emulator).at(-1)!;
     assert.strictEqual(warm['generate'], false);

@@ -15,7 +15,7 @@ import { fileIn, workspaceRoot } from './workspaceFiles';
 /**
  * The fault campaign's `CampaignHost` inside a real VS Code: each run goes through the Holdfast the
  * extension host activated — `agentHost` (the agent on the VS Code tool ports: WorkspaceEdit, ripgrep,
- * TypeScript's diagnostics, a real process for run_command) on `connection.session` (the workspace's
+ * TypeScript's diagnostics, a real process for run_command) on `connection.transport` (the workspace's
  * socket, reconfigured through the real `holdfast.baseUrl` setting to a fresh emulator per run, which
  * also drops its chain and any remembered HTTP fallback, as a settings change does) — on the fixture
  * workspace, with the scenario's files written into it and the workspace put back after each run.
@@ -49,7 +49,7 @@ export async function prepareHostCampaign(holdfast: Holdfast): Promise<HostCampa
   await config().update('warmup', 'onFirstUse', vscode.ConfigurationTarget.Workspace);
   await waitFor('holdfast.warmup = onFirstUse', () => holdfast.settings.warmup === 'onFirstUse', 5_000);
   await vscode.commands.executeCommand('holdfast.setApiKey', apiKey);
-  holdfast.connection.session.reconfigure({ connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS, overloadBackoffMs: 10, maxRateLimitWaitMs: 5000 });
+  holdfast.connection.transport.reconfigure({ connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS, overloadBackoffMs: 10, maxRateLimitWaitMs: 5000 });
   await agentHost.toolSettings.allowCommands(['npm test']);
   const presenter = agentHost.approvals.setPresenter({ request: () => Promise.resolve('deny') });
   Object.assign(process.env, NPM_ENV);
@@ -207,7 +207,7 @@ export async function prepareHostCampaign(holdfast: Holdfast): Promise<HostCampa
         for (const task of previousAnswers.tasks) await agentHost.toolSettings.allowTask(task);
       });
       await step(() =>
-        holdfast.connection.session.reconfigure({ connectTimeoutMs: undefined, idleTimeoutMs: undefined, overloadBackoffMs: undefined, maxRateLimitWaitMs: undefined }),
+        holdfast.connection.transport.reconfigure({ connectTimeoutMs: undefined, idleTimeoutMs: undefined, overloadBackoffMs: undefined, maxRateLimitWaitMs: undefined }),
       );
       await step(() => pointBaseUrlAt(holdfast, previousBaseUrl));
       await step(async () => {

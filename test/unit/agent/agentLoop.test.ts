@@ -206,6 +206,22 @@ describe('agent loop', () => {
     expectConsistent(session.items);
   });
 
+  it('asks the approvals port with the turn id and approval id its approval events carry', async () => {
+    const h = createAgentHarness({ settings: { maxToolRoundsPerTurn: 1, maxTokensPerTurn: 10_000 } });
+    h.workspace.write('/ws/a.ts', 'a\n');
+    h.model.script(respond([callTool('c1', 'read_file', { path: 'a.ts' })]), respond([callTool('c2', 'read_file', { path: 'a.ts' })]), respond([say('done')]));
+    h.approvals.answer = 'allowOnce';
+    await h.agent.runTurn(h.sessions.create(), { text: 'go' });
+    const requested = h.events.flatMap((e) => (e.type === 'approvalRequested' ? [{ turnId: e.turnId, approvalId: e.approvalId }] : []));
+    const resolved = h.events.flatMap((e) => (e.type === 'approvalResolved' ? [{ turnId: e.turnId, approvalId: e.approvalId }] : []));
+    const turnId = h.events.find((e) => e.type === 'turnStarted')?.turnId;
+    expect(requested).toHaveLength(2);
+    expect(h.approvals.contexts).toEqual(requested);
+    expect(resolved).toEqual(requested);
+    expect(new Set(requested.map((c) => c.approvalId)).size).toBe(2);
+    expect(requested.every((c) => c.turnId === turnId)).toBe(true);
+  });
+
   it('continues past the budget when the user says yes, and asks again at the next limit', async () => {
     const h = createAgentHarness({ settings: { maxToolRoundsPerTurn: 1, maxTokensPerTurn: 10_000 } });
     h.workspace.write('/ws/a.ts', 'a\n');

@@ -1,5 +1,5 @@
 /**
- * The agent loop against the real transport (WorkspaceSession) and the local Responses emulator:
+ * The agent loop against the real transport (WorkspaceTransport) and the local Responses emulator:
  * the scripted `agent-edit` model checks every tool output the agent sends back, so a lost or garbled
  * output fails the response. A connection dropped mid-turn must cost a resend, never a second run of
  * a tool: the emulator's stats and the agent's tool journal must agree.
@@ -9,7 +9,7 @@ import { Agent } from '../../../src/agent/agent';
 import { defaultAgentSettings } from '../../../src/agent/agentSettings';
 import type { AgentEvent } from '../../../src/agent/events';
 import { MemorySessionStorage, SessionStore } from '../../../src/agent/sessionStore';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { type Emulator, startEmulator } from '../../emulator';
 import { createToolHarness } from '../../fakes/toolHarness';
 
@@ -23,7 +23,7 @@ afterEach(async () => {
 async function setup() {
   const emu: Emulator = await startEmulator({ scenario: 'agent-edit', tokensPerSecond: 0, pingIntervalMs: 0 });
   cleanups.push(() => emu.close());
-  const transport = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 3000 });
+  const transport = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 3000 });
   cleanups.push(() => transport.dispose());
   const tools = createToolHarness();
   tools.workspace.write('/ws/src/util.ts', UTIL);
@@ -98,10 +98,10 @@ describe('agent loop on the real transport and the emulator', () => {
     cleanups.push(() => emu.close());
     const storage = new MemorySessionStorage();
     const tools = createToolHarness();
-    const newAgent = (transport: WorkspaceSession) =>
+    const newAgent = (transport: WorkspaceTransport) =>
       new Agent({ model: transport, tools: tools.runner, approvals: tools.approvals, sessions: new SessionStore(storage, tools.clock), settings: defaultAgentSettings, clock: tools.clock });
     const openTransport = () => {
-      const transport = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 3000 });
+      const transport = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket', connectTimeoutMs: 2000, idleTimeoutMs: 3000 });
       cleanups.push(() => transport.dispose());
       return transport;
     };

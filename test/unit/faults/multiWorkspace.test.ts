@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { assistantText, userMessage, type ResponseItem } from '../../../src/protocol/items';
 import type { ModelRequest } from '../../../src/transport/modelClient';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { startEmulator, type Emulator } from '../../emulator';
 import type { Scenario } from '../../emulator/scenarios';
 
@@ -22,7 +22,7 @@ const SCENARIO: Scenario = {
 };
 
 let emu: Emulator | undefined;
-const sessions: WorkspaceSession[] = [];
+const sessions: WorkspaceTransport[] = [];
 afterEach(async () => {
   sessions.splice(0).forEach((s) => s.dispose());
   await emu?.close();
@@ -42,7 +42,7 @@ describe('several workspaces and lanes', () => {
     const WORKSPACES = 4;
     const TURNS = 5;
     for (let w = 0; w < WORKSPACES; w++) {
-      sessions.push(new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'websocket', idleTimeoutMs: 5000 }));
+      sessions.push(new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'websocket', idleTimeoutMs: 5000 }));
     }
     const transcripts = await Promise.all(
       sessions.map(async (session, w) => {
@@ -71,7 +71,7 @@ describe('several workspaces and lanes', () => {
 
   it('a named-lane request completes while the default lane streams on the same socket', async () => {
     emu = await startEmulator({ scenario: SCENARIO, pingIntervalMs: 0 });
-    const session = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'websocket', idleTimeoutMs: 5000 });
+    const session = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'websocket', idleTimeoutMs: 5000 });
     sessions.push(session);
     let chatDeltas = 0;
     let chatDeltasWhenInlineDone = -1;

@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { functionCallOutput, userMessage, type ResponseItem } from '../../../src/protocol/items';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { startEmulator } from '../../emulator';
 
 describe('statelessBytes', () => {
   it('equals the byte size of the full frame, for every request of a growing conversation', async () => {
     const emu = await startEmulator({ tokensPerSecond: 0, pingIntervalMs: 0 });
-    const session = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket' });
+    const session = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket' });
     try {
       const items: ResponseItem[] = [];
       for (let turn = 0; turn < 4; turn++) {

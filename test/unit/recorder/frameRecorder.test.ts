@@ -1,6 +1,6 @@
 /**
  * The flight recorder: bounded, redacted JSONL in the shape of /work/shared/protocol/frames, recorded
- * by the WorkspaceSession on the socket and HTTP paths, and replayable by the emulator: a recorded
+ * by the WorkspaceTransport on the socket and HTTP paths, and replayable by the emulator: a recorded
  * agent session replayed (fresh response ids) against a fresh client run of the same conversation
  * gives the same transcript and no replay mismatch.
  */
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userMessage } from '../../../src/protocol/items';
 import { FrameRecorder } from '../../../src/transport/frameRecorder';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { startEmulator } from '../../emulator';
 import { readRecording } from '../../emulator/replay';
 import { runScenario } from '../../faults/harness';
@@ -126,13 +126,13 @@ describe('recording a session and replaying it with the emulator', () => {
   it('session.recording() exposes the JSONL; without a recorder it is undefined and nothing changes', async () => {
     const emu = await startEmulator({ tokensPerSecond: 0, pingIntervalMs: 0 });
     try {
-      const plain = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket' });
+      const plain = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'websocket' });
       expect(plain.recording()).toBeUndefined();
       expect((await plain.run({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [userMessage('hello')] })).kind).toBe('completed');
       expect(plain.recording()).toBeUndefined();
       plain.dispose();
 
-      const http = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'http', recorder: new FrameRecorder() });
+      const http = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, transport: 'http', recorder: new FrameRecorder() });
       expect((await http.run({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [userMessage('hello')] })).kind).toBe('completed');
       const lines = (http.recording() ?? '').trimEnd().split('\n').map((l) => JSON.parse(l) as { dir: string; frame: { type: string } });
       expect(lines[0]).toMatchObject({ dir: 'send', frame: { type: 'response.create' } });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario, type RunRecord } from '../../faults/harness';
 import type { CampaignScenario } from '../../faults/scenarios';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { FrameRecorder } from '../../../src/transport/frameRecorder';
 import { startEmulator } from '../../emulator';
 import { userMessage } from '../../../src/protocol/items';
@@ -101,7 +101,7 @@ describe('secrets never leave Holdfast unredacted', () => {
     const recorder = new FrameRecorder();
     try {
       for (const transport of ['websocket', 'http'] as const) {
-        const session = new WorkspaceSession({
+        const session = new WorkspaceTransport({
           baseUrl: emu.url,
           apiKey: async () => API_KEY,
           transport,

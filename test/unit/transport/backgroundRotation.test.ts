@@ -1,19 +1,26 @@
 /**
  * Background rotation: an idle socket reaching 55 minutes is replaced by a new one re-warmed
  * (`generate: false`) with the default lane's whole context, so the user's next prompt is a delta and
- * never pays the full resend. Driven by a clock that runs the session's timers as it moves (no real
+ * never pays the full resend. Driven by a clock that runs the transport's timers as it moves (no real
  * waiting, no timing bounds); against the fake socket and against the emulator, which enforces the
  * 60-minute limit on the same clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancellationTokenSource } from '../../../src/common/cancellation';
+import { CancellationToken, CancellationTokenSource } from '../../../src/common/cancellation';
 import { userMessage, type ResponseItem } from '../../../src/protocol/items';
+import { BackgroundRotation } from '../../../src/transport/backgroundRotation';
+import { paramsKey } from '../../../src/transport/chain';
+import { LaneScheduler } from '../../../src/transport/lanes';
 import type { ModelOutcome } from '../../../src/transport/modelClient';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { paramsOf } from '../../../src/transport/requestFrames';
+import type { RequestSpec } from '../../../src/transport/requestRun';
+import type { WorkspaceTransportOptions } from '../../../src/transport/transportOptions';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { startEmulator, type Emulator } from '../../emulator';
 import { ManualClock } from '../../fakes/manualClock';
 import { assistantMessage, responseEvents, standardReply, type FakeServer, type FakeSocket, type Json } from '../../fakes/fakeSocket';
-import { hello, makeSession, request, type Harness } from './sessionHarness';
+import { API_KEY, hello, makeTransport, request, type Harness } from './transportHarness';
+import { makeParts } from './transportParts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const MINUTE = 60_000;
@@ -44,10 +51,10 @@ function createsBySocket(server: FakeServer): Json[][] {
 
 /** Warm-up, then two chat turns: a default-lane chain of 4 items on socket 0. */
 async function conversation(h: Harness): Promise<ResponseItem[]> {
-  expect((await h.session.warmUp(request([]))).kind).toBe('warm');
+  expect((await h.transport.warmUp(request([]))).kind).toBe('warm');
   const transcript: ResponseItem[] = [hello];
-  transcript.push(...completed(await h.session.run(request(transcript))).output, userMessage('q2'));
-  transcript.push(...completed(await h.session.run(request(transcript))).output);
+  transcript.push(...completed(await h.transport.run(request(transcript))).output, userMessage('q2'));
+  transcript.push(...completed(await h.transport.run(request(transcript))).output);
   return transcript;
 }
 
@@ -68,16 +75,16 @@ async function heldRewarm(h: Harness): Promise<() => void> {
   return () => release();
 }
 
-describe('WorkspaceSession: background rotation (fake socket)', () => {
+describe('WorkspaceTransport: background rotation (fake socket)', () => {
   it('an idle socket at 55 minutes is re-warmed on a new one; the next prompt is a delta from the re-warm', async () => {
-    const h = makeSession();
-    const { server, session, clock, logs } = h;
+    const h = makeTransport();
+    const { server, transport, clock, logs } = h;
     const transcript = await conversation(h);
     const lastChatFrame = server.creates.at(-1) as Json;
     expect(server.sockets).toHaveLength(1);
 
     clock.advance(56 * MINUTE); // the user is away; nothing is asked
-    await session.rotationSettled();
+    await transport.rotationSettled();
     await until(() => server.sockets[0]?.isClosed === true, 'the old socket closed');
 
     expect(server.sockets).toHaveLength(2);
@@ -88,9 +95,9 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
     expect(rewarm).not.toHaveProperty('previous_response_id');
     expect(rewarm['input']).toEqual(JSON.parse(JSON.stringify(transcript)));
     expect(logs.some((l) => /^info Rotating connection \d+ at 56 min: re-warming with \d+ KB/.test(l))).toBe(true);
-    expect(session.state.kind).toBe('warm');
+    expect(transport.state.kind).toBe('warm');
 
-    const metrics = completed(await session.run(request([...transcript, userMessage('q3')]))).metrics;
+    const metrics = completed(await transport.run(request([...transcript, userMessage('q3')]))).metrics;
     expect(metrics).toMatchObject({ mode: 'delta', recoveries: 0 });
     const next = createsBySocket(server)[1]?.[1] as Json;
     expect(next['previous_response_id']).toBe('resp_4'); // warm-up resp_1, chat resp_2 and resp_3, re-warm resp_4
@@ -103,7 +110,7 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
   });
 
   it('the re-warm carries every parameter of the chain, so the chain continues (a lost one would force a full resend)', async () => {
-    const { server, session, clock } = makeSession();
+    const { server, transport, clock } = makeTransport();
     const extra = {
       reasoning: { effort: 'high' as const, summary: 'auto' as const },
       include: ['reasoning.encrypted_content'],
@@ -113,9 +120,9 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
       store: true,
     };
     const transcript: ResponseItem[] = [hello];
-    transcript.push(...completed(await session.run(request(transcript, extra))).output);
+    transcript.push(...completed(await transport.run(request(transcript, extra))).output);
     clock.advance(56 * MINUTE);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(createsBySocket(server)[1]?.[0]).toMatchObject({
       generate: false,
       reasoning: extra.reasoning,
@@ -125,23 +132,23 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
       max_output_tokens: 4000,
       store: true,
     });
-    const next = completed(await session.run(request([...transcript, userMessage('q2')], extra)));
+    const next = completed(await transport.run(request([...transcript, userMessage('q2')], extra)));
     expect(next.metrics.mode).toBe('delta');
   });
 
   it('a prompt sent during the re-warm waits for it, continues it as a delta, and is sent exactly once', async () => {
-    const h = makeSession();
-    const { server, session } = h;
+    const h = makeTransport();
+    const { server, transport } = h;
     const transcript = await conversation(h);
     const releaseRewarm = await heldRewarm(h);
 
     const prompt = [...transcript, userMessage('q3')];
-    const running = session.run(request(prompt));
+    const running = transport.run(request(prompt));
     for (let i = 0; i < 20; i++) await tick();
     expect(server.creates.filter((f) => f['generate'] !== false)).toHaveLength(2); // the prompt is held, not sent
     releaseRewarm();
     const outcome = completed(await running);
-    await session.rotationSettled();
+    await transport.rotationSettled();
 
     expect(outcome.metrics).toMatchObject({ mode: 'delta', recoveries: 0 });
     const promptFrames = server.creates.filter((f) => JSON.stringify(f['input']).includes('q3'));
@@ -152,20 +159,20 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
   });
 
   it('prompts sent while the new socket connects (default and named lane) use it, each sent once', async () => {
-    const h = makeSession();
-    const { server, session, clock } = h;
+    const h = makeTransport();
+    const { server, transport, clock } = h;
     const transcript = await conversation(h);
     server.upgrades = [{ kind: 'hang' }]; // the new socket's handshake waits for the test
     clock.advance(56 * MINUTE);
     await until(() => server.sockets.length === 2, 'the new socket requested');
 
-    const chat = session.run(request([...transcript, userMessage('q3')]));
-    const inline = session.run(request([userMessage('rename x')], { lane: 'inline-1' }));
+    const chat = transport.run(request([...transcript, userMessage('q3')]));
+    const inline = transport.run(request([userMessage('rename x')], { lane: 'inline-1' }));
     for (let i = 0; i < 10; i++) await tick();
     expect(server.creates).toHaveLength(3); // nothing new sent yet
     server.sockets[1]?.acceptUpgrade();
     const [chatOutcome, inlineOutcome] = await Promise.all([chat, inline]);
-    await session.rotationSettled();
+    await transport.rotationSettled();
 
     expect(completed(chatOutcome).metrics).toMatchObject({ mode: 'delta' });
     expect(completed(inlineOutcome).metrics).toMatchObject({ mode: 'full' }); // a new lane chain, short
@@ -179,26 +186,26 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
   });
 
   it('a prompt stopped while it waits behind the re-warm is cancelled; the re-warm still serves the next one', async () => {
-    const h = makeSession();
-    const { server, session } = h;
+    const h = makeTransport();
+    const { server, transport } = h;
     const transcript = await conversation(h);
     const releaseRewarm = await heldRewarm(h);
     const source = new CancellationTokenSource();
-    const stopped = session.run(request([...transcript, userMessage('q3')]), { token: source.token });
+    const stopped = transport.run(request([...transcript, userMessage('q3')]), { token: source.token });
     await tick();
     source.cancel();
     expect(await stopped).toEqual({ kind: 'cancelled' });
     releaseRewarm();
-    await session.rotationSettled();
-    const next = completed(await session.run(request([...transcript, userMessage('q3 again')])));
+    await transport.rotationSettled();
+    const next = completed(await transport.run(request([...transcript, userMessage('q3 again')])));
     expect(next.metrics).toMatchObject({ mode: 'delta' });
     expect(server.creates.filter((f) => JSON.stringify(f['input']).includes('"q3"'))).toHaveLength(0);
     expect(server.sockets).toHaveLength(2);
   });
 
   it('a socket that aged during a request rotates in the background once every lane has been quiet', async () => {
-    const { server, session, clock } = makeSession({ rotationIdleMs: 10_000 });
-    const first = completed(await session.run(request([hello])));
+    const { server, transport, clock } = makeTransport({ rotationIdleMs: 10_000 });
+    const first = completed(await transport.run(request([hello])));
     server.handler = (frame, socket) => {
       const id = server.nextResponseId();
       socket.emit({ type: 'response.created', sequence_number: 0, response: { id, status: 'in_progress', output: [] } });
@@ -208,99 +215,99 @@ describe('WorkspaceSession: background rotation (fake socket)', () => {
       }, 5);
     };
     const transcript = [hello, ...first.output, userMessage('q2')];
-    const second = completed(await session.run(request(transcript)));
+    const second = completed(await transport.run(request(transcript)));
     expect(server.sockets).toHaveLength(1); // never mid-request
     server.handler = (frame, socket) => standardReply(frame, socket, server);
     clock.advance(5_000);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(server.sockets).toHaveLength(1); // not quiet long enough yet
     clock.advance(5_000);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(server.sockets).toHaveLength(2);
-    const third = completed(await session.run(request([...transcript, ...second.output, userMessage('q3')])));
+    const third = completed(await transport.run(request([...transcript, ...second.output, userMessage('q3')])));
     expect(third.metrics).toMatchObject({ mode: 'delta' });
   });
 
   it('warm-up off: no background traffic; the next request rotates and goes full, as before', async () => {
-    const h = makeSession({ rotateInBackground: false });
-    const { server, session, clock } = h;
+    const h = makeTransport({ rotateInBackground: false });
+    const { server, transport, clock } = h;
     const transcript = await conversation(h);
     expect(clock.pendingTimers).toBe(0);
     clock.advance(56 * MINUTE);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     for (let i = 0; i < 10; i++) await tick();
     expect(server.sockets).toHaveLength(1);
     expect(server.sockets[0]?.isClosed).toBe(false);
-    const next = completed(await session.run(request([...transcript, userMessage('q3')])));
+    const next = completed(await transport.run(request([...transcript, userMessage('q3')])));
     expect(next.metrics).toMatchObject({ mode: 'full' });
     expect(server.sockets).toHaveLength(2);
   });
 
   it('HTTP: nothing to rotate, no timer', async () => {
-    const { server, http, session, clock } = makeSession({ transport: 'http' });
-    completed(await session.run(request([hello])));
+    const { server, http, transport, clock } = makeTransport({ transport: 'http' });
+    completed(await transport.run(request([hello])));
     expect(clock.pendingTimers).toBe(0);
     clock.advance(56 * MINUTE);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(server.sockets).toHaveLength(0);
     expect(http.calls).toHaveLength(1);
   });
 
   it('a refused key on the rotation connect stops there: auth error shown, no retry loop', async () => {
-    const h = makeSession();
-    const { server, session, clock } = h;
+    const h = makeTransport();
+    const { server, transport, clock } = h;
     await conversation(h);
     server.upgrades = [{ kind: 'status', status: 401 }];
     clock.advance(56 * MINUTE);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(server.sockets).toHaveLength(2);
-    expect(session.state).toMatchObject({ kind: 'authError' });
+    expect(transport.state).toMatchObject({ kind: 'authError' });
     expect(clock.pendingTimers).toBe(0);
     clock.advance(120 * MINUTE);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(server.sockets).toHaveLength(2);
   });
 
   it('dispose during the re-warm: the rotation stops, its timer is gone, no socket stays open', async () => {
-    const h = makeSession();
-    const { server, session, clock } = h;
+    const h = makeTransport();
+    const { server, transport, clock } = h;
     await conversation(h);
     server.handler = () => undefined; // the re-warm never answers
     clock.advance(56 * MINUTE);
     await until(() => createsBySocket(server)[1]?.length === 1, 're-warm sent');
-    session.dispose();
+    transport.dispose();
     expect(server.sockets.every((s: FakeSocket) => s.isClosed)).toBe(true);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(clock.pendingTimers).toBe(0);
     expect(server.sockets).toHaveLength(2);
   });
 
   it('dispose while idle clears the rotation timer', () => {
-    const { session, clock } = makeSession();
+    const { transport, clock } = makeTransport();
     return (async () => {
-      completed(await session.run(request([hello])));
+      completed(await transport.run(request([hello])));
       expect(clock.pendingTimers).toBe(1);
-      session.dispose();
+      transport.dispose();
       expect(clock.pendingTimers).toBe(0);
     })();
   });
 });
 
-describe('WorkspaceSession: background rotation (emulator, 60-minute limit on the same clock)', () => {
+describe('WorkspaceTransport: background rotation (emulator, 60-minute limit on the same clock)', () => {
   let emu: Emulator | undefined;
-  let session: WorkspaceSession | undefined;
+  let transport: WorkspaceTransport | undefined;
   afterEach(async () => {
-    session?.dispose();
+    transport?.dispose();
     await emu?.close();
     emu = undefined;
-    session = undefined;
+    transport = undefined;
   });
 
   it('after idle rotation the next prompt is a delta on the new socket, and each socket carries one full request', async () => {
     const clock = new ManualClock(Date.now());
     emu = await startEmulator({ tokensPerSecond: 0, pingIntervalMs: 0, clock: () => clock.now() });
     const logs: string[] = [];
-    session = new WorkspaceSession({
+    transport = new WorkspaceTransport({
       baseUrl: emu.url,
       apiKey: async () => emu?.apiKey,
       clock,
@@ -309,16 +316,16 @@ describe('WorkspaceSession: background rotation (emulator, 60-minute limit on th
       logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
     });
     const modes: string[] = [];
-    session.onDidMeasure((m) => modes.push(m.mode));
-    expect((await session.warmUp(request([]))).kind).toBe('warm');
+    transport.onDidMeasure((m) => modes.push(m.mode));
+    expect((await transport.warmUp(request([]))).kind).toBe('warm');
     const transcript: ResponseItem[] = [userMessage('How do I write a greeting function?')];
-    transcript.push(...completed(await session.run(request(transcript))).output);
+    transcript.push(...completed(await transport.run(request(transcript))).output);
 
     clock.advance(56 * MINUTE);
     emu.advanceClock(0); // the emulator checks its sockets' ages on the shared clock: under 60 minutes
-    await session.rotationSettled();
+    await transport.rotationSettled();
     transcript.push(userMessage('And in Python?'));
-    const next = completed(await session.run(request(transcript)));
+    const next = completed(await transport.run(request(transcript)));
     expect(next.metrics).toMatchObject({ mode: 'delta', recoveries: 0 });
     expect(modes).toEqual(['warmup', 'delta', 'warmup', 'delta']);
 
@@ -343,8 +350,97 @@ describe('WorkspaceSession: background rotation (emulator, 60-minute limit on th
     // Left idle past the limit again: rotates again, never meets the server's limit.
     clock.advance(56 * MINUTE);
     emu.advanceClock(0);
-    await session.rotationSettled();
+    await transport.rotationSettled();
     expect(emu.stats().totals.wsConnections).toBe(3);
     expect(emu.stats().errorsSent['websocket_connection_limit_reached'] ?? 0).toBe(0);
+  });
+});
+
+describe('BackgroundRotation on its own (real connector, stand-in re-warm)', () => {
+  function rotationRig(options: Partial<WorkspaceTransportOptions> = {}) {
+    const parts = makeParts(options);
+    const lanes = new LaneScheduler();
+    const rewarms: RequestSpec[] = [];
+    const rotation = new BackgroundRotation({
+      context: parts.context,
+      lanes,
+      connector: parts.connector,
+      status: parts.status,
+      readKey: async () => API_KEY,
+      rewarm: async (spec) => {
+        rewarms.push(spec);
+        return { kind: 'cancelled' };
+      },
+    });
+    parts.connector.onDidAdopt(() => rotation.arm());
+    return { ...parts, lanes, rotation, rewarms };
+  }
+
+  async function connected(rig: ReturnType<typeof rotationRig>) {
+    const route = await rig.connector.route(API_KEY, CancellationToken.None);
+    if (route.kind !== 'ws') throw new Error(route.kind);
+    return route.scope;
+  }
+
+  it('keeps its timer in the current socket’s scope; the scope’s end takes the timer with it', async () => {
+    const rig = rotationRig();
+    const scope = await connected(rig);
+    expect(scope.hasRotationTimer).toBe(true);
+    expect(rig.clock.pendingTimers).toBe(1);
+    rig.rotation.noteActivity(); // re-armed, not doubled
+    expect(rig.clock.pendingTimers).toBe(1);
+    scope.dispose();
+    expect(rig.clock.pendingTimers).toBe(0);
+  });
+
+  it('when due and idle: the next socket, re-warmed with the default lane’s chain and parameters; the old scope retired', async () => {
+    const rig = rotationRig();
+    const old = await connected(rig);
+    const params = paramsOf(request([], { reasoning: { effort: 'high' } }), false);
+    old.chain.recordCompleted(undefined, { responseId: 'resp_1', paramsKey: paramsKey(params), input: [hello], output: [userMessage('answer')] });
+    rig.clock.advance(56 * MINUTE);
+    await rig.rotation.settled();
+    expect(rig.rewarms).toHaveLength(1);
+    expect(rig.rewarms[0]).toMatchObject({ warmup: true, key: API_KEY, request: { input: [hello, userMessage('answer')], reasoning: { effort: 'high' } } });
+    expect(rig.connector.current.value).not.toBe(old);
+    expect(old.isDisposed).toBe(true);
+    expect(rig.server.sockets).toHaveLength(2);
+    expect(rig.logs.some((l) => /^info Rotating connection \d+ at 56 min: re-warming with 0 KB \(2 items/.test(l))).toBe(true);
+  });
+
+  it('steer input the server holds for the default lane postpones the rotation by a minute', async () => {
+    const rig = rotationRig();
+    const scope = await connected(rig);
+    scope.chain.holdPendingSteer(undefined, [userMessage('held')]);
+    rig.clock.advance(56 * MINUTE);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(1);
+    expect(scope.rotationHeldUntil).toBe(rig.clock.now() + MINUTE);
+    expect(scope.hasRotationTimer).toBe(true);
+  });
+
+  it('a busy lane defers it: the request’s end re-arms it, counting quiet time from there', async () => {
+    const rig = rotationRig({ rotationIdleMs: 10_000 });
+    const scope = await connected(rig);
+    const slot = await rig.lanes.acquire('inline-1');
+    rig.clock.advance(56 * MINUTE);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(1);
+    expect(scope.hasRotationTimer).toBe(false);
+    slot?.release();
+    rig.rotation.noteActivity();
+    rig.clock.advance(9_999);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(1);
+    rig.clock.advance(1);
+    await rig.rotation.settled();
+    expect(rig.server.sockets).toHaveLength(2);
+  });
+
+  it('rotateInBackground false: no timer at all', async () => {
+    const rig = rotationRig({ rotateInBackground: false });
+    const scope = await connected(rig);
+    expect(scope.hasRotationTimer).toBe(false);
+    expect(rig.clock.pendingTimers).toBe(0);
   });
 });

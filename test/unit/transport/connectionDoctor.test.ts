@@ -27,6 +27,14 @@ describe('connection doctor', () => {
     expect(server.sockets[0]?.closedByClient).toBe(true);
   });
 
+  it('says whether the key was accepted or no key is set (a loopback server, sent a placeholder)', async () => {
+    const withKey = await runConnectionDoctor(options(new FakeServer(), ok200));
+    expect(withKey.checks[0]?.explanation).toBe('The API answered at https://api.example.test/v1 and accepted the API key.');
+    const placeholder = await runConnectionDoctor(options(new FakeServer(), ok200, { baseUrl: 'http://127.0.0.1:8080/v1', apiKey: 'holdfast-local-no-key', keyIsPlaceholder: true }));
+    expect(placeholder.checks[0]?.explanation).toBe('The API answered at http://127.0.0.1:8080/v1. No API key is set; a loopback server needs none.');
+    expect(placeholder.checks[0]?.explanation).not.toMatch(/accepted/);
+  });
+
   it('426 on the upgrade: WebSocket unusable, HTTP works, says why in plain words', async () => {
     const server = new FakeServer();
     server.upgrades = [{ kind: 'status', status: 426 }];
@@ -85,6 +93,24 @@ describe('connection doctor', () => {
     expect(report.checks[2]).toMatchObject({ status: 'failed', cause: 'serverError' });
     expect(report.checks[2]?.explanation).toMatch(/holdfast\.model/);
     void responseEvents;
+  });
+
+  it('a warm-up with no answer, a failed one, and a rate-limited one each say what they mean', async () => {
+    const silent = new FakeServer();
+    silent.handler = () => undefined;
+    const unanswered = await runConnectionDoctor(options(silent, ok200, { timeoutMs: 50 }));
+    expect(unanswered.checks[2]).toMatchObject({ status: 'failed', cause: 'serverError', explanation: expect.stringContaining('got no answer') });
+
+    const failing = new FakeServer();
+    failing.handler = (_frame, socket) => socket.emit({ type: 'response.failed', sequence_number: 0, response: { id: 'resp_f', status: 'failed', output: [] } });
+    const failed = await runConnectionDoctor(options(failing, ok200));
+    expect(failed.checks[2]).toMatchObject({ status: 'failed', explanation: 'The warm-up ended failed.', detail: undefined });
+
+    const limited = new FakeServer();
+    limited.handler = (_frame, socket) => socket.emit({ type: 'error', status: 429, error: { type: 'requests', code: 'rate_limit_exceeded', message: `Slow down, ${KEY}.` } });
+    const report = await runConnectionDoctor(options(limited, ok200));
+    expect(report.checks[2]).toMatchObject({ status: 'failed', cause: 'rateLimited', detail: 'rate_limit_exceeded (429)' });
+    expect(report.checks[2]?.explanation).not.toContain(KEY);
   });
 
   it('no key: every check skipped with the action to take', async () => {

@@ -9,7 +9,7 @@ import type { Scenario } from '../../emulator/scenarios';
 import { CancellationTokenSource } from '../../../src/common/cancellation';
 import { assistantText, functionCallOutput, userMessage, type FunctionToolDefinition, type ResponseItem } from '../../../src/protocol/items';
 import type { ModelOutcome, ModelRequest, RequestMetrics } from '../../../src/transport/modelClient';
-import { WorkspaceSession, type WorkspaceSessionOptions } from '../../../src/transport/session';
+import { WorkspaceTransport, type WorkspaceTransportOptions } from '../../../src/transport/workspaceTransport';
 import { runConnectionDoctor } from '../../../src/transport/connectionDoctor';
 import { wsSocketFactory } from '../../../src/transport/socket';
 
@@ -29,9 +29,9 @@ function request(input: readonly ResponseItem[], extra: Partial<ModelRequest> = 
 }
 
 let emulators: Emulator[] = [];
-const sessions: WorkspaceSession[] = [];
+const transports: WorkspaceTransport[] = [];
 afterEach(async () => {
-  sessions.splice(0).forEach((s) => s.dispose());
+  transports.splice(0).forEach((s) => s.dispose());
   await Promise.all(emulators.map((e) => e.close()));
   emulators = [];
 });
@@ -42,8 +42,8 @@ async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return emu;
 }
 
-function sessionFor(emu: Emulator, options: Partial<WorkspaceSessionOptions> = {}): { session: WorkspaceSession; measured: RequestMetrics[] } {
-  const session = new WorkspaceSession({
+function transportFor(emu: Emulator, options: Partial<WorkspaceTransportOptions> = {}): { transport: WorkspaceTransport; measured: RequestMetrics[] } {
+  const transport = new WorkspaceTransport({
     baseUrl: emu.url,
     apiKey: async () => emu.apiKey,
     connectTimeoutMs: 1000,
@@ -51,15 +51,15 @@ function sessionFor(emu: Emulator, options: Partial<WorkspaceSessionOptions> = {
     overloadBackoffMs: 20,
     ...options,
   });
-  sessions.push(session);
+  transports.push(transport);
   const measured: RequestMetrics[] = [];
-  session.onDidMeasure((m) => measured.push(m));
-  return { session, measured };
+  transport.onDidMeasure((m) => measured.push(m));
+  return { transport, measured };
 }
 
 /** A minimal agent loop: runs the model, answers each tool call, stops at the first turn without calls. */
 async function agentRun(
-  session: WorkspaceSession,
+  transport: WorkspaceTransport,
   prompt: string,
   maxTurns = 40,
   beforeTurn?: (turn: number) => void,
@@ -69,7 +69,7 @@ async function agentRun(
   const newItemsPerTurn: ResponseItem[][] = [[userMessage(prompt)]];
   for (let turn = 0; turn < maxTurns; turn++) {
     beforeTurn?.(turn);
-    const outcome = await session.run(request(transcript));
+    const outcome = await transport.run(request(transcript));
     outcomes.push(outcome);
     if (outcome.kind !== 'completed') break;
     transcript.push(...outcome.output);
@@ -110,10 +110,10 @@ describe('against the emulator', () => {
   it('a 30-turn tool-calling chain sends one full request (the warm-up) and deltas after it', async () => {
     const emu = await emulator({ scenario: thirtyCalls });
     // The emulator stands in for a remote server here: compression on, as for any non-loopback URL.
-    const { session, measured } = sessionFor(emu, { perMessageDeflate: true });
-    const warm = await session.warmUp(request([]));
+    const { transport, measured } = transportFor(emu, { perMessageDeflate: true });
+    const warm = await transport.warmUp(request([]));
     expect(warm.kind).toBe('warm');
-    const { transcript, outcomes, newItemsPerTurn } = await agentRun(session, 'Read every file.');
+    const { transcript, outcomes, newItemsPerTurn } = await agentRun(transport, 'Read every file.');
 
     expect(outcomes).toHaveLength(31);
     expect(outcomes.every((o) => o.kind === 'completed')).toBe(true);
@@ -149,8 +149,8 @@ describe('against the emulator', () => {
 
   it('does not offer permessage-deflate to a loopback server (nothing to save, CPU to lose)', async () => {
     const emu = await emulator({ scenario: thirtyCalls });
-    const { session } = sessionFor(emu);
-    expect((await session.warmUp(request([]))).kind).toBe('warm');
+    const { transport } = transportFor(emu);
+    expect((await transport.warmUp(request([]))).kind).toBe('warm');
     expect(emu.stats().connections.find((c) => c.transport === 'ws')?.deflate).toBe(false);
   });
   it('a named lane completes while a long default-lane response streams on the same socket', async () => {
@@ -165,18 +165,18 @@ describe('against the emulator', () => {
         ],
       },
     });
-    const { session } = sessionFor(emu);
+    const { transport } = transportFor(emu);
     let defaultDone = false;
     let firstDelta: () => void = () => undefined;
     const streaming = new Promise<void>((resolve) => (firstDelta = resolve));
-    const chat = session.run(request([userMessage('a long answer please')]), {
+    const chat = transport.run(request([userMessage('a long answer please')]), {
       onEvent: (e) => {
         if (e.kind === 'textDelta') firstDelta();
       },
     });
     void chat.then(() => (defaultDone = true));
     await streaming;
-    const inline = await session.run(request([userMessage('short one')], { lane: 'inline-1', tools: [] }));
+    const inline = await transport.run(request([userMessage('short one')], { lane: 'inline-1', tools: [] }));
     expect(inline).toMatchObject({ kind: 'completed' });
     expect(defaultDone).toBe(false);
     const chatOutcome = await chat;
@@ -189,23 +189,23 @@ describe('against the emulator', () => {
   it('426 on the upgrade: the turn goes straight to HTTP, with no second upgrade attempt', async () => {
     const emu = await emulator({ scenario: 'compile-error' });
     emu.setFault({ kind: 'upgradeStatus', status: 426, count: 5 });
-    const { session } = sessionFor(emu);
-    const outcome = await session.run(request([userMessage('Why does src/a.ts fail to compile?')]));
+    const { transport } = transportFor(emu);
+    const outcome = await transport.run(request([userMessage('Why does src/a.ts fail to compile?')]));
     // "Fast" is structural here (how quickly is the benchmark's business): one refused upgrade, no
     // retry or back-off on the socket, and the same turn completed over HTTP.
     expect(emu.stats().handshakes).toMatchObject({ attempted: 1, accepted: 0, rejected: { '426': 1 } });
     expect(outcome).toMatchObject({ kind: 'completed', metrics: { transport: 'http' } });
-    expect(session.state).toMatchObject({ kind: 'httpFallback' });
+    expect(transport.state).toMatchObject({ kind: 'httpFallback' });
     expect(emu.stats().totals.httpConnections).toBeGreaterThanOrEqual(1);
   });
 
   it('a dropped connection mid-stream recovers: full resend on a new socket, same conversation', async () => {
     const baseline = await conversationWith(undefined);
     const emu = await emulator({ scenario: 'compile-error' });
-    const { session } = sessionFor(emu);
-    await session.warmUp(request([]));
+    const { transport } = transportFor(emu);
+    await transport.warmUp(request([]));
     emu.setFault({ kind: 'drop', afterEvents: 3 });
-    const run = await agentRun(session, 'Why does src/a.ts fail to compile?');
+    const run = await agentRun(transport, 'Why does src/a.ts fail to compile?');
     expect(gist(run.transcript)).toEqual(baseline);
     expect(emu.stats().totals.wsConnections).toBe(2);
     const recovered = run.outcomes[0];
@@ -214,12 +214,12 @@ describe('against the emulator', () => {
 
   it('an unsolicited 60-minute error on an idle socket: the next request goes full on a new socket', async () => {
     const emu = await emulator({ scenario: 'compile-error' });
-    const { session, measured } = sessionFor(emu);
-    await session.warmUp(request([]));
+    const { transport, measured } = transportFor(emu);
+    await transport.warmUp(request([]));
     emu.setFault({ kind: 'connectionLimitNow' });
     await waitFor(() => emu.stats().connections.every((c) => c.closedAt !== null));
-    await waitFor(() => session.state.kind === 'idle');
-    const run = await agentRun(session, 'Why does src/a.ts fail to compile?');
+    await waitFor(() => transport.state.kind === 'idle');
+    const run = await agentRun(transport, 'Why does src/a.ts fail to compile?');
     expect(run.outcomes.map((o) => o.kind)).toEqual(['completed', 'completed']);
     expect(measured.map((m) => m.mode)).toEqual(['warmup', 'full', 'delta']);
     expect(emu.stats().totals.wsConnections).toBe(2);
@@ -228,10 +228,10 @@ describe('against the emulator', () => {
   it('rotates before the 60-minute limit with the clock moved, between requests', async () => {
     let now = Date.now();
     const emu = await emulator({ scenario: 'compile-error', clock: () => now });
-    const { session, measured } = sessionFor(emu, { clock: { now: () => now } });
-    await session.warmUp(request([]));
+    const { transport, measured } = transportFor(emu, { clock: { now: () => now } });
+    await transport.warmUp(request([]));
     now += 56 * 60_000; // both clocks: 56 minutes later; the emulator would refuse at 60
-    const run = await agentRun(session, 'Why does src/a.ts fail to compile?');
+    const run = await agentRun(transport, 'Why does src/a.ts fail to compile?');
     expect(run.outcomes.map((o) => o.kind)).toEqual(['completed', 'completed']);
     expect(measured.map((m) => m.mode)).toEqual(['warmup', 'full', 'delta']);
     expect(emu.stats().errorsSent['websocket_connection_limit_reached'] ?? 0).toBe(0);
@@ -241,16 +241,16 @@ describe('against the emulator', () => {
     const emu = await emulator({
       scenario: { name: 'slow', fallback: 'auto', steps: [{ id: 'slow', when: { userText: 'slow' }, tokensPerSecond: 100, say: 'word '.repeat(200) }] },
     });
-    const { session, measured } = sessionFor(emu);
+    const { transport, measured } = transportFor(emu);
     const source = new CancellationTokenSource();
     let started: () => void = () => undefined;
     const streaming = new Promise<void>((resolve) => (started = resolve));
-    const running = session.run(request([userMessage('slow please')]), { token: source.token, onEvent: (e) => e.kind === 'textDelta' && started() });
+    const running = transport.run(request([userMessage('slow please')]), { token: source.token, onEvent: (e) => e.kind === 'textDelta' && started() });
     await streaming;
     source.cancel();
     expect(await running).toEqual({ kind: 'cancelled' });
     await waitFor(() => emu.stats().connections.every((c) => c.closedAt !== null));
-    const next = await session.run(request([userMessage('hello again')]));
+    const next = await transport.run(request([userMessage('hello again')]));
     expect(next.kind).toBe('completed');
     expect(measured.at(-1)?.mode).toBe('full');
     expect(emu.stats().totals.wsConnections).toBe(2);
@@ -262,7 +262,7 @@ type FaultCase = {
   fault: Fault;
   /** When to arm: before anything (upgrade faults) or after the warm-up (faults on a request). */
   phase: 'beforeConnect' | 'afterWarmup';
-  options?: Partial<WorkspaceSessionOptions>;
+  options?: Partial<WorkspaceTransportOptions>;
   expect: 'same' | { kind: ModelOutcome['kind'] };
 };
 
@@ -285,15 +285,15 @@ const faultCases: FaultCase[] = [
 
 async function conversationWith(fault: FaultCase | undefined): Promise<string[]> {
   const emu = await emulator({ scenario: 'compile-error' });
-  const { session } = sessionFor(emu, fault?.options);
+  const { transport } = transportFor(emu, fault?.options);
   if (fault?.phase === 'beforeConnect') emu.setFault(fault.fault);
-  const warm = await session.warmUp(request([]));
+  const warm = await transport.warmUp(request([]));
   if (warm.kind === 'failed') {
     expect(emu.pendingFaults()).toEqual([]);
     return [`outcome ${warm.outcome.kind}`];
   }
   if (fault?.phase === 'afterWarmup') emu.setFault(fault.fault);
-  const { transcript, outcomes } = await agentRun(session, 'Why does src/a.ts fail to compile?');
+  const { transcript, outcomes } = await agentRun(transport, 'Why does src/a.ts fail to compile?');
   // The fault really fired (faults are counted; an armed one would still be pending).
   expect(emu.pendingFaults()).toEqual([]);
   const last = outcomes.at(-1);

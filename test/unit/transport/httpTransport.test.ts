@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator';
 import { userMessage, type ResponseItem } from '../../../src/protocol/items';
 import { DRAIN_AFTER_END, streamResponses, type FetchLike } from '../../../src/transport/httpTransport';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 
 const completed = JSON.stringify({
   type: 'response.completed',
@@ -107,23 +107,61 @@ describe('streamResponses after the terminal event', () => {
   });
 });
 
+describe('streamResponses on a pooled connection the server just closed', () => {
+  const closedUnderRequest = (code: string): Error =>
+    new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code }) });
+  const sse = (): Response =>
+    new Response(`event: response.completed\ndata: ${completed}\n\ndata: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+
+  it('retries once at once when the request met a closed keep-alive socket before any answer', async () => {
+    const calls: string[] = [];
+    const fetch: FetchLike = async () => {
+      calls.push('post');
+      if (calls.length === 1) throw closedUnderRequest('UND_ERR_SOCKET');
+      return sse();
+    };
+    const events: string[] = [];
+    await expect(stream(fetch, events)).resolves.toEqual({ kind: 'ended' });
+    expect(calls).toEqual(['post', 'post']);
+    expect(events).toEqual(['response.completed']);
+  });
+
+  it('reports the network failure when the fresh connection fails too, and never retries other failures', async () => {
+    let stale = 0;
+    const alwaysStale: FetchLike = async () => {
+      stale++;
+      throw closedUnderRequest('ECONNRESET');
+    };
+    await expect(stream(alwaysStale, [])).resolves.toMatchObject({ kind: 'network' });
+    expect(stale).toBe(2);
+
+    let refused = 0;
+    const unreachable: FetchLike = async () => {
+      refused++;
+      throw closedUnderRequest('ECONNREFUSED');
+    };
+    await expect(stream(unreachable, [])).resolves.toMatchObject({ kind: 'network', message: expect.stringContaining('ECONNREFUSED') });
+    expect(refused).toBe(1);
+  });
+});
+
 describe('against the emulator (real fetch, real sockets)', () => {
   let emu: Emulator | undefined;
-  let session: WorkspaceSession | undefined;
+  let transport: WorkspaceTransport | undefined;
   afterEach(async () => {
-    session?.dispose();
+    transport?.dispose();
     await emu?.close();
-    session = undefined;
+    transport = undefined;
     emu = undefined;
   });
 
   it('a chain of sequential HTTP requests uses one TCP connection', async () => {
     emu = await startEmulator({ tokensPerSecond: 0, pingIntervalMs: 0 });
-    session = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'http', connectTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
+    transport = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu!.apiKey, transport: 'http', connectTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
     const input: ResponseItem[] = [];
     for (let i = 0; i < 8; i++) {
       input.push(userMessage(`question ${i}`));
-      const outcome = await session.run({ model: 'gpt-5.2', instructions: 'Be brief.', tools: [], input: [...input] });
+      const outcome = await transport.run({ model: 'gpt-5.2', instructions: 'Be brief.', tools: [], input: [...input] });
       expect(outcome.kind).toBe('completed');
       if (outcome.kind === 'completed') input.push(...outcome.output);
     }

@@ -1,12 +1,12 @@
 /**
  * A settings or key change while a connect is still in flight (e.g. the old base URL never answers)
- * must not leave the session waiting on — or adopting — that stale connect: the next request connects
+ * must not leave the transport waiting on — or adopting — that stale connect: the next request connects
  * to the new server at once, over WebSocket, instead of timing out and falling back to HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancellationTokenSource } from '../../../src/common/cancellation';
 import { userMessage } from '../../../src/protocol/items';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 import { startEmulator } from '../../emulator';
 import { startBlackholeServer } from '../../fakes/blackholeServer';
 
@@ -25,23 +25,23 @@ describe('resetConnection during a connect', () => {
       pingIntervalMs: 0,
     });
     cleanups.push(() => emu.close());
-    const session = new WorkspaceSession({ baseUrl: silent.baseUrl, apiKey: async () => emu.apiKey, transport: 'auto', connectTimeoutMs: 60_000 });
-    cleanups.push(() => session.dispose());
+    const transport = new WorkspaceTransport({ baseUrl: silent.baseUrl, apiKey: async () => emu.apiKey, transport: 'auto', connectTimeoutMs: 60_000 });
+    cleanups.push(() => transport.dispose());
 
     // A warm-up towards the silent server, superseded (cancelled) by a settings change.
     const source = new CancellationTokenSource();
-    const warm = session.warmUp({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [] }, source.token);
+    const warm = transport.warmUp({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [] }, source.token);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(silent.connectionCount()).toBe(1);
     source.cancel();
-    session.reconfigure({ baseUrl: emu.url });
+    transport.reconfigure({ baseUrl: emu.url });
     expect((await warm).kind).not.toBe('warm');
 
     // The stale connect would only give up after a minute, past the test's timeout: finishing at all
     // shows the request did not wait on it.
-    const outcome = await session.run({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [userMessage('hi')] });
+    const outcome = await transport.run({ model: 'gpt-5.2', instructions: 'x', tools: [], input: [userMessage('hi')] });
     expect(outcome.kind).toBe('completed');
-    expect(session.usingHttp).toBe(false);
+    expect(transport.usingHttp).toBe(false);
     expect(emu.stats().requests.map((r) => r.transport)).toEqual(['ws']);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideAfterError, NO_RETRIES_YET, type RetryLimits } from '../../../src/transport/retryPolicy';
+import { cryptoJitter, decideAfterError, NO_RETRIES_YET, overloadBackoffMs, type RetryLimits } from '../../../src/transport/retryPolicy';
+import { mulberry32 } from '../../fakes/prng';
 import type { WireError } from '../../../src/protocol/responses';
 
 const limits: RetryLimits = { maxRecoveries: 1, maxOverloadRetries: 2, overloadBackoffMs: 100, maxRateLimitWaitMs: 5000 };
@@ -59,5 +60,43 @@ describe('decideAfterError', () => {
       kind: 'stop',
       outcome: { kind: 'serverError', code: 'context_length_exceeded', message: 'context_length_exceeded happened', retryable: false },
     });
+  });
+});
+
+describe('overload backoff jitter', () => {
+  it('without a jitter source the steps are exact; with one, each wait lies between half and all of its step', () => {
+    expect([0, 1, 2].map((retry) => overloadBackoffMs(100, retry))).toEqual([100, 200, 400]);
+    expect(overloadBackoffMs(100, 1, () => 0)).toBe(100);
+    expect(overloadBackoffMs(100, 1, () => 0.5)).toBe(150);
+    const rng = mulberry32(7);
+    for (let retry = 0; retry < 4; retry++) {
+      const step = 100 * 2 ** retry;
+      const waitMs = overloadBackoffMs(100, retry, rng);
+      expect(waitMs).toBeGreaterThanOrEqual(step / 2);
+      expect(waitMs).toBeLessThanOrEqual(step);
+    }
+  });
+
+  it('the policy uses the injected source, so a seeded run repeats exactly and two seeds spread', () => {
+    const decide = (seed: number): number[] => {
+      const jittered: RetryLimits = { ...limits, maxOverloadRetries: 3, jitter: mulberry32(seed) };
+      const waits: number[] = [];
+      let budget = NO_RETRIES_YET;
+      for (;;) {
+        const decision = decideAfterError(wire('server_is_overloaded', { status: 503 }), budget, jittered);
+        if (decision.kind !== 'retry') return waits;
+        waits.push(decision.waitMs);
+        budget = decision.budget;
+      }
+    };
+    expect(decide(1)).toHaveLength(3);
+    expect(decide(1)).toEqual(decide(1));
+    expect(decide(1)).not.toEqual(decide(2));
+  });
+
+  it('the default source is uniform in [0, 1)', () => {
+    const samples = Array.from({ length: 200 }, () => cryptoJitter());
+    expect(samples.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(new Set(samples).size).toBeGreaterThan(190);
   });
 });

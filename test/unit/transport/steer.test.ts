@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { functionCallOutput, userMessage } from '../../../src/protocol/items';
 import { assistantMessage, functionCall, responseEvents, usage, type FakeSocket, type Json } from '../../fakes/fakeSocket';
-import { hello, makeSession, request } from './sessionHarness';
+import { hello, makeTransport, request } from './transportHarness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 async function settle(): Promise<void> {
@@ -14,7 +14,7 @@ const steerText = 'Use the existing helper in util.ts instead.';
 
 describe('steering', () => {
   it('accepted then steered: delivered, and the output carries partial output, the steer, then the successor', async () => {
-    const { server, session } = makeSession();
+    const { server, transport } = makeTransport();
     let running: { frame: Json; socket: FakeSocket } | undefined;
     server.handler = (frame, socket) => {
       if (frame['type'] === 'response.create') {
@@ -32,9 +32,9 @@ describe('steering', () => {
         ...responseEvents(running?.frame ?? {}, 'resp_8', [successor]),
       );
     };
-    const run = session.run(request([hello]));
+    const run = transport.run(request([hello]));
     await settle();
-    const steered = await session.steer(steerText);
+    const steered = await transport.steer(steerText);
     expect(steered).toEqual({ status: 'delivered' });
     const outcome = await run;
     expect(outcome).toMatchObject({ kind: 'completed', responseId: 'resp_8', output: [partial, userMessage(steerText), successor] });
@@ -43,12 +43,12 @@ describe('steering', () => {
 
     // The next turn chains from the successor with only the new item.
     server.handler = (frame, socket) => socket.emit(...responseEvents(frame, 'resp_9', [assistantMessage('m9', 'ok')]));
-    await session.run(request([hello, ...outcome.output, userMessage('thanks')]));
+    await transport.run(request([hello, ...outcome.output, userMessage('thanks')]));
     expect(server.creates[1]).toMatchObject({ previous_response_id: 'resp_8', input: [userMessage('thanks')] });
   });
 
   it('pending: the server holds it; the next delta omits it, the caller’s transcript keeps it', async () => {
-    const { server, session } = makeSession();
+    const { server, transport } = makeTransport();
     const call = functionCall('fc_1', 'call_1', 'read_file', '{"path":"a.ts"}');
     server.handler = (frame, socket) => {
       if (frame['type'] === 'response.create' && server.creates.length === 1) {
@@ -65,21 +65,21 @@ describe('steering', () => {
       }
       socket.emit(...responseEvents(frame, 'resp_2', [assistantMessage('m2', 'done')]));
     };
-    const run = session.run(request([hello]));
+    const run = transport.run(request([hello]));
     await settle();
-    const steered = session.steer(steerText);
+    const steered = transport.steer(steerText);
     const outcome = await run;
     expect(await steered).toEqual({ status: 'pending' });
     if (outcome.kind !== 'completed') throw new Error(outcome.kind);
     expect(outcome.output).toEqual([call]);
 
     const next = [hello, ...outcome.output, functionCallOutput('call_1', 'file'), userMessage(steerText)];
-    await session.run(request(next));
+    await transport.run(request(next));
     expect(server.creates[1]).toMatchObject({ previous_response_id: 'resp_1', input: [functionCallOutput('call_1', 'file')] });
   });
 
   it('failed (steering not supported): notDelivered with the reason', async () => {
-    const { server, session } = makeSession();
+    const { server, transport } = makeTransport();
     server.handler = (frame, socket) => {
       if (frame['type'] === 'response.create') {
         socket.emit({ type: 'response.created', sequence_number: 0, response: { id: 'resp_7', status: 'in_progress', output: [] } });
@@ -90,20 +90,20 @@ describe('steering', () => {
         { type: 'response.completed', sequence_number: 6, response: { id: 'resp_7', status: 'completed', output: [], usage: usage() } },
       );
     };
-    const run = session.run(request([hello]));
+    const run = transport.run(request([hello]));
     await settle();
-    expect(await session.steer(steerText)).toEqual({ status: 'notDelivered', reason: 'steering_not_supported' });
+    expect(await transport.steer(steerText)).toEqual({ status: 'notDelivered', reason: 'steering_not_supported' });
     expect(await run).toMatchObject({ kind: 'completed' });
   });
 
   it('no running response: notDelivered, nothing sent', async () => {
-    const { server, session } = makeSession();
-    expect(await session.steer('hi')).toEqual({ status: 'notDelivered', reason: 'no_running_response' });
+    const { server, transport } = makeTransport();
+    expect(await transport.steer('hi')).toEqual({ status: 'notDelivered', reason: 'no_running_response' });
     expect(server.sentLog).toHaveLength(0);
   });
 
   it('no reply at all: notDelivered after the reply timeout', async () => {
-    const { server, session } = makeSession({ steerReplyTimeoutMs: 50 });
+    const { server, transport } = makeTransport({ steerReplyTimeoutMs: 50 });
     let socketRef: FakeSocket | undefined;
     server.handler = (frame, socket) => {
       if (frame['type'] === 'response.create') {
@@ -111,9 +111,9 @@ describe('steering', () => {
         socket.emit({ type: 'response.created', sequence_number: 0, response: { id: 'resp_7', status: 'in_progress', output: [] } });
       }
     };
-    const run = session.run(request([hello]));
+    const run = transport.run(request([hello]));
     await settle();
-    expect(await session.steer('hi')).toEqual({ status: 'notDelivered', reason: 'no_reply' });
+    expect(await transport.steer('hi')).toEqual({ status: 'notDelivered', reason: 'no_reply' });
     socketRef?.emit(...responseEvents({}, 'resp_7', []).slice(1));
     expect(await run).toMatchObject({ kind: 'completed' });
   });

@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 import { userMessage } from '../../../src/protocol/items';
 import type { SteerResult } from '../../../src/transport/modelClient';
 import { responseEvents, type FakeSocket } from '../../fakes/fakeSocket';
-import { hello, makeSession, request } from './sessionHarness';
+import { hello, makeTransport, request } from './transportHarness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 async function settle(): Promise<void> {
@@ -18,7 +18,7 @@ async function settle(): Promise<void> {
 
 it('a steer still waiting for its reply when the socket closes after the response ended settles notDelivered at once', async () => {
   // A reply timeout far beyond the test: only the loss of the socket can settle the steer here.
-  const { server, session } = makeSession({ steerReplyTimeoutMs: 10 * 60_000 });
+  const { server, transport } = makeTransport({ steerReplyTimeoutMs: 10 * 60_000 });
   let socket: FakeSocket | undefined;
   server.handler = (frame, s) => {
     socket = s;
@@ -30,9 +30,9 @@ it('a steer still waiting for its reply when the socket closes after the respons
     expect(frame).toEqual({ type: 'response.steer', previous_response_id: 'resp_7', input: [userMessage('also add tests')] });
     s.emit(...responseEvents({}, 'resp_7', []).slice(1));
   };
-  const run = session.run(request([hello]));
+  const run = transport.run(request([hello]));
   await settle();
-  const steered = session.steer('also add tests');
+  const steered = transport.steer('also add tests');
   expect(await run).toMatchObject({ kind: 'completed', responseId: 'resp_7' });
   socket?.drop();
   await settle();

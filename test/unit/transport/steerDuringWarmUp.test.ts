@@ -9,12 +9,12 @@ import { afterEach, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator';
 import { userMessage } from '../../../src/protocol/items';
 import type { ModelRequest } from '../../../src/transport/modelClient';
-import { WorkspaceSession } from '../../../src/transport/session';
+import { WorkspaceTransport } from '../../../src/transport/workspaceTransport';
 
 let emulator: Emulator | undefined;
-let session: WorkspaceSession | undefined;
+let transport: WorkspaceTransport | undefined;
 afterEach(async () => {
-  session?.dispose();
+  transport?.dispose();
   await emulator?.close();
 });
 
@@ -25,16 +25,16 @@ it('a steer while the prompt waits behind the warm-up is not sent into the warm-
     scenario: { name: 'steer-during-warm-up', fallback: 'fail', steps: [{ id: 'hi', when: { userText: 'hi' }, say: 'Hello.' }] },
   });
   const emu = emulator;
-  session = new WorkspaceSession({ baseUrl: emu.url, apiKey: async () => emu.apiKey, idleTimeoutMs: 5000 });
+  transport = new WorkspaceTransport({ baseUrl: emu.url, apiKey: async () => emu.apiKey, idleTimeoutMs: 5000 });
   const request: ModelRequest = { model: 'gpt-5.2', instructions: 'You are a coding agent.', tools: [], input: [] };
   // The warm-up's stream pauses right after response.created: it is still running when the prompt comes.
   emu.setFault({ kind: 'stall', ms: 400, afterEvents: 0 });
-  const warm = session.warmUp(request);
+  const warm = transport.warmUp(request);
   for (let i = 0; i < 200 && !emu.frames().some((f) => f.dir === 'recv' && (f.frame as { type?: string }).type === 'response.created'); i++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const prompt = session.run({ ...request, input: [userMessage('hi')] });
-  const steer = await session.steer('Also add tests.');
+  const prompt = transport.run({ ...request, input: [userMessage('hi')] });
+  const steer = await transport.steer('Also add tests.');
 
   expect(steer).toEqual({ status: 'notDelivered', reason: 'no_running_response' });
   const warmUp = await warm;

@@ -9,7 +9,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulat
 import type { Scenario } from '../../emulator/scenarios';
 import { functionCallOutput, userMessage, type FunctionToolDefinition, type ResponseItem } from '../../../src/protocol/items';
 import type { ModelOutcome, ModelRequest, RequestMetrics } from '../../../src/transport/modelClient';
-import { WorkspaceSession, type WorkspaceSessionOptions } from '../../../src/transport/session';
+import { WorkspaceTransport, type WorkspaceTransportOptions } from '../../../src/transport/workspaceTransport';
 
 const RTT_MS = 40;
 /** TCP + upgrade on loopback without TLS: 2 modelled round trips. 2 ms of slack for whole-millisecond timers. */
@@ -40,9 +40,9 @@ const readThenAnswer: Scenario = {
 };
 
 let emulators: Emulator[] = [];
-const sessions: WorkspaceSession[] = [];
+const transports: WorkspaceTransport[] = [];
 afterEach(async () => {
-  sessions.splice(0).forEach((s) => s.dispose());
+  transports.splice(0).forEach((s) => s.dispose());
   await Promise.all(emulators.map((e) => e.close()));
   emulators = [];
 });
@@ -53,8 +53,8 @@ async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return emu;
 }
 
-function sessionFor(emu: Emulator, options: Partial<WorkspaceSessionOptions> = {}): { session: WorkspaceSession; measured: RequestMetrics[] } {
-  const session = new WorkspaceSession({
+function transportFor(emu: Emulator, options: Partial<WorkspaceTransportOptions> = {}): { transport: WorkspaceTransport; measured: RequestMetrics[] } {
+  const transport = new WorkspaceTransport({
     baseUrl: emu.url,
     apiKey: async () => emu.apiKey,
     connectTimeoutMs: 5000,
@@ -62,10 +62,10 @@ function sessionFor(emu: Emulator, options: Partial<WorkspaceSessionOptions> = {
     clock: { now: () => performance.now() },
     ...options,
   });
-  sessions.push(session);
+  transports.push(transport);
   const measured: RequestMetrics[] = [];
-  session.onDidMeasure((m) => measured.push(m));
-  return { session, measured };
+  transport.onDidMeasure((m) => measured.push(m));
+  return { transport, measured };
 }
 
 function completed(outcome: ModelOutcome): Extract<ModelOutcome, { kind: 'completed' }> {
@@ -74,11 +74,11 @@ function completed(outcome: ModelOutcome): Extract<ModelOutcome, { kind: 'comple
 }
 
 /** A user turn: runs until the model stops calling tools; returns each request's metrics. */
-async function turn(session: WorkspaceSession, transcript: ResponseItem[], prompt: string): Promise<RequestMetrics[]> {
+async function turn(transport: WorkspaceTransport, transcript: ResponseItem[], prompt: string): Promise<RequestMetrics[]> {
   transcript.push(userMessage(prompt));
   const metrics: RequestMetrics[] = [];
   for (let round = 0; round < 5; round++) {
-    const outcome = completed(await session.run(request(transcript)));
+    const outcome = completed(await transport.run(request(transcript)));
     metrics.push(outcome.metrics);
     transcript.push(...outcome.output);
     const calls = outcome.output.filter((item) => item.type === 'function_call');
@@ -91,10 +91,10 @@ async function turn(session: WorkspaceSession, transcript: ResponseItem[], promp
 describe('time saved: connect measured per socket', () => {
   it('the request that opens a socket reports its connect, avoided nothing; later requests on it report that same connect as avoided', async () => {
     const emu = await emulator();
-    const { session } = sessionFor(emu);
+    const { transport } = transportFor(emu);
     const transcript: ResponseItem[] = [];
-    const first = await turn(session, transcript, 'Read src/a.ts');
-    const second = await turn(session, transcript, 'Thanks');
+    const first = await turn(transport, transcript, 'Read src/a.ts');
+    const second = await turn(transport, transcript, 'Thanks');
 
     expect(emu.stats().totals.wsConnections).toBe(1);
     expect(first.map((m) => m.mode)).toEqual(['full', 'delta']);
@@ -114,11 +114,11 @@ describe('time saved: connect measured per socket', () => {
 
   it('a new socket after a loss is measured anew, and the request that needed it claims no time saved', async () => {
     const emu = await emulator({ scenario: 'compile-error' });
-    const { session, measured } = sessionFor(emu);
-    const warm = await session.warmUp(request([]));
+    const { transport, measured } = transportFor(emu);
+    const warm = await transport.warmUp(request([]));
     expect(warm.kind).toBe('warm');
     emu.setFault({ kind: 'drop', afterEvents: 3 });
-    const outcome = completed(await session.run(request([userMessage('Why does src/a.ts fail to compile?')])));
+    const outcome = completed(await transport.run(request([userMessage('Why does src/a.ts fail to compile?')])));
     expect(emu.stats().totals.wsConnections).toBe(2);
     expect(outcome.metrics).toMatchObject({ recoveries: 1, mode: 'full', connectAvoidedMs: 0, warmupAvoidedMs: 0 });
     expect(outcome.metrics.connectMs).toBeGreaterThanOrEqual(CONNECT_AT_LEAST_MS);
@@ -127,9 +127,9 @@ describe('time saved: connect measured per socket', () => {
 
   it('over HTTP nothing is measured as saved', async () => {
     const emu = await emulator();
-    const { session } = sessionFor(emu, { transport: 'http', store: true });
+    const { transport } = transportFor(emu, { transport: 'http', store: true });
     const transcript: ResponseItem[] = [];
-    const requests = [...(await turn(session, transcript, 'Read src/a.ts')), ...(await turn(session, transcript, 'Thanks'))];
+    const requests = [...(await turn(transport, transcript, 'Read src/a.ts')), ...(await turn(transport, transcript, 'Thanks'))];
     expect(requests.length).toBe(3);
     for (const m of requests) expect(m).toMatchObject({ transport: 'http', connectMs: undefined, connectAvoidedMs: 0, warmupAvoidedMs: 0 });
   });
@@ -138,8 +138,8 @@ describe('time saved: connect measured per socket', () => {
 describe('time saved: the warm-up off the critical path', () => {
   it('the first request continuing a warm-up reports the warm-up request time and the connect as avoided, once', async () => {
     const emu = await emulator();
-    const { session, measured } = sessionFor(emu);
-    const warm = await session.warmUp(request([]));
+    const { transport, measured } = transportFor(emu);
+    const warm = await transport.warmUp(request([]));
     if (warm.kind !== 'warm') throw new Error(`warm-up ${warm.kind}`);
     // The warm-up opened the socket (its connect is measured) and claims nothing itself.
     expect(warm.metrics).toMatchObject({ mode: 'warmup', connectAvoidedMs: 0, warmupAvoidedMs: 0 });
@@ -149,7 +149,7 @@ describe('time saved: the warm-up off the critical path', () => {
     expect(warm.latencyMs).toBeGreaterThanOrEqual(warm.requestMs + warm.metrics.connectMs!);
 
     const transcript: ResponseItem[] = [];
-    const first = await turn(session, transcript, 'Read src/a.ts');
+    const first = await turn(transport, transcript, 'Read src/a.ts');
     expect(first.map((m) => m.mode)).toEqual(['delta', 'delta']);
     // The warm-up had finished before the prompt: all of its request time counts, and the whole connect.
     expect(first[0]).toMatchObject({ warmupAvoidedMs: warm.requestMs, connectAvoidedMs: warm.metrics.connectMs });
@@ -161,9 +161,9 @@ describe('time saved: the warm-up off the critical path', () => {
 
   it('a prompt sent while the warm-up is still connecting waited for both: it claims neither', async () => {
     const emu = await emulator();
-    const { session } = sessionFor(emu);
-    const warming = session.warmUp(request([]));
-    const outcome = completed(await session.run(request([userMessage('Read src/a.ts')])));
+    const { transport } = transportFor(emu);
+    const warming = transport.warmUp(request([]));
+    const outcome = completed(await transport.run(request([userMessage('Read src/a.ts')])));
     const warm = await warming;
     expect(warm.kind).toBe('warm');
     // It did continue the warm-up (a delta on the same socket), yet none of that ran before it was asked.

@@ -1,53 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits, SessionTranscriptView } from '../../../src/protocol/webview';
-import { ChatPresenter, clipText, footerFromRequests, footerTimeSavedMs, KEY_REMOVED_NOTICE, sessionSummaryViews, type FrameClock } from '../../../src/ui/chatPresenter';
-import { sessionTranscript } from '../../../src/ui/chat/sessionTranscript';
+import { ChatPresenter } from '../../../src/ui/chatPresenter';
+import { KEY_REMOVED_NOTICE } from '../../../src/ui/chat/agentEventDisplay';
+import { RESENT_NOTE } from '../../../src/ui/chat/displayModel';
+import { clipText } from '../../../src/ui/chat/clipping';
+import { conversationViewOf } from '../../../src/ui/chat/conversationView';
+import { sessionSummaryViews } from '../../../src/ui/chat/sessionList';
+import { footerFromRequests, footerTimeSavedMs } from '../../../src/ui/chat/turnFooter';
 import { ChatSession } from '../../../src/agent/chatSession';
 import { userMessage, type AssistantMessageItem } from '../../../src/protocol/items';
 import type { RequestMetrics } from '../../../src/transport/modelClient';
+import { ManualClock } from '../../fakes/manualClock';
 
-/** A clock whose timers run only when the test advances it. */
-class ManualClock implements FrameClock {
-  time = 1_000;
-  private timers: Array<{ at: number; callback: () => void; handle: number }> = [];
-  private nextHandle = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimer(callback: () => void, delayMs: number): unknown {
-    const handle = this.nextHandle++;
-    this.timers.push({ at: this.time + delayMs, callback, handle });
-    return handle;
-  }
-  clearTimer(handle: unknown): void {
-    this.timers = this.timers.filter((timer) => timer.handle !== handle);
-  }
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= this.time).sort((a, b) => a.at - b.at)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((timer) => timer !== due);
-      due.callback();
-    }
-  }
-}
-
-function setup(): { presenter: ChatPresenter; clock: ManualClock; posts: HostToWebview[]; invalid: string[] } {
+function setup(): { presenter: ChatPresenter; clock: ManualClock; posts: HostToWebview[]; postedAt: number[]; invalid: string[] } {
   const clock = new ManualClock();
   const posts: HostToWebview[] = [];
+  /** The clock's time of each post (timers run at their due time as the clock moves). */
+  const postedAt: number[] = [];
   const invalid: string[] = [];
   const presenter = new ChatPresenter({
-    post: (message) => posts.push(message),
+    post: (message) => {
+      posts.push(message);
+      postedAt.push(clock.time);
+    },
     clock,
     workspaceName: 'fixture',
     connection: { kind: 'warm', label: 'warm' },
     onInvalidMessage: (type, error) => invalid.push(`${type}: ${error}`),
   });
-  return { presenter, clock, posts, invalid };
+  return { presenter, clock, posts, postedAt, invalid };
 }
 
 function metrics(overrides: Partial<RequestMetrics> = {}): RequestMetrics {
@@ -77,13 +58,13 @@ const types = (posts: HostToWebview[]): string[] => posts.map((post) => post.typ
 describe('ChatPresenter: coalescing text deltas', () => {
   it('turns 10,000 deltas in one frame into one post, in order, with the exact text', () => {
     const { presenter, clock, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'hi' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'hi' });
     posts.length = 0;
     let expected = '';
     for (let i = 0; i < 10_000; i++) {
       const text = `w${i} `;
       expected += text;
-      presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text });
+      presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: text });
     }
     expect(posts).toHaveLength(0);
     clock.advance(16);
@@ -92,17 +73,16 @@ describe('ChatPresenter: coalescing text deltas', () => {
   });
 
   it('posts at most once per frame while a stream runs, and flushes the first delta after a pause at once', () => {
-    const { presenter, clock, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'hi' });
+    const { presenter, clock, posts, postedAt } = setup();
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'hi' });
     posts.length = 0;
-    const postTimes: number[] = [];
+    postedAt.length = 0;
     for (let ms = 0; ms < 1_000; ms++) {
-      presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'x' });
-      const before = posts.length;
+      presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: 'x' });
       clock.advance(1);
-      if (posts.length > before) postTimes.push(clock.time);
     }
     clock.advance(100);
+    const postTimes = [...postedAt];
     const gaps = postTimes.slice(1).map((time, index) => time - postTimes[index]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
     expect(posts.length).toBeLessThanOrEqual(Math.ceil(1_000 / 16) + 1);
@@ -112,20 +92,20 @@ describe('ChatPresenter: coalescing text deltas', () => {
     // After a quiet spell the next delta goes out on the next tick, not a frame later.
     posts.length = 0;
     clock.advance(500);
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'y' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: 'y' });
     clock.advance(0);
     expect(posts).toHaveLength(1);
   });
 
   it('keeps interleaved blocks apart and marks the kind only when a block opens', () => {
     const { presenter, clock, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'hi' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'hi' });
     posts.length = 0;
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'r1', text: 'think', channel: 'reasoning' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'r1', text: 'ing', channel: 'reasoning' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'Hello' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'r1', delta: 'think', channel: 'reasoning' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'r1', delta: 'ing', channel: 'reasoning' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: 'Hello' });
     clock.advance(16);
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: ' world' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: ' world' });
     clock.advance(16);
     expect(posts).toEqual([
       { type: 'deltas', turnId: 't1', items: [{ blockId: 'r1', text: 'thinking', kind: 'reasoning' }, { blockId: 'b1', text: 'Hello', kind: 'markdown' }] },
@@ -137,13 +117,13 @@ describe('ChatPresenter: coalescing text deltas', () => {
 describe('ChatPresenter: ordering', () => {
   it('flushes pending text before any other message, so the view sees events in order', () => {
     const { presenter, posts, clock } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'fix it' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'Reading the file.' });
-    presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c1', name: 'read_file', title: 'Read file', target: 'src/a.ts' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'fix it' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: 'Reading the file.' });
+    presenter.handle({ type: 'toolCallStarted', turnId: 't1', callId: 'c1', name: 'read_file', title: 'Read file', target: 'src/a.ts' });
     clock.advance(5);
-    presenter.handle({ kind: 'toolFinished', turnId: 't1', callId: 'c1', status: 'done', output: 'contents' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'Done.' });
-    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics()] });
+    presenter.handle({ type: 'toolCallFinished', turnId: 't1', callId: 'c1', status: 'done', outputSummary: 'contents' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b2', delta: 'Done.' });
+    presenter.handle({ type: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics()] });
     expect(types(posts)).toEqual(['turnStarted', 'deltas', 'toolCard', 'toolCard', 'deltas', 'turnFinished', 'sessionTotals']);
     const finishedTool = posts[3] as Extract<HostToWebview, { type: 'toolCard' }>;
     expect(finishedTool.card).toMatchObject({ status: 'done', durationMs: 5, output: 'contents', target: 'src/a.ts' });
@@ -152,18 +132,18 @@ describe('ChatPresenter: ordering', () => {
 
   it('flushes before a connection change and before deltas of another turn', () => {
     const { presenter, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'a' });
-    presenter.handle({ kind: 'turnStarted', turnId: 't2', userText: 'b' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'one' });
-    presenter.handle({ kind: 'textDelta', turnId: 't2', blockId: 'b2', text: 'two' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'a' });
+    presenter.handle({ type: 'turnStarted', turnId: 't2', userText: 'b' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: 'one' });
+    presenter.handle({ type: 'textDelta', turnId: 't2', blockId: 'b2', delta: 'two' });
     presenter.setConnection({ kind: 'reconnecting', label: 'reconnecting (1)' });
     expect(types(posts)).toEqual(['turnStarted', 'turnStarted', 'deltas', 'deltas', 'connection']);
   });
 
   it('ignores events for turns it never saw instead of inventing them', () => {
     const { presenter, posts, clock } = setup();
-    presenter.handle({ kind: 'textDelta', turnId: 'ghost', blockId: 'b', text: 'boo' });
-    presenter.handle({ kind: 'toolStarted', turnId: 'ghost', callId: 'c', name: 'x' });
+    presenter.handle({ type: 'textDelta', turnId: 'ghost', blockId: 'b', delta: 'boo' });
+    presenter.handle({ type: 'toolCallStarted', turnId: 'ghost', callId: 'c', name: 'x' });
     clock.advance(50);
     expect(posts).toEqual([]);
   });
@@ -172,8 +152,8 @@ describe('ChatPresenter: ordering', () => {
 describe('ChatPresenter: notices', () => {
   it('a notice is an information card in its turn (tone notice, no actions), posted valid and kept in the snapshot', () => {
     const { presenter, posts, invalid } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: `my key is ${'[redacted API key]'}` });
-    presenter.handle({ kind: 'notice', turnId: 't1', message: KEY_REMOVED_NOTICE });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: `my key is ${'[redacted API key]'}` });
+    presenter.handle({ type: 'notice', turnId: 't1', message: KEY_REMOVED_NOTICE });
     expect(invalid).toEqual([]);
     const posted = posts.at(-1);
     expect(posted).toMatchObject({ type: 'error', turnId: 't1', error: { message: KEY_REMOVED_NOTICE, actions: [], tone: 'notice' } });
@@ -185,8 +165,8 @@ describe('ChatPresenter: notices', () => {
 
   it('an error card has no tone (older saved views without one stay errors)', () => {
     const { presenter, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'x' });
-    presenter.handle({ kind: 'error', turnId: 't1', message: 'failed', actions: ['retry'] });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'x' });
+    presenter.handle({ type: 'error', turnId: 't1', message: 'failed', actions: ['retry'] });
     const posted = posts.at(-1);
     expect(posted?.type === 'error' && posted.error.tone).toBeUndefined();
   });
@@ -195,18 +175,18 @@ describe('ChatPresenter: notices', () => {
 describe('ChatPresenter: snapshots', () => {
   it('gives a reloaded view everything: turns, pending text, cards, steering, footer and totals', () => {
     const { presenter, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'run the tests', attachments: [{ kind: 'file', path: 'src/a.ts' }] });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'r', text: 'plan', channel: 'reasoning' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b1', text: 'I will run ' });
-    presenter.handle({ kind: 'approvalRequested', turnId: 't1', approvalId: 'a1', approvalKind: 'command', command: 'npm test', parts: ['npm test'], cwd: '.', canAllowAlways: true });
-    presenter.handle({ kind: 'approvalResolved', turnId: 't1', approvalId: 'a1', outcome: 'allowedOnce' });
-    presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c1', name: 'run_command', target: 'npm test' });
-    presenter.handle({ kind: 'toolFinished', turnId: 't1', callId: 'c1', status: 'failed', output: '1 failed' });
-    presenter.handle({ kind: 'editApplied', turnId: 't1', editId: 'e1', path: 'src/a.ts', unifiedDiff: '--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,2 @@\n-old\n+new\n same\n' });
-    presenter.handle({ kind: 'editResolved', turnId: 't1', editId: 'e1', state: 'kept' });
-    presenter.handle({ kind: 'steer', turnId: 't1', steerId: 's1', text: 'only unit tests', status: 'delivered' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'Fixed ' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b2', text: 'it.' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'run the tests', attachments: [{ kind: 'file', path: 'src/a.ts' }] });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'r', delta: 'plan', channel: 'reasoning' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b1', delta: 'I will run ' });
+    presenter.handle({ type: 'approvalRequested', turnId: 't1', approvalId: 'a1', approvalKind: 'command', command: 'npm test', parts: ['npm test'], cwd: '.', canAllowAlways: true });
+    presenter.handle({ type: 'approvalResolved', turnId: 't1', approvalId: 'a1', outcome: 'allowedOnce' });
+    presenter.handle({ type: 'toolCallStarted', turnId: 't1', callId: 'c1', name: 'run_command', target: 'npm test' });
+    presenter.handle({ type: 'toolCallFinished', turnId: 't1', callId: 'c1', status: 'failed', outputSummary: '1 failed' });
+    presenter.handle({ type: 'editApplied', turnId: 't1', editId: 'e1', path: 'src/a.ts', hunks: [{ header: '@@ -1,2 +1,2 @@', lines: [{ kind: 'remove', text: 'old' }, { kind: 'add', text: 'new' }, { kind: 'context', text: 'same' }] }] });
+    presenter.handle({ type: 'editResolved', turnId: 't1', editId: 'e1', state: 'kept' });
+    presenter.handle({ type: 'steer', turnId: 't1', steerId: 's1', text: 'only unit tests', status: 'delivered' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b2', delta: 'Fixed ' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b2', delta: 'it.' });
     // The view reloads before the frame flushes: the snapshot carries the pending text, not a later delta.
     posts.length = 0;
     presenter.onReady();
@@ -222,7 +202,7 @@ describe('ChatPresenter: snapshots', () => {
     expect(turn.items[4]).toMatchObject({ kind: 'edit', card: { state: 'kept', added: 1, removed: 1 } });
     expect(turn.items[6]).toEqual({ kind: 'markdown', id: 'b2', text: 'Fixed it.' });
 
-    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics(), metrics({ timeToFirstTokenMs: 999, bytesSent: 500 })], totalMs: 4_000 });
+    presenter.handle({ type: 'turnFinished', turnId: 't1', status: 'done', requests: [metrics(), metrics({ timeToFirstTokenMs: 999, bytesSent: 500 })], totalMs: 4_000 });
     const after = presenter.snapshot();
     expect(after.session!.turns[0]!.status).toBe('done');
     expect(after.session!.turns[0]!.footer).toEqual({
@@ -245,8 +225,8 @@ describe('ChatPresenter: snapshots', () => {
 
   it('switching sessions replaces the model and drops pending text of the old one', () => {
     const { presenter, posts, clock } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'old' });
-    presenter.handle({ kind: 'textDelta', turnId: 't1', blockId: 'b', text: 'pending' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'old' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'b', delta: 'pending' });
     posts.length = 0;
     presenter.showSession(
       { id: 's2', title: 'Other', turns: [{ id: 'x', userText: 'q', attachments: [], items: [{ kind: 'markdown', id: 'm', text: 'a' }], status: 'done' }], totals: { turns: 1, bytesSent: 1, statelessBytes: 2 } },
@@ -262,10 +242,10 @@ describe('ChatPresenter: snapshots', () => {
 
   it('a turn that ends cancels its pending approvals and running tools', () => {
     const { presenter } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'x' });
-    presenter.handle({ kind: 'approvalRequested', turnId: 't1', approvalId: 'a', approvalKind: 'task', command: 'build', cwd: '', canAllowAlways: false });
-    presenter.handle({ kind: 'toolStarted', turnId: 't1', callId: 'c', name: 'run_task' });
-    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'cancelled' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'x' });
+    presenter.handle({ type: 'approvalRequested', turnId: 't1', approvalId: 'a', approvalKind: 'task', command: 'build', cwd: '', canAllowAlways: false });
+    presenter.handle({ type: 'toolCallStarted', turnId: 't1', callId: 'c', name: 'run_task' });
+    presenter.handle({ type: 'turnFinished', turnId: 't1', status: 'cancelled' });
     const items = presenter.snapshot().session!.turns[0]!.items;
     expect(items).toMatchObject([{ card: { state: 'cancelled' } }, { card: { status: 'cancelled' } }]);
   });
@@ -274,12 +254,12 @@ describe('ChatPresenter: snapshots', () => {
 describe('ChatPresenter: bounds', () => {
   it('clips oversized text so every message stays valid', () => {
     const { presenter, posts, invalid, clock } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 'x'.repeat(500), userText: 'u'.repeat(Limits.userText + 10) });
+    presenter.handle({ type: 'turnStarted', turnId: 'x'.repeat(500), userText: 'u'.repeat(Limits.userText + 10) });
     const turnId = 'x'.repeat(Limits.id);
-    presenter.handle({ kind: 'toolStarted', turnId, callId: 'c', name: 'n'.repeat(1_000), target: 'p'.repeat(5_000) });
-    presenter.handle({ kind: 'toolFinished', turnId, callId: 'c', status: 'done', output: 'o'.repeat(Limits.toolOutput * 3) });
-    presenter.handle({ kind: 'error', turnId, message: 'e'.repeat(100_000), actions: ['retry', 'retry', 'setApiKey'] });
-    presenter.handle({ kind: 'textDelta', turnId, blockId: 'b', text: 'z'.repeat(Limits.deltaText + 5) });
+    presenter.handle({ type: 'toolCallStarted', turnId, callId: 'c', name: 'n'.repeat(1_000), target: 'p'.repeat(5_000) });
+    presenter.handle({ type: 'toolCallFinished', turnId, callId: 'c', status: 'done', outputSummary: 'o'.repeat(Limits.toolOutput * 3) });
+    presenter.handle({ type: 'error', turnId, message: 'e'.repeat(100_000), actions: ['retry', 'retry', 'setApiKey'] });
+    presenter.handle({ type: 'textDelta', turnId, blockId: 'b', delta: 'z'.repeat(Limits.deltaText + 5) });
     clock.advance(16);
     expect(invalid).toEqual([]);
     for (const post of posts) expect(HostToWebviewSchema.safeParse(post).success).toBe(true);
@@ -328,11 +308,11 @@ describe('ChatPresenter: session list and totals', () => {
 
   it('session totals add up bytes sent, stateless bytes and the measured time saved of every turn', () => {
     const { presenter, posts } = setup();
-    presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'first' });
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'first' });
     // The first request continued the warm-up on the open socket; a recovery resent everything (no saving
     // there), and its connect figure is not counted again within the turn.
     presenter.handle({
-      kind: 'turnFinished',
+      type: 'turnFinished',
       turnId: 't1',
       status: 'done',
       requests: [
@@ -341,9 +321,9 @@ describe('ChatPresenter: session list and totals', () => {
       ],
       totalMs: 2_000,
     });
-    presenter.handle({ kind: 'turnStarted', turnId: 't2', userText: 'second' });
+    presenter.handle({ type: 'turnStarted', turnId: 't2', userText: 'second' });
     presenter.handle({
-      kind: 'turnFinished',
+      type: 'turnFinished',
       turnId: 't2',
       status: 'done',
       requests: [metrics({ bytesSent: 800, statelessBytes: 33_000, connectMs: 95, connectAvoidedMs: 95 })],
@@ -358,13 +338,13 @@ describe('ChatPresenter: session list and totals', () => {
     expect(totals.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000, timeSavedMs: 250 });
     expect(presenter.snapshot().session!.totals).toEqual({ turns: 2, bytesSent: 33_000, statelessBytes: 94_000, timeSavedMs: 250 });
     // A turn without requests (cancelled before sending) changes no totals.
-    presenter.handle({ kind: 'turnStarted', turnId: 't3', userText: 'third' });
-    presenter.handle({ kind: 'turnFinished', turnId: 't3', status: 'cancelled', requests: [] });
+    presenter.handle({ type: 'turnStarted', turnId: 't3', userText: 'third' });
+    presenter.handle({ type: 'turnFinished', turnId: 't3', status: 'cancelled', requests: [] });
     expect(presenter.snapshot().session!.totals).toEqual({ turns: 3, bytesSent: 33_000, statelessBytes: 94_000, timeSavedMs: 250 });
     // A turn over HTTP saves no time, whatever its requests claim.
-    presenter.handle({ kind: 'turnStarted', turnId: 't4', userText: 'fourth' });
+    presenter.handle({ type: 'turnStarted', turnId: 't4', userText: 'fourth' });
     presenter.handle({
-      kind: 'turnFinished',
+      type: 'turnFinished',
       turnId: 't4',
       status: 'done',
       requests: [metrics({ transport: 'http', bytesSent: 2_000, statelessBytes: 2_000, connectAvoidedMs: 95, warmupAvoidedMs: 60 })],
@@ -424,8 +404,41 @@ describe('ChatPresenter: session list and totals', () => {
       totals: { turns: 2, bytesSent: 150, statelessBytes: 200 },
     });
     expect(stored.success).toBe(true);
-    const view = sessionTranscript(session, stored.data);
+    const view = conversationViewOf(session, stored.data);
     expect(view.totals).toEqual({ turns: 2, bytesSent: 150, statelessBytes: 200, timeSavedMs: 130 });
     expect(SessionTranscriptView.safeParse(view).success).toBe(true);
   });
 });
+
+describe('ChatPresenter: a stream cut mid-answer and resent', () => {
+  it('the fragment is replaced by the resent answer (not shown above it), in the view and the saved model, with one note', () => {
+    const { presenter, posts, clock } = setup();
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'read it' });
+    presenter.handle({ type: 'toolCallStarted', turnId: 't1', callId: 'c1', name: 'read_file' });
+    presenter.handle({ type: 'toolCallFinished', turnId: 't1', callId: 'c1', status: 'done' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'm1', delta: 'I read the f' });
+    clock.advance(20);
+    posts.length = 0;
+    presenter.handle({ type: 'responseResent', turnId: 't1' });
+    expect(posts.map((p) => p.type)).toEqual(['snapshot']);
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'm1', delta: 'I read the file: it exports add().' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'm2', delta: 'Done.' });
+    presenter.handle({ type: 'turnFinished', turnId: 't1', status: 'done' });
+    const turn = presenter.transcript().turns[0]!;
+    expect(turn.items.map((i) => i.kind)).toEqual(['tool', 'error', 'markdown', 'markdown']);
+    const texts = turn.items.flatMap((i) => (i.kind === 'markdown' ? [i.text] : i.kind === 'error' ? [i.error.message] : []));
+    expect(texts).toEqual([RESENT_NOTE, 'I read the file: it exports add().', 'Done.']);
+    expect(JSON.stringify(presenter.transcript())).not.toContain('I read the f"');
+    expect(SessionTranscriptView.safeParse(presenter.transcript()).success).toBe(true);
+  });
+
+  it('a recovery before anything streamed changes nothing and says nothing', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'hi' });
+    posts.length = 0;
+    presenter.handle({ type: 'responseResent', turnId: 't1' });
+    expect(posts).toEqual([]);
+    expect(presenter.transcript().turns[0]!.items).toEqual([]);
+  });
+});
+

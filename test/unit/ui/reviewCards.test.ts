@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type ApprovalView, type HostToWebview, Limits, parseHostToWebview, parseWebviewToHost } from '../../../src/protocol/webview';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/tools/ports';
-import { approvalCard, describeApproval, OfferedApprovals, outcomeOf } from '../../../src/ui/chat/approvalCards';
+import { describeApproval } from '../../../src/ui/approvals/approvalWording';
+import { approvalCard, OfferedApprovals, outcomeOf } from '../../../src/ui/chat/approvalCards';
 import { ChatPresenter } from '../../../src/ui/chatPresenter';
 
 /**
@@ -19,7 +20,7 @@ function presenterWithTurn(): { presenter: ChatPresenter; posts: HostToWebview[]
   const posts: HostToWebview[] = [];
   const invalid: string[] = [];
   const presenter = new ChatPresenter({ post: (m) => posts.push(m), onInvalidMessage: (type, error) => invalid.push(`${type}: ${error}`) });
-  presenter.handle({ kind: 'turnStarted', turnId: 't1', userText: 'polish b.ts' });
+  presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'polish b.ts' });
   return { presenter, posts, invalid };
 }
 
@@ -46,7 +47,7 @@ describe('review and question cards (presenter)', () => {
     // The card is in the display model, so a reloaded view gets it in the snapshot.
     expect(presenter.snapshot().session?.turns[0]?.items).toEqual([{ kind: 'approval', card }]);
 
-    presenter.handle({ kind: 'approvalResolved', turnId: 't1', approvalId: 'a1', outcome: 'allowedOnce' });
+    presenter.handle({ type: 'approvalResolved', turnId: 't1', approvalId: 'a1', outcome: 'allowedOnce' });
     expect(cardsOf(posts).at(-1)).toMatchObject({ id: 'a1', kind: 'review', state: 'allowedOnce' });
     expect(presenter.transcript().turns[0]?.items).toHaveLength(1);
   });
@@ -93,7 +94,7 @@ describe('review and question cards (presenter)', () => {
     const { presenter, posts } = presenterWithTurn();
     presenter.handle(approvalCard(review, 't1', 'a1', (p) => p).event);
     presenter.handle(approvalCard(budget, 't1', 'q1', (p) => p).event);
-    presenter.handle({ kind: 'turnFinished', turnId: 't1', status: 'cancelled' });
+    presenter.handle({ type: 'turnFinished', turnId: 't1', status: 'cancelled' });
     const items = presenter.transcript().turns[0]!.items;
     expect(items.map((i) => i.kind === 'approval' && i.card.state)).toEqual(['cancelled', 'cancelled']);
     expect(posts.filter((p) => p.type === 'approval')).toHaveLength(2);
@@ -102,7 +103,7 @@ describe('review and question cards (presenter)', () => {
   it('a review entry is shown as a finished, non-prompt entry that is not counted as a turn', () => {
     const { presenter, posts, invalid } = presenterWithTurn();
     const turnsBefore = presenter.transcript().totals.turns;
-    presenter.handle({ kind: 'reviewEntry', turnId: 'review-1', title: 'Inline edit in src/a.ts proposes changes to other files' });
+    presenter.handle({ type: 'reviewEntry', turnId: 'review-1', title: 'Inline edit in src/a.ts proposes changes to other files' });
     presenter.handle(approvalCard(review, 'review-1', 'outside-2', (p) => p).event);
     expect(invalid).toEqual([]);
     const started = posts.filter((p) => p.type === 'turnStarted').at(-1);
@@ -116,7 +117,7 @@ describe('review and question cards (presenter)', () => {
     expect(presenter.transcript().turns.map((t) => t.id)).toEqual(['t1', 'review-1']);
     expect(cardsOf(posts).at(-1)).toMatchObject({ id: 'outside-2', kind: 'review', state: 'pending' });
     // The same entry again is not duplicated.
-    presenter.handle({ kind: 'reviewEntry', turnId: 'review-1', title: 'again' });
+    presenter.handle({ type: 'reviewEntry', turnId: 'review-1', title: 'again' });
     expect(presenter.transcript().turns).toHaveLength(2);
   });
 
@@ -186,12 +187,12 @@ describe('answers the view may give (OfferedApprovals)', () => {
     expect(approvals.review('r1')).toMatchObject({ refused: expect.stringContaining('not an open card') });
   });
 
-  it('finds a card by the request object it shows, and drops cards selectively', () => {
+  it('finds a card by the approval id the port was asked with (never by the request object), and drops cards selectively', () => {
     const approvals = new OfferedApprovals();
     offer(approvals, review, 'r1');
     offer(approvals, budget, 'q1');
-    expect(approvals.byRequest(review)?.approvalId).toBe('r1');
-    expect(approvals.byRequest({ ...review })).toBeUndefined();
+    expect(approvals.get('r1')?.request).toEqual(review);
+    expect(approvals.get('r2')).toBeUndefined();
     expect(approvals.deleteWhere((o) => o.approvalId === 'q1').map((o) => o.approvalId)).toEqual(['q1']);
     expect(approvals.ids()).toEqual(['r1']);
   });
