@@ -122,9 +122,16 @@ function configs() {
       target: 'es2022',
       loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
       assetNames: '[name]',
-      // markdown-it's entity table (23 KB) is replaced by the browser's own decoding, and linkify-it
-      // (11 KB) by the part of it markdown-it uses (schema links, linkify-it's own expressions).
-      alias: { entities: './media/chat/htmlEntities.ts', 'linkify-it': './media/chat/linkify.ts' },
+      // markdown-it's entity table (23 KB) is replaced by the browser's own decoding, uc.micro's
+      // code-point ranges (5 KB) by Unicode property escapes, linkify-it (11 KB) by the part of it
+      // markdown-it uses (schema links, with linkify-it's own expressions), and punycode.js by its two
+      // functions markdown-it calls. Each stand-in has a unit test against the package it replaces.
+      alias: {
+        entities: './media/chat/htmlEntities.ts',
+        'uc.micro': './media/chat/unicodeClasses.ts',
+        'linkify-it': './media/chat/linkify.ts',
+        'punycode.js': './media/chat/punycode.ts',
+      },
       metafile: true,
       plugins: [highlightLanguageChunks, noZodInWebview],
     },

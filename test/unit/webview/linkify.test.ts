@@ -52,8 +52,13 @@ describe('the webview linkify matches linkify-it (schema links)', () => {
 
   it('on seeded random text of URL-ish pieces', () => {
     const rng = mulberry32(0x11ee);
-    const pieces = ['http://', 'https://', 'ftp://', '//', 'mailto:', 'a@b.com', 'example.com', 'xn--p1ai', 'пример', '.', ',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '"', "'", '-', '_', '/', '#', '&', '=', ' ', '\n', '<', '>', '｜', '8080', '::1', 'path', 'Q'];
-    for (let round = 0; round < 3_000; round++) {
+    const pieces = [
+      'http://', 'https://', 'HTTP://', 'ftp://', '//', 'mailto:', 'a@b.com', 'example.com', 'xn--p1ai', 'пример', '.', ',', ';', ':', '!', '?', '(', ')', '[', ']',
+      '{', '}', '"', "'", '-', '_', '/', '#', '&', '=', ' ', '\n', '<', '>', '｜', '8080', '::1', 'path', 'Q',
+      // Astral characters, a lone surrogate, Unicode case folding, space and control characters.
+      '😀', '\ud83d', 'ſ', 'K', '\u00a0', '\u2028', '\u0007', '\u200b',
+    ];
+    for (let round = 0; round < 5_000; round++) {
       let text = '';
       for (let count = 1 + Math.floor(rng() * 12); count > 0; count--) text += pick(rng, pieces);
       same(text);
