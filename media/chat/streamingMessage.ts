@@ -1,24 +1,26 @@
 /**
  * An answer block that grows while the model streams. The boundary scanner cuts the text into blocks;
- * each finished block is rendered once and never touched again, and only the open tail is live:
- *  - inside a top-level code fence, new text is appended to a text node (no parsing at all) and the
- *    block is highlighted once when the fence closes;
- *  - otherwise the tail is re-rendered each frame while it fits the tail budget (renderBudget.ts),
- *    and beyond that shown as plain text, appended to, until it is cut or finished.
- * A block too long or too dense for its budget is shown as plain text for good; a table cut between
- * rows has its rows added to the same table, up to `MAX_TABLE_ROWS`. So the cost of a frame depends on the new text and a
- * bounded tail, not on how long or how pathological the answer is. Blocks that use a link reference
- * defined only later are rendered again when the answer finishes, so a finished answer looks the same
- * whether it streamed or came whole from a snapshot (a reload). Text is appended at once; the DOM is
- * updated by `render()`, which the view calls once per frame.
+ * each finished block is rendered once and never touched again, and only the open end after the last
+ * cut is live (streamingTail.ts). A block is rendered as markdown within its budget (renderBudget.ts)
+ * and as plain text beyond it; a table cut between rows has its rows added to the same table, up to
+ * `MAX_TABLE_ROWS`. While the stream runs, rendering finished blocks stops after `FRAME_BUDGET_MS` per
+ * frame: blocks still waiting are shown as plain text meanwhile and rendered in the next frames. So
+ * the cost of a frame depends on the new text and a bounded amount of rendering, not on how long or
+ * how pathological the answer is. Blocks that use a link reference defined only later are rendered
+ * again when the answer finishes, so a finished answer looks the same whether it streamed or came
+ * whole from a snapshot (a reload). Text is appended at once; the DOM is updated by `render()`,
+ * which the view calls once per frame.
  */
 import { decorateCodeBlocks } from './codeBlocks';
 import { element } from './dom';
 import { type MarkdownEnv, renderMarkdown } from './markdown';
 import { MarkdownBoundaryScanner } from './markdownBoundaries';
-import { PlainTextWriter, renderPlainText } from './plainText';
-import { BLOCK_BUDGET, fitsMarkdownBudget, TAIL_BUDGET } from './renderBudget';
+import { renderPlainText } from './plainText';
+import { BLOCK_BUDGET, fitsMarkdownBudget } from './renderBudget';
+import { StreamingTail } from './streamingTail';
 
+/** How long one streaming render may spend on finished blocks before leaving the rest to the next frame. */
+const FRAME_BUDGET_MS = 10;
 /** Rows one table holds before the rest continue in a new table (see `renderBlock`). */
 const MAX_TABLE_ROWS = 200;
 
@@ -35,15 +37,13 @@ interface LinkingBlock {
 
 export class StreamingMarkdown {
   readonly element: HTMLDivElement;
-  private readonly tailElement: HTMLDivElement;
+  private readonly tail = new StreamingTail();
   private source = '';
-  /** `source[0, committed)` is rendered as finished blocks. */
-  private committed = 0;
   private readonly scanner = new MarkdownBoundaryScanner();
-  /** How many of the scanner's cuts have been committed. */
-  private cutsCommitted = 0;
-  /** The header of the table the uncommitted text continues (its cut fell between rows). */
-  private tableHeader: string | undefined;
+  /** Blocks are numbered by the cut that ends them; `[0, committed)` are rendered. */
+  private committed = 0;
+  /** Plain-text stand-ins of cut blocks that wait to be rendered, by block number. */
+  private readonly waiting = new Map<number, HTMLElement>();
   /** The table the last finished block ended with: continued rows are added to it. */
   private lastTable: HTMLTableElement | undefined;
   /** Link references defined so far, shared by the blocks in order. */
@@ -51,20 +51,16 @@ export class StreamingMarkdown {
   private readonly linking: LinkingBlock[] = [];
   /** `linking[0, staleLinking)` were rendered before a reference they may use was defined. */
   private staleLinking = 0;
-  /** The code element of an open fence at the start of the tail, fed by appending text. */
-  private liveCode: { text: Text; through: number } | undefined;
-  /** The tail shown as plain text (over its budget), fed by appending text. */
-  private plainTail: { writer: PlainTextWriter; through: number } | undefined;
-  private renderedTailLength = -1;
   private finished = false;
+  /** A render is asked for in the next frame (cut blocks are still waiting to be rendered). */
+  private nextFrame = false;
 
   constructor(
     className: string,
     private readonly options: StreamingMarkdownOptions = {},
   ) {
     this.element = element('div', { class: `markdown ${className}` });
-    this.tailElement = element('div', { class: 'tail', 'aria-busy': 'true' });
-    this.element.append(this.tailElement);
+    this.element.append(this.tail.element);
   }
 
   get length(): number {
@@ -88,90 +84,69 @@ export class StreamingMarkdown {
     this.render();
   }
 
-  /** Brings the DOM up to date with the text appended so far. Cheap when nothing changed. */
+  /**
+   * Brings the DOM up to date with the text appended so far. Cheap when nothing changed. A finished
+   * answer (a snapshot, too) renders all its blocks at once; a streaming one within the frame budget.
+   */
   render(): void {
+    const started = performance.now();
     const cuts = this.scanner.cuts;
-    while (this.cutsCommitted < cuts.length) {
-      const cut = cuts[this.cutsCommitted++]!;
-      this.commit(cut.offset);
-      this.tableHeader = cut.tableHeader;
-    }
+    while (this.committed < cuts.length && (this.finished || performance.now() - started <= FRAME_BUDGET_MS)) this.commit(this.committed++);
     if (this.finished) {
-      this.commit(this.source.length);
+      this.commit(cuts.length);
       this.renderStaleLinks();
-      this.tailElement.remove();
+      this.tail.element.remove();
       return;
     }
-    if (this.source.length === this.renderedTailLength) return;
-    this.renderedTailLength = this.source.length;
-    this.renderTail(this.source.slice(this.committed));
+    for (let block = this.committed; block < cuts.length; block++) if (!this.waiting.has(block)) this.showWaiting(block);
+    const behind = this.committed < cuts.length;
+    if (behind) this.renderNextFrame();
+    const lastCut = cuts[cuts.length - 1];
+    this.tail.show(this.source, lastCut?.offset ?? 0, {
+      fence: this.scanner.openFence,
+      tableHeader: lastCut?.tableHeader,
+      plainOnly: behind,
+      references: this.env.references,
+    });
   }
 
-  private renderTail(tail: string): void {
-    const fence = this.scanner.openFence;
-    if (fence && fence.topLevel && fence.start === this.committed) {
-      this.renderLiveCode(fence.contentStart, fence.language);
-      return;
-    }
-    this.liveCode = undefined;
-    if (!fitsMarkdownBudget(tail, TAIL_BUDGET)) {
-      this.renderPlainTail(tail);
-      return;
-    }
-    this.plainTail = undefined;
-    // A preview: the tail may define references, which must not reach the finished blocks' env.
-    const preview = { references: { ...this.env.references } };
-    if (this.tableHeader === undefined) {
-      this.tailElement.replaceChildren(renderMarkdown(tail, preview));
-      return;
-    }
-    // Rows that continue a table: shown as a table of their own without the header, until committed.
-    const fragment = renderMarkdown(this.tableHeader + tail, preview);
-    fragment.querySelector('table > thead')?.remove();
-    this.tailElement.replaceChildren(fragment);
+  private renderNextFrame(): void {
+    if (this.nextFrame) return;
+    this.nextFrame = true;
+    requestAnimationFrame(() => {
+      this.nextFrame = false;
+      if (!this.finished) this.render();
+    });
   }
 
-  private renderPlainTail(tail: string): void {
-    if (this.plainTail) {
-      this.plainTail.writer.write(this.source.slice(this.plainTail.through));
-    } else {
-      this.tailElement.replaceChildren();
-      this.plainTail = { writer: new PlainTextWriter(this.tailElement), through: 0 };
-      this.plainTail.writer.write(tail);
-    }
-    this.plainTail.through = this.source.length;
+  /** Block `index` runs from the cut before it (or the start) to its own cut (or the end of the text). */
+  private bounds(index: number): { start: number; end: number; tableHeader: string | undefined } {
+    const cuts = this.scanner.cuts;
+    const before = cuts[index - 1];
+    return { start: before?.offset ?? 0, end: cuts[index]?.offset ?? this.source.length, tableHeader: before?.tableHeader };
   }
 
-  private renderLiveCode(contentStart: number, language: string): void {
-    if (this.liveCode) {
-      this.liveCode.text.appendData(this.source.slice(this.liveCode.through));
-      this.liveCode.through = this.source.length;
-      return;
-    }
-    const text = document.createTextNode(this.source.slice(contentStart));
-    const code = element('code');
-    code.append(text);
-    const pre = element('pre', { 'data-lang': language });
-    pre.append(code);
-    const block = element('div', { class: 'code-block streaming' });
-    if (language) block.append(element('div', { class: 'code-toolbar' }, language));
-    block.append(pre);
-    this.tailElement.replaceChildren(block);
-    this.liveCode = { text, through: this.source.length };
+  /** A cut block waiting to be rendered is shown as plain text in its place meanwhile. */
+  private showWaiting(index: number): void {
+    const { start, end } = this.bounds(index);
+    const stand = element('div', { class: 'md-block' });
+    stand.append(renderPlainText(this.source.slice(start, end)));
+    this.element.insertBefore(stand, this.tail.element);
+    this.waiting.set(index, stand);
   }
 
-  /** Renders `source[committed, end)` once as a finished block. */
-  private commit(end: number): void {
-    const source = this.source.slice(this.committed, end);
-    this.committed = end;
-    this.liveCode = undefined;
-    this.plainTail = undefined;
-    this.renderedTailLength = -1;
-    this.tailElement.replaceChildren();
-    if (source.trim() === '') return;
-    const { fragment, kind } = this.renderBlock(source);
+  /** Renders block `index` once, in its place. */
+  private commit(index: number): void {
+    const { start, end, tableHeader } = this.bounds(index);
+    const place = this.waiting.get(index);
+    this.waiting.delete(index);
+    const source = this.source.slice(start, end);
+    const { fragment, kind } = source.trim() === '' ? { fragment: document.createDocumentFragment(), kind: 'plain' as const } : this.renderBlock(source, tableHeader);
     // Nothing left (rows that all went into the last table, which stays the one to continue).
-    if (!fragment.firstElementChild && (fragment.textContent ?? '').trim() === '') return;
+    if (!fragment.firstElementChild && (fragment.textContent ?? '').trim() === '') {
+      place?.remove();
+      return;
+    }
     decorateCodeBlocks(fragment);
     if (this.options.onBlockFinished) {
       const text = fragment.textContent ?? '';
@@ -181,7 +156,8 @@ export class StreamingMarkdown {
     // off screen (content-visibility), so a long answer costs no more per frame than a short one.
     const block = element('div', { class: 'md-block' });
     block.append(fragment);
-    this.element.insertBefore(block, this.tailElement);
+    this.element.insertBefore(block, place ?? this.tail.element);
+    place?.remove();
     settleAfterLayout(block);
     this.lastTable = block.lastElementChild instanceof HTMLTableElement ? block.lastElementChild : undefined;
     if (kind === 'markdown' && source.includes('[')) this.linking.push({ source, block });
@@ -191,16 +167,16 @@ export class StreamingMarkdown {
    * The block as markdown (within budget), or as plain text (beyond); rows that continue the last
    * table are moved into it, and only what followed them (if the table ended here) is returned.
    */
-  private renderBlock(source: string): { fragment: DocumentFragment; kind: 'markdown' | 'plain' } {
+  private renderBlock(source: string, tableHeader: string | undefined): { fragment: DocumentFragment; kind: 'markdown' | 'plain' } {
     if (!fitsMarkdownBudget(source, BLOCK_BUDGET)) return { fragment: renderPlainText(source), kind: 'plain' };
     const table = this.lastTable;
-    if (this.tableHeader !== undefined && table && table.rows.length >= MAX_TABLE_ROWS) {
+    if (tableHeader !== undefined && table && table.rows.length >= MAX_TABLE_ROWS) {
       // A table this long is continued as a new one, its header repeated: appending to it would make
       // the browser lay the whole table out again on every frame (column widths depend on every row).
-      return { fragment: renderMarkdown(this.tableHeader + source, this.env), kind: 'markdown' };
+      return { fragment: renderMarkdown(tableHeader + source, this.env), kind: 'markdown' };
     }
-    if (this.tableHeader !== undefined && table) {
-      const fragment = renderMarkdown(this.tableHeader + source, this.env);
+    if (tableHeader !== undefined && table) {
+      const fragment = renderMarkdown(tableHeader + source, this.env);
       const continued = fragment.firstElementChild;
       if (continued instanceof HTMLTableElement) {
         const body = table.tBodies[0] ?? table.createTBody();

@@ -21,14 +21,12 @@ function fail(problem: Problem, message: string): Invalid {
   return INVALID;
 }
 
-const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
-
 export function string(bounds: { min?: number; max?: number } = {}): Check<string> {
   const { min = 0, max = Infinity } = bounds;
   return (value, problem) => {
-    if (typeof value !== 'string') return fail(problem, `expected string, received ${describe(value)}`);
-    if (value.length < min) return fail(problem, `too short: expected at least ${min} characters`);
-    if (value.length > max) return fail(problem, `too long: expected at most ${max} characters`);
+    if (typeof value !== 'string') return fail(problem, 'expected a string');
+    if (value.length < min) return fail(problem, `shorter than ${min}`);
+    if (value.length > max) return fail(problem, `longer than ${max}`);
     return value;
   };
 }
@@ -37,22 +35,22 @@ export function string(bounds: { min?: number; max?: number } = {}): Check<strin
 export function number(bounds: { int?: boolean; min?: number; max?: number } = {}): Check<number> {
   const { int = false, min = -Infinity, max = Infinity } = bounds;
   return (value, problem) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return fail(problem, `expected number, received ${describe(value)}`);
-    if (int && !Number.isSafeInteger(value)) return fail(problem, 'expected a safe integer');
-    if (value < min) return fail(problem, `too small: expected >= ${min}`);
-    if (value > max) return fail(problem, `too big: expected <= ${max}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) return fail(problem, 'expected a number');
+    if (int && !Number.isSafeInteger(value)) return fail(problem, 'expected an integer');
+    if (value < min) return fail(problem, `less than ${min}`);
+    if (value > max) return fail(problem, `more than ${max}`);
     return value;
   };
 }
 
 export function boolean(): Check<boolean> {
-  return (value, problem) => (typeof value === 'boolean' ? value : fail(problem, `expected boolean, received ${describe(value)}`));
+  return (value, problem) => (typeof value === 'boolean' ? value : fail(problem, 'expected a boolean'));
 }
 
 /** One of the given strings (zod's `z.literal` for one, `z.enum` for several). */
 export function oneOf<const T extends readonly string[]>(...values: T): Check<T[number]> {
   const allowed = new Set<unknown>(values);
-  return (value, problem) => (allowed.has(value) ? (value as T[number]) : fail(problem, `expected one of ${values.join(' | ')}`));
+  return (value, problem) => (allowed.has(value) ? (value as T[number]) : fail(problem, `expected ${values.join('|')}`));
 }
 
 /** Absent (or undefined) is fine; the key stays absent in the output. */
@@ -69,9 +67,9 @@ export function withDefault<T>(check: Check<T>, fallback: () => T): Check<T> {
 export function array<T>(item: Check<T>, bounds: { min?: number; max?: number } = {}): Check<T[]> {
   const { min = 0, max = Infinity } = bounds;
   return (value, problem) => {
-    if (!Array.isArray(value)) return fail(problem, `expected array, received ${describe(value)}`);
-    if (value.length < min) return fail(problem, `too small: expected at least ${min} items`);
-    if (value.length > max) return fail(problem, `too big: expected at most ${max} items`);
+    if (!Array.isArray(value)) return fail(problem, 'expected an array');
+    if (value.length < min) return fail(problem, `fewer than ${min}`);
+    if (value.length > max) return fail(problem, `more than ${max}`);
     const out: T[] = [];
     for (let index = 0; index < value.length; index++) {
       const checked = item(value[index], problem);
@@ -96,7 +94,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
   const keys = Object.keys(shape);
   return (value, problem) => {
-    if (!isObject(value)) return fail(problem, `expected object, received ${describe(value)}`);
+    if (!isObject(value)) return fail(problem, 'expected an object');
     const out: Record<string, unknown> = {};
     for (const key of keys) {
       const checked = shape[key]!(value[key], problem);
@@ -114,12 +112,12 @@ export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
 /** `z.discriminatedUnion(key, …)`: the option is chosen by `value[key]`, then checked whole. */
 export function union<K extends string, O extends Record<string, Check<unknown>>>(key: K, options: O): Check<Checked<O[keyof O]>> {
   return (value, problem) => {
-    if (!isObject(value)) return fail(problem, `expected object, received ${describe(value)}`);
+    if (!isObject(value)) return fail(problem, 'expected an object');
     const tag = value[key];
     const option = typeof tag === 'string' && Object.prototype.hasOwnProperty.call(options, tag) ? options[tag] : undefined;
     if (!option) {
       problem.path.unshift(key);
-      return fail(problem, `invalid discriminator value, expected ${Object.keys(options).join(' | ')}`);
+      return fail(problem, `expected ${Object.keys(options).join('|')}`);
     }
     return option(value, problem) as Checked<O[keyof O]> | Invalid;
   };
