@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from '../e2e/node_modules/playwright-core';
+import { withTimeout } from '../../src/common/async';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { emptySnapshot, postToWebview, repoRoot } from '../browser/harness';
 import { END_MARKER } from './markdownCorpus';
@@ -74,9 +75,12 @@ async function runOne(page: Page, variant: string, input: { name: string; what: 
   const slots: string[] = [];
   for (let offset = 0; offset < text.length; offset += options.deltaChars) slots.push(text.slice(offset, offset + options.deltaChars));
   const driverInput: DriverInput = { turnId: 'scenario', blockId: 'answer', slots, frameMs: options.frameMs, markers: [{ name: END_MARKER, slot: slots.length - 1 }], giveUpAfterMs: options.giveUpAfterMs };
-  const streamed = (await page.evaluate(`window.__runStream(${JSON.stringify(driverInput)})`)) as DriverResult;
+  // A renderer that stalls never answers the in-page driver: past its schedule and give-up, stop waiting.
+  const deadline = slots.length * options.frameMs + options.giveUpAfterMs + 30_000;
+  const streamed = await withTimeout(page.evaluate(`window.__runStream(${JSON.stringify(driverInput)})`) as Promise<DriverResult>, deadline);
+  if (!streamed) return { name: input.name, what: input.what, variant, chars: text.length, completed: false, streamMs: undefined, lagMs: undefined, longestTaskMs: 0, longTasks: 0, finishMs: undefined, finishLongestTaskMs: 0 };
   const lagMs = streamed.markerLagMs[END_MARKER];
-  const finished = streamed.timedOut ? undefined : ((await page.evaluate(`window.__finishTurn('scenario')`)) as { finishMs: number; longTasks: number[] });
+  const finished = streamed.timedOut ? undefined : await withTimeout(page.evaluate(`window.__finishTurn('scenario')`) as Promise<{ finishMs: number; longTasks: number[] }>, 60_000);
   return {
     name: input.name,
     what: input.what,
@@ -127,7 +131,7 @@ export async function runRenderScenarios(open: (variant: string) => Promise<Page
         log(`  ${variant} ${input.name}: ${result.completed ? `${Math.round(result.streamMs ?? 0)} ms, longest task ${Math.round(result.longestTaskMs)} ms` : `not on screen ${settings.giveUpAfterMs / 1000} s after the stream`}`);
         results.push(result);
       } finally {
-        await page.close().catch(() => undefined);
+        await withTimeout(page.close().catch(() => undefined), 5_000);
       }
     }
   }

@@ -160,12 +160,15 @@ async function main(): Promise<void> {
       await withTimeout(page.close().catch(() => undefined), 5_000);
     }
     console.log('  rendering scenarios (1,000-character deltas, one per frame)…');
+    // A context of their own: a stalled naive page above must not share their renderer.
+    const scenarios = await browser.browser.newContext({ viewport: { width: 500, height: 900 } });
     renderScenarios = await runRenderScenarios(
-      (variant) => openWebview(browser.context, server.url(variant === 'before' ? 'before' : 'incremental')),
+      (variant) => openWebview(scenarios, server.url(variant === 'before' ? 'before' : 'incremental')),
       renderBaselineDir ? ['current', 'before'] : ['current'],
       {},
       console.log,
     );
+    await withTimeout(scenarios.close().catch(() => undefined), 5_000);
   } finally {
     await browser.close();
     await server.close();
