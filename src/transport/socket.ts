@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Emitter, type Event } from '../common/event';
+import { installSyncInflate, type SyncInflater } from './syncInflate';
 
 export interface SocketOptions {
   perMessageDeflate: boolean;
@@ -61,8 +62,17 @@ export interface ModelSocket {
 
 export type SocketFactory = (url: string, headers: Record<string, string>, options: SocketOptions) => ModelSocket;
 
+/**
+ * A `ws`-based socket factory. `syncInflate` (default) inflates permessage-deflate messages on the
+ * calling thread (see syncInflate.ts); false keeps `ws`'s thread-pool inflation (the benchmark's
+ * same-run baseline).
+ */
+export function createWsSocketFactory(options: { syncInflate: boolean } = { syncInflate: true }): SocketFactory {
+  return (url, headers, socketOptions) => new WsModelSocket(url, headers, socketOptions, options.syncInflate);
+}
+
 /** The `ws`-based socket used by the extension host. */
-export const wsSocketFactory: SocketFactory = (url, headers, options) => new WsModelSocket(url, headers, options);
+export const wsSocketFactory: SocketFactory = createWsSocketFactory();
 
 class WsModelSocket implements ModelSocket {
   private readonly openEmitter = new Emitter<SocketOpenInfo>();
@@ -79,8 +89,9 @@ class WsModelSocket implements ModelSocket {
   private readonly ws: WebSocket;
   private closed = false;
   private upgradeHeaders: Record<string, string> = {};
+  private inflater: SyncInflater | null = null;
 
-  constructor(url: string, headers: Record<string, string>, options: SocketOptions) {
+  constructor(url: string, headers: Record<string, string>, options: SocketOptions, syncInflate: boolean) {
     this.ws = new WebSocket(url, {
       headers,
       perMessageDeflate: options.perMessageDeflate,
@@ -92,6 +103,8 @@ class WsModelSocket implements ModelSocket {
       this.upgradeHeaders = flattenHeaders(response.headers);
     });
     this.ws.on('open', () => {
+      // 'open' fires before the receiver reads its first frame: the extension can still be swapped.
+      if (syncInflate) this.inflater = installSyncInflate(this.negotiatedDeflate());
       const extensions = this.ws.extensions;
       this.openEmitter.fire({ deflate: /permessage-deflate/.test(extensions), headers: this.upgradeHeaders });
     });
@@ -148,6 +161,11 @@ class WsModelSocket implements ModelSocket {
     return socket ? { written: socket.bytesWritten, read: socket.bytesRead } : undefined;
   }
 
+  private negotiatedDeflate(): unknown {
+    // `_extensions` is ws's map of negotiated extensions; not public API, so installSyncInflate checks its shape.
+    return (this.ws as unknown as { _extensions?: Record<string, unknown> })._extensions?.['permessage-deflate'];
+  }
+
   private netSocket(): Socket | undefined {
     // `_socket` is ws's handle on the TCP (or TLS) socket; not public API, so read it defensively.
     const candidate = (this.ws as unknown as { _socket?: Socket | null })._socket;
@@ -157,6 +175,8 @@ class WsModelSocket implements ModelSocket {
   private finish(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.inflater?.dispose();
+    this.inflater = null;
     this.closeEmitter.fire({ code, reason });
     this.openEmitter.dispose();
     this.messageEmitter.dispose();

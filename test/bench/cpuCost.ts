@@ -7,11 +7,14 @@
 // chat presenter.
 import { userMessage } from '../../src/protocol/items';
 import { ChatPresenter } from '../../src/ui/chatPresenter';
-import type { ContenderId } from './contenders/contender';
+import { createWsSocketFactory } from '../../src/transport/socket';
+import type { ContenderClient, ContenderId, EmulatorEndpoint } from './contenders/contender';
+import { holdfastWsWith } from './contenders/holdfast';
 import { CONTENDERS } from './contenders/registry';
-import type { EmulatorPool } from './emulatorPool';
+import { childProcessPool, type EmulatorPool } from './emulatorPool';
 import type { RunRecord } from './runRecord';
 import type { BenchScenario, ScenarioName } from './scenarioFormat';
+import { buildScenarios } from './scenarios/generate';
 import { spread, type Spread } from './summaryStats';
 
 /** Context windows: requests whose transcript is within ±15% of the target count for that target. */
@@ -26,10 +29,12 @@ export interface CpuPerRequest {
 
 export interface CpuPerDelta {
   textDeltas: number;
-  /** Messages the presenter posted for those deltas (its per-frame coalescing). */
+  /** Messages the presenter posted for those deltas (its per-frame coalescing), unpaced run. */
   posts: number;
-  /** CPU µs per text delta, over repetitions. */
+  /** CPU µs per text delta with the model unpaced (a burst: many events per socket read), over repetitions. */
   cpuUsPerDelta: Spread;
+  /** The same with the model paced at PACED_TOKENS_PER_SECOND (one event per message, the client wakes per few events). */
+  pacedCpuUsPerDelta: Spread;
 }
 
 export interface ContenderCpu {
@@ -42,14 +47,25 @@ export interface ContenderCpu {
 export interface CpuReport {
   method: string;
   contenders: ContenderCpu[];
+  /** The pace of the paced per-delta figure (tokens/s; one text delta per token). */
+  pacedTokensPerSecond: number;
+  /**
+   * Same run, same scenario: Holdfast WS with `ws`'s own permessage-deflate inflation (three zlib jobs
+   * on libuv's thread pool per message) instead of its synchronous inflater.
+   */
+  baseline: { label: string; perDelta: CpuPerDelta | null; error?: string } | null;
 }
+
+/** The fast-model pace of the contract's §7 (bursts of 4,000 tokens/s). */
+export const PACED_TOKENS_PER_SECOND = 4000;
 
 export const CPU_METHOD =
   'process.cpuUsage() (user + system, every thread of the bench process, so permessage-deflate on the libuv pool counts) around each request. ' +
   'The emulator runs in a child process and nothing else runs in the measured process meanwhile. ' +
   'Per request: every request of the loopback refactor-50 runs (one run at a time, model unpaced) whose transcript is within ±15% of the target size, all repetitions. ' +
-  'Per delta: one long answer (text-stream scenario, unpaced) fed into src/ui/chatPresenter.ts (per-frame coalescing and validation, up to the post to the webview, which is counted but not performed); ' +
-  'CPU of that whole request divided by its text deltas, after one unmeasured warm-up run.';
+  'Per delta: one long answer (text-stream scenario) fed into src/ui/chatPresenter.ts (per-frame coalescing and validation, up to the post to the webview, which is counted but not performed); ' +
+  'CPU of that whole request divided by its text deltas, after one unmeasured warm-up run; once unpaced (burst) and once paced at ' +
+  `${PACED_TOKENS_PER_SECOND.toLocaleString('en-US')} tokens/s. The baseline row is Holdfast WS with ws's own inflation, measured in the same run.`;
 
 export async function measureCpu(
   pool: EmulatorPool,
@@ -59,15 +75,30 @@ export async function measureCpu(
   reps: number,
 ): Promise<CpuReport> {
   const results: ContenderCpu[] = [];
+  const textStream = scenarios['text-stream'];
   for (const contender of contenders) {
     const perRequest = perRequestFromRuns(loopbackRuns.filter((r) => r.ok && r.link === 'loopback' && r.scenario === 'refactor-50' && r.contender === contender));
     try {
-      results.push({ contender, perRequest, perDelta: await measurePerDelta(pool, scenarios['text-stream'], contender, reps) });
+      results.push({ contender, perRequest, perDelta: await measurePerDelta(pool, textStream, (endpoint) => CONTENDERS[contender].create(endpoint), reps) });
     } catch (error) {
-      results.push({ contender, perRequest, perDelta: null, error: error instanceof Error ? error.message : String(error) });
+      results.push({ contender, perRequest, perDelta: null, error: errorText(error) });
     }
   }
-  return { method: CPU_METHOD, contenders: results };
+  let baseline: CpuReport['baseline'] = null;
+  if (contenders.includes('holdfast-ws')) {
+    const label = "Holdfast WS with ws's inflation (baseline)";
+    const wsInflate = createWsSocketFactory({ syncInflate: false });
+    try {
+      baseline = { label, perDelta: await measurePerDelta(pool, textStream, (endpoint) => holdfastWsWith(endpoint, wsInflate), reps) };
+    } catch (error) {
+      baseline = { label, perDelta: null, error: errorText(error) };
+    }
+  }
+  return { method: CPU_METHOD, contenders: results, pacedTokensPerSecond: PACED_TOKENS_PER_SECOND, baseline };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function perRequestFromRuns(runs: readonly RunRecord[]): CpuPerRequest[] {
@@ -77,24 +108,29 @@ function perRequestFromRuns(runs: readonly RunRecord[]): CpuPerRequest[] {
   });
 }
 
-async function measurePerDelta(pool: EmulatorPool, scenario: BenchScenario, contender: ContenderId, reps: number): Promise<CpuPerDelta> {
-  const perDelta: number[] = [];
+type MakeClient = (endpoint: EmulatorEndpoint) => ContenderClient;
+
+async function measurePerDelta(pool: EmulatorPool, scenario: BenchScenario, makeClient: MakeClient, reps: number): Promise<CpuPerDelta> {
+  const burst: number[] = [];
+  const paced: number[] = [];
   let textDeltas = 0;
   let posts = 0;
   // Repetition 0 warms the JIT up (the presenter's code has not run yet in this process) and is dropped.
   for (let rep = 0; rep <= reps; rep++) {
-    const measured = await measureTextStream(pool, scenario, contender);
+    const measured = await measureTextStream(pool, scenario, makeClient, 0);
+    const pacedRun = await measureTextStream(pool, scenario, makeClient, PACED_TOKENS_PER_SECOND);
     if (rep === 0) continue;
-    perDelta.push(measured.cpuUsPerDelta);
+    burst.push(measured.cpuUsPerDelta);
+    paced.push(pacedRun.cpuUsPerDelta);
     textDeltas = measured.textDeltas;
     posts = measured.posts;
   }
-  return { textDeltas, posts, cpuUsPerDelta: spread(perDelta) };
+  return { textDeltas, posts, cpuUsPerDelta: spread(burst), pacedCpuUsPerDelta: spread(paced) };
 }
 
-async function measureTextStream(pool: EmulatorPool, scenario: BenchScenario, contender: ContenderId): Promise<{ cpuUsPerDelta: number; textDeltas: number; posts: number }> {
-  const emulator = await pool.start({ scenario, pingIntervalMs: 0, tokensPerSecond: 0 });
-  const client = CONTENDERS[contender].create({ ...emulator.endpoint, modelsRemote: true });
+async function measureTextStream(pool: EmulatorPool, scenario: BenchScenario, makeClient: MakeClient, tokensPerSecond: number): Promise<{ cpuUsPerDelta: number; textDeltas: number; posts: number }> {
+  const emulator = await pool.start({ scenario, pingIntervalMs: 0, tokensPerSecond });
+  const client = makeClient({ ...emulator.endpoint, modelsRemote: true });
   let posts = 0;
   const presenter = new ChatPresenter({ post: () => (posts += 1) });
   try {
@@ -118,3 +154,21 @@ async function measureTextStream(pool: EmulatorPool, scenario: BenchScenario, co
     await emulator.close();
   }
 }
+
+/** `tsx test/bench/cpuCost.ts [reps]`: the per-delta figures alone (Holdfast WS, its baseline, SSE), in a minute. */
+async function main(): Promise<void> {
+  const reps = Math.max(1, Number(process.argv[2]) || 2);
+  const pool = await childProcessPool();
+  try {
+    const report = await measureCpu(pool, buildScenarios(), [], ['holdfast-ws', 'holdfast-http'], reps);
+    const rows = [...report.contenders.map((c) => ({ label: CONTENDERS[c.contender].label, perDelta: c.perDelta, error: c.error })), ...(report.baseline ? [report.baseline] : [])];
+    for (const row of rows) {
+      const d = row.perDelta;
+      console.log(d ? `${row.label}: burst ${d.cpuUsPerDelta.median.toFixed(1)} µs, paced ${d.pacedCpuUsPerDelta.median.toFixed(1)} µs per text delta (${d.textDeltas} deltas)` : `${row.label}: ${row.error ?? 'n/a'}`);
+    }
+  } finally {
+    await pool.dispose();
+  }
+}
+
+if (require.main === module) void main();

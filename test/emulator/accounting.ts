@@ -1,5 +1,6 @@
 // Everything the emulator saw and did, so tests and benchmarks can assert on it: bytes, frames,
 // handshakes, cache behaviour, modelled delays, and every tool call issued / tool output received.
+import { randomBytes } from 'node:crypto';
 import type { Json, JsonObject, Transport } from './types';
 
 export interface FrameRecord {
@@ -38,13 +39,22 @@ export interface RequestRecord {
   transport: Transport;
   lane: string | null;
   /** 'full' = no previous_response_id; 'continuation' = has one; 'warmup' = generate:false. */
-  kind: 'full' | 'continuation' | 'warmup';
+  kind: 'full' | 'continuation' | 'warmup' | 'compact';
   previousResponseId: string | null;
   cache: CacheOutcome;
   inputItems: number;
   inputTokens: number;
   cachedTokens: number;
+  /** Tokens written to the prompt cache (0 when the model does not bill cache writes it still counts them). */
+  cacheWriteTokens?: number;
+  /** Output tokens including hidden reasoning (what is billed). */
   outputTokens: number;
+  /** The modelled server time of this request by kind (cost.*, model.reasoning, model.compaction, model.output), ms. */
+  modelledMs?: Record<string, number>;
+  /** What the request cost per the model's price table and the §8 cache economics, USD (absent when unknown). */
+  costUsd?: number;
+  /** This response compacted the context (context_management). */
+  compacted?: boolean;
   payloadBytes: number;
   /**
    * Raw socket bytes the client sent on this connection since the previous request on it (or since it
@@ -149,6 +159,30 @@ export class Accounting {
     const delta = now - (this.wireInMarks.get(id) ?? 0);
     this.wireInMarks.set(id, now);
     return delta;
+  }
+
+  /** Opens the record of a request as it arrives (counted on its connection, with its wire bytes). */
+  openRequest(init: Pick<RequestRecord, 'connectionId' | 'transport' | 'lane' | 'kind' | 'previousResponseId' | 'inputItems' | 'payloadBytes'>): RequestRecord {
+    const record: RequestRecord = {
+      ...init,
+      requestId: `req_${randomBytes(12).toString('hex')}`,
+      responseId: null,
+      cache: 'none',
+      inputTokens: 0,
+      cachedTokens: 0,
+      outputTokens: 0,
+      status: 'in_progress',
+      errorCode: null,
+      scenarioStep: null,
+      startedAt: this.now(),
+      endedAt: null,
+    };
+    const wireIn = this.takeWireIn(init.connectionId);
+    if (wireIn !== undefined) record.wireBytesIn = wireIn;
+    this.requests.push(record);
+    const conn = this.connections.get(init.connectionId);
+    if (conn) conn.requests += 1;
+    return record;
   }
 
   /** A frame (WS) or an SSE event / HTTP body (HTTP), `dir` from the client's point of view. */

@@ -58,3 +58,12 @@ export function connectionLimitError(): ApiError {
     'Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue.',
   );
 }
+
+export function contextLengthExceeded(inputTokens: number, window: number): ApiError {
+  return apiError(
+    400,
+    'context_length_exceeded',
+    `Your input exceeds the context window of this model (${inputTokens} tokens; the window is ${window}). Please adjust your input and try again.`,
+    'input',
+  );
+}

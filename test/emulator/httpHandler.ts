@@ -3,8 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestRecord } from './accounting';
-import { requestCost } from './costModel';
-import type { Engine, StoredResponse } from './engine';
+import { runExtras, type Engine, type StoredResponse } from './engine';
+import { compactWindow } from './compactEndpoint';
 import { apiError, httpErrorBody, overloadedError, previousNotFound, rateLimitError, type ApiError } from './errors';
 import type { Fault } from './faults';
 import { newId } from './ids';
@@ -64,6 +64,7 @@ export class HttpHandler {
         return this.handleModels(res, url.pathname.slice(`${base}/models/`.length));
       }
       if (url.pathname === `${base}/responses` && req.method === 'POST') return await this.handleCreate(req, res);
+      if (url.pathname === `${base}/responses/compact` && req.method === 'POST') return await this.handleCompact(req, res);
       if (url.pathname === `${base}/responses` && req.method === 'GET') {
         return json(res, 426, httpErrorBody(apiError(426, 'upgrade_required', 'GET /responses is the WebSocket-mode endpoint: send an Upgrade: websocket request.')));
       }
@@ -119,52 +120,61 @@ export class HttpHandler {
     json(res, 404, { error: `unknown admin route ${route}` });
   }
 
-  private async handleCreate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Reads a POST's JSON body over the modelled link; answers the errors itself (then null). */
+  private async readJsonBody(req: IncomingMessage, res: ServerResponse, conn: HttpConnection, fresh: boolean): Promise<{ body: JsonObject; bytes: number } | null> {
     const engine = this.engine;
-    const { conn, fresh } = this.connectionFor(req.socket);
     const bodyBytes = await readBody(req);
     // The modelled link: a new TCP (+TLS) connection pays its handshakes; the body travels up.
     if (fresh) await engine.modelledDelay('link.connect', engine.link.rttMs * connectRoundTrips(this.tls), conn.id);
     await new Promise<void>((resolve) => conn.up.carry(bodyBytes.length, resolve));
-    if (!this.checkAuth(req, res)) return;
+    if (!this.checkAuth(req, res)) return null;
     let body: Json;
     try {
       body = JSON.parse(bodyBytes.toString('utf8')) as Json;
     } catch {
-      return json(res, 400, httpErrorBody(apiError(400, 'invalid_json', 'We could not parse the JSON body of your request.')));
+      json(res, 400, httpErrorBody(apiError(400, 'invalid_json', 'We could not parse the JSON body of your request.')));
+      return null;
     }
     engine.accounting.recordFrame(conn.id, 'send', body, bodyBytes.length);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return json(res, 400, httpErrorBody(apiError(400, 'invalid_type', 'The body must be a JSON object.')));
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      json(res, 400, httpErrorBody(apiError(400, 'invalid_type', 'The body must be a JSON object.')));
+      return null;
+    }
+    return { body, bytes: bodyBytes.length };
+  }
+
+  /** POST {base}/responses/compact: a compacted window to start a new chain with (compactEndpoint.ts). */
+  private async handleCompact(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { conn, fresh } = this.connectionFor(req.socket);
+    const read = await this.readJsonBody(req, res, conn, fresh);
+    if (!read) return;
+    const result = await compactWindow(this.engine, read.body, conn.id, read.bytes);
+    if (!('response' in result)) return this.fail(res, conn, null, result);
+    const text = JSON.stringify(result.response);
+    this.engine.accounting.recordFrame(conn.id, 'recv', result.response, Buffer.byteLength(text));
+    conn.down.carry(Buffer.byteLength(text), () => json(res, 200, result.response));
+  }
+
+  private async handleCreate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const engine = this.engine;
+    const { conn, fresh } = this.connectionFor(req.socket);
+    const read = await this.readJsonBody(req, res, conn, fresh);
+    if (!read) return;
+    const { body, bytes: bodyLength } = read;
     const stream = body['stream'] === true;
     const request = validateCreate(body, 'http', engine.models);
     if ('status' in request) return this.fail(res, conn, null, request);
 
-    const record: RequestRecord = {
-      requestId: newId('req'),
-      responseId: null,
+    const record = engine.accounting.openRequest({
       connectionId: conn.id,
       transport: stream ? 'http-sse' : 'http-json',
       lane: null,
       kind: request.previousResponseId ? 'continuation' : 'full',
       previousResponseId: request.previousResponseId,
-      cache: 'none',
       inputItems: request.input.length,
-      inputTokens: 0,
-      cachedTokens: 0,
-      outputTokens: 0,
-      payloadBytes: bodyBytes.length,
-      status: 'in_progress',
-      errorCode: null,
-      scenarioStep: null,
-      startedAt: engine.accounting.now(),
-      endedAt: null,
-    };
-    const wireIn = engine.accounting.takeWireIn(conn.id);
-    if (wireIn !== undefined) record.wireBytesIn = wireIn;
-    engine.accounting.requests.push(record);
+      payloadBytes: bodyLength,
+    });
     engine.accounting.recordToolOutputs(record.requestId, request.input);
-    const stats = engine.accounting.connections.get(conn.id);
-    if (stats) stats.requests += 1;
 
     const fault = engine.faults.takeRequestFault(conn.id, request.previousResponseId !== null);
     if (fault) {
@@ -192,8 +202,8 @@ export class HttpHandler {
       const e = setup.plan.error;
       return this.fail(res, conn, record, apiError(e.status, e.code, e.message, null, e.status >= 500 ? 'server_error' : 'invalid_request_error'));
     }
-    const costs = requestCost(engine.cost, { transport: 'http', warm: false, uncachedTokens: setup.inputTokens, cachedTokens: 0 });
-    for (const [kind, ms] of Object.entries(costs)) await engine.modelledDelay(kind, ms, conn.id);
+    record.cachedTokens = setup.cachedTokens;
+    await engine.runPrelude(record, engine.preludeDelays('http', false, setup), conn.id);
 
     let open = true;
     res.on('close', () => {
@@ -237,10 +247,11 @@ export class HttpHandler {
       request,
       plan: setup.plan,
       inputTokens: setup.inputTokens,
-      cachedTokens: 0,
+      cachedTokens: setup.cachedTokens,
       sink,
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(conn.id),
+      ...runExtras(setup),
     });
     record.responseId = run.id;
     const result = await run.run();
@@ -248,6 +259,7 @@ export class HttpHandler {
     record.errorCode = result.errorCode;
     record.outputTokens = result.outputTokens;
     record.endedAt = engine.accounting.now();
+    engine.finishRecord(record, setup, result.output);
     engine.recordToolCalls(run.id, result.output);
     if (result.status === 'completed' || result.status === 'incomplete') engine.remember(run.id, request, setup, result.output, result.outputTokens);
     if (!open) return;

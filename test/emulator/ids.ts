@@ -1,7 +1,7 @@
 // Id minting. Real ids are opaque prefixed strings; the prefixes matter to clients that log or route by them.
 import { createHash, randomBytes } from 'node:crypto';
 
-export function newId(prefix: 'resp' | 'msg' | 'fc' | 'rs' | 'call' | 'steer' | 'conn' | 'req'): string {
+export function newId(prefix: 'resp' | 'msg' | 'fc' | 'rs' | 'call' | 'steer' | 'conn' | 'req' | 'cmp'): string {
   return `${prefix}_${randomBytes(12).toString('hex')}`;
 }
 

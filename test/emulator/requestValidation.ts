@@ -1,6 +1,32 @@
 // Validates a response.create (WebSocket frame, flattened) or a POST /responses body, and normalises it.
 import { apiError, type ApiError } from './errors';
+import { profileOf, reasoningEffortOf } from './modelProfiles';
 import type { CreateRequest, Json, JsonObject } from './types';
+
+/** Smallest `compact_threshold` the API accepts (§8). */
+export const MIN_COMPACT_THRESHOLD = 1000;
+
+/**
+ * `context_management`: a list with one `{type:'compaction', compact_threshold?}`. Returns the threshold
+ * (a null threshold means 80% of the model's window, an assumption), null when absent, or the error.
+ */
+function contextManagement(value: Json | undefined, model: string): number | null | ApiError {
+  if (value === undefined || value === null) return null;
+  const param = 'context_management';
+  if (!Array.isArray(value)) return apiError(400, 'invalid_type', "Invalid type for 'context_management': expected an array.", param);
+  let threshold: number | null = null;
+  for (const [i, entry] of value.entries()) {
+    if (!isObject(entry) || entry['type'] !== 'compaction') {
+      return apiError(400, 'invalid_value', `Invalid value for 'context_management[${i}].type': only 'compaction' is supported.`, `${param}[${i}].type`);
+    }
+    const raw = entry['compact_threshold'];
+    if (raw === undefined || raw === null) threshold = Math.floor(profileOf(model).contextWindow * 0.8);
+    else if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < MIN_COMPACT_THRESHOLD) {
+      return apiError(400, 'invalid_value', `Invalid value for 'context_management[${i}].compact_threshold': expected an integer of at least ${MIN_COMPACT_THRESHOLD}.`, `${param}[${i}].compact_threshold`);
+    } else threshold = raw;
+  }
+  return threshold;
+}
 
 const STREAM_ID = /^[A-Za-z0-9_.-]{1,256}$/;
 
@@ -55,6 +81,8 @@ export function validateCreate(body: JsonObject, transport: 'ws' | 'http', model
   if (previous !== undefined && previous !== null && typeof previous !== 'string') {
     return apiError(400, 'invalid_type', "Invalid type for 'previous_response_id': expected a string.", 'previous_response_id');
   }
+  const compactThreshold = contextManagement(body['context_management'], model);
+  if (typeof compactThreshold === 'object' && compactThreshold !== null) return compactThreshold;
   const include = Array.isArray(body['include']) ? body['include'].filter((x): x is string => typeof x === 'string') : [];
   return {
     model,
@@ -68,6 +96,8 @@ export function validateCreate(body: JsonObject, transport: 'ws' | 'http', model
     previousResponseId: typeof previous === 'string' ? previous : null,
     streamId: typeof streamId === 'string' ? streamId : null,
     generate: body['generate'] !== false,
+    compactThreshold,
+    reasoningEffort: reasoningEffortOf(body['reasoning']),
     raw: body,
   };
 }

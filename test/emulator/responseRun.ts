@@ -40,8 +40,13 @@ export interface RunParams {
   sink: EventSink;
   /** Seconds since epoch for created_at (from the injectable clock). */
   createdAt: number;
-  /** Omit response.in_progress (the warm-up answers created → completed only). */
   extraFaults?: StreamFault[];
+  /** Reasoning tokens the model spent without showing them (billed as reasoning output). Default 0. */
+  hiddenReasoningTokens?: number;
+  /** Tokens written to the prompt cache; null = the model does not report cache writes. */
+  cacheWriteTokens?: number | null;
+  /** context_management compaction: emitted as the first output item. */
+  compaction?: JsonObject | null;
 }
 
 export class ResponseRun {
@@ -102,12 +107,17 @@ export class ResponseRun {
     };
   }
 
+  private get hiddenTokens(): number {
+    return this.params.hiddenReasoningTokens ?? 0;
+  }
+
   private usage(): JsonObject {
-    const outputTokens = itemsTokens(this.output);
-    const reasoningTokens = itemsTokens(this.output.filter((o) => o['type'] === 'reasoning'));
+    const outputTokens = itemsTokens(this.output) + this.hiddenTokens;
+    const reasoningTokens = itemsTokens(this.output.filter((o) => o['type'] === 'reasoning')) + this.hiddenTokens;
+    const writes = this.params.cacheWriteTokens;
     return {
       input_tokens: this.params.inputTokens,
-      input_tokens_details: { cached_tokens: this.params.cachedTokens },
+      input_tokens_details: { cached_tokens: this.params.cachedTokens, ...(typeof writes === 'number' ? { cache_write_tokens: writes } : {}) },
       output_tokens: outputTokens,
       output_tokens_details: { reasoning_tokens: reasoningTokens },
       total_tokens: this.params.inputTokens + outputTokens,
@@ -149,7 +159,7 @@ export class ResponseRun {
 
   private finish(status: RunStatus, errorCode: string | null, response: JsonObject): RunResult {
     this.status = status;
-    return { status, output: this.output, outputTokens: itemsTokens(this.output), errorCode, response };
+    return { status, output: this.output, outputTokens: itemsTokens(this.output) + this.hiddenTokens, errorCode, response };
   }
 
   private stopped(): RunResult {
@@ -179,6 +189,7 @@ export class ResponseRun {
     if (plan.stallMs > 0) await sleep(plan.stallMs, this.abortController.signal);
     if (this.abortController.signal.aborted || !this.params.sink.isOpen()) return this.stopped();
 
+    if (this.params.compaction && !(await this.emitCompaction(this.params.compaction))) return this.stopped();
     const pacer = new Pacer(plan.tokensPerSecond, this.abortController.signal);
     for (const planned of plan.items) {
       if (plan.error && this.sequence > plan.error.afterEvents) break;
@@ -204,6 +215,19 @@ export class ResponseRun {
     const response = this.responseObject('completed', { usage: this.usage() });
     this.emit({ type: 'response.completed', response });
     return this.finish('completed', null, response);
+  }
+
+  /** The compaction item: announced, then added and done (no deltas: its content is opaque). */
+  private async emitCompaction(item: JsonObject): Promise<boolean> {
+    const id = String(item['id']);
+    const outputIndex = this.output.length;
+    this.emit({ type: 'response.compaction.compacting', item_id: id, output_index: outputIndex });
+    if (!(await this.afterEvent())) return false;
+    this.emit({ type: 'response.output_item.added', output_index: outputIndex, item: { type: 'compaction', id } });
+    if (!(await this.afterEvent())) return false;
+    this.output.push(item);
+    this.emit({ type: 'response.output_item.done', output_index: outputIndex, item });
+    return this.afterEvent();
   }
 
   /** Streams one output item; false when the response must stop (abort, drop, or a mid-stream error is due). */

@@ -1,6 +1,7 @@
 // Token estimation: bytes/4, the usual rule of thumb for English and code with OpenAI tokenizers.
 // What matters for tests is consistency: an item costs the same whether it was an output of one
 // response or part of the input of the next, so cached-token arithmetic adds up exactly.
+import { readCompaction } from './compactionContent';
 import type { Json, JsonObject } from './types';
 
 export function textTokens(text: string): number {
@@ -47,7 +48,9 @@ function summaryText(summary: Json | undefined): string {
 }
 
 export function itemTokens(item: JsonObject): number {
-  return ITEM_OVERHEAD_TOKENS + textTokens(itemText(item));
+  // A compaction item costs the summary it stands for, not its (padded, encoded) bytes.
+  const compaction = readCompaction(item);
+  return ITEM_OVERHEAD_TOKENS + (compaction ? compaction.tokens : textTokens(itemText(item)));
 }
 
 export function itemsTokens(items: readonly JsonObject[]): number {

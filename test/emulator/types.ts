@@ -3,6 +3,7 @@
 import type { Fault } from './faults';
 import type { LinkOptions } from './link';
 import type { CostModel } from './costModel';
+import type { ReasoningEffort } from './modelProfiles';
 import type { ScenarioSource } from './scenarios';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -44,6 +45,18 @@ export interface EmulatorOptions {
   pingIntervalMs?: number;
   /** Extra delay when a continuation is hydrated from the server-wide store (store: true). Default 0. */
   hydrationDelayMs?: number;
+  /**
+   * Record the modelled server time (cost, hidden reasoning, compaction, output at the model's pace) in
+   * `stats().requests[].modelledMs` without waiting for it, and stream unpaced: deterministic modelled
+   * time for tests (the calibration). Default false: modelled delays are real waits.
+   */
+  virtualTime?: boolean;
+  /**
+   * OpenAI's prompt caching (prefixes of 1,024+ tokens, 128-token steps) on every request. Default true.
+   * false = only the WebSocket connection cache gives cached tokens (the emulator before issue 15; kept
+   * so a test can show what the calibration depends on).
+   */
+  promptCaching?: boolean;
   /** Faults armed from the start. */
   faults?: Fault[];
   /** Replay a recorded JSONL conversation instead of running the scripted model. */
@@ -72,6 +85,10 @@ export interface CreateRequest {
   previousResponseId: string | null;
   streamId: string | null;
   generate: boolean;
+  /** `context_management: [{type:'compaction', compact_threshold}]`: compact past this many tokens (null = not asked). */
+  compactThreshold: number | null;
+  /** `reasoning.effort` (default medium): how many hidden reasoning tokens the model spends (timing profile). */
+  reasoningEffort: ReasoningEffort;
   /** The body exactly as received, for echoing fields back in the response object. */
   raw: JsonObject;
 }

@@ -3,8 +3,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import type { CacheOutcome, RequestRecord } from './accounting';
-import { requestCost } from './costModel';
-import type { Engine, StoredResponse, TurnSetup } from './engine';
+import { runExtras, type Engine, type StoredResponse, type TurnSetup } from './engine';
 import {
   apiError,
   connectionLimitError,
@@ -21,6 +20,8 @@ import { ResponseRun, type EventSink, type RunResult } from './responseRun';
 import type { CreateRequest, Json, JsonObject } from './types';
 
 const MAX_IN_FLIGHT = 16;
+/** The contract names no code for a steer into a response with context_management: the emulator's choice. */
+export const STEER_WITH_COMPACTION = 'steering_incompatible_with_context_management';
 const MAX_NAMED_LANES = 32;
 
 interface Lane {
@@ -276,33 +277,16 @@ export class WsConnection {
   }
 
   private newRecord(request: CreateRequest): RequestRecord {
-    const acc = this.engine.accounting;
-    const record: RequestRecord = {
-      requestId: newId('req'),
-      responseId: null,
+    const record = this.engine.accounting.openRequest({
       connectionId: this.id,
       transport: 'ws',
       lane: request.streamId,
       kind: !request.generate ? 'warmup' : request.previousResponseId ? 'continuation' : 'full',
       previousResponseId: request.previousResponseId,
-      cache: 'none',
       inputItems: request.input.length,
-      inputTokens: 0,
-      cachedTokens: 0,
-      outputTokens: 0,
       payloadBytes: Buffer.byteLength(JSON.stringify(request.raw)),
-      status: 'in_progress',
-      errorCode: null,
-      scenarioStep: null,
-      startedAt: acc.now(),
-      endedAt: null,
-    };
-    const wireIn = acc.takeWireIn(this.id);
-    if (wireIn !== undefined) record.wireBytesIn = wireIn;
-    acc.requests.push(record);
-    const conn = acc.connections.get(this.id);
-    if (conn) conn.requests += 1;
-    acc.recordToolOutputs(record.requestId, request.input);
+    });
+    this.engine.accounting.recordToolOutputs(record.requestId, request.input);
     return record;
   }
 
@@ -368,13 +352,7 @@ export class WsConnection {
     record.cachedTokens = setup.cachedTokens;
     record.scenarioStep = setup.plan?.stepIndex ?? null;
 
-    const costs = requestCost(engine.cost, {
-      transport: 'ws',
-      warm: cache === 'hit',
-      uncachedTokens: setup.inputTokens - setup.cachedTokens,
-      cachedTokens: setup.cachedTokens,
-    });
-    for (const [kind, ms] of Object.entries(costs)) await engine.modelledDelay(kind, ms, this.id);
+    await engine.runPrelude(record, engine.preludeDelays('ws', cache === 'hit', setup), this.id);
     if (!this.isOpen) return;
 
     const run = new ResponseRun({
@@ -386,6 +364,7 @@ export class WsConnection {
       sink: this.sink(),
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(this.id),
+      ...runExtras(setup),
     });
     record.responseId = run.id;
     const running: Running = { run, lane, steerInput: null };
@@ -410,6 +389,7 @@ export class WsConnection {
     record.errorCode = result.errorCode ?? (result.status === 'dropped' ? 'dropped' : null);
     record.outputTokens = result.outputTokens;
     record.endedAt = engine.accounting.now();
+    engine.finishRecord(record, setup, result.output);
     engine.recordToolCalls(running.run.id, result.output);
     const laneKey = lane.streamId ?? '';
     switch (result.status) {
@@ -453,6 +433,10 @@ export class WsConnection {
     const model = running?.run.request.model ?? latest?.model;
     if (model === undefined) return failed('response_not_found', `Response with id '${previousId}' is not active on this connection.`);
     if (!this.engine.steeringSupported(model)) return failed('steering_not_supported', 'Steering is not supported for this model.');
+    // §8: steering and automatic compaction do not combine; an agent that steers compacts out of band.
+    if ((running?.run.request ?? latest?.request)?.compactThreshold != null) {
+      return failed(STEER_WITH_COMPACTION, 'Steering cannot be combined with context_management; compact with /responses/compact between turns instead.');
+    }
     const steerId = newId('steer');
     if (running && running.run.status === 'in_progress' && running.run.output.some((o) => o['type'] === 'function_call')) {
       // The response already asked for a tool: a successor could not run without its output. The text is

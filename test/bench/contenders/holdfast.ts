@@ -3,6 +3,7 @@
 // The driver passes the FULL transcript every time, exactly as the agent loop does; the session alone
 // decides what goes on the wire.
 import type { ModelRequest } from '../../../src/transport/modelClient';
+import type { SocketFactory } from '../../../src/transport/socket';
 import { WorkspaceTransport, type TransportMode } from '../../../src/transport/workspaceTransport';
 import { BENCH_INSTRUCTIONS, BENCH_MODEL, BENCH_TOOLS } from '../benchTools';
 import type { ContenderClient, ContenderSpec, EmulatorEndpoint, TurnRequest, TurnResult } from './contender';
@@ -12,6 +13,8 @@ interface HoldfastVariant {
   store: boolean;
   /** Warm the socket with generate:false before the first prompt, as activation does. */
   warmUp: boolean;
+  /** Default: the extension's own (src/transport/socket.ts). The CPU phase passes `ws`'s inflation as its baseline. */
+  socketFactory?: SocketFactory;
 }
 
 function stderrLogger(tag: string): { info(m: string): void; warn(m: string): void; error(m: string): void } {
@@ -35,6 +38,7 @@ class HoldfastClient implements ContenderClient {
       apiKey: () => Promise.resolve(endpoint.apiKey),
       transport: variant.transport,
       store: variant.store,
+      ...(variant.socketFactory ? { socketFactory: variant.socketFactory } : {}),
       // Generous: a modelled mobile link with a large full request must not trip a timeout.
       connectTimeoutMs: 15_000,
       // Against a (modelled) remote server Holdfast offers permessage-deflate as it would for a real one.
@@ -87,6 +91,11 @@ export const holdfastWs: ContenderSpec = {
   description: 'WorkspaceTransport, transport websocket: socket opened and warmed (generate:false) at activation, deltas with previous_response_id, permessage-deflate, store:false',
   create: (endpoint) => new HoldfastClient(endpoint, { transport: 'websocket', store: false, warmUp: true }),
 };
+
+/** Holdfast WS with another socket factory (the CPU phase's same-run baseline). */
+export function holdfastWsWith(endpoint: EmulatorEndpoint, socketFactory: SocketFactory): ContenderClient {
+  return new HoldfastClient(endpoint, { transport: 'websocket', store: false, warmUp: true, socketFactory });
+}
 
 /** The same, without the warm-up: the socket opens on the first prompt (for the cold time-to-first-token). */
 export const holdfastWsCold: ContenderSpec = {

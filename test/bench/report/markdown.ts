@@ -6,6 +6,7 @@ import type { ContenderId } from '../contenders/contender';
 import { CONTENDERS } from '../contenders/registry';
 import { networkTotal } from '../codeActionLatency';
 import type { BenchReport } from '../reportTypes';
+import type { CpuPerDelta } from '../cpuCost';
 import type { ContenderSummary, ScenarioSummary } from '../summarize';
 import { bytes, int, ms, spreadOf, table, times } from './format';
 
@@ -161,13 +162,23 @@ export function markdownReport(report: BenchReport): string {
   if (report.cpu) {
     out.push(`How: ${report.cpu.method}`);
     out.push('');
-    const rows = report.cpu.contenders.map((c) => [
-      label(c.contender),
-      ...c.perRequest.map((p) => `${spreadOf(p.cpuMs, (v) => `${v.toFixed(2)} ms`)} (n=${p.cpuMs.n})`),
-      c.perDelta ? `${spreadOf(c.perDelta.cpuUsPerDelta, (v) => `${v.toFixed(1)} µs`)}` : c.error ?? 'n/a',
-      c.perDelta ? `${c.perDelta.textDeltas} → ${c.perDelta.posts}` : '',
-    ]);
-    out.push(table(['contender', 'CPU per request at ~100 KB context', 'CPU per request at ~300 KB context', 'CPU per text delta (incl. chat presenter)', 'text deltas → webview posts'], rows));
+    const us = (v: number): string => `${v.toFixed(1)} µs`;
+    const deltaCells = (d: CpuPerDelta | null, error?: string): string[] =>
+      d ? [spreadOf(d.cpuUsPerDelta, us), spreadOf(d.pacedCpuUsPerDelta, us), `${d.textDeltas} → ${d.posts}`] : [error ?? 'n/a', '', ''];
+    const rows = report.cpu.contenders.map((c) => [label(c.contender), ...c.perRequest.map((p) => `${spreadOf(p.cpuMs, (v) => `${v.toFixed(2)} ms`)} (n=${p.cpuMs.n})`), ...deltaCells(c.perDelta, c.error)]);
+    const base = report.cpu.baseline;
+    if (base) rows.push([base.label, '', '', ...deltaCells(base.perDelta, base.error)]);
+    const paced = `${report.cpu.pacedTokensPerSecond.toLocaleString('en-US')} tokens/s`;
+    out.push(table(['contender', 'CPU per request at ~100 KB context', 'CPU per request at ~300 KB context', 'CPU per text delta, burst (incl. chat presenter)', `CPU per text delta, paced at ${paced}`, 'text deltas → webview posts'], rows));
+    const ours = report.cpu.contenders.find((c) => c.contender === 'holdfast-ws')?.perDelta;
+    if (ours && base?.perDelta) {
+      const r = (a: number, b: number): string => `×${(a / b).toFixed(2)}`;
+      out.push('');
+      out.push(
+        `Holdfast WS per text delta against ws's own inflation, same run: burst ${r(ours.cpuUsPerDelta.median, base.perDelta.cpuUsPerDelta.median)}, paced ${r(ours.pacedCpuUsPerDelta.median, base.perDelta.pacedCpuUsPerDelta.median)} ` +
+          `(${us(ours.pacedCpuUsPerDelta.median)} vs ${us(base.perDelta.pacedCpuUsPerDelta.median)} paced at ${paced}).`,
+      );
+    }
   } else {
     out.push('_Not measured in this run._');
   }
