@@ -16,7 +16,7 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactSecrets, redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
 import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
@@ -25,6 +25,7 @@ import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/model
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
+import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
@@ -68,9 +69,12 @@ export class Agent implements Disposable {
   readonly onEvent: Event<AgentEvent> = this.emitter.event;
   private active: ActiveTurn | undefined;
   private readonly newId: () => string;
+  /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
+  readonly context: ContextKeeper;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
+    this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -152,9 +156,13 @@ export class Agent implements Disposable {
   dispose(): void {
     this.active?.source.cancel();
     this.emitter.dispose();
+    this.context.dispose();
   }
 
   private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
+    // The window's instructions (and pins after a compaction) go before the turn's first item.
+    this.context.prepare(session, this.requestShape());
+    this.context.turnStarted(session);
     const source = new CancellationTokenSource(token);
     const turnId = this.newId();
     const now = this.deps.clock.now();
@@ -209,7 +217,9 @@ export class Agent implements Disposable {
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
       if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
 
+      const outputStart = session.items.length;
       session.items.push(...outcome.output);
+      this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       this.recordSteersDeliveredInStream(turn, outcome.output);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
@@ -257,11 +267,8 @@ export class Agent implements Disposable {
     }
   }
 
-  /**
-   * The request the agent sends for `input`, built in this one place: the host warms the socket with
-   * `buildRequest([])`, so the first prompt continues the warm chain (same instructions, tools, model).
-   */
-  buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
+  /** Everything of the agent's requests but their input, built in this one place. */
+  private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
     const services = this.deps.tools.services;
     const shape = agentRequestShape(settings, {
       trusted: services.settings.read().workspaceTrusted,
@@ -271,7 +278,6 @@ export class Agent implements Disposable {
       model: shape.model,
       instructions: shape.instructions,
       tools: shape.tools,
-      input: [...input],
       store: shape.store,
       include: shape.include,
       parallelToolCalls: shape.parallelToolCalls,
@@ -281,8 +287,40 @@ export class Agent implements Disposable {
     };
   }
 
+  /** The agent's request for `input` as given, with the instructions where `instructionsPlacement` puts them. */
+  buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
+    const shape = this.requestShape(settings);
+    return { ...shape, instructions: settings.instructionsPlacement === 'developerMessage' ? '' : shape.instructions, input: [...input] };
+  }
+
+  /**
+   * What the host warms the socket with: a new session's first request without its prompt (the
+   * instructions' developer message, or nothing), so the first prompt continues the warm chain.
+   */
+  warmupRequest(settings: AgentSettings = this.deps.settings()): ModelRequest {
+    const placed = settings.instructionsPlacement === 'developerMessage';
+    return this.buildRequest(placed ? [developerMessage(this.requestShape(settings).instructions)] : [], settings);
+  }
+
+  /**
+   * One model request of a turn, kept inside the window: compacts first when it would not fit, and
+   * after a `context_length_exceeded` compacts once and retries once (never a loop).
+   */
   private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = this.buildRequest(turn.session.items, settings);
+    const { session, turnId, token } = turn;
+    this.context.prepare(session, this.requestShape(settings), settings);
+    const before = await this.context.beforeRequest(session, turnId, token);
+    if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
+    const outcome = await this.send(turn, settings);
+    if (!isContextOverflow(outcome)) return outcome;
+    const recovered = await this.context.recover(session, turnId, token);
+    if (recovered !== undefined) return recovered === 'cancelled' ? { kind: 'cancelled' } : recovered;
+    const retried = await this.send(turn, settings);
+    return isContextOverflow(retried) ? this.context.tooLarge(session) : retried;
+  }
+
+  private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
+    const request = this.context.request(turn.session, this.requestShape(settings), settings);
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();
@@ -420,6 +458,8 @@ export class Agent implements Disposable {
   }
 
   private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
+    // Steering is in use: this session's compaction stays out of band from now on (§8).
+    if (via === 'stream') turn.session.context.steeringUsed = true;
     this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
   }
 

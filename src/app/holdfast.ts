@@ -154,7 +154,7 @@ export class Holdfast implements vscode.Disposable {
 
   /** Exactly what the chat agent's first request will carry, minus the input: the warm-up. */
   private warmupRequest(): ModelRequest {
-    return this.agentHost.agent.buildRequest([]);
+    return this.agentHost.agent.warmupRequest();
   }
 
   /** Starts background work after activation has returned: never awaited by `activate`. */
