@@ -21,7 +21,7 @@ import type { AgentEvent, ModelFailure } from '../events';
 import { compactAt, compactionMode, modelWindow, type ContextStatus } from './contextStatus';
 import { addCost, costUsd, priceFor, warmupCostUsd, warmupWriteTokens } from './pricing';
 import { MAX_PINS, type CompactionMark, type Pin } from './sessionContext';
-import { adoptCompactedWindow, estimateTokens, noteCompactedOutput, prepareWindow, windowItems, windowTokens } from './window';
+import { adoptCompactedWindow, estimateTokens, noteCompactedOutput, prepareWindow, unansweredTail, windowItems, windowTokens } from './window';
 
 export interface ContextKeeperDeps {
   model: ModelClient;
@@ -183,14 +183,20 @@ export class ContextKeeper {
     if (!this.deps.model.compact) return { kind: 'failed', error: { kind: 'serverError', code: 'compaction_unavailable', message: 'This connection cannot compact the conversation.', retryable: false } };
     const instructions = session.context.instructions;
     const before = this.usedTokens(session);
+    const window = modelWindow(settings).tokens;
+    // The prompt (and steers) not yet answered stay out of the summary: they come back verbatim, last.
+    const tail = unansweredTail(session);
+    const tailTokens = estimateTokens(tail);
+    if (window !== undefined && tailTokens >= window * OVERFLOW_SHARE) return { kind: 'failed', error: doesNotFit(tailTokens, window, 0, 'the newest message alone is larger than the window') };
+    const input = windowItems(session);
     const outcome = await this.deps.model.compact(
-      { model: settings.model, input: windowItems(session), ...(settings.instructionsPlacement === 'instructions' && instructions ? { instructions } : {}) },
+      { model: settings.model, input: input.slice(0, input.length - tail.length), ...(settings.instructionsPlacement === 'instructions' && instructions ? { instructions } : {}) },
       token ? { token } : {},
     );
     if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
     if (outcome.kind !== 'compacted') return { kind: 'failed', error: this.explain(outcome, before, settings) };
     const compaction = outcome.output.filter((item) => item.type === 'compaction');
-    const at = adoptCompactedWindow(session, outcome.output, settings.instructionsPlacement === 'developerMessage' ? instructions : undefined);
+    const at = adoptCompactedWindow(session, outcome.output, settings.instructionsPlacement === 'developerMessage' ? instructions : undefined, tail);
     // The compaction item counts what the server says it produced, not its (encrypted) bytes.
     const others = windowItems(session).filter((item) => item.type !== 'compaction');
     const afterTokens = estimateTokens(others) + (outcome.usage?.outputTokens ?? estimateTokens(compaction));
@@ -203,7 +209,6 @@ export class ContextKeeper {
     const mark: CompactionMark = { at, turnId, how: 'standalone', reason, beforeTokens: before, afterTokens: this.usedTokens(session), costUsd: cost, pinsCarried: session.context.pins.length };
     this.mark(session, mark);
     this.changed(session);
-    const window = modelWindow(settings).tokens;
     if (window !== undefined && mark.afterTokens >= window * OVERFLOW_SHARE) return { kind: 'failed', error: doesNotFit(mark.afterTokens, window, session.context.pins.length) };
     return { kind: 'compacted', mark };
   }
@@ -272,14 +277,14 @@ export class ContextKeeper {
 }
 
 /** The words for a window that does not fit even compacted. */
-function doesNotFit(tokens: number, window: number, pins: number): ModelFailure {
+function doesNotFit(tokens: number, window: number, pins: number, cause = 'something recent is too large to summarise (a very large tool output or attachment)'): ModelFailure {
   const why = pins > 0 ? ' Unpin large messages, or' : '';
   return {
     kind: 'serverError',
     code: 'context_length_exceeded',
     message:
       `The conversation does not fit in the model's context window even compacted (about ${tokens.toLocaleString('en-US')} of ${window.toLocaleString('en-US')} tokens): ` +
-      `something recent is too large to summarise (a very large tool output or attachment).${why} Start a new session, or ask for a smaller part.`,
+      `${cause}.${why} Start a new session, or ask for a smaller part.`,
     retryable: false,
   };
 }

@@ -103,10 +103,28 @@ export function noteCompactedOutput(session: ChatSession, outputStart: number, o
   return at;
 }
 
-/** A standalone compaction's window becomes the model's: appended as copies, then the instructions and pins. Returns where it starts. */
-export function adoptCompactedWindow(session: ChatSession, window: readonly ResponseItem[], instructions: string | undefined): number {
+/**
+ * The window's newest user messages not yet answered (the prompt, text typed meanwhile): a standalone
+ * compaction leaves them out and puts them back after the compacted window, verbatim, last.
+ */
+export function unansweredTail(session: ChatSession): ResponseItem[] {
+  const window = windowItems(session);
+  let start = window.length;
+  while (start > 0) {
+    const item = window[start - 1]!;
+    if (item.type !== 'message' || item.role !== 'user') break;
+    start -= 1;
+  }
+  return window.slice(start);
+}
+
+/**
+ * A standalone compaction's window becomes the model's: appended as copies, then the instructions,
+ * the pins, and the unanswered `tail` the compaction left out. Returns where it starts.
+ */
+export function adoptCompactedWindow(session: ChatSession, window: readonly ResponseItem[], instructions: string | undefined, tail: readonly ResponseItem[] = []): number {
   const at = session.items.length;
-  carry(session, [...window, ...reinserted(instructions, session.context.pins, window)]);
+  carry(session, [...window, ...reinserted(instructions, session.context.pins, window), ...tail]);
   session.context.windowStart = at;
   session.context.reinsertPending = false;
   session.context.instructions = instructions;
