@@ -312,8 +312,8 @@ export class Agent implements Disposable {
     const before = await this.context.beforeRequest(session, turnId, token);
     if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
     const outcome = await this.send(turn, settings);
-    if (!isContextOverflow(outcome)) return outcome;
-    const recovered = await this.context.recover(session, turnId, token);
+    if (!isContextOverflow(outcome) || outcome.kind !== 'serverError') return outcome;
+    const recovered = await this.context.recover(session, turnId, token, outcome);
     if (recovered !== undefined) return recovered === 'cancelled' ? { kind: 'cancelled' } : recovered;
     const retried = await this.send(turn, settings);
     return isContextOverflow(retried) ? this.context.tooLarge(session) : retried;

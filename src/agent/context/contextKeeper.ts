@@ -118,9 +118,12 @@ export class ContextKeeper {
     return result.kind === 'cancelled' ? 'cancelled' : undefined;
   }
 
-  /** After `context_length_exceeded`: one standalone compaction, so the agent can retry once. */
-  async recover(session: ChatSession, turnId: string, token: CancellationToken): Promise<ModelFailure | 'cancelled' | undefined> {
-    if (this.mode(session, this.deps.settings()) === 'off') return undefined;
+  /**
+   * After `context_length_exceeded` (`refused`): one standalone compaction, so the agent can retry once
+   * (undefined). With compaction off, the refusal stands.
+   */
+  async recover(session: ChatSession, turnId: string, token: CancellationToken, refused: ModelFailure): Promise<ModelFailure | 'cancelled' | undefined> {
+    if (this.mode(session, this.deps.settings()) === 'off') return refused;
     return this.failureOf(await this.compact(session, turnId, 'overflow', token));
   }
 
