@@ -5,10 +5,12 @@ import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
 import { Composer } from './composer';
 import { ConnectionChip } from './connectionChip';
+import { ContextMeter } from './contextMeter';
 import { element } from './dom';
 import { errorAnnouncement, renderErrorCard } from './errorCard';
 import { SessionTotals } from './footer';
 import { handleLinkActivation } from './links';
+import { PinControls } from './pins';
 import { SessionList } from './sessions';
 import { updateViewState, viewState } from './state';
 import { Transcript } from './transcript';
@@ -34,7 +36,8 @@ totals.show(undefined);
 const header = element('header', { class: 'header' });
 const title = element('span', { class: 'workspace', 'data-testid': 'workspace-name' }, '');
 const roundTrip = element('span', { class: 'roundtrip', 'data-testid': 'host-roundtrip', 'aria-hidden': 'true' }, '');
-header.append(sessions.toggle, title, totals.element, chip.element, sessions.newButton, roundTrip);
+const meter = new ContextMeter(send);
+header.append(sessions.toggle, title, totals.element, meter.element, chip.element, sessions.newButton, roundTrip);
 
 const banner = element('div', { class: 'banner', 'data-testid': 'banner' });
 const conversation = element('main', { class: 'conversation', 'aria-label': 'Conversation', role: 'log', 'data-testid': 'conversation' });
@@ -45,6 +48,7 @@ function followStream(): void {
   if (following) conversation.scrollTop = conversation.scrollHeight;
 }
 const transcript = new Transcript(announcer, followStream);
+const pins = new PinControls(transcript.element, send);
 conversation.append(empty, transcript.element);
 
 const composer = new Composer({
@@ -138,6 +142,7 @@ function handle(message: HostToWebview): void {
       totals.show(message.session?.totals);
       banner.replaceChildren();
       transcript.showSession(message.session);
+      pins.decorate();
       refreshRunning();
       const saved = viewState();
       if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) {
@@ -190,6 +195,7 @@ function handle(message: HostToWebview): void {
       return;
     case 'turnFinished':
       transcript.turnFinished(message.turnId, message.status, message.footer);
+      pins.decorate();
       refreshRunning();
       return;
     case 'sessionTotals':
@@ -201,6 +207,12 @@ function handle(message: HostToWebview): void {
     case 'attachmentAdded':
       composer.attach(message.attachment);
       composer.focus();
+      return;
+    case 'contextMeter':
+      meter.show(message.meter);
+      return;
+    case 'pins':
+      pins.show(message.pinned);
       return;
   }
 }
