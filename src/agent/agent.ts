@@ -8,13 +8,16 @@
  * - budgets (tool rounds, tokens) pause the turn and ask the user "continue?";
  * - text the user sends meanwhile is steered into the running response, or sent at the next tool
  *   boundary, and in every case ends up in the transcript.
- * Outcomes are typed; nothing here throws at the caller.
+ * Outcomes are typed; nothing here throws at the caller. The model window (instructions, compaction,
+ * pins, cost) is the context keeper's (context/contextKeeper.ts). Over 400 lines: a turn is one state
+ * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
  */
+import { raceCancellation, settleWithinGrace } from '../common/async';
 import { randomUUID } from '../common/ids';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
-import { redactSecrets, redactUserText } from '../common/redact';
+import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
 import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
@@ -30,6 +33,7 @@ import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
+import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
 
 export interface AgentDependencies {
@@ -434,7 +438,7 @@ export class Agent implements Disposable {
       request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
         const context = { turnId: turn.turnId, approvalId: this.newId() };
         this.emit({ type: 'approvalRequested', ...context, request });
-        const answer = await untilCancelled(this.deps.approvals.request(request, token, context), token, 'deny' as const);
+        const answer = await raceCancellation(this.deps.approvals.request(request, token, context), token, 'deny' as const, { rejectAsCancel: true });
         this.emit({ type: 'approvalResolved', ...context, answer });
         return answer;
       },
@@ -492,69 +496,4 @@ export class Agent implements Disposable {
   private emit(event: AgentEvent): void {
     this.emitter.fire(event);
   }
-}
-
-/** Resolves with the promise, or with `fallback()` if it is still pending `graceMs` after cancellation. */
-function settleWithinGrace<T>(promise: Promise<T>, token: CancellationToken, graceMs: number, fallback: () => T): Promise<T> {
-  return new Promise((resolve) => {
-    let done = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const settle = (value: T): void => {
-      if (done) return;
-      done = true;
-      if (timer) clearTimeout(timer);
-      subscription?.dispose();
-      resolve(value);
-    };
-    const arm = (): void => {
-      timer ??= setTimeout(() => settle(fallback()), graceMs);
-    };
-    const subscription = token.isCancellationRequested ? undefined : token.onCancellationRequested(arm);
-    if (token.isCancellationRequested) arm();
-    promise.then(settle, () => settle(fallback()));
-  });
-}
-
-/** Resolves with the promise, or with `onCancel` as soon as the token is cancelled. */
-function untilCancelled<T>(promise: Promise<T>, token: CancellationToken, onCancel: T): Promise<T> {
-  if (token.isCancellationRequested) return Promise.resolve(onCancel);
-  return new Promise((resolve) => {
-    const subscription = token.onCancellationRequested(() => resolve(onCancel));
-    promise.then(
-      (value) => {
-        subscription.dispose();
-        resolve(value);
-      },
-      () => {
-        subscription.dispose();
-        resolve(onCancel);
-      },
-    );
-  });
-}
-
-function summarizeArguments(call: FunctionCallItem, knownSecrets: readonly string[]): { text: string; path: string | undefined } {
-  let args: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(call.arguments);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
-  } catch {
-    // Shown raw below; the runner reports the invalid JSON to the model.
-  }
-  const path = typeof args.path === 'string' ? args.path : undefined;
-  let text: string;
-  if (typeof args.command === 'string') text = args.command;
-  else if (typeof args.label === 'string') text = args.label;
-  else if (typeof args.query === 'string') text = `"${args.query}"`;
-  else if (path && typeof args.start_line === 'number') text = `${path}:${args.start_line}${typeof args.end_line === 'number' ? `-${args.end_line}` : ''}`;
-  else if (path) text = path;
-  else if (typeof args.glob === 'string') text = args.glob;
-  else text = call.arguments;
-  text = redactSecrets(text, knownSecrets);
-  return { text: text.length > 200 ? `${text.slice(0, 199)}…` : text, path };
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

@@ -44,6 +44,8 @@ export class ContextKeeper {
   /** The fixed part of the latest request (tools, top-level instructions), in tokens. */
   private overheadTokens = 0;
   private readonly changeEmitter = new Emitter<ContextChange>();
+  /** Where a threshold compaction last failed, per session: not tried again until the window grew further. */
+  private readonly failedAt = new Map<string, number>();
   /** The meter's figures, on every change: apart from the agent's turn events (the meter is not part of a turn's story). */
   readonly onDidChange: Event<ContextChange> = this.changeEmitter.event;
 
@@ -114,7 +116,13 @@ export class ContextKeeper {
       session.context.socketCompaction = true;
       return undefined;
     }
+    // A failed compaction (a server without /responses/compact, say) is not retried every request:
+    // only once the window grew by another tenth of the threshold; the overflow rule above still holds.
+    const failed = this.failedAt.get(session.id);
+    if (failed !== undefined && used < failed + threshold / 10) return undefined;
     const result = await this.compact(session, turnId, 'threshold', token);
+    if (result.kind === 'failed') this.failedAt.set(session.id, used);
+    else this.failedAt.delete(session.id);
     return result.kind === 'cancelled' ? 'cancelled' : undefined;
   }
 
