@@ -5,6 +5,7 @@ import type { AgentEvent } from '../../../src/agent/events';
 import type { ContextMeterView } from '../../../src/protocol/webview';
 import type { Scenario } from '../../emulator';
 import { createFrames, type EmulatorSession, useEmulator } from '../support/emulatorSession';
+import { nextAgentEvent } from '../support/agentEvents';
 import { waitFor } from '../support/waiting';
 
 const STEER_TEXT = 'context-steer: and end with the word pineapple';
@@ -62,13 +63,7 @@ suite('context window: meter, Compact Now, pins, steering after compaction', fun
   }
 
   function next<T extends AgentEvent['type']>(type: T): Promise<Extract<AgentEvent, { type: T }>> {
-    return new Promise((resolve) => {
-      const subscription = session.holdfast.agentHost.onEvent((event) => {
-        if (event.type !== type) return;
-        subscription.dispose();
-        resolve(event as Extract<AgentEvent, { type: T }>);
-      });
-    });
+    return nextAgentEvent(session.holdfast, type);
   }
 
   /** The model requests (not warm-ups) sent since `from`. */
