@@ -2,6 +2,9 @@
  * The input box. Enter sends, Shift+Enter is a new line, `@` completes workspace files, and the
  * current editor selection can be attached. While a turn runs it stays usable: what is sent then is
  * steering for the running turn (shown as "queued", then "delivered"), and Stop ends the turn.
+ * Escape stops the turn too, but never while a card waits for the user's answer: stopping then would
+ * answer the card for them, and a card is answered only by its own buttons.
+ * The box is two lines tall at least and grows with its text (CSS `field-sizing`, measured otherwise).
  * The draft and its attachments survive the view being hidden or reloaded (view state).
  */
 import type { AttachmentView, SteerView, WebviewToHost } from '../../src/protocol/webview';
@@ -16,7 +19,15 @@ export interface ComposerCallbacks {
   runningTurnId(): string | undefined;
   /** Shows the user's steering text at once, as queued. */
   showSteer(turnId: string, steer: SteerView): void;
+  /** A card of the running turn that waits for the user's answer, if any. */
+  pendingCard(): HTMLElement | undefined;
+  /** Escape was pressed while `card` waits: point the user at it (it is not answered). */
+  pointAtPendingCard(card: HTMLElement): void;
 }
+
+const IDLE_PLACEHOLDER = 'Ask Holdfast… (@ to add a file)';
+const RUNNING_PLACEHOLDER = 'Steer the running turn… (Esc to stop)';
+const WAITING_PLACEHOLDER = 'Answer the card above, or type to steer…';
 
 const MAX_TEXT = 200_000;
 
@@ -24,10 +35,10 @@ export class Composer {
   readonly element = element('div', { class: 'composer' });
   private readonly input = element('textarea', {
     class: 'composer-input',
-    rows: '1',
+    rows: '2',
     'data-testid': 'composer-input',
     'aria-label': 'Message Holdfast. Enter to send, Shift+Enter for a new line, @ to mention a file.',
-    placeholder: 'Ask Holdfast… (@ to add a file)',
+    placeholder: IDLE_PLACEHOLDER,
     role: 'combobox',
     'aria-autocomplete': 'list',
     'aria-controls': 'mention-list',
@@ -40,6 +51,8 @@ export class Composer {
   private readonly mentions: MentionPopup;
   private attachments: AttachmentView[] = [];
   private steerCounter = 0;
+  /** Browsers without `field-sizing: content` get the height measured from the text. */
+  private readonly measureHeight = !(typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content'));
   private readonly steerPrefix = `steer-${Date.now().toString(36)}-`;
 
   constructor(private readonly callbacks: ComposerCallbacks) {
@@ -75,19 +88,22 @@ export class Composer {
     this.attachments = [...saved.attachments];
     this.drawChips();
     this.autosize();
+    // Measured before the view had a size, the box would be 0 px tall: measure again once it has one.
+    if (this.measureHeight) new ResizeObserver(() => this.autosize()).observe(this.element);
   }
 
   focus(): void {
     this.input.focus();
   }
 
-  /** Reflects whether a turn runs: the Stop button shows and Enter steers. */
-  setRunning(running: boolean): void {
+  /** Reflects whether a turn runs (the Stop button shows and Enter steers) and whether a card waits for an answer. */
+  setRunning(running: boolean, waiting = false): void {
     this.stopButton.hidden = !running;
     this.sendButton.setAttribute('aria-label', running ? 'Send as steering (Enter)' : 'Send (Enter)');
     this.sendButton.title = running ? 'Send as steering (Enter)' : 'Send (Enter)';
-    this.input.placeholder = running ? 'Steer the running turn… (Esc to stop)' : 'Ask Holdfast… (@ to add a file)';
+    this.input.placeholder = running && waiting ? WAITING_PLACEHOLDER : running ? RUNNING_PLACEHOLDER : IDLE_PLACEHOLDER;
   }
+
 
   attach(attachment: AttachmentView): void {
     const key = attachmentLabel(attachment);
@@ -115,7 +131,9 @@ export class Composer {
     }
     if (event.key === 'Escape' && this.callbacks.runningTurnId() !== undefined) {
       event.preventDefault();
-      this.stop();
+      const card = this.callbacks.pendingCard();
+      if (card) this.callbacks.pointAtPendingCard(card);
+      else this.stop();
     }
   }
 
@@ -149,8 +167,11 @@ export class Composer {
   }
 
   private autosize(): void {
+    if (!this.measureHeight) return;
+    // Not laid out yet (the view is hidden or being created): keep the CSS minimum until it is.
+    if (this.input.clientWidth === 0) return;
     this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(this.input.scrollHeight, 240)}px`;
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 240)}px`;
   }
 
   private drawChips(): void {

@@ -1,7 +1,8 @@
 /**
  * The per-turn footer and the session totals: what the warm socket is for, made visible. Bytes sent
  * versus what a stateless client (full context every request) would have sent, time to first token,
- * and tokens split into new, cached and output.
+ * and tokens split into new, cached and output. Quiet by default: one line (time and what was saved),
+ * the figures folded under it and in its tooltip.
  */
 import type { SessionTotalsView, TurnFooterView } from '../../src/protocol/webview';
 import { element, formatBytes, formatCount, formatMs, icon } from './dom';
@@ -17,12 +18,29 @@ function part(name: string, text: string, title: string, label?: string): HTMLSp
   return span;
 }
 
+/** "2.31 s · 46.0 KB and 160 ms saved": the one line a finished answer gets. */
+function summaryLine(footer: TurnFooterView): string {
+  const savedBytes = Math.max(0, footer.statelessBytes - footer.bytesSent);
+  const savedMs = (footer.connectSavedMs ?? 0) + (footer.warmupSavedMs ?? 0);
+  const saved = savedBytes > 0 ? `${formatBytes(savedBytes)}${savedMs > 0 ? ` and ${formatMs(savedMs)}` : ''} saved` : savedMs > 0 ? `${formatMs(savedMs)} saved` : '';
+  return [formatMs(footer.totalMs), saved].filter(Boolean).join(' · ');
+}
+
 export function renderTurnFooter(footer: TurnFooterView): HTMLElement {
-  const root = element('footer', { class: 'turn-footer', 'data-testid': 'turn-footer', 'aria-label': 'Turn metrics' });
+  const root = element('details', { class: 'turn-footer', 'data-testid': 'turn-footer' });
+  const summary = element('summary', { class: 'turn-footer-summary' }, summaryLine(footer));
+  const metrics = element('div', { class: 'turn-metrics' });
+  root.append(summary, metrics);
+  appendMetrics(metrics, footer);
+  summary.title = Array.from(metrics.children, (metric) => metric.textContent ?? '').join('\n');
+  return root;
+}
+
+function appendMetrics(root: HTMLElement, footer: TurnFooterView): void {
   if (footer.timeToFirstTokenMs !== undefined) {
     root.append(part('watch', `first token ${formatMs(footer.timeToFirstTokenMs)}`, 'Time to first token'));
   }
-  root.append(part('clock', `total ${formatMs(footer.totalMs)}`, `Total time for ${footer.requests} model request(s)`));
+  root.append(part('clock', `total ${formatMs(footer.totalMs)}`, `Total time for ${footer.requests} model ${footer.requests === 1 ? 'request' : 'requests'}`));
   const fresh = Math.max(0, footer.inputTokens - footer.cachedTokens);
   root.append(
     part(
@@ -37,7 +55,7 @@ export function renderTurnFooter(footer: TurnFooterView): HTMLElement {
       footer.transport === 'websocket' ? 'plug' : 'globe',
       `sent ${formatBytes(footer.bytesSent)} vs ${formatBytes(footer.statelessBytes)} stateless${savedPercent(footer.bytesSent, footer.statelessBytes)}`,
       `Bytes sent over ${footer.transport === 'websocket' ? 'the warm WebSocket' : 'HTTP'} versus what a stateless client would have sent for this turn` +
-        (footer.recoveries > 0 ? `. ${footer.recoveries} recovery(ies) needed.` : ''),
+        (footer.recoveries > 0 ? `. The connection was recovered ${footer.recoveries === 1 ? 'once' : `${footer.recoveries} times`} during the turn.` : ''),
     ),
   );
   const connectMs = footer.connectSavedMs ?? 0;
@@ -50,7 +68,6 @@ export function renderTurnFooter(footer: TurnFooterView): HTMLElement {
       NOT_COUNTED;
     root.append(part('history', text, title, `${text}. ${title}`));
   }
-  return root;
 }
 
 const NOT_COUNTED = 'Not counted: upload time of the bytes not sent (the client cannot measure the uplink), and anything over HTTP.';

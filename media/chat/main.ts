@@ -1,5 +1,8 @@
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
+import './conversation.css';
+import './markdown.css';
+import './cards.css';
 import { type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
 import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
@@ -7,7 +10,9 @@ import { Composer } from './composer';
 import { ConnectionChip } from './connectionChip';
 import { ContextMeter } from './contextMeter';
 import { element } from './dom';
+import { renderEmptyState } from './emptyState';
 import { errorAnnouncement, renderErrorCard } from './errorCard';
+import { StickToBottom } from './followScroll';
 import { SessionTotals } from './footer';
 import { handleLinkActivation } from './links';
 import { PinControls } from './pins';
@@ -41,34 +46,39 @@ header.append(sessions.toggle, title, totals.element, meter.element, chip.elemen
 
 const banner = element('div', { class: 'banner', 'data-testid': 'banner' });
 const conversation = element('main', { class: 'conversation', 'aria-label': 'Conversation', role: 'log', 'data-testid': 'conversation' });
-const empty = element('p', { class: 'empty' }, 'Ask Holdfast about your code. Answers stream here.');
+const empty = renderEmptyState((text) => send({ type: 'sendPrompt', text, attachments: [] }));
 
-let following = viewState().atBottom;
-function followStream(): void {
-  if (following) conversation.scrollTop = conversation.scrollHeight;
-}
-const transcript = new Transcript(announcer, followStream);
+// ── scrolling: follow the stream unless the user scrolled up; remember where they were ──────────────
+let activeSessionId: string | undefined;
+const transcript = new Transcript(announcer, () => scroll.keepUp());
+const scroll = new StickToBottom(conversation, transcript.element, (scrollTop, following) => {
+  updateViewState({ scrollTop, atBottom: following, sessionId: activeSessionId });
+});
 const pins = new PinControls(transcript.element, send);
 conversation.append(empty, transcript.element);
+const conversationArea = element('div', { class: 'conversation-area' });
+conversationArea.append(conversation, scroll.jumpButton);
 
 const composer = new Composer({
   send,
   runningTurnId: () => transcript.runningTurnId,
   showSteer: (turnId, steer) => transcript.steer(turnId, steer),
+  pendingCard: () => transcript.pendingCard(),
+  pointAtPendingCard: (card) => {
+    card.scrollIntoView?.({ block: 'nearest' });
+    card.classList.remove('attention');
+    void card.offsetWidth; // restart the highlight if it is still showing
+    card.classList.add('attention');
+    announcer.announce('Holdfast is waiting for your answer on the card above: use its buttons, or Stop.');
+  },
 });
-root.append(header, sessions.element, banner, conversation, announcer.element, composer.element);
+scroll.jumpButton.addEventListener('click', () => composer.focus());
+root.append(header, sessions.element, banner, conversationArea, announcer.element, composer.element);
 
 function refreshRunning(): void {
-  composer.setRunning(transcript.runningTurnId !== undefined);
+  composer.setRunning(transcript.runningTurnId !== undefined, transcript.pendingCard() !== undefined);
   empty.hidden = transcript.turnCount > 0;
 }
-
-// ── scrolling: follow the stream unless the user scrolled up; remember where they were ──────────────
-let activeSessionId: string | undefined;
-conversation.addEventListener('scroll', () => {
-  following = conversation.scrollTop + conversation.clientHeight >= conversation.scrollHeight - 24;
-  updateViewState({ scrollTop: conversation.scrollTop, atBottom: following, sessionId: activeSessionId });
-});
 
 // ── clicks and keys inside the conversation (one delegated listener for every card) ────────────────
 function activate(target: Element): boolean {
@@ -145,13 +155,8 @@ function handle(message: HostToWebview): void {
       pins.decorate();
       refreshRunning();
       const saved = viewState();
-      if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) {
-        following = false;
-        conversation.scrollTop = saved.scrollTop;
-      } else {
-        following = true;
-        followStream();
-      }
+      if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) scroll.restore(saved.scrollTop);
+      else scroll.follow();
       updateViewState({ sessionId: activeSessionId });
       root.dataset['ready'] = 'true';
       return;
@@ -168,8 +173,7 @@ function handle(message: HostToWebview): void {
     case 'turnStarted':
       banner.replaceChildren();
       transcript.turnStarted(message.turn);
-      following = true;
-      followStream();
+      scroll.follow();
       refreshRunning();
       return;
     case 'deltas':
@@ -180,6 +184,7 @@ function handle(message: HostToWebview): void {
       return;
     case 'approval':
       transcript.approval(message);
+      refreshRunning();
       return;
     case 'editCard':
       transcript.editCard(message);

@@ -124,6 +124,7 @@ export class StreamingMarkdown {
     const block = element('div', { class: 'md-block' });
     block.append(fragment);
     this.element.insertBefore(block, this.tailElement);
+    settleAfterLayout(block);
   }
 
   private rescan(): void {
@@ -132,4 +133,9 @@ export class StreamingMarkdown {
     this.scanner = new MarkdownBoundaryScanner();
     this.scanner.scan(this.tail);
   }
+}
+
+/** Lets a chunk be skipped while off screen once it has been laid out (two frames: its size is then remembered). */
+function settleAfterLayout(block: HTMLElement): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => block.classList.add('settled')));
 }

@@ -1,9 +1,37 @@
 /**
  * A tool call as a compact card: status icon, what ran, on which file, how long; the output folded.
- * All text goes in through textContent: tool output is as untrusted as the model's.
+ * All text goes in through textContent: tool output is as untrusted as the model's. The target is a
+ * file link only for tools that take a path; a command, task or query is shown as code; arguments
+ * that arrive as raw JSON are shown as "name value" pairs, and an empty `{}` not at all.
  */
 import type { ToolCardView } from '../../src/protocol/webview';
 import { element, formatMs, icon } from './dom';
+
+const PATH_TOOLS = new Set(['read_file', 'apply_edit', 'get_diagnostics']);
+
+/** Raw JSON arguments as "glob src/**, max 50": null and empty values left out. */
+export function readableArguments(raw: string): string {
+  if (!raw.trimStart().startsWith('{')) return raw;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return raw;
+    return Object.entries(parsed as Record<string, unknown>)
+      .filter(([, value]) => value !== null && value !== undefined && value !== '')
+      .map(([key, value]) => `${key.replace(/_/g, ' ')} ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(', ');
+  } catch {
+    return raw;
+  }
+}
+
+function renderTarget(card: ToolCardView): HTMLElement | undefined {
+  const text = card.target === undefined ? '' : readableArguments(card.target);
+  if (text === '') return undefined;
+  if (PATH_TOOLS.has(card.name) && text === card.target) {
+    return element('button', { type: 'button', class: 'link file-link tool-target', 'data-file': text, title: `Open ${text}` }, text);
+  }
+  return element('code', { class: 'tool-target tool-args', title: text }, text);
+}
 
 const statusIcon: Record<ToolCardView['status'], string> = {
   running: 'loading',
@@ -18,13 +46,11 @@ export function renderToolCard(card: ToolCardView): HTMLElement {
   const status = icon(statusIcon[card.status]);
   if (card.status === 'running') status.classList.add('codicon-modifier-spin');
   head.append(status, element('span', { class: 'tool-title' }, card.title));
-  if (card.target) {
-    const target = element('button', { type: 'button', class: 'link file-link tool-target', 'data-file': card.target, title: `Open ${card.target}` }, card.target);
-    head.append(target);
-  }
+  const target = renderTarget(card);
+  if (target) head.append(target);
   const timing = card.status === 'running' ? 'running…' : card.durationMs !== undefined ? formatMs(card.durationMs) : card.status;
   head.append(element('span', { class: 'tool-timing' }, timing));
-  head.setAttribute('aria-label', `${card.title}${card.target ? ` on ${card.target}` : ''}: ${card.status}${card.durationMs !== undefined ? `, ${formatMs(card.durationMs)}` : ''}`);
+  head.setAttribute('aria-label', `${card.title}${target ? ` on ${target.textContent ?? ''}` : ''}: ${card.status}${card.durationMs !== undefined ? `, ${formatMs(card.durationMs)}` : ''}`);
   root.append(head);
   if (card.output !== undefined && card.output !== '') {
     const details = element('details', { class: 'tool-output' });

@@ -112,6 +112,7 @@ export class Transcript {
     const key = `approval:${message.card.id}`;
     const isNew = !this.turns.get(message.turnId)?.cards.has(key);
     this.upsertCard(message.turnId, key, renderApprovalCard(message.card));
+    this.refreshWaiting(message.turnId);
     if (isNew && message.card.state === 'pending') {
       this.announcer.announce(approvalAnnouncement(message.card));
       // A question the user must answer is brought into view (even when they scrolled up to read).
@@ -142,6 +143,25 @@ export class Transcript {
     this.setStatus(turn, status, footer);
     if (status === 'cancelled') this.announcer.announce('Stopped.');
     this.onDidGrow();
+  }
+
+  /** A card of the running turn that waits for the user's answer (approval, review, question), if any. */
+  pendingCard(): HTMLElement | undefined {
+    const running = this.runningTurnId;
+    const turn = running === undefined ? undefined : this.turns.get(running);
+    return turn?.assistant.querySelector<HTMLElement>('.approval-card[data-state="pending"]') ?? undefined;
+  }
+
+  /** "Working…" while the agent works, "Waiting for you" while a card of the turn waits for an answer. */
+  private refreshWaiting(turnId: string): void {
+    const turn = this.turns.get(turnId);
+    if (!turn || turn.root.dataset['status'] !== 'running') return;
+    const waiting = turn.assistant.querySelector('.approval-card[data-state="pending"]') !== null;
+    const label = turn.status.querySelector('.working-label');
+    if (label) label.textContent = waiting ? 'Waiting for you' : 'Working…';
+    const glyph = turn.status.querySelector('.working > .codicon');
+    if (glyph) glyph.className = waiting ? 'codicon codicon-bell' : 'codicon codicon-loading codicon-modifier-spin';
+    turn.status.querySelector('.working')?.classList.toggle('waiting', waiting);
   }
 
   /** Renders every block that got text since the last frame. Called by the frame scheduler. */
@@ -255,10 +275,11 @@ export class Transcript {
     turn.root.setAttribute('aria-busy', status === 'running' ? 'true' : 'false');
     turn.status.replaceChildren();
     if (status === 'running') {
-      const working = element('span', { class: 'working' });
-      working.append(icon('loading'), document.createTextNode('Working…'));
+      const working = element('span', { class: 'working', 'data-testid': 'turn-working' });
+      working.append(icon('loading'), element('span', { class: 'working-label' }, 'Working…'));
       working.firstElementChild?.classList.add('codicon-modifier-spin');
       turn.status.append(working);
+      this.refreshWaiting(turn.id);
     } else if (status === 'cancelled') {
       turn.status.append(element('span', { class: 'stopped' }, 'Stopped'));
     }

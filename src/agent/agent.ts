@@ -394,15 +394,20 @@ export class Agent implements Disposable {
     turn.metrics.toolCalls++;
     const summary = summarizeArguments(call, this.deps.tools.services.knownSecrets());
     this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path });
+    // A review the user kept in this call is that edit's one question: its card must not ask again.
+    let kept: string | undefined;
+    const approvals = this.approvalsFor(turn, (request, answer) => {
+      if (request.kind === 'reviewEdit') kept = answer === 'deny' ? undefined : request.after;
+    });
     const ctx: ToolCallContext = {
       turnId: turn.turnId,
       callId: call.call_id,
       token: turn.token,
-      approvals: this.approvalsFor(turn),
+      approvals,
       journal: turn.session.journal,
       reads: turn.session.reads,
       editAttempts: turn.editAttempts,
-      onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry }),
+      onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
     };
     const started = this.deps.clock.now();
     const result = await settleWithinGrace(this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
@@ -422,6 +427,7 @@ export class Agent implements Disposable {
       durationMs: result.durationMs,
       outputSummary: firstLine(result.output),
       path: result.path ?? summary.path,
+      ...(result.sandbox ? { sandbox: result.sandbox } : {}),
     });
     return result;
   }
@@ -433,13 +439,14 @@ export class Agent implements Disposable {
   }
 
   /** The UI's Approvals, asked with the turn's ids, with events around each question and Stop settling it as a denial. */
-  private approvalsFor(turn: ActiveTurn): Approvals {
+  private approvalsFor(turn: ActiveTurn, onAnswer?: (request: ApprovalRequest, answer: ApprovalAnswer) => void): Approvals {
     return {
       request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
         const context = { turnId: turn.turnId, approvalId: this.newId() };
         this.emit({ type: 'approvalRequested', ...context, request });
         const answer = await raceCancellation(this.deps.approvals.request(request, token, context), token, 'deny' as const, { rejectAsCancel: true });
         this.emit({ type: 'approvalResolved', ...context, answer });
+        onAnswer?.(request, answer);
         return answer;
       },
     };

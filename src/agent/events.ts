@@ -6,7 +6,7 @@
 import type { ModelOutcome, RequestMetrics } from '../transport/modelClient';
 import type { Usage } from '../protocol/items';
 import type { JournalEntry } from '../tools/editJournal';
-import type { ApprovalAnswer, ApprovalRequest } from '../tools/ports';
+import type { ApprovalAnswer, ApprovalRequest, SandboxReport } from '../tools/ports';
 import type { ToolCallStatus } from '../tools/toolRunner';
 import type { CompactionMark } from './context/sessionContext';
 
@@ -60,11 +60,17 @@ export type AgentEvent =
       durationMs: number;
       outputSummary: string;
       path: string | undefined;
+      /** run_command: where it ran and what it could touch (the card shows it). */
+      sandbox?: SandboxReport;
     }
   | { type: 'approvalRequested'; turnId: string; approvalId: string; request: ApprovalRequest }
   | { type: 'approvalResolved'; turnId: string; approvalId: string; answer: ApprovalAnswer }
-  /** An edit landed; `entry` has the before/after text for a diff and for "revert this turn". */
-  | { type: 'editApplied'; turnId: string; entry: JournalEntry }
+  /**
+   * An edit landed; `entry` has the before/after text for a diff and for "revert this turn".
+   * `reviewed`: the user kept exactly this change in a review (editApproval "review") before it
+   * landed, so the UI does not ask Keep again.
+   */
+  | { type: 'editApplied'; turnId: string; entry: JournalEntry; reviewed: boolean }
   | { type: 'steerQueued'; turnId: string; steerId: string; text: string }
   /**
    * The user's prompt (`steerId` absent) or steer had an API key or key-shaped secret in it; the agent

@@ -8,6 +8,7 @@
 import type { FunctionToolDefinition } from '../protocol/items';
 import { functionToolsFor } from '../tools/definitions';
 import type { AgentSettings } from './agentSettings';
+import { storageFields } from './singleShot';
 
 export interface InstructionContext {
   trusted: boolean;
@@ -64,10 +65,7 @@ export function agentRequestShape(settings: AgentSettings, context: InstructionC
     model: settings.model,
     instructions: buildInstructions(context),
     tools: functionToolsFor(context.trusted),
-    store: settings.store,
-    // With store:false the server keeps nothing; encrypted reasoning in the transcript lets a full resend
-    // (new socket, lost cache) carry the model's reasoning forward.
-    include: settings.store ? [] : ['reasoning.encrypted_content'],
+    ...storageFields(settings.store),
     parallelToolCalls: true,
     toolChoice: 'auto',
     reasoning: settings.reasoningEffort ? { effort: settings.reasoningEffort } : undefined,

@@ -15,6 +15,7 @@ import { ChatController } from '../ui/chatController';
 import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
+import { withWaiting } from '../ui/approvals/attentionWording';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
 import { describeTransportState } from '../ui/connectionView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
@@ -96,6 +97,7 @@ export class Holdfast implements vscode.Disposable {
         }),
       );
       this.followKeyAndSettings();
+      this.store.add(this.agentHost.approvals.onDidChangePending(() => this.publishConnection()));
 
       // Inline edit and code actions on diagnostics: named lanes of the same workspace socket.
       const documents = this.store.add(new VirtualDocuments());
@@ -112,7 +114,7 @@ export class Holdfast implements vscode.Disposable {
       this.inlineEdits = this.store.add(new InlineEditController({ ...editHost, otherFiles }));
       this.explanations = this.store.add(new ExplanationView(editHost));
       this.diagnosticActions = this.store.add(
-        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text) => void (await this.askInChat(text)) }),
+        new DiagnosticCodeActions({ log: this.log, inlineEdits: this.inlineEdits, askInChat: async (text, shown) => void (await this.askInChat(text, shown)) }),
       );
     } catch (error) {
       this.store.dispose();
@@ -186,7 +188,8 @@ export class Holdfast implements vscode.Disposable {
   }
 
   connectionView(): ConnectionView {
-    return describeTransportState(this.connection.transport.state);
+    // While a question waits the status reads "waiting for you", not the transport's "busy"/"warm".
+    return withWaiting(describeTransportState(this.connection.transport.state), this.agentHost.approvals.pending.length);
   }
 
   async testConnection(): Promise<void> {
@@ -200,7 +203,7 @@ export class Holdfast implements vscode.Disposable {
    * a markdown document beside the editor instead (ExplanationView). Resolves once the question is
    * on its way (`where` says which), not when it is answered.
    */
-  async askInChat(text: string): Promise<{ where: 'chat' | 'document' }> {
+  async askInChat(text: string, shown?: string): Promise<{ where: 'chat' | 'document' }> {
     try {
       await vscode.commands.executeCommand('holdfast.openChat');
     } catch (error) {
@@ -208,10 +211,10 @@ export class Holdfast implements vscode.Disposable {
     }
     if (!this.agentHost.agent.runningTurn && (await this.chatView.whenReady(5_000)) && !this.agentHost.agent.runningTurn) {
       this.connection.warmOnFirstUse();
-      void this.chat.sendPrompt(text);
+      void this.chat.sendPrompt(text, [], shown);
       return { where: 'chat' };
     }
-    this.explanations.show(text);
+    this.explanations.show(text, undefined, shown);
     return { where: 'document' };
   }
 

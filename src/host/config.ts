@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { type AgentSettings, DEFAULT_COMPACTION_THRESHOLD, defaultAgentSettings } from '../agent/agentSettings';
 import type { ModelPrice } from '../agent/context/knownModels';
+import type { ProxySettings } from '../transport/proxy/proxySettings';
+import type { SandboxMode, SandboxSettings } from './tools/sandbox/commandSandbox';
 
 export type TransportMode = 'auto' | 'websocket' | 'http';
 export type WarmupMode = 'onActivation' | 'onFirstUse' | 'off';
@@ -12,6 +14,8 @@ export interface HoldfastConfig {
   transport: TransportMode;
   store: boolean;
   warmup: WarmupMode;
+  /** VS Code's `http.proxy*` settings (the environment's HTTPS_PROXY/NO_PROXY are read by the transport). */
+  proxy?: ProxySettings;
 }
 
 const transports: readonly TransportMode[] = ['auto', 'websocket', 'http'];
@@ -29,13 +33,30 @@ export function readConfig(): HoldfastConfig {
     transport: oneOf(c.get('transport'), transports, 'auto'),
     store: c.get<boolean>('store') === true,
     warmup: oneOf(c.get('warmup'), warmups, 'onActivation'),
+    proxy: readProxySettings(),
   };
 }
 
+/** VS Code's own proxy settings, which Holdfast honours for the socket and HTTP alike. */
+export function readProxySettings(): ProxySettings {
+  const c = vscode.workspace.getConfiguration('http');
+  const noProxy = c.get<unknown>('noProxy');
+  const authorization = c.get<unknown>('proxyAuthorization');
+  return {
+    proxy: c.get<string>('proxy') ?? '',
+    strictSSL: c.get<boolean>('proxyStrictSSL') !== false,
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((v): v is string => typeof v === 'string') : [],
+    proxyAuthorization: typeof authorization === 'string' ? authorization : undefined,
+  };
+}
+
+const proxySettingNames = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization'];
+
 /** Settings whose change invalidates the socket or its chain (reconnect / new chain). */
 export function affectsConnection(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['baseUrl', 'model', 'transport', 'store', 'warmup'].some((key) =>
-    event.affectsConfiguration(`holdfast.${key}`),
+  return (
+    ['baseUrl', 'model', 'transport', 'store', 'warmup'].some((key) => event.affectsConfiguration(`holdfast.${key}`)) ||
+    proxySettingNames.some((name) => event.affectsConfiguration(name))
   );
 }
 
@@ -133,6 +154,24 @@ function modelPrices(value: unknown): Record<string, ModelPrice> {
     prices[model] = price(cacheWrite) ? { input, cachedInput, output, cacheWrite } : { input, cachedInput, output };
   }
   return prices;
+}
+
+const sandboxModes: readonly SandboxMode[] = ['auto', 'required', 'off'];
+
+/**
+ * `holdfast.sandbox*`, from the USER's settings only (and the defaults): a repository's
+ * .vscode/settings.json must not switch the sandbox off, give commands the network, map ~/.ssh in or
+ * let a token through. Read at each command.
+ */
+export function readSandboxConfig(): SandboxSettings {
+  const c = vscode.workspace.getConfiguration('holdfast');
+  const user = (key: string): unknown => c.inspect<unknown>(key)?.globalValue;
+  return {
+    mode: oneOf(user('sandbox'), sandboxModes, 'auto'),
+    network: user('sandbox.network') === true,
+    homeMounts: userList(c, 'sandbox.homeMounts'),
+    environmentAllowList: userList(c, 'sandbox.environmentAllowList'),
+  };
 }
 
 /**

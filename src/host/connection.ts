@@ -51,6 +51,8 @@ export class HostConnection implements vscode.Disposable {
       logger: options.log,
       warmupRequest: options.warmupRequest,
       recorder: this.recorder,
+      // Read at each connect: a changed `http.proxy` also resets the connection (see `affectsConnection`).
+      proxy: () => this.options.config().proxy,
     });
     this.store.add(this.transport);
   }

@@ -127,7 +127,41 @@ export interface ProcessResult {
   output: string;
   timedOut: boolean;
   cancelled: boolean;
+  /** How a command was confined (the host's terminal reports it; absent for tasks and test doubles). */
+  sandbox?: SandboxReport;
 }
+
+/**
+ * Whether the host can confine commands in an OS sandbox (bubblewrap on Linux), as `run_command`
+ * needs to know before it decides whether to ask: `available` (its `network` is the user's setting),
+ * `unavailable` (macOS, Windows, bwrap missing or failing; `required`: the user wants no command to run
+ * without one), or `off` (the user turned it off: every command asks).
+ */
+export type SandboxStatus = { kind: 'available'; network: boolean } | { kind: 'unavailable'; reason: string; required: boolean } | { kind: 'off' };
+
+/** How one run is confined: in the sandbox (with or without network), or not at all. */
+export type Confinement = { sandbox: true; network: boolean } | { sandbox: false };
+
+/** What a run could touch, for the tool result and the chat card. Paths are absolute. */
+export type SandboxReport =
+  | {
+      sandboxed: true;
+      /** Folders it could write (the workspace folders, minus `readOnly`). */
+      writable: readonly string[];
+      network: boolean;
+      /** Protected paths inside the workspace it could only read (.git, .vscode, node_modules/.bin, …). */
+      readOnly: readonly string[];
+      /** How many secret files and folders were hidden from it. */
+      hidden: number;
+      /** Limits of this run worth saying (the secret scan stopped early, no seccomp filter here…). */
+      notes: readonly string[];
+      /**
+       * Protected paths that did not exist before the run and do now (a new .git, .gitattributes…): a
+       * sandbox keeps existing paths read-only but cannot stop new names being created.
+       */
+      createdProtected?: readonly string[];
+    }
+  | { sandboxed: false; reason: string };
 
 /** `tasks.fetchTasks()` / `tasks.executeTask()` in the host. */
 export interface Tasks {
@@ -141,11 +175,33 @@ export interface Tasks {
  * to), with the workspace folder as cwd, killing the process tree on timeout or cancellation.
  */
 export interface Terminal {
-  run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken }): Promise<ProcessResult>;
+  /** Whether commands can run sandboxed here (the host probes once and caches). */
+  sandbox(): Promise<SandboxStatus>;
+  run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult>;
 }
 
+/**
+ * Answers that approve a sandboxed command with more than the sandbox gives, for that run only:
+ * network, or no sandbox at all (writes outside the workspace and to protected files, the real $HOME).
+ */
+export type ApprovalGrant = 'allowOnceWithNetwork' | 'allowOnceUnsandboxed';
+
 /** The user's answer to anything Holdfast asks. */
-export type ApprovalAnswer = 'allowOnce' | 'alwaysAllow' | 'deny';
+export type ApprovalAnswer = 'allowOnce' | 'alwaysAllow' | 'deny' | ApprovalGrant;
+
+/** Where an approved command will run, and what the card may offer to grant it beyond that. */
+export interface CommandSandboxOffer {
+  /** `sandbox`: the workspace writable, protected files read-only, secrets hidden; `none`: as the user's own process. */
+  runsIn: 'sandbox' | 'none';
+  /** Whether it gets the network as offered (`allowOnce`). */
+  network: boolean;
+  /** The extra answers the card may show (none when there is no sandbox to widen). */
+  grants: readonly ApprovalGrant[];
+  /** Why it runs without a sandbox (`runsIn: 'none'`). */
+  reason?: string;
+  /** The grant the command seems to need (the policy saw network use, or writes outside): the card may preselect it. */
+  suggested?: ApprovalGrant;
+}
 
 export type ApprovalRequest =
   /** Run a task or a command. `parts` are the parsed commands exactly as policy judged them. */
@@ -158,6 +214,8 @@ export type ApprovalRequest =
       reasons: readonly string[];
       /** What "always allow" would store; undefined when it is not offered (destructive, unparseable). */
       alwaysAllowRules: readonly string[] | undefined;
+      /** Where it will run if allowed, and the grants the card may offer. */
+      sandbox?: CommandSandboxOffer;
     }
   | { kind: 'runTask'; label: string; alwaysAllowRules: readonly string[] | undefined }
   /** Show the edit as a diff; `allowOnce`/`alwaysAllow` apply it, `deny` discards it. */

@@ -8,7 +8,7 @@ import type { EditJournal, JournalEntry } from './editJournal';
 import type { FileReadTracker } from './fileReadTracker';
 import type { CommandPolicy } from './policy/commandPolicy';
 import type { PathPolicy } from './policy/pathPolicy';
-import type { Approvals, Clock, Diagnostics, Tasks, Terminal, ToolSettingsStore, Workspace } from './ports';
+import type { Approvals, Clock, Diagnostics, SandboxReport, Tasks, Terminal, ToolSettingsStore, Workspace } from './ports';
 
 export interface ToolServices {
   workspace: Workspace;
@@ -47,4 +47,6 @@ export interface ToolOutput {
   path?: string;
   /** Keep more of the end than the start when cutting (process output). */
   tailHeavy?: boolean;
+  /** Where a command ran and what it could touch (run_command). */
+  sandbox?: SandboxReport;
 }

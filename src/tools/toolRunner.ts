@@ -28,6 +28,7 @@ import { readFile } from './impl/readFile';
 import { runCommand } from './impl/runCommand';
 import { runTask } from './impl/runTask';
 import { searchText } from './impl/searchText';
+import type { SandboxReport } from './ports';
 import type { ToolCallContext, ToolOutput, ToolServices } from './toolContext';
 import { ToolError, type ToolErrorKind } from './toolError';
 
@@ -41,6 +42,8 @@ export interface ToolCallResult {
   status: ToolCallStatus;
   path: string | undefined;
   durationMs: number;
+  /** Where a command ran and what it could touch (run_command), for the chat card. */
+  sandbox?: SandboxReport;
 }
 
 type Implementation = (args: never, ctx: ToolCallContext, services: ToolServices) => Promise<ToolOutput>;
@@ -90,7 +93,7 @@ export class ToolRunner {
     const implementation = IMPLEMENTATIONS.get(tool)!;
     try {
       const result = await implementation(parsed.value as never, ctx, this.services);
-      return finish(result.text, 'ok', result.path, result.tailHeavy);
+      return { ...finish(result.text, 'ok', result.path, result.tailHeavy), ...(result.sandbox ? { sandbox: result.sandbox } : {}) };
     } catch (error) {
       if (error instanceof ToolError) return finish(error.message, error.kind, undefined);
       if (ctx.token.isCancellationRequested) return finish(cancelledOutput(tool.name), 'cancelled', undefined);

@@ -13,6 +13,7 @@ import { errorMessage } from '../common/result';
 import type { ResponseCreateFrame, ServerEvent } from '../protocol/responses';
 import { normalizeError } from '../protocol/responses';
 import { describeFetchError, type FetchLike } from './httpTransport';
+import { isProxyRefusal } from './proxy/proxyRefusal';
 import { webSocketUrl } from './requestFrames';
 import type { SocketFactory } from './socket';
 import { WsConnection, type ConnectFailure } from './wsConnection';
@@ -20,6 +21,11 @@ import { WsConnection, type ConnectFailure } from './wsConnection';
 export interface ConnectionDoctorOptions {
   baseUrl: string;
   apiKey: string | undefined;
+  /**
+   * `apiKey` is a stand-in the host sends to a loopback server when the user set no key (such servers
+   * ignore it): the report then says no key is set instead of "accepted the key".
+   */
+  keyIsPlaceholder?: boolean;
   organization?: string;
   project?: string;
   /** Model for the warm-up check. Without it the warm-up is skipped. */
@@ -115,6 +121,13 @@ export async function runConnectionDoctor(options: ConnectionDoctorOptions): Pro
   };
 }
 
+/** What a working HTTP check says about the key: accepted, or (loopback, no key set) none needed. */
+export function httpAnswered(options: Pick<ConnectionDoctorOptions, 'baseUrl' | 'keyIsPlaceholder'>): string {
+  return options.keyIsPlaceholder
+    ? `The API answered at ${options.baseUrl}. No API key is set; a loopback server needs none.`
+    : `The API answered at ${options.baseUrl} and accepted the API key.`;
+}
+
 async function checkHttp(
   options: ConnectionDoctorOptions,
   headers: Record<string, string>,
@@ -132,7 +145,7 @@ async function checkHttp(
     const latencyMs = now() - started;
     await response.text().catch(() => '');
     if (response.ok) {
-      return { id: 'http', label, status: 'ok', latencyMs, explanation: `The API answered at ${options.baseUrl} and accepted the key.`, detail: `GET /models → ${response.status}`, cause: undefined };
+      return { id: 'http', label, status: 'ok', latencyMs, explanation: httpAnswered(options), detail: `GET /models → ${response.status}`, cause: undefined };
     }
     const explained = explainStatus(response.status, options.baseUrl);
     return { id: 'http', label, status: 'failed', latencyMs, explanation: explained.text, detail: `GET /models → HTTP ${response.status}`, cause: explained.cause };
@@ -333,6 +346,12 @@ function explainConnectFailure(
 
 /** Turns Node's network error text (codes like ENOTFOUND, cert errors) into a plain explanation. */
 export function explainNetworkError(message: string, where: string): { text: string; cause: DoctorCause } {
+  // The proxy's own words first: they name the proxy, the target and its status.
+  const proxySentence = /The proxy \S+ (?:refused|closed|sent)[^]*$|Could not reach the proxy [^]*$/.exec(message)?.[0];
+  if (proxySentence) {
+    const fallback = isProxyRefusal(proxySentence) && !/\(407\)/.test(proxySentence) ? ' Holdfast falls back to HTTP/SSE through it.' : '';
+    return { text: `${proxySentence}${fallback}`, cause: 'proxy' };
+  }
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(message)) {
     return { text: `The host name of ${where} could not be resolved (DNS). Check holdfast.baseUrl and your network.`, cause: 'dns' };
   }

@@ -4,9 +4,10 @@
  * into its own `ConnectionScope`, and remembering a fallback to HTTP for a while so a proxy that
  * swallows upgrades costs one timeout, not one per request.
  *
- * The `Dialer` is the seam for proxies (not built yet): the socket factory and the fetch the connector
- * and the HTTP attempts use. A proxy-aware dialer (a `ws` agent and an undici `ProxyAgent` dispatcher,
- * from settings or `HTTPS_PROXY`) is built in one place, `dialerFor`, and nothing else changes.
+ * The `Dialer` is the seam for proxies: the socket factory and the fetch the connector and the HTTP
+ * attempts use. With `proxy` settings, `dialerFor` builds the proxy-aware pair (`transport/proxy`:
+ * CONNECT tunnels for the socket and https://, forwarding for http://, per `http.proxy` or HTTPS_PROXY).
+ * A proxy that refuses the tunnel is a reason to fall back to HTTP at once, like a timeout or a 426.
  */
 import { raceCancellation, sleep } from '../common/async';
 import type { CancellationToken } from '../common/cancellation';
@@ -14,6 +15,9 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { ChainMemory } from './chain';
 import { ConnectionScope, CurrentConnection } from './connectionScope';
+import { proxyDialer } from './proxy/proxyDialer';
+import { isProxyRefusal } from './proxy/proxyRefusal';
+import type { ProxySettings } from './proxy/proxySettings';
 import { recordingSocketFactory, type FrameRecorder } from './frameRecorder';
 import type { FetchLike } from './httpTransport';
 import type { ModelOutcome } from './modelClient';
@@ -29,11 +33,14 @@ export interface Dialer {
   fetch: FetchLike;
 }
 
-export function dialerFor(options: { socketFactory?: SocketFactory; fetch?: FetchLike; recorder?: FrameRecorder }): Dialer {
-  const socketFactory = options.socketFactory ?? wsSocketFactory;
+export function dialerFor(options: { socketFactory?: SocketFactory; fetch?: FetchLike; recorder?: FrameRecorder; proxy?: () => ProxySettings | undefined }): Dialer {
+  const direct: Dialer = { socketFactory: options.socketFactory ?? wsSocketFactory, fetch: options.fetch ?? ((url, init) => fetch(url, init)) };
+  // An injected factory or fetch (tests, the emulator) is used as given; the proxy wraps the real ones.
+  const proxied = options.proxy ? proxyDialer({ settings: options.proxy, direct }) : undefined;
+  const socketFactory = proxied && !options.socketFactory ? proxied.socketFactory : direct.socketFactory;
   return {
     socketFactory: options.recorder ? recordingSocketFactory(socketFactory, options.recorder) : socketFactory,
-    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+    fetch: proxied && !options.fetch ? proxied.fetch : direct.fetch,
   };
 }
 
@@ -140,7 +147,10 @@ export class Connector implements Disposable {
       tally.rateLimitWaitedMs += waitMs;
       return (await sleep(waitMs, token)) ? undefined : cancelled;
     }
-    const immediateFallback = (failure.kind === 'status' && (failure.status === 426 || failure.status === 404)) || failure.kind === 'timeout';
+    const immediateFallback =
+      (failure.kind === 'status' && (failure.status === 426 || failure.status === 404)) ||
+      failure.kind === 'timeout' ||
+      (failure.kind === 'network' && isProxyRefusal(failure.message));
     tally.failures += 1;
     if (settings.mode === 'auto' && (immediateFallback || tally.failures >= settings.connectAttemptsBeforeFallback)) {
       this.enterFallback(description);

@@ -60,13 +60,20 @@ export async function streamResponses(options: HttpStreamOptions): Promise<HttpS
   };
   try {
     watchdog.arm();
-    let response: Response;
-    try {
-      response = await options.fetch(options.url, {
+    const post = (): Promise<Response> =>
+      options.fetch(options.url, {
         method: 'POST',
         headers: { ...options.headers, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
         body: options.body,
         signal: watchdog.controller.signal,
+      });
+    let response: Response;
+    try {
+      // A pooled keep-alive connection the server closed a moment ago fails before any answer: the
+      // request never got a response, so one immediate retry on a fresh connection is not a recovery.
+      response = await post().catch((error: unknown) => {
+        if (watchdog.controller.signal.aborted || !isStalePooledConnection(error)) throw error;
+        return post();
       });
     } catch (error) {
       return failure(error);
@@ -214,6 +221,13 @@ function safeJson(text: string): unknown {
 }
 
 /** Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND, a TLS code) in `cause`. */
+/** undici's words for a connection closed under a request before any response arrived. */
+function isStalePooledConnection(error: unknown): boolean {
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
 export function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as { cause?: unknown }).cause;

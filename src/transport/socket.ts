@@ -6,7 +6,7 @@
  * at the end (after an `onUnexpectedResponse` or `onError` too), so owners can clean up in one place.
  */
 import { WebSocket } from 'ws';
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Emitter, type Event } from '../common/event';
 import { installSyncInflate, type SyncInflater } from './syncInflate';
@@ -74,6 +74,11 @@ export function createWsSocketFactory(options: { syncInflate: boolean } = { sync
 /** The `ws`-based socket used by the extension host. */
 export const wsSocketFactory: SocketFactory = createWsSocketFactory();
 
+/** The same socket, its upgrade request made on `agent` (a proxy tunnel, see `transport/proxy`). */
+export function wsSocketFactoryVia(agent: Agent): SocketFactory {
+  return (url, headers, options) => new WsModelSocket(url, headers, options, true, agent);
+}
+
 class WsModelSocket implements ModelSocket {
   private readonly openEmitter = new Emitter<SocketOpenInfo>();
   private readonly messageEmitter = new Emitter<SocketMessage>();
@@ -91,9 +96,10 @@ class WsModelSocket implements ModelSocket {
   private upgradeHeaders: Record<string, string> = {};
   private inflater: SyncInflater | null = null;
 
-  constructor(url: string, headers: Record<string, string>, options: SocketOptions, syncInflate: boolean) {
+  constructor(url: string, headers: Record<string, string>, options: SocketOptions, syncInflate: boolean, agent?: Agent) {
     this.ws = new WebSocket(url, {
       headers,
+      ...(agent ? { agent } : {}),
       perMessageDeflate: options.perMessageDeflate,
       handshakeTimeout: options.handshakeTimeoutMs,
       // Frames are JSON; a single event can be large (a whole file in a tool call), but not unbounded.

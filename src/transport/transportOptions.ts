@@ -7,6 +7,7 @@ import { isLoopbackUrl } from '../common/loopback';
 import type { FrameRecorder } from './frameRecorder';
 import type { FetchLike } from './httpTransport';
 import type { LaneLimits } from './lanes';
+import type { ProxySettings } from './proxy/proxySettings';
 import type { ModelRequest } from './modelClient';
 import { cryptoJitter } from './retryPolicy';
 import type { SocketFactory } from './socket';
@@ -67,6 +68,8 @@ export interface WorkspaceTransportOptions {
   perMessageDeflate?: boolean;
   socketFactory?: SocketFactory;
   fetch?: FetchLike;
+  /** VS Code's `http.proxy*` settings, read at each connect; with HTTPS_PROXY/NO_PROXY from the environment. */
+  proxy?: () => ProxySettings | undefined;
   clock?: Clock;
   logger?: TransportLogger;
   /** What to warm the socket with: the real model, instructions and tools of the next request. */
@@ -77,7 +80,7 @@ export interface WorkspaceTransportOptions {
 }
 
 /** What `reconfigure` may change: everything but the injected machinery. */
-export type ReconfigurableOptions = Partial<Omit<WorkspaceTransportOptions, 'socketFactory' | 'fetch' | 'clock' | 'logger'>>;
+export type ReconfigurableOptions = Partial<Omit<WorkspaceTransportOptions, 'socketFactory' | 'fetch' | 'clock' | 'logger' | 'proxy'>>;
 
 /** The options with every default applied. Recomputed when the options change. */
 export interface TransportSettings {

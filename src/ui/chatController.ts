@@ -21,8 +21,10 @@ import type { AgentHost } from '../host/agentHost';
 import type { Logger } from '../host/log';
 import { type AttachmentView, type ConnectionView, type HostToWebview, isSafeExternalUrl } from '../protocol/webview';
 import type { JournalEntry } from '../tools/editJournal';
+import { ApprovalAttention } from './approvals/approvalAttention';
 import type { VscodeApprovals } from './approvals/vscodeApprovals';
-import { type DisplayContext, displayEventsOf, type QueuedSteer } from './chat/agentEventDisplay';
+import { displayEventsOf } from './chat/agentEventDisplay';
+import { ChatState } from './chat/chatState';
 import { ApprovalCardPresenter } from './chat/approvalCardPresenter';
 import { CodeBlockActions } from './chat/codeBlockActions';
 import { ContextPanel } from './chat/contextPanel';
@@ -42,6 +44,10 @@ export interface ChatViewPort {
   post(message: HostToWebview): void;
   /** The view is shown and its script has said `ready`: cards can be answered there. */
   readonly canShowCards: boolean;
+  /** A view exists but may be hidden: a turn's card put there is seen once it is shown (with a badge and a notification meanwhile). */
+  readonly hasView: boolean;
+  setBadge(badge: vscode.ViewBadge | undefined): void;
+  reveal(): Promise<void>;
   /** Where the view's messages go; dispose to disconnect. */
   connect(listener: ChatViewListener): vscode.Disposable;
 }
@@ -56,25 +62,6 @@ export interface ChatControllerOptions {
   onDidChangeConnection: Event<ConnectionView>;
   /** The user starts or steers a turn from the view: the connection warms if it waits for first use. */
   onFirstUse(): void;
-}
-
-/** What the controller knows about the chat that the event mapping reads. */
-class ChatState implements DisplayContext {
-  shownSessionId: string | undefined;
-  runningTurnId: string | undefined;
-  nextAttachments: AttachmentView[] = [];
-  steeringViewId: string | undefined;
-  /** agent steer id → the view's steer id, its turn and text. */
-  readonly steers = new Map<string, QueuedSteer>();
-
-  constructor(
-    readonly offersApproval: (approvalId: string) => boolean,
-    readonly editCardId: (entry: JournalEntry) => string | undefined,
-  ) {}
-
-  steer(steerId: string): QueuedSteer | undefined {
-    return this.steers.get(steerId);
-  }
 }
 
 export class ChatController implements ChatViewListener, vscode.Disposable {
@@ -114,6 +101,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     });
     this.approvalCards = new ApprovalCardPresenter({
       canShowCards: () => options.view.canShowCards,
+      canHoldCards: (turnId) => options.view.hasView && this.state.chatTurns.has(turnId),
       shownSessionId: () => this.state.shownSessionId,
       showsTurn: (turnId) => this.presenter.transcript().turns.some((turn) => turn.id === turnId),
       display: (event) => this.display(event),
@@ -147,6 +135,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
     this.store.add(agentHost.approvals.setPresenter(this.approvalCards));
+    this.store.add(new ApprovalAttention(agentHost.approvals, options.view));
     this.store.add(options.view.connect(this));
     this.store.add(agentHost.onEvent((event) => this.onAgentEvent(event)));
     this.store.add(agentHost.onDidChangeActiveSession((session) => void this.show(session)));
@@ -216,13 +205,16 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         if (shown.length === 0) return;
         state.runningTurnId = event.turnId;
         state.nextAttachments = [];
+        state.nextUserText = undefined;
+        if (state.nextFromChat) state.chatTurns.add(event.turnId);
+        state.nextFromChat = false;
         this.retryable.clear();
         return;
       case 'approvalResolved':
         this.approvalCards.resolved(event.approvalId);
         return;
       case 'editApplied':
-        for (const card of shown) if (card.type === 'editApplied') this.edits.offer(card.editId, event.turnId, event.entry);
+        for (const card of shown) if (card.type === 'editApplied') this.edits.offer(card.editId, event.turnId, event.entry, card.kept === true);
         return;
       case 'steerQueued':
         for (const line of shown) if (line.type === 'steer') state.steers.set(event.steerId, { viewId: line.steerId, turnId: event.turnId, text: event.text });
@@ -232,6 +224,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return;
       case 'turnFinished':
         if (state.runningTurnId === event.turnId) state.runningTurnId = undefined;
+        state.chatTurns.delete(event.turnId);
         if (shown.some((e) => e.type === 'error' && e.actions?.includes('retry'))) this.retryable.add(event.turnId);
         return;
     }
@@ -276,6 +269,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return;
       case 'retry':
         if (!this.retryable.delete(request.turnId)) return this.refuse(`retry of turn ${request.turnId}, which was not offered`);
+        this.state.nextFromChat = true;
         void this.agentHost.continueTurn().then((outcome) => this.reportBusy(outcome));
         return;
       case 'approvalDecision':
@@ -320,12 +314,15 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
 
   /**
    * Starts a turn with what the user typed (the view, or `askInChat`). Resolves when the turn ends;
-   * `busy` when another turn is running.
+   * `busy` when another turn is running. `userText` is the user's line when `text` is a prompt the
+   * host wrote for them (Explain): the model gets `text`, the chat shows `userText`.
    */
-  async sendPrompt(text: string, attachments: readonly AttachmentView[] = []): Promise<TurnOutcome> {
+  async sendPrompt(text: string, attachments: readonly AttachmentView[] = [], userText?: string): Promise<TurnOutcome> {
     await this.ensureInitialised();
     const { input, shown } = this.attachments.inputFor(text, attachments);
     this.state.nextAttachments = shown;
+    this.state.nextUserText = userText;
+    this.state.nextFromChat = true;
     const outcome = await this.agentHost.runTurn(input);
     this.reportBusy(outcome);
     return outcome;
@@ -334,6 +331,8 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
   private reportBusy(outcome: TurnOutcome): void {
     if (outcome.kind !== 'busy') return;
     this.state.nextAttachments = [];
+    this.state.nextUserText = undefined;
+    this.state.nextFromChat = false;
     this.display({ type: 'error', message: 'A turn is already running: stop it first, or type while it runs to steer it.' });
   }
 

@@ -53,7 +53,13 @@ export class ChatPresenter {
       return;
     }
     this.flush();
-    for (const message of this.model.apply(event)) this.send(message);
+    const messages = this.model.apply(event);
+    // Removing the broken response's fragment has no message of its own: the view renders afresh.
+    if (event.type === 'responseResent') {
+      if (messages.length > 0) this.send(this.snapshot());
+      return;
+    }
+    for (const message of messages) this.send(message);
   }
 
   /** The transport state changed (the chip). */

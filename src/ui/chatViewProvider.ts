@@ -32,6 +32,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly readyChanged = new Emitter<boolean>();
 
   private listener: ChatViewListener | undefined;
+  /** Kept here so a view resolved later (or again) shows it too. */
+  private currentBadge: vscode.ViewBadge | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -53,6 +55,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.ready && this.view?.visible === true;
   }
 
+  /** A view was resolved and is not disposed (it may be hidden): a card put there is seen when it is shown. */
+  get hasView(): boolean {
+    return this.view !== undefined;
+  }
+
+  /** The badge on the view (open questions); kept for a view resolved later. */
+  setBadge(badge: vscode.ViewBadge | undefined): void {
+    this.currentBadge = badge;
+    if (this.view) this.view.badge = badge;
+  }
+
+  /** The badge the view carries now (tests read it off the view object). */
+  get badge(): vscode.ViewBadge | undefined {
+    return this.view?.badge;
+  }
+
   /** Resolves true once a view has said `ready` (now or within `timeoutMs`), false otherwise. */
   async whenReady(timeoutMs: number): Promise<boolean> {
     if (this.canShowCards) return true;
@@ -67,6 +85,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.viewStore.clear();
     this.view = view;
     this.ready = false;
+    view.badge = this.currentBadge;
     view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
     view.webview.html = renderChatHtml(view.webview, this.bundleRoot, vscode.Uri.joinPath);
     this.viewStore.add(view.webview.onDidReceiveMessage((data: unknown) => void this.receive(data)));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionView } from '../protocol/webview';
+import { describeSessionTraffic, type SessionTraffic } from './connectionView';
 
 const icons: Record<ConnectionView['kind'], string> = {
   idle: '$(circle-outline)',
@@ -13,7 +14,11 @@ const icons: Record<ConnectionView['kind'], string> = {
   offline: '$(debug-disconnect)',
 };
 
-/** The transport's health at a glance; clicking it opens the connection doctor. */
+/**
+ * The transport's health at a glance; clicking it opens the connection doctor. The tooltip is plain
+ * text (a MarkdownString's appendText turns every space into `&nbsp;`, so the hover broke words
+ * anywhere and screen readers read "&nbsp;"), and the accessible label is a sentence of its own.
+ */
 export class ConnectionStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('holdfast.connection', vscode.StatusBarAlignment.Right, 100);
 
@@ -22,13 +27,14 @@ export class ConnectionStatusItem implements vscode.Disposable {
     this.item.command = 'holdfast.testConnection';
   }
 
-  update(view: ConnectionView, extraTooltip?: string): void {
+  /** `traffic` (or an already written sentence about it) is added to the tooltip. */
+  update(view: ConnectionView, traffic?: SessionTraffic | string): void {
     this.item.text = `${icons[view.kind]} Holdfast: ${view.label}`;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendText(view.detail ?? view.label);
-    if (extraTooltip) tooltip.appendText(`\n\n${extraTooltip}`);
-    tooltip.appendMarkdown('\n\n_Click to test the connection._');
-    this.item.tooltip = tooltip;
+    const detail = view.detail ?? `Holdfast is ${view.label}.`;
+    // An older caller passes its own sentence, which said "1 requests".
+    const trafficText = typeof traffic === 'string' ? traffic.replace(/\b1 requests\b/g, '1 request') : traffic ? describeSessionTraffic(traffic) : undefined;
+    this.item.tooltip = [detail, trafficText, 'Click to test the connection.'].filter(Boolean).join('\n\n');
+    this.item.accessibilityInformation = { label: `Holdfast connection: ${view.label}. ${detail}`, role: 'button' };
     this.item.backgroundColor =
       view.kind === 'authError' || view.kind === 'offline'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')

@@ -17,6 +17,8 @@ export interface BundleSizes {
   buildMs: number;
   /** Path of the built .vsix (in the scratch folder; removed by `dispose`). */
   vsixPath: string | null;
+  /** The production dist/webview (in the scratch folder), for the webview streaming benchmark. */
+  webviewDir: string | null;
   dispose(): void;
 }
 
@@ -40,8 +42,8 @@ export function buildAndMeasureBundles(): BundleSizes {
       const data = fs.readFileSync(path.join(scratch, file));
       return { file, bytes: data.byteLength, gzipBytes: zlib.gzipSync(data, { level: 9 }).byteLength };
     });
-    return { ok: true, files, vsixBytes: fs.statSync(vsixPath).size, buildMs: performance.now() - started, vsixPath, dispose };
+    return { ok: true, files, vsixBytes: fs.statSync(vsixPath).size, buildMs: performance.now() - started, vsixPath, webviewDir: path.join(scratch, 'dist', 'webview'), dispose };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error), files: [], vsixBytes: null, buildMs: performance.now() - started, vsixPath: null, dispose };
+    return { ok: false, error: error instanceof Error ? error.message : String(error), files: [], vsixBytes: null, buildMs: performance.now() - started, vsixPath: null, webviewDir: null, dispose };
   }
 }

@@ -5,6 +5,7 @@
 // nothing else runs here meanwhile. Per request, the samples come from the loopback runs (one run at a
 // time, no modelled delays, the model unpaced); per delta, from a dedicated long answer fed into the
 // chat presenter.
+import { runBenchMain } from './outerTimeout';
 import { userMessage } from '../../src/protocol/items';
 import { ChatPresenter } from '../../src/ui/chatPresenter';
 import { createWsSocketFactory } from '../../src/transport/socket';
@@ -12,6 +13,7 @@ import type { ContenderClient, ContenderId, EmulatorEndpoint } from './contender
 import { holdfastWsWith } from './contenders/holdfast';
 import { CONTENDERS } from './contenders/registry';
 import { childProcessPool, type EmulatorPool } from './emulatorPool';
+import { currentLoadAverage, loadLine } from './machine';
 import type { RunRecord } from './runRecord';
 import type { BenchScenario, ScenarioName } from './scenarioFormat';
 import { buildScenarios } from './scenarios/generate';
@@ -158,6 +160,7 @@ async function measureTextStream(pool: EmulatorPool, scenario: BenchScenario, ma
 /** `tsx test/bench/cpuCost.ts [reps]`: the per-delta figures alone (Holdfast WS, its baseline, SSE), in a minute. */
 async function main(): Promise<void> {
   const reps = Math.max(1, Number(process.argv[2]) || 2);
+  const loadAtStart = currentLoadAverage();
   const pool = await childProcessPool();
   try {
     const report = await measureCpu(pool, buildScenarios(), [], ['holdfast-ws', 'holdfast-http'], reps);
@@ -166,9 +169,10 @@ async function main(): Promise<void> {
       const d = row.perDelta;
       console.log(d ? `${row.label}: burst ${d.cpuUsPerDelta.median.toFixed(1)} µs, paced ${d.pacedCpuUsPerDelta.median.toFixed(1)} µs per text delta (${d.textDeltas} deltas)` : `${row.label}: ${row.error ?? 'n/a'}`);
     }
+    console.log(loadLine(loadAtStart, currentLoadAverage()));
   } finally {
     await pool.dispose();
   }
 }
 
-if (require.main === module) void main();
+if (require.main === module) runBenchMain('bench:cpu', 10 * 60_000, main);

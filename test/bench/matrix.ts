@@ -1,10 +1,11 @@
 // The measurement plan and its execution: which scenarios run on which link, how many repetitions,
 // and how many runs share the machine at once. Runs over HTTP on a modelled link spend almost all
 // their time in the emulator's timers (the server's prefill of a full context), so they all run side
-// by side. WebSocket runs do not: permessage-deflate compresses (emulator) and inflates (client)
+// by side. WebSocket runs do not: a client on `ws`'s own permessage-deflate (ResponsesWS) inflates
 // every event on libuv's thread pool, which all sockets of a process share, so a dozen concurrent
-// streams queue behind each other and a first token that takes 70 ms alone takes over a second
-// (measured). They therefore run a few at a time (`wsConcurrency`), beside the HTTP runs. Loopback
+// streams queue behind each other and a first token that takes 70 ms alone took over a second
+// (measured when the emulator deflated there too). They therefore run a few at a time
+// (`wsConcurrency`), beside the HTTP runs. Loopback
 // runs, whose times are real CPU work, run one at a time. Longest first, so the wall clock is about
 // the longest chain of runs, not a sum.
 import { runAgent } from './agentDriver';

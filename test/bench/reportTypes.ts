@@ -1,6 +1,7 @@
 // The shape of test/bench/results/report.json: everything the markdown report is made from, and
 // every raw run, so any figure in REPORT.md can be traced back to the requests behind it.
 import type { ActivationResult } from './activation';
+import type { CalibratedReport } from './calibratedRatios';
 import type { CodeActionLatencyResult } from './codeActionLatency';
 import type { ContenderId } from './contenders/contender';
 import type { CpuReport } from './cpuCost';
@@ -39,6 +40,8 @@ export interface BenchReport {
   summaries: ScenarioSummary[];
   linkExecutions: LinkExecution[];
   findings: string[];
+  /** Time ratios from virtual-time runs on the calibrated server model: default, fast and slow model. */
+  calibrated: CalibratedReport | null;
   cpu: CpuReport | null;
   bundles: BundleReport | null;
   activation: ActivationResult | null;

@@ -1,10 +1,12 @@
 // `npm run bench`: every contender on the same scripted work, links and server cost, in one run.
 // Options: --reps N (default 3), --quick (smoke run), --in-process (emulators in this process),
-// --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
+// --timeout-min N (outer timeout; default 45, --quick 10), --no-calibrated, --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
 // Writes test/bench/results/{report.json,REPORT.md,refactor-50-bytes.svg}.
 import * as path from 'node:path';
 import { codeActionSummary } from './codeActionLatency';
 import { RESULTS_DIR, runBench } from './harness';
+import { loadLine } from './machine';
+import { runBenchMain } from './outerTimeout';
 
 interface Args {
   reps: number;
@@ -12,6 +14,7 @@ interface Args {
   inProcess: boolean;
   off: Set<string>;
   out: string;
+  timeoutMin: number | undefined;
   webviewTokens: number | undefined;
   wsConcurrency: number | undefined;
 }
@@ -19,6 +22,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   let reps = 3;
   let webviewTokens: number | undefined;
+  let timeoutMin: number | undefined;
   let wsConcurrency: number | undefined;
   let quick = false;
   let inProcess = false;
@@ -32,19 +36,22 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--in-process') inProcess = true;
     else if (arg === '--out') out = path.resolve(argv[++i] ?? RESULTS_DIR);
     else if (arg === '--webview-tokens') webviewTokens = Math.max(1000, Number(argv[++i]) || 0);
+    else if (arg === '--timeout-min') timeoutMin = Math.max(1, Number(argv[++i]) || 1);
     else if (arg === '--ws-concurrency') wsConcurrency = Math.max(1, Number(argv[++i]) || 1);
     else if (arg.startsWith('--no-')) off.add(arg.slice(5));
     else throw new Error(`unknown option ${arg} (see the header of test/bench/run.ts)`);
   }
-  return { reps: quick ? 1 : reps, quick, inProcess, off, out, webviewTokens, wsConcurrency };
+  return { reps: quick ? 1 : reps, quick, inProcess, off, out, timeoutMin, webviewTokens, wsConcurrency };
 }
 
+const args = parseArgs(process.argv.slice(2));
+
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
   const report = await runBench({
     reps: args.reps,
     quick: args.quick,
     emulator: args.inProcess ? 'in-process' : 'child',
+    calibrated: !args.off.has('calibrated'),
     cpu: !args.off.has('cpu'),
     bundles: !args.off.has('bundles'),
     activation: !args.quick && !args.off.has('activation'),
@@ -61,14 +68,10 @@ async function main(): Promise<number> {
   for (const line of report.findings) console.log(`  - ${line}`);
   if (report.activation?.measured) console.log(`  - activation in VS Code: ${report.activation.activationMs.map((v, i) => `${v} ms${i === 0 ? ' (cold)' : ''}`).join(', ')}`);
   if (report.codeActions) console.log(`  - ${codeActionSummary(report.codeActions)}`);
+  console.log(`  - ${loadLine(report.machine.loadAverage, report.machine.loadAverageEnd ?? report.machine.loadAverage)}`);
   const ok = report.runs.filter((r) => r.ok).length;
   return ok === 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+// Full runs take ~10 minutes on 2 shared cores; --quick about one.
+runBenchMain('bench', (args.timeoutMin ?? (args.quick ? 10 : 45)) * 60_000, main);

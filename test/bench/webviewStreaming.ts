@@ -11,14 +11,19 @@
  * Benchmarks report numbers; they do not pass or fail on time.
  *
  * Usage: npm run bench:webview   (or: npx tsx test/bench/webviewStreaming.ts [tokens] [tokensPerSecond])
+ * HOLDFAST_WEBVIEW_DIST=<dir> measures that bundle (bench:webview passes a fresh production build).
+ * Each variant has a deadline (a stalled page is a result: "stalled"), and the script an outer timeout.
  */
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withTimeout } from '../../src/common/async';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { emptySnapshot, launchChromium, missingPrerequisite, openWebview, postToWebview, repoRoot, serveWebview } from '../browser/harness';
+import { BUSY_LOAD_AVERAGE, currentLoadAverage, loadLine } from './machine';
 import { buildCorpus, END_MARKER } from './markdownCorpus';
+import { runBenchMain } from './outerTimeout';
 import { type DriverInput, type DriverResult, driverSource } from './streamDriver';
 
 const TOKENS = Number(process.argv[2] ?? 100_000);
@@ -26,11 +31,14 @@ const TOKENS_PER_SECOND = Number(process.argv[3] ?? 4_000);
 const FRAME_MS = 16;
 const FRAME_BUDGET_MS = 1000 / 60;
 const GIVE_UP_AFTER_MS = 60_000;
+/** Past its schedule and the in-page give-up, a page that still has not answered is stalled (its main thread is blocked). */
+const STALL_MARGIN_MS = 30_000;
 
 interface VariantResult {
   variant: 'incremental' | 'naive';
   timedOut: boolean;
   crashed?: boolean;
+  stalled?: boolean;
   lastDeltaLagMs: number | undefined;
   lastDeltaLagFromScheduleMs: number | undefined;
   markerLagMs: Record<string, number>;
@@ -96,7 +104,8 @@ function summarise(variant: VariantResult['variant'], result: DriverResult): Var
 }
 
 async function main(): Promise<void> {
-  const bundleDir = path.join(repoRoot, 'dist', 'webview');
+  const bundleDir = process.env['HOLDFAST_WEBVIEW_DIST'] ?? path.join(repoRoot, 'dist', 'webview');
+  const loadAtStart = currentLoadAverage();
   const missing = missingPrerequisite(bundleDir);
   if (missing) throw new Error(`cannot run: ${missing}`);
 
@@ -130,15 +139,20 @@ async function main(): Promise<void> {
         crashed = true;
       });
       try {
-        const raw = (await page.evaluate(`window.__runStream(${JSON.stringify(input)})`)) as DriverResult;
-        results.push(summarise(variant, raw));
+        const deadline = slots.length * FRAME_MS + GIVE_UP_AFTER_MS + STALL_MARGIN_MS;
+        const raw = await withTimeout(page.evaluate(`window.__runStream(${JSON.stringify(input)})`) as Promise<DriverResult>, deadline);
+        if (raw === undefined) {
+          console.log(`  ${variant}: the page stalled (no answer ${Math.round(deadline / 1000)} s after the stream began)`);
+          results.push({ ...summarise(variant, emptyDriverResult(slots.length * FRAME_MS)), timedOut: true, stalled: true });
+        } else results.push(summarise(variant, raw));
       } catch (error) {
         // A renderer that drowns (out of memory under the backlog) is a result too, not a harness bug.
         if (!crashed && !String(error).includes('closed')) throw error;
         console.log(`  ${variant}: the page crashed during the stream`);
         results.push({ ...summarise(variant, emptyDriverResult(slots.length * FRAME_MS)), timedOut: true, crashed: true });
       }
-      await page.close().catch(() => undefined);
+      // A stalled renderer may not even close: do not wait for it (the browser goes below).
+      await withTimeout(page.close().catch(() => undefined), 5_000);
     }
   } finally {
     await browser.close();
@@ -150,17 +164,19 @@ async function main(): Promise<void> {
   const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
   const ratio = (a: number | undefined, b: number | undefined): string =>
     a === undefined || b === undefined ? 'n/a' : a <= 0 ? (b <= 0 ? '1×' : '∞') : `${(b / a).toFixed(1)}×`;
+  // A stalled or crashed page measured nothing: say n/a, not 0.
+  const n = (text: string): string => (naive.stalled || naive.crashed ? 'n/a' : text);
   const rows: Array<[string, string, string, string]> = [
     ['metric', 'incremental', 'naive re-render', 'naive / incremental'],
-    ['lag, last delta → on screen', ms(incremental.lastDeltaLagMs), naive.crashed ? 'page crashed' : naive.timedOut ? `never (gave up ${GIVE_UP_AFTER_MS / 1000} s after the stream)` : ms(naive.lastDeltaLagMs), ratio(incremental.lastDeltaLagMs, naive.lastDeltaLagMs)],
+    ['lag, last delta → on screen', ms(incremental.lastDeltaLagMs), naive.crashed ? 'page crashed' : naive.stalled ? 'page stalled' : naive.timedOut ? `never (gave up ${GIVE_UP_AFTER_MS / 1000} s after the stream)` : ms(naive.lastDeltaLagMs), ratio(incremental.lastDeltaLagMs, naive.lastDeltaLagMs)],
     ['  same, from scheduled send', ms(incremental.lastDeltaLagFromScheduleMs), ms(naive.lastDeltaLagFromScheduleMs), ratio(incremental.lastDeltaLagFromScheduleMs, naive.lastDeltaLagFromScheduleMs)],
-    ['worst lag at 10% markers', ms(incremental.maxMarkerLagMs), ms(naive.maxMarkerLagMs), ratio(incremental.maxMarkerLagMs, naive.maxMarkerLagMs)],
-    ['longest main-thread task', ms(incremental.longestTaskMs), ms(naive.longestTaskMs), ratio(incremental.longestTaskMs, naive.longestTaskMs)],
-    ['long tasks (> 50 ms), total', `${incremental.longTasks}, ${ms(incremental.longTaskTotalMs)}`, `${naive.longTasks}, ${ms(naive.longTaskTotalMs)}`, ratio(incremental.longTaskTotalMs, naive.longTaskTotalMs)],
-    ['frame gaps > 2 frames', String(incremental.gapsOverTwoFrames), String(naive.gapsOverTwoFrames), ratio(incremental.gapsOverTwoFrames, naive.gapsOverTwoFrames)],
-    ['frames dropped (est.)', `${incremental.droppedFrames} of ${incremental.frames + incremental.droppedFrames}`, `${naive.droppedFrames} of ${naive.frames + naive.droppedFrames}`, ratio(incremental.droppedFrames, naive.droppedFrames)],
-    ['median frame interval', ms(incremental.medianFrameMs), ms(naive.medianFrameMs), ''],
-    ['time to post every delta', ms(incremental.sendingMs), ms(naive.sendingMs), `scheduled ${ms(incremental.scheduledMs)}`],
+    ['worst lag at 10% markers', ms(incremental.maxMarkerLagMs), n(ms(naive.maxMarkerLagMs)), n(ratio(incremental.maxMarkerLagMs, naive.maxMarkerLagMs))],
+    ['longest main-thread task', ms(incremental.longestTaskMs), n(ms(naive.longestTaskMs)), n(ratio(incremental.longestTaskMs, naive.longestTaskMs))],
+    ['long tasks (> 50 ms), total', `${incremental.longTasks}, ${ms(incremental.longTaskTotalMs)}`, n(`${naive.longTasks}, ${ms(naive.longTaskTotalMs)}`), n(ratio(incremental.longTaskTotalMs, naive.longTaskTotalMs))],
+    ['frame gaps > 2 frames', String(incremental.gapsOverTwoFrames), n(String(naive.gapsOverTwoFrames)), n(ratio(incremental.gapsOverTwoFrames, naive.gapsOverTwoFrames))],
+    ['frames dropped (est.)', `${incremental.droppedFrames} of ${incremental.frames + incremental.droppedFrames}`, n(`${naive.droppedFrames} of ${naive.frames + naive.droppedFrames}`), n(ratio(incremental.droppedFrames, naive.droppedFrames))],
+    ['median frame interval', ms(incremental.medianFrameMs), n(ms(naive.medianFrameMs)), ''],
+    ['time to post every delta', ms(incremental.sendingMs), n(ms(naive.sendingMs)), `scheduled ${ms(incremental.scheduledMs)}`],
   ];
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const [index, row] of rows.entries()) {
@@ -176,7 +192,8 @@ async function main(): Promise<void> {
       {
         benchmark: 'webview-streaming',
         date: new Date().toISOString(),
-        machine: { cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}`, node: process.version },
+        machine: { cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}`, node: process.version, loadAverage: loadAtStart, loadAverageEnd: currentLoadAverage(), busy: Math.max(loadAtStart, currentLoadAverage()) > BUSY_LOAD_AVERAGE },
+        bundle: path.relative(repoRoot, bundleDir).startsWith('..') ? 'a fresh production build (scratch folder)' : path.relative(repoRoot, bundleDir),
         stream: { tokens: corpus.tokens.length, characters, tokensPerSecond: TOKENS_PER_SECOND, frameMs: FRAME_MS, posts: slots.length, tokensPerPost: tokensPerSlot },
         results,
       },
@@ -184,10 +201,7 @@ async function main(): Promise<void> {
       2,
     ) + '\n',
   );
-  console.log(`\nWrote ${path.relative(repoRoot, output)}`);
+  console.log(`\nWrote ${path.relative(repoRoot, output)}; ${loadLine(loadAtStart, currentLoadAverage())}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchMain('bench:webview', 10 * 60_000, main);

@@ -7,6 +7,7 @@ import type { Page } from '../e2e/node_modules/playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { type BrowserTest, check, checkEqual } from './browserTest';
 import { emptySnapshot, postToWebview, postsFrom, savedStateOf, waitForExpression } from './harness';
+import { FOOTER } from './richTranscript';
 
 async function ready(page: Page, snapshot: HostToWebview = emptySnapshot()): Promise<void> {
   await postToWebview(page, snapshot);
@@ -162,20 +163,7 @@ export const composerTests: BrowserTest[] = [
           type: 'turnFinished',
           turnId: 't1',
           status: 'done',
-          footer: {
-            transport: 'websocket',
-            timeToFirstTokenMs: 180,
-            totalMs: 2_310,
-            requests: 2,
-            inputTokens: 12_000,
-            cachedTokens: 10_000,
-            outputTokens: 321,
-            bytesSent: 2_150,
-            statelessBytes: 49_152,
-            recoveries: 0,
-            connectSavedMs: 95,
-            warmupSavedMs: 65,
-          },
+          footer: FOOTER,
         },
         { type: 'sessionTotals', totals: { turns: 1, bytesSent: 2_150, statelessBytes: 49_152, timeSavedMs: 420 } },
         { type: 'connection', connection: { kind: 'noKey', label: 'key missing' } },

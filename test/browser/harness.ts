@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, BrowserType, Page, Request } from '../e2e
 import type { HostToWebview } from '../../src/protocol/webview';
 import { renderChatHtml } from '../../src/ui/webviewHtml';
 import { chromiumArgs } from '../e2e/lib/chromiumFlags';
+import { themeStylesheet } from './vscodeTheme';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 const playwrightDir = path.join(repoRoot, 'test', 'e2e', 'node_modules', 'playwright-core');
@@ -28,8 +29,11 @@ export function missingPrerequisite(bundleDir: string): string | undefined {
 
 export interface WebviewServer {
   readonly origin: string;
-  /** URL of a page that loads `chat.js`/`chat.css` from `bundleDir` with the production CSP. */
-  url(bundle?: string): string;
+  /**
+   * URL of a page that loads `chat.js`/`chat.css` from `bundleDir` with the production CSP, with VS
+   * Code's default webview styles and a theme's colours (`dark` or `hc`) in front, as VS Code has them.
+   */
+  url(bundle?: string, theme?: string): string;
   close(): Promise<void>;
 }
 
@@ -46,13 +50,20 @@ export async function serveWebview(bundles: Record<string, string>): Promise<Web
     if (area === 'view' && folder) {
       const bundleRoot = `${origin}/bundle/${bundle}`;
       const webview = { cspSource: origin, asWebviewUri: (uri: string) => uri };
+      const theme = url.searchParams.get('theme') ?? 'dark';
       const html = renderChatHtml(
         webview as never,
         bundleRoot as never,
         ((base: string, ...parts: string[]) => [base, ...parts].join('/')) as never,
-      );
+      ).replace('<link href=', `<link href="${origin}/theme/${encodeURIComponent(theme)}.css" rel="stylesheet">\n<link href=`);
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(html);
+      return;
+    }
+    const themeCss = area === 'theme' && bundle ? themeStylesheet(bundle.replace(/\.css$/, '')) : undefined;
+    if (themeCss !== undefined) {
+      response.writeHead(200, { 'content-type': 'text/css', 'cache-control': 'no-store' });
+      response.end(themeCss);
       return;
     }
     if (area === 'bundle' && folder && file && !file.includes('..')) {
@@ -70,7 +81,7 @@ export async function serveWebview(bundles: Record<string, string>): Promise<Web
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    url: (bundle = Object.keys(bundles)[0]!) => `${origin}/view/${bundle}/`,
+    url: (bundle = Object.keys(bundles)[0]!, theme = 'dark') => `${origin}/view/${bundle}/?theme=${encodeURIComponent(theme)}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -124,10 +135,11 @@ export async function launchChromium(options: { viewport?: { width: number; heig
   };
 }
 
-/** Opens the webview page; resolves once it posted `ready`. */
-export async function openWebview(context: BrowserContext, url: string, savedState?: unknown): Promise<Page> {
+/** Opens the webview page; resolves once it posted `ready`. `initScript` runs before the page's own scripts. */
+export async function openWebview(context: BrowserContext, url: string, savedState?: unknown, initScript?: string): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript({ content: fakeVsCodeApiScript(savedState) });
+  if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(url);
   await waitForExpression(page, `window.__holdfast && window.__holdfast.posts.some((p) => p && p.type === 'ready')`);
   return page;

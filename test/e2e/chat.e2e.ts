@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, FrameLocator, Page } from 'playwright-core';
+import { SCROLL_STATE, visibleInConversation } from '../browser/layoutProbes';
 import { startEmulator, type Emulator } from '../emulator';
 import {
   CHAT_APPROVED_OUTPUT,
@@ -14,11 +14,11 @@ import {
   chatScenario,
 } from '../emulator/scenarios/chatE2e';
 import { saveScreenshot } from './lib/artifacts';
+import { answerText, chat, lastTurn, sendPrompt, turnCount, waitTurnStatus, webviewFrame } from './lib/chatView';
 import { onCleanup } from './lib/cleanup';
 import type { E2eSuite } from './lib/e2eSuite';
-import { extensionId } from './lib/paths';
 import { waitUntil } from './lib/waitUntil';
-import { extensionWebview, openHoldfastView, runCommandFromPalette } from './lib/workbench';
+import { openHoldfastView, runCommandFromPalette } from './lib/workbench';
 
 /**
  * Issue 6 as a user meets it, in a real browser on the installed .vsix, against the emulator's scripted
@@ -30,47 +30,6 @@ import { extensionWebview, openHoldfastView, runCommandFromPalette } from './lib
  */
 let emulator: Emulator | undefined;
 const requests: string[] = [];
-
-function chat(page: Page): FrameLocator {
-  return extensionWebview(page);
-}
-
-function lastTurn(page: Page) {
-  return chat(page).locator('[data-testid="turn"]').last();
-}
-
-async function turnCount(page: Page): Promise<number> {
-  return chat(page).locator('[data-testid="turn"]').count();
-}
-
-/** Types a prompt into the composer and sends it with Enter; waits for its turn to appear. */
-async function sendPrompt(page: Page, text: string): Promise<void> {
-  const before = await turnCount(page);
-  const input = chat(page).locator('[data-testid="composer-input"]');
-  await input.click();
-  await input.fill(text);
-  await input.press('Enter');
-  await waitUntil(`the turn for "${text}"`, async () => (await turnCount(page)) > before && ((await lastTurn(page).locator('[data-testid="user-message"]').textContent()) ?? '').includes(text), 15_000, 50);
-}
-
-async function waitTurnStatus(page: Page, status: string, timeoutMs = 30_000): Promise<void> {
-  await waitUntil(`the last turn to be ${status}`, async () => (await lastTurn(page).getAttribute('data-status')) === status, timeoutMs, 50);
-}
-
-async function answerText(page: Page): Promise<string> {
-  return ((await lastTurn(page).locator('[data-testid="assistant-message"]').textContent()) ?? '').trim();
-}
-
-/** The webview's document as a Frame (to evaluate in it). */
-async function webviewFrame(page: Page): Promise<Frame> {
-  const outer = await page.locator(`iframe.webview[src*="extensionId=${extensionId}"]`).first().elementHandle();
-  const outerFrame = await outer?.contentFrame();
-  assert.ok(outerFrame, 'the Holdfast webview host frame');
-  const inner = await outerFrame.locator('#active-frame').elementHandle();
-  const frame = await inner?.contentFrame();
-  assert.ok(frame, 'the Holdfast webview content frame');
-  return frame;
-}
 
 function isLocal(url: string): boolean {
   try {
@@ -189,6 +148,8 @@ export const suite: E2eSuite = {
         assert.strictEqual(later, length, 'the text stopped growing');
         assert.ok(length < CHAT_LONG_STORY.length / 2, `stopped at ${length} of ${CHAT_LONG_STORY.length} characters`);
         assert.ok(((await lastTurn(page).textContent()) ?? '').includes('Stopped'));
+        const stoppedInView = (await (await webviewFrame(page)).evaluate(visibleInConversation('[data-testid="turn"]:last-of-type .stopped'))) as string;
+        assert.strictEqual(stoppedInView, 'visible', `"Stopped" is in view (the view: ${JSON.stringify(await (await webviewFrame(page)).evaluate(SCROLL_STATE))})`);
         await saveScreenshot(page, run, 'chat-08-stopped');
       },
     },

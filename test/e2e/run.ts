@@ -6,7 +6,7 @@ import { codeServerVersion, installExtensionFromVsix, isCodeServerInstalled, sta
 import type { E2eSuite } from './lib/e2eSuite';
 import { copyFixtureWorkspace } from './lib/fixtureWorkspace';
 import { reportNoVscode } from './lib/noVscodeBanner';
-import { codeServerEntry, e2eRoot, repoRoot } from './lib/paths';
+import { codeServerEntry, demoWorkspaceDir, e2eRoot, fixtureWorkspaceDir, repoRoot } from './lib/paths';
 import { createRunDirectory } from './lib/runDirectory';
 import { describeVsix, expectedVsixPath } from './lib/vsix';
 import { openWorkbench } from './lib/workbench';
@@ -68,7 +68,7 @@ async function runSuite(suite: E2eSuite, label: string, vsix: string, counts: Co
   console.log(`\n${suite.name}`);
   let failedHere = 0;
   try {
-    const workspaceFolder = copyFixtureWorkspace(run.root, { ...suite.workspaceSettings });
+    const workspaceFolder = copyFixtureWorkspace(run.root, { ...suite.workspaceSettings }, suite.workspace === 'demo' ? demoWorkspaceDir : fixtureWorkspaceDir);
     const step = stepTimer();
     installExtensionFromVsix(run, vsix);
     const installMs = step();

@@ -115,14 +115,25 @@ export async function runCalibrationAgent(endpoint: { url: string; wsUrl: string
   }
 }
 
+export interface ModelledRunOptions {
+  link?: LinkOptions;
+  tls?: boolean;
+  /** The socket was opened (and warmed) before the run: no connection set-up, warm-ups not counted. */
+  connectionOpen?: boolean;
+  /** Replays the run on a model `paceScale` times as fast (model.* parts divided by it). Default 1. */
+  paceScale?: number;
+}
+
 /** The modelled end-to-end time of one sequential run from the emulator's records (ms). */
-export function modelledRunMs(requests: readonly RequestRecord[], link: LinkOptions = TYPICAL_LINK, tls = true): number {
-  if (requests.length === 0) return 0;
-  const websocket = requests[0]?.transport === 'ws';
+export function modelledRunMs(requests: readonly RequestRecord[], options: ModelledRunOptions = {}): number {
+  const { link = TYPICAL_LINK, tls = true, connectionOpen = false, paceScale = 1 } = options;
+  const counted = requests.filter((r) => !(connectionOpen && r.kind === 'warmup'));
+  if (counted.length === 0) return 0;
+  const websocket = counted[0]?.transport === 'ws';
   // A socket pays TCP (+TLS) and the upgrade once; keep-alive HTTP pays TCP (+TLS) once.
-  let total = link.rttMs * (connectRoundTrips(tls) + (websocket ? 1 : 0));
-  for (const r of requests) {
-    const server = Object.values(r.modelledMs ?? {}).reduce((a, b) => a + b, 0);
+  let total = connectionOpen ? 0 : link.rttMs * (connectRoundTrips(tls) + (websocket ? 1 : 0));
+  for (const r of counted) {
+    const server = Object.entries(r.modelledMs ?? {}).reduce((sum, [kind, ms]) => sum + (kind.startsWith('model.') ? ms / paceScale : ms), 0);
     const upload = link.upMbps > 0 ? ((r.wireBytesIn ?? r.payloadBytes) * 8) / (link.upMbps * 1000) : 0;
     total += link.rttMs + upload + server;
   }
@@ -138,7 +149,7 @@ export interface ModelledComparison {
 }
 
 export function compare(httpRequests: readonly RequestRecord[], wsRequests: readonly RequestRecord[], link: LinkOptions = TYPICAL_LINK): ModelledComparison {
-  const httpMs = modelledRunMs(httpRequests, link);
-  const wsMs = modelledRunMs(wsRequests, link);
+  const httpMs = modelledRunMs(httpRequests, { link });
+  const wsMs = modelledRunMs(wsRequests, { link });
   return { httpMs, wsMs, saving: 1 - wsMs / httpMs, requests: wsRequests.length };
 }

@@ -1,144 +1,118 @@
-// The `default` scenario's behaviour: answers any prompt sensibly enough for a demo, calling only tools
-// the request offers. A file path in the prompt + a read_file-like tool → read it; after reading, an
-// apply_edit-like tool → propose a small edit; otherwise plain markdown with a code block.
-import {
-  functionCalls,
-  lastUserText,
-  offeredTools,
-  toolOutputs,
-  toolParameterNames,
-  trailingInput,
-  type ToolOutputView,
-} from './context';
+// The `default` scenario's behaviour, and the model `npm start` demos with: it answers from what it
+// really receives, calling only tools the request offers.
+//  - Inline edits, fixes and explanations (a <selection> region in the message): the selected code
+//    changed the way the instruction or the diagnostic asks (demoModel/singleShot.ts).
+//  - "Run the tests" / "Fix the failing test": the test task, then the failing test, the code it calls,
+//    a fix for review and a second run (demoModel/testFlows.ts).
+//  - "Fix the problems VS Code reports", or a prompt naming a file (document, rename, make async,
+//    explain, or read it and add a review note): read first, then edit what was read (demoModel/fileFlows.ts).
+//  - Anything else: a short markdown answer saying what the demo model can do.
+import { lastUserText, offeredTools, trailingInput } from './context';
+import { fileFlow, fixProblemsFlow, type FileIntent } from './demoModel/fileFlows';
+import { singleShotAnswer } from './demoModel/singleShot';
+import { fixTestsFlow, runTestsFlow } from './demoModel/testFlows';
+import { outputBlock, say, TurnHistory, call } from './demoModel/turnHistory';
 import type { ModelInput, PlannedItem } from './plan';
-import type { JsonObject } from './types';
 
 const FILE_EXTENSIONS =
   'ts|tsx|js|jsx|mjs|cjs|json|md|py|rs|go|java|kt|swift|c|h|cc|cpp|hpp|cs|rb|php|css|scss|html|vue|svelte|yml|yaml|toml|txt|sh|sql|xml|ini|cfg|lock';
-const PATH_PATTERN = new RegExp(`(?:^|[\\s\`'"(\\[])((?:[\\w.@-]+/)*[\\w@-][\\w.@-]*\\.(?:${FILE_EXTENSIONS}))(?=$|[\\s\`'"),:;?!\\]]|\\.(?:\\s|$))`, 'i');
+const PATH_PATTERN = new RegExp(`(?:^|[\\s\`'"(\\[@])((?:[\\w.@-]+/)*[\\w@-][\\w.@-]*\\.(?:${FILE_EXTENSIONS}))(?=$|[\\s\`'"),:;?!\\]]|\\.(?:\\s|$))`, 'i');
 
 export function findPath(text: string): string | null {
   return PATH_PATTERN.exec(text)?.[1] ?? null;
 }
 
-type ToolRole = 'read' | 'edit' | 'list' | 'search' | 'diagnostics' | 'task' | 'command';
+type Intent =
+  | { kind: 'fixTests' }
+  | { kind: 'runTests' }
+  | { kind: 'fixProblems'; path: string | null }
+  | FileIntent
+  | { kind: 'list' }
+  | { kind: 'diagnostics' }
+  | { kind: 'search'; query: string }
+  | { kind: 'task'; label: string }
+  | { kind: 'chat' };
 
-const ROLE_NAMES: Record<ToolRole, { exact: string; loose: RegExp }> = {
-  read: { exact: 'read_file', loose: /read.*file|file.*read|^read$|open_file|view_file/i },
-  edit: { exact: 'apply_edit', loose: /edit|patch|write_file|replace/i },
-  list: { exact: 'list_files', loose: /list.*(file|dir)|^ls$|glob/i },
-  search: { exact: 'search_text', loose: /search|grep|find/i },
-  diagnostics: { exact: 'get_diagnostics', loose: /diagnostic|problems|lint/i },
-  task: { exact: 'run_task', loose: /run_task|task/i },
-  command: { exact: 'run_command', loose: /command|shell|exec/i },
-};
-
-function toolFor(role: ToolRole, tools: Map<string, JsonObject>): { name: string; params: string[] } | null {
-  const { exact, loose } = ROLE_NAMES[role];
-  const name = tools.has(exact) ? exact : [...tools.keys()].find((n) => loose.test(n));
-  const tool = name ? tools.get(name) : undefined;
-  return name && tool ? { name, params: toolParameterNames(tool) } : null;
-}
-
-function call(name: string, args: Record<string, unknown>): PlannedItem {
-  return { kind: 'call', name, arguments: JSON.stringify(args), callId: '' };
-}
-
-function commentPrefix(filePath: string): [string, string] {
-  if (/\.(py|sh|ya?ml|toml|rb|ini|cfg)$/i.test(filePath)) return ['# ', ''];
-  if (/\.(md|html|xml|vue|svelte)$/i.test(filePath)) return ['<!-- ', ' -->'];
-  if (/\.(css|scss)$/i.test(filePath)) return ['/* ', ' */'];
-  return ['// ', ''];
-}
-
-function pathArgument(args: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed && typeof parsed === 'object' && 'path' in parsed && typeof parsed.path === 'string') return parsed.path;
-  } catch {
-    // Arguments that are not JSON carry no path.
+function intentOf(text: string): Intent {
+  const path = findPath(text);
+  const mentionsTests = /\btests?\b|\bspecs?\b/i.test(text);
+  if (mentionsTests && /\b(fix|repair|make .*pass)\b/i.test(text)) return { kind: 'fixTests' };
+  if (mentionsTests && /\b(run|rerun|execute|start)\b|^\s*(the )?tests?\W*$/i.test(text)) return { kind: 'runTests' };
+  if (/\bfix\b/i.test(text) && /\b(problems?|errors?|diagnostics?|warnings?|squiggl\w*)\b/i.test(text)) return { kind: 'fixProblems', path };
+  if (path) {
+    const rename = /\brename\s+[`'"]?([\w$]+)[`'"]?\s+(?:to|as|into)\s+[`'"]?([\w$]+)/i.exec(text);
+    if (rename) return { kind: 'rename', path, from: rename[1] ?? '', to: rename[2] ?? '' };
+    if (/\b(doc(umentation)?\s*comments?|jsdoc|docstrings?|document)\b/i.test(text)) return { kind: 'docComments', path };
+    if (/\basync\b/i.test(text)) return { kind: 'async', path };
+    if (/\b(explain|describe|summari[sz]e|walk me through)\b/i.test(text)) return { kind: 'explain', path };
+    return { kind: 'reviewNote', path };
   }
-  return null;
-}
-
-function looksLikeToolError(output: string): boolean {
-  return /^(error|failed)\b|ENOENT|not found|no such file|denied/i.test(output.trim());
-}
-
-function fence(text: string, lang = ''): string {
-  const lines = text.split('\n').slice(0, 20).join('\n');
-  return '```' + lang + '\n' + lines.replace(/\n$/, '') + '\n```';
-}
-
-function afterToolOutputs(outputs: ToolOutputView[], input: ModelInput, tools: Map<string, JsonObject>): PlannedItem[] {
-  const readRole = toolFor('read', tools);
-  const editRole = toolFor('edit', tools);
-  const read = outputs.find((o) => readRole && o.name === readRole.name);
-  const edited = outputs.find((o) => editRole && o.name === editRole.name);
-  if (edited) {
-    const target = pathArgument(edited.arguments) ?? 'the file';
-    return looksLikeToolError(edited.output)
-      ? [{ kind: 'text', text: `The edit to \`${target}\` was not applied:\n\n${fence(edited.output)}\n\nTell me how you would like to proceed.` }]
-      : [{ kind: 'text', text: `Done: I edited \`${target}\`.\n\n- Added a short note at the top of the file.\n- Nothing else changed; you can undo it from the editor.` }];
-  }
-  if (read) {
-    const filePath = pathArgument(read.arguments) ?? 'the file';
-    if (looksLikeToolError(read.output)) {
-      return [{ kind: 'text', text: `I could not read \`${filePath}\`:\n\n${fence(read.output)}\n\nCheck the path and ask again.` }];
-    }
-    const alreadyEdited = functionCalls(input.context).some((c) => editRole && c.name === editRole.name && pathArgument(c.arguments) === filePath);
-    const firstLine = read.output.split('\n').find((l) => l.trim().length > 0);
-    if (editRole && !alreadyEdited && firstLine !== undefined) {
-      const [open, close] = commentPrefix(filePath);
-      const note = `${open}Reviewed by Holdfast.${close}`;
-      const args: Record<string, unknown> = { path: filePath };
-      if (editRole.params.includes('edits') || editRole.params.length === 0) args['edits'] = [{ old_text: firstLine, new_text: `${note}\n${firstLine}` }];
-      else if (editRole.params.includes('content')) args['content'] = `${note}\n${read.output}`;
-      return [
-        { kind: 'text', text: `I read \`${filePath}\` (${read.output.split('\n').length} lines). I will add a short review note at the top.` },
-        call(editRole.name, args),
-      ];
-    }
-    const lang = /\.(\w+)$/.exec(filePath)?.[1] ?? '';
-    return [{ kind: 'text', text: `Here is the start of \`${filePath}\`:\n\n${fence(read.output, lang)}\n\nIt looks fine to me. What would you like to change?` }];
-  }
-  const summary = outputs.map((o) => `**${o.name || o.callId}** returned:\n\n${fence(o.output)}`).join('\n\n');
-  return [{ kind: 'text', text: `${summary}\n\nThat is what the tools reported.` }];
-}
-
-function afterUserText(text: string, tools: Map<string, JsonObject>): PlannedItem[] {
-  const filePath = findPath(text);
-  const read = toolFor('read', tools);
-  if (filePath && read) return [call(read.name, { path: filePath })];
-  const list = toolFor('list', tools);
-  if (list && /\b(list|files|structure|tree)\b/i.test(text)) return [call(list.name, {})];
-  const diagnostics = toolFor('diagnostics', tools);
-  if (diagnostics && /\b(diagnostics?|problems|errors?|warnings?)\b/i.test(text)) return [call(diagnostics.name, {})];
-  const search = toolFor('search', tools);
+  if (/\b(list|files|structure|tree)\b/i.test(text)) return { kind: 'list' };
+  if (/\b(diagnostics?|problems|errors?|warnings?)\b/i.test(text)) return { kind: 'diagnostics' };
   const quoted = /["'`]([^"'`]{2,80})["'`]/.exec(text)?.[1];
-  if (search && quoted && /\b(search|find|grep|where)\b/i.test(text)) return [call(search.name, { query: quoted })];
-  const task = toolFor('task', tools);
-  if (task && /\brun (the )?(tests?|build|task)\b/i.test(text)) return [call(task.name, { label: /build/i.test(text) ? 'build' : 'test' })];
+  if (quoted && /\b(search|find|grep|where)\b/i.test(text)) return { kind: 'search', query: quoted };
+  if (/\brun (the )?(build|task)\b/i.test(text)) return { kind: 'task', label: 'build' };
+  return { kind: 'chat' };
+}
+
+function chatAnswer(text: string): PlannedItem[] {
   const topic = text.trim().split('\n')[0]?.slice(0, 80) ?? '';
   return [
-    {
-      kind: 'text',
-      text:
-        `You asked: *${topic}*\n\n` +
-        `Here is a small example to start from:\n\n` +
-        '```ts\nexport function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n```\n\n' +
-        `- Mention a file path (for example \`src/extension.ts\`) and I will read it.\n- Ask me to list the files or show the diagnostics.`,
-    },
+    say(
+      `You asked: *${topic}*\n\n` +
+        "I am Holdfast's built-in demo model: I follow a script, but I work on your real files. Try:\n\n" +
+        '- **Run the tests** — I run the test task (you approve it) and say what fails.\n' +
+        '- **Fix the failing test** — I read the test and the code it calls, propose a fix for your review, and run the tests again.\n' +
+        '- **Add doc comments to src/cart.js** (or *explain*, *rename a to b in*, *make async* a file you name).\n\n' +
+        'In an editor, select code and press Ctrl+Shift+Alt+E for an inline edit, for example:\n\n' +
+        '```ts\n/** Greets someone by name. */\nexport function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n```',
+    ),
   ];
+}
+
+/** One tool call for the simple intents, then what it returned. */
+function simpleToolFlow(intent: Extract<Intent, { kind: 'list' | 'diagnostics' | 'search' | 'task' }>, history: TurnHistory): PlannedItem[] | undefined {
+  const role = intent.kind === 'list' ? 'list' : intent.kind === 'diagnostics' ? 'diagnostics' : intent.kind === 'search' ? 'search' : 'task';
+  const tool = history.tool(role);
+  if (!tool) return undefined;
+  const done = history.usesOf(role).filter((u) => u.output !== undefined);
+  if (done.length === 0) {
+    const args = intent.kind === 'search' ? { query: intent.query } : intent.kind === 'task' ? { label: intent.label } : {};
+    return [call(tool, args)];
+  }
+  return [say(`${done.map((u) => `**${u.name}** returned:\n\n${outputBlock(u.output ?? '')}`).join('\n\n')}\n\nThat is what the tools reported.`)];
+}
+
+function agentAnswer(history: TurnHistory): PlannedItem[] {
+  const intent = intentOf(history.prompt);
+  switch (intent.kind) {
+    case 'fixTests':
+      return fixTestsFlow(history);
+    case 'runTests':
+      return runTestsFlow(history);
+    case 'fixProblems':
+      return fixProblemsFlow(history, intent.path);
+    case 'list':
+    case 'diagnostics':
+    case 'search':
+    case 'task':
+      return simpleToolFlow(intent, history) ?? chatAnswer(history.prompt);
+    case 'chat':
+      return chatAnswer(history.prompt);
+    default:
+      return history.tool('read') ? fileFlow(intent, history) : chatAnswer(history.prompt);
+  }
 }
 
 /** The default model's answer for this context. Call ids are assigned by the caller. */
 export function defaultAnswer(input: ModelInput): PlannedItem[] {
-  const tools = offeredTools(input.tools);
   const fresh = trailingInput(input.context);
-  const outputs = toolOutputs(fresh, input.context);
-  if (outputs.length > 0) return afterToolOutputs(outputs, input, tools);
   const text = lastUserText(fresh);
-  if (text !== null) return afterUserText(text, tools);
-  return [{ kind: 'text', text: 'Ready when you are.' }];
+  if (text !== null) {
+    const single = singleShotAnswer(text, input, offeredTools(input.tools));
+    if (single) return single;
+  }
+  const history = new TurnHistory(input);
+  if (history.prompt === '' && history.uses.length === 0) return [say('Ready when you are.')];
+  return agentAnswer(history);
 }

@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readCompaction } from './compaction';
-import { startEmulator, type Emulator, type EmulatorOptions, type Scenario } from './index';
+import type { Emulator, EmulatorOptions, Scenario } from './index';
 import { CACHE_WRITE_FACTOR, CACHED_READ_FACTOR, profileOf } from './modelProfiles';
 import { cacheableTokens } from './promptCache';
-import { errorCodeOf, RawClient, READ_FILE_TOOL, responseOf, toolOutput, userMessage, type Frame } from './testClient';
+import { emulatorFixture, errorCodeOf, type RawClient, READ_FILE_TOOL, responseOf, toolOutput, userMessage, type Frame } from './testClient';
 import type { JsonObject } from './types';
 import { STEER_WITH_COMPACTION } from './wsConnection';
 
@@ -34,19 +34,10 @@ const SCENARIO: Scenario = {
   ],
 };
 
+const fixture = emulatorFixture({ scenario: SCENARIO });
 let emulator: Emulator;
-const clients: RawClient[] = [];
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator({ scenario: SCENARIO, pingIntervalMs: 0, ...options });
-  return emulator;
-}
-
-async function connect(): Promise<RawClient> {
-  const c = await RawClient.connect(emulator.wsUrl);
-  clients.push(c);
-  return c;
-}
+const start = async (options: EmulatorOptions = {}): Promise<Emulator> => (emulator = await fixture.start(options));
+const connect = (): Promise<RawClient> => fixture.connect();
 
 function create(model: string, extra: Record<string, unknown>): JsonObject {
   return { type: 'response.create', model, store: false, instructions: 'Be brief.', tools: [READ_FILE_TOOL], ...extra } as JsonObject;
@@ -60,10 +51,7 @@ function record(name: string): void {
   fs.writeFileSync(path.join(FRAMES_DIR, `${name}.jsonl`), emulator.framesJsonl());
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await emulator?.close();
-});
+afterEach(() => fixture.cleanup());
 
 afterAll(() => {
   // Every line is a frame-file line: {"dir","frame"}.

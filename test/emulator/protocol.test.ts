@@ -2,8 +2,8 @@
 // warm-up, the connection cache, lanes, steering and the 60-minute limit.
 import type { JsonObject } from './types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions, type Scenario } from './index';
-import { errorCodeOf, RawClient, READ_FILE_TOOL, responseOf, toolOutput, userMessage, type Frame } from './testClient';
+import type { Emulator, EmulatorOptions, Scenario } from './index';
+import { emulatorFixture, errorCodeOf, type RawClient, READ_FILE_TOOL, responseOf, toolOutput, userMessage, type Frame } from './testClient';
 
 const INSTRUCTIONS = 'You are a coding agent inside VS Code.';
 
@@ -26,28 +26,16 @@ const SCENARIO: Scenario = {
   ],
 };
 
+const fixture = emulatorFixture({ scenario: SCENARIO });
 let emulator: Emulator;
-const clients: RawClient[] = [];
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator({ scenario: SCENARIO, pingIntervalMs: 0, ...options });
-  return emulator;
-}
-
-async function connect(): Promise<RawClient> {
-  const c = await RawClient.connect(emulator.wsUrl);
-  clients.push(c);
-  return c;
-}
+const start = async (options: EmulatorOptions = {}): Promise<Emulator> => (emulator = await fixture.start(options));
+const connect = (): Promise<RawClient> => fixture.connect();
 
 function create(extra: Record<string, unknown>): JsonObject {
   return { type: 'response.create', model: 'gpt-5.2', store: false, instructions: INSTRUCTIONS, tools: [READ_FILE_TOOL], ...extra } as JsonObject;
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await emulator?.close();
-});
+afterEach(() => fixture.cleanup());
 
 describe('events', () => {
   it('streams a tool call in the documented order with per-response sequence numbers', async () => {

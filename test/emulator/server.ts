@@ -9,6 +9,7 @@ import type { Engine } from './engine';
 import { apiError, httpErrorBody } from './errors';
 import type { Fault } from './faults';
 import { HttpHandler } from './httpHandler';
+import { deflateInline } from './inlineDeflate';
 import { connectRoundTrips } from './link';
 import { readRecording, ReplayConnection, type RecordedLine } from './replay';
 import { selfSignedCertificate } from './tls';
@@ -109,6 +110,8 @@ export async function startServer(engine: Engine, port: number): Promise<Running
       wss.handleUpgrade(req, socket, head, (ws) => {
         engine.accounting.handshakes.accepted += 1;
         const negotiated = ws.extensions.includes('permessage-deflate');
+        // `_extensions` is ws's map of negotiated extensions (deflateInline checks its shape).
+        if (negotiated) deflateInline((ws as unknown as { _extensions?: Record<string, unknown> })._extensions?.['permessage-deflate']);
         if (replay) {
           new ReplayConnection(engine, ws, socket, replay.lines, replay.options, negotiated);
           return;

@@ -1,7 +1,8 @@
 // A raw WebSocket client for the emulator's own tests: sends exactly what a test says and records
 // every frame, so tests can assert on the wire rather than on a client library's interpretation.
 import { WebSocket, type ClientOptions } from 'ws';
-import type { JsonObject } from './types';
+import { startEmulator, type Emulator } from './index';
+import type { EmulatorOptions, JsonObject } from './types';
 
 export type Frame = JsonObject & { type?: string };
 
@@ -135,4 +136,27 @@ export function errorCodeOf(frame: Frame | undefined): unknown {
   const nested = frame?.['error'];
   if (nested && typeof nested === 'object' && !Array.isArray(nested)) return nested['code'];
   return frame?.['code'];
+}
+
+/** One emulator and its raw clients per test: `start` it, `connect` clients, `cleanup` in afterEach. */
+export function emulatorFixture(defaults: EmulatorOptions): { start(options?: EmulatorOptions): Promise<Emulator>; connect(): Promise<RawClient>; cleanup(): Promise<void> } {
+  let emulator: Emulator | undefined;
+  const clients: RawClient[] = [];
+  return {
+    async start(options = {}) {
+      emulator = await startEmulator({ pingIntervalMs: 0, ...defaults, ...options });
+      return emulator;
+    },
+    async connect() {
+      if (!emulator) throw new Error('start the emulator first');
+      const c = await RawClient.connect(emulator.wsUrl);
+      clients.push(c);
+      return c;
+    },
+    async cleanup() {
+      for (const c of clients.splice(0)) c.close();
+      await emulator?.close();
+      emulator = undefined;
+    },
+  };
 }

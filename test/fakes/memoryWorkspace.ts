@@ -2,11 +2,14 @@
  * An in-memory `Workspace` for tests: files, directories and symlinks (which may point outside the
  * workspace, to exercise the escape checks), glob listing with an exclude list standing in for
  * `.gitignore` / `files.exclude`, plain and regex search, and all-or-nothing edit batches with a
- * counter of applied batches (each is "one undo" in VS Code).
+ * counter of applied batches (each is "one undo" in VS Code). Like the VS Code host it also lists
+ * every file under a directory for the command policy (`WorkspaceListing`); ripgrep's default view
+ * there skips hidden files and the excluded ones.
  */
 import type { CancellationToken } from '../../src/common/cancellation';
 import { matchesGlob } from '../../src/tools/policy/glob';
 import { isInside, joinPath, relativeTo } from '../../src/tools/policy/paths';
+import type { ListUnderOptions, WorkspaceListing } from '../../src/tools/policy/workspaceListing';
 import type {
   ApplyEditResult,
   FileChange,
@@ -20,7 +23,7 @@ import type {
 
 type Node = { kind: 'file'; text: string; mtime: number } | { kind: 'dir' } | { kind: 'symlink'; target: string };
 
-export class MemoryWorkspace implements Workspace {
+export class MemoryWorkspace implements Workspace, WorkspaceListing {
   readonly folders: WorkspaceFolder[];
   private readonly nodes = new Map<string, Node>();
   /** Globs (folder-relative) hidden from findFiles/searchText, like `.gitignore` and `files.exclude`. */
@@ -95,6 +98,21 @@ export class MemoryWorkspace implements Workspace {
       if (this.isExcluded(relative) || !matchesGlob(relative, query.include)) continue;
       out.push(path);
       if (out.length >= query.maxResults) break;
+    }
+    return out;
+  }
+
+  async listFilesUnder(directory: string, options: ListUnderOptions): Promise<string[] | undefined> {
+    const root = this.resolveNode(directory);
+    if (!root) return [];
+    const out: string[] = [];
+    for (const path of this.filePaths()) {
+      const real = this.resolveNode(path)!.real;
+      if (!isInside(path, directory) && !isInside(real, root.real)) continue;
+      const relative = relativeTo(path, directory);
+      if (options.honourIgnoreFiles && (this.isExcluded(relative) || relative.split('/').some((s) => s.startsWith('.')))) continue;
+      out.push(path);
+      if (out.length > options.maxResults) return undefined;
     }
     return out;
   }

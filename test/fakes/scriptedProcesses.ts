@@ -3,7 +3,7 @@
  * the result. A handler may wait for cancellation, to test Stop while a tool runs.
  */
 import type { CancellationToken } from '../../src/common/cancellation';
-import type { ProcessResult, TaskInfo, Tasks, Terminal } from '../../src/tools/ports';
+import type { Confinement, ProcessResult, SandboxStatus, TaskInfo, Tasks, Terminal } from '../../src/tools/ports';
 
 export type ProcessHandler = (run: { command: string; cwd: string; token: CancellationToken; timeoutMs: number }) => Promise<ProcessResult> | ProcessResult;
 
@@ -20,12 +20,21 @@ export function untilCancelled(token: CancellationToken, output = ''): Promise<P
 
 export class ScriptedTerminal implements Terminal {
   readonly runs: Array<{ command: string; cwd: string; timeoutMs: number }> = [];
+  /** How each run was confined, in the order of `runs`. */
+  readonly confinements: Confinement[] = [];
+  /** What the host's sandbox probe reports; a sandbox by default, as on the Linux machines the tests run on. */
+  sandboxStatus: SandboxStatus = { kind: 'available', network: false };
 
   constructor(public handler: ProcessHandler = () => exited(0)) {}
 
-  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+  async sandbox(): Promise<SandboxStatus> {
+    return this.sandboxStatus;
+  }
+
+  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult> {
     this.runs.push({ command, cwd: options.cwd, timeoutMs: options.timeoutMs });
-    return this.handler({ command, ...options });
+    this.confinements.push(options.confinement);
+    return this.handler({ command, cwd: options.cwd, token: options.token, timeoutMs: options.timeoutMs });
   }
 }
 

@@ -3,6 +3,9 @@
  * are plain 0-based line/character pairs and symbols a minimal tree the host converts to.
  */
 
+/** Lines of context sent on each side of a region. */
+export const CONTEXT_LINES = 40;
+
 export interface Pos {
   line: number;
   character: number;

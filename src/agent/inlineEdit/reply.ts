@@ -4,6 +4,8 @@
  * text with one fenced code block is accepted as well (some models and servers ignore tools).
  */
 import { assistantText, type ResponseItem } from '../../protocol/items';
+import type { ModelStreamEvent } from '../../transport/modelClient';
+import type { StreamFold } from '../singleShot';
 import { EDIT_OTHER_FILE_TOOL, REPLACE_SELECTION_TOOL } from './prompt';
 
 /**
@@ -112,11 +114,29 @@ export function parseReply(output: readonly ResponseItem[]): ParsedReply {
  * Follows a streaming reply and says what the proposal looks like so far: the replace_selection
  * arguments as they arrive, or the text's code block when the model answers in text.
  */
-export class StreamingReply {
+export class StreamingReply implements StreamFold<string | undefined> {
   private readonly callNames = new Map<string, string>();
   private readonly args = new Map<string, string>();
   private replaceItemId: string | undefined;
   private text = '';
+  private shown: string | undefined;
+
+  /** Takes a stream event; true when the code so far changed. */
+  add(event: ModelStreamEvent): boolean {
+    if (event.kind === 'toolCallStarted') this.onToolCallStarted(event.itemId, event.name);
+    else if (event.kind === 'toolCallArgumentsDelta') this.onArgumentsDelta(event.itemId, event.delta);
+    else if (event.kind === 'textDelta') this.onTextDelta(event.delta);
+    else return false;
+    const code = this.code;
+    if (code === undefined || code === this.shown) return false;
+    this.shown = code;
+    return true;
+  }
+
+  /** The code as last reported by `add`. */
+  get value(): string | undefined {
+    return this.shown;
+  }
 
   onToolCallStarted(itemId: string, name: string): void {
     this.callNames.set(itemId, name);

@@ -1,43 +1,70 @@
 import { spawn } from 'node:child_process';
 import type { CancellationToken } from '../../common/cancellation';
+import { HeadTailCapture } from '../../tools/boundOutput';
 import type { ProcessResult } from '../../tools/ports';
+
+/** How to start `bash -c` inside an OS sandbox: the launcher (bwrap), its arguments, data for fd 3. */
+export interface SandboxLaunch {
+  file: string;
+  args: readonly string[];
+  /** Written to the child's fd 3 and closed (bwrap `--seccomp 3`). */
+  fd3?: Uint8Array;
+}
+
+/**
+ * Run first inside the sandbox: closes every descriptor above stderr the extension host inherited
+ * without close-on-exec (a write end to something outside would be a way out), then runs the command
+ * (`$1`) as `bash -c` would.
+ */
+const CLOSE_INHERITED_FDS = 'for fd in /proc/self/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ]; then exec {fd}>&-; fi; done; exec /bin/bash -c "$1"';
 
 export interface RunProcessOptions {
   cwd: string;
   timeoutMs: number;
   token: CancellationToken;
-  /** Upper bound of captured output; the rest is counted, not kept, so a chatty process cannot eat memory. */
+  /** Upper bound of captured characters: the head and the tail are kept, the middle is counted, so a chatty process cannot eat memory. */
   maxOutputBytes: number;
   /** Live output for a terminal the user watches. */
   onOutput?: (chunk: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Run inside this sandbox instead of directly. */
+  sandbox?: SandboxLaunch;
 }
 
 /**
  * Runs `bash -c <command>` (or `cmd /c` on Windows) in a fresh process group and kills the whole
- * group on timeout or cancellation, so no grandchild survives a Stop.
+ * group on timeout or cancellation, so no grandchild survives a Stop. In a sandbox, the group is
+ * bwrap's: killing bwrap kills the sandbox's PID namespace (`--die-with-parent`, `--unshare-pid`).
+ * Stdin is /dev/null: nobody types into an agent's command, and a command waiting for input should
+ * end, not hang until the timeout.
  */
 export function runShellProcess(command: string, options: RunProcessOptions): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const isWindows = process.platform === 'win32';
+    const env = options.env ?? process.env;
+    const sandbox = options.sandbox;
     const child = isWindows
-      ? spawn('cmd.exe', ['/d', '/s', '/c', command], { cwd: options.cwd, env: options.env ?? process.env, windowsHide: true })
-      : spawn('/bin/bash', ['-c', command], { cwd: options.cwd, env: options.env ?? process.env, detached: true });
-    let output = '';
-    let dropped = 0;
+      ? spawn('cmd.exe', ['/d', '/s', '/c', command], { cwd: options.cwd, env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      : sandbox
+        ? spawn(sandbox.file, [...sandbox.args, '--', '/bin/bash', '-c', CLOSE_INHERITED_FDS, 'holdfast-sandbox', command], { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
+        : spawn('/bin/bash', ['-c', command], { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const capture = new HeadTailCapture(options.maxOutputBytes);
     let timedOut = false;
     let cancelled = false;
     let settled = false;
 
-    const collect = (data: Buffer): void => {
-      const text = data.toString('utf8');
+    if (sandbox) {
+      const fd3 = child.stdio[3] as NodeJS.WritableStream | null | undefined;
+      fd3?.on('error', () => undefined); // bwrap failing early closes its end; the exit code reports it
+      fd3?.end(sandbox.fd3 ?? new Uint8Array());
+    }
+    const collect = (text: string): void => {
       options.onOutput?.(text);
-      const room = options.maxOutputBytes - output.length;
-      if (room > 0) output += text.slice(0, room);
-      dropped += Math.max(0, text.length - Math.max(0, room));
+      capture.push(text);
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    // A decoder per stream, so a multi-byte character split across chunks stays one character.
+    child.stdout?.setEncoding('utf8').on('data', collect);
+    child.stderr?.setEncoding('utf8').on('data', collect);
 
     const killTree = (): void => {
       if (child.pid === undefined) return;
@@ -62,9 +89,8 @@ export function runShellProcess(command: string, options: RunProcessOptions): Pr
       settled = true;
       clearTimeout(timer);
       cancellation.dispose();
-      let text = output;
+      let text = capture.text();
       if (error) text += `${text ? '\n' : ''}Could not start the process: ${error.message}`;
-      if (dropped > 0) text += `\n[… ${dropped} more characters of output not kept]`;
       resolve({ exitCode: timedOut || cancelled ? undefined : exitCode, output: text, timedOut, cancelled });
     };
     child.on('error', (error) => finish(undefined, error));

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { type CancellationToken, CancellationTokenSource } from '../../common/cancellation';
-import type { ProcessResult, Terminal } from '../../tools/ports';
-import { runShellProcess } from './processRunner';
+import type { Event } from '../../common/event';
+import type { Confinement, ProcessResult, SandboxStatus, Terminal } from '../../tools/ports';
+import { readSandboxConfig } from '../config';
+import { CommandSandbox } from './sandbox/commandSandbox';
+import { runConfined } from './sandbox/confinedRun';
 
 const MAX_OUTPUT = 256 * 1024;
 
@@ -9,14 +12,32 @@ const MAX_OUTPUT = 256 * 1024;
  * Runs each approved command in a fresh process shown in its own VS Code terminal. A pseudoterminal,
  * not the user's shell: the command the user approved is exactly what runs (nothing can be typed into
  * an already-approved shell), and output and exit code are captured reliably with or without shell
- * integration.
+ * integration. On Linux the process runs inside the bubblewrap sandbox when `confinement` says so; any
+ * command gets the scrubbed environment (no credential-looking variables, no VS Code IPC handles).
  */
 export class VscodeTerminal implements Terminal, vscode.Disposable {
   /** Finished terminals stay open for the user to read; only the last few are kept. */
   private readonly finished: vscode.Terminal[] = [];
   private static readonly keepFinished = 4;
+  readonly commandSandbox: CommandSandbox;
 
-  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+  constructor(sandbox?: CommandSandbox) {
+    this.commandSandbox = sandbox ?? new CommandSandbox({ settings: readSandboxConfig });
+  }
+
+  /**
+   * Fires when commands start or stop being sandboxed (first command, settings change). Where there is
+   * no sandbox, the UI should say so once in the chat; until it is wired, the approval cards say it.
+   */
+  get onDidChangeSandboxStatus(): Event<SandboxStatus> {
+    return this.commandSandbox.onDidChangeStatus;
+  }
+
+  sandbox(): Promise<SandboxStatus> {
+    return this.commandSandbox.status();
+  }
+
+  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult> {
     const writeEmitter = new vscode.EventEmitter<string>();
     // Closing the terminal while the command runs stops the command (the whole process group).
     const stopped = new CancellationTokenSource(options.token);
@@ -30,14 +51,22 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
     const terminal = vscode.window.createTerminal({ name: `Holdfast: ${command.slice(0, 40)}`, pty, isTransient: true });
     // Headless windows may never open the terminal UI; don't wait on it for more than a moment.
     await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    writeEmitter.fire(`\x1b[2m$ ${command}\x1b[0m\r\n`);
-    const result = await runShellProcess(command, {
+    const result = await runConfined(this.commandSandbox, command, {
+      folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
       // Port paths are `Uri.path`-shaped (`/c:/repo` on Windows); the process needs a file-system path.
       cwd: vscode.Uri.file(options.cwd).fsPath,
       timeoutMs: options.timeoutMs,
       token: stopped.token,
+      confinement: options.confinement,
       maxOutputBytes: MAX_OUTPUT,
+      onStart: (where) => writeEmitter.fire(`\x1b[2m$ ${command}  (${where})\x1b[0m\r\n`),
       onOutput: (chunk) => writeEmitter.fire(chunk.replace(/\r?\n/g, '\r\n')),
+    }).catch((error: unknown) => {
+      // The sandbox could not be set up: nothing ran. Say so where the user looks, and fail the call.
+      writeEmitter.fire(`\x1b[31mNot run: ${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
+      stopped.dispose();
+      this.finished.push(terminal);
+      throw error;
     });
     const ending = result.timedOut
       ? 'timed out'
@@ -53,5 +82,6 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
 
   dispose(): void {
     for (const terminal of this.finished.splice(0)) terminal.dispose();
+    this.commandSandbox.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { CancellationToken } from '../../common/cancellation';
+import { CancellationToken } from '../../common/cancellation';
 import type {
   ApplyEditResult,
   FileChange,
@@ -11,16 +11,21 @@ import type {
   Workspace,
   WorkspaceFolder,
 } from '../../tools/ports';
-import { IgnoreRules } from '../../tools/policy/ignoreRules';
-import { searchWithRipgrep } from './ripgrepSearch';
+import { matchesGlob } from '../../tools/policy/glob';
+import type { ListUnderOptions, WorkspaceListing } from '../../tools/policy/workspaceListing';
+import { listWithRipgrep, searchWithRipgrep } from './ripgrepSearch';
 
 const toUri = (path: string): vscode.Uri => vscode.Uri.file(path);
+
+/** Files list_files looks at per folder before it gives up on finding more matches. */
+const LIST_SCAN_LIMIT = 200_000;
 
 /**
  * The `Workspace` port on VS Code. Reads prefer open documents, so the model sees unsaved editor
  * content; every batch of changes is one `WorkspaceEdit` (one Undo step) and is saved afterwards.
+ * Listing and search both run ripgrep, so list_files and search_text agree on what is ignored.
  */
-export class VscodeWorkspace implements Workspace {
+export class VscodeWorkspace implements Workspace, WorkspaceListing {
   get folders(): readonly WorkspaceFolder[] {
     return (vscode.workspace.workspaceFolders ?? [])
       .filter((folder) => folder.uri.scheme === 'file')
@@ -55,23 +60,27 @@ export class VscodeWorkspace implements Workspace {
   async findFiles(query: FindFilesQuery, token: CancellationToken): Promise<string[]> {
     const results: string[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      if (token.isCancellationRequested || results.length >= query.maxResults) break;
-      const gitignore = await this.gitignore(folder.uri);
-      // `undefined` exclude applies files.exclude; .gitignore is applied here as findFiles does not.
-      const uris = await vscode.workspace.findFiles(
-        new vscode.RelativePattern(folder, query.include),
-        undefined,
-        query.maxResults * 2,
-        token as vscode.CancellationToken,
-      );
-      for (const uri of uris) {
-        const relative = uri.path.slice(folder.uri.path.length + 1);
-        if (relative.startsWith('.git/') || gitignore.match(relative)) continue;
-        results.push(uri.path);
+      if (token.isCancellationRequested || results.length >= query.maxResults || folder.uri.scheme !== 'file') continue;
+      // ripgrep's view (every .gitignore, .git/info/exclude, hidden files, no .git), minus files.exclude.
+      const files = (await listWithRipgrep(folder.uri.path, { sharedView: true, maxResults: LIST_SCAN_LIMIT }, token)) ?? [];
+      const excluded = Object.entries(vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude') ?? {})
+        .filter(([, on]) => on === true)
+        .map(([glob]) => glob);
+      for (const file of files) {
+        const relative = file.slice(folder.uri.path.length + 1);
+        if (!matchesGlob(relative, query.include) || excluded.some((glob) => matchesGlob(relative, glob))) continue;
+        results.push(file);
         if (results.length >= query.maxResults) break;
       }
     }
     return results.sort();
+  }
+
+  async listFilesUnder(directory: string, options: ListUnderOptions): Promise<string[] | undefined> {
+    const stat = await this.stat(directory);
+    if (!stat) return [];
+    if (stat.type === 'file') return [directory];
+    return listWithRipgrep(directory, { sharedView: false, ripgrepDefault: options.honourIgnoreFiles, maxResults: options.maxResults }, CancellationToken.None);
   }
 
   async searchText(query: TextSearchQuery, token: CancellationToken): Promise<TextSearchMatch[]> {
@@ -122,14 +131,5 @@ export class VscodeWorkspace implements Workspace {
 
   private openDocument(path: string): vscode.TextDocument | undefined {
     return vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'file' && document.uri.path === path);
-  }
-
-  private async gitignore(folder: vscode.Uri): Promise<IgnoreRules> {
-    try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, '.gitignore'));
-      return IgnoreRules.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return IgnoreRules.empty;
-    }
   }
 }

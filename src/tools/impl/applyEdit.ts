@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { applyEditArgs } from '../definitions';
 import type { JournalEntry } from '../editJournal';
+import { protectedChange } from '../policy/protectedFiles';
 import type { FileChange, TextReplacement } from '../ports';
 import type { ToolCallContext, ToolOutput, ToolServices } from '../toolContext';
 import { ToolError } from '../toolError';
@@ -50,10 +51,13 @@ export async function applyEdit(args: Args, ctx: ToolCallContext, services: Tool
     change = { kind: 'modify', path: resolved.absolute, baseText: before, replacements };
   }
 
-  if (services.settings.read().editApproval === 'review') {
+  // Files that grant execution or trust always go past the user, whatever editApproval says.
+  const grantsExecution = protectedChange(resolved.relative, before, after) ?? (await services.paths.gitDirectoryRule(resolved.folder, resolved.relative));
+  if (grantsExecution || services.settings.read().editApproval === 'review') {
     const answer = await ctx.approvals.request({ kind: 'reviewEdit', path: display, before, after }, ctx.token);
     if (answer === 'deny') {
-      throw new ToolError(`The user rejected this edit to ${display}; nothing was changed. Ask what they would like instead, or try a different approach.`, 'denied');
+      const why = grantsExecution ? ` (Holdfast asked because ${grantsExecution})` : '';
+      throw new ToolError(`The user rejected this edit to ${display}${why}; nothing was changed. Ask what they would like instead, or try a different approach.`, 'denied');
     }
   }
 

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { runCommandArgs } from '../definitions';
+import type { Confinement } from '../ports';
 import type { ToolCallContext, ToolOutput, ToolServices } from '../toolContext';
 import { refused, ToolError } from '../toolError';
+import { confinementFor, planRun } from './commandConfinement';
 import { describeProcessResult } from './processOutput';
 
 export const DEFAULT_COMMAND_TIMEOUT_S = 120;
@@ -14,17 +16,21 @@ export async function runCommand(args: z.infer<typeof runCommandArgs>, ctx: Tool
 
   const decision = await services.commands.decide(args.command, cwd);
   if (decision.kind === 'deny') throw refused(`Refused: ${decision.reason} The command was not run.`);
-  if (decision.kind === 'ask') {
+  const plan = planRun(decision, await services.terminal.sandbox());
+  if (plan.kind === 'refuse') throw refused(`Refused: ${plan.reason}`);
+  let confinement: Confinement;
+  if (plan.kind === 'ask') {
     const answer = await ctx.approvals.request(
-      { kind: 'runCommand', command: args.command, cwd: cwd.display, parts: decision.parts, reasons: decision.reasons, alwaysAllowRules: decision.alwaysAllowRules },
+      { kind: 'runCommand', command: args.command, cwd: cwd.display, parts: decision.parts, reasons: plan.reasons, alwaysAllowRules: plan.alwaysAllowRules, sandbox: plan.offer },
       ctx.token,
     );
     if (answer === 'deny') {
-      throw new ToolError(`The user declined to run this command (${decision.reasons.join('; ')}). It was not run. Do not try to reach the same result another way; ask the user how to proceed.`, 'denied');
+      throw new ToolError(`The user declined to run this command (${plan.reasons.join('; ')}). It was not run. Do not try to reach the same result another way; ask the user how to proceed.`, 'denied');
     }
-    if (answer === 'alwaysAllow' && decision.alwaysAllowRules) await services.settings.allowCommands(decision.alwaysAllowRules);
-  }
+    if (answer === 'alwaysAllow' && plan.alwaysAllowRules) await services.settings.allowCommands(plan.alwaysAllowRules);
+    confinement = confinementFor(answer, plan.offer);
+  } else confinement = plan.confinement;
   const timeoutMs = (args.timeout_seconds ?? DEFAULT_COMMAND_TIMEOUT_S) * 1000;
-  const result = await services.terminal.run(args.command, { cwd: cwd.absolute, timeoutMs, token: ctx.token });
-  return { text: describeProcessResult('The command', result, timeoutMs), tailHeavy: true };
+  const result = await services.terminal.run(args.command, { cwd: cwd.absolute, timeoutMs, token: ctx.token, confinement });
+  return { text: describeProcessResult('The command', result, timeoutMs), tailHeavy: true, ...(result.sandbox ? { sandbox: result.sandbox } : {}) };
 }

@@ -1,80 +1,49 @@
 /**
- * A small glob matcher (the subset VS Code globs and ignore files use): `*` and `?` within one path
- * segment, `**` across segments, `[abc]` / `[!abc]` classes and `{a,b}` alternatives. Written here
- * rather than pulled in as a dependency because the policy must behave identically in the extension
- * bundle and in tests, and the subset is small. Paths are matched with forward slashes.
+ * Glob matching for the policy (VS Code globs, ignore files, and globs the model writes in commands),
+ * on `picomatch`. Model text reaches this module, so it never throws: a pattern picomatch cannot
+ * compile matches only itself, literally. Compiled patterns live in a small bounded cache (model text
+ * would otherwise grow it without limit). Paths are matched with forward slashes; dotfiles match
+ * (`dot: true`), which for the policy errs on the side of matching more.
  */
+import picomatch from 'picomatch';
+
+const CACHE_LIMIT = 500;
 const cache = new Map<string, RegExp>();
 
-export function globToRegExp(glob: string, options: { caseInsensitive?: boolean } = {}): RegExp {
+export interface GlobOptions {
+  caseInsensitive?: boolean;
+}
+
+export function globToRegExp(glob: string, options: GlobOptions = {}): RegExp {
   const key = `${options.caseInsensitive ? 'i' : 's'}:${glob}`;
   const cached = cache.get(key);
-  if (cached) return cached;
-  const regex = new RegExp(`^${translate(glob)}$`, options.caseInsensitive ? 'i' : '');
+  if (cached) {
+    // Refresh its place: the cache drops the least recently used pattern first.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
+  const regex = compile(glob, options);
   cache.set(key, regex);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   return regex;
 }
 
-export function matchesGlob(path: string, glob: string, options: { caseInsensitive?: boolean } = {}): boolean {
+export function matchesGlob(path: string, glob: string, options: GlobOptions = {}): boolean {
   return globToRegExp(glob, options).test(path);
 }
 
-function translate(glob: string): string {
-  let out = '';
-  let braceDepth = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**` as a whole segment matches zero or more segments; elsewhere it behaves like `*`.
-        const atSegmentStart = i === 0 || glob[i - 1] === '/';
-        const atSegmentEnd = i + 2 === glob.length || glob[i + 2] === '/';
-        if (atSegmentStart && atSegmentEnd) {
-          if (glob[i + 2] === '/') {
-            out += '(?:.*/)?';
-            i += 2;
-          } else {
-            out += '.*';
-            i += 1;
-          }
-          continue;
-        }
-        i += 1;
-      }
-      out += '[^/]*';
-    } else if (c === '?') {
-      out += '[^/]';
-    } else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close === -1) {
-        out += '\\[';
-        continue;
-      }
-      let body = glob.slice(i + 1, close);
-      const negated = body.startsWith('!') || body.startsWith('^');
-      if (negated) body = body.slice(1);
-      body = body.replace(/[\\\]^]/g, (m) => `\\${m}`);
-      out += negated ? `[^/${body}]` : `[${body}]`;
-      i = close;
-    } else if (c === '{') {
-      braceDepth++;
-      out += '(?:';
-    } else if (c === '}' && braceDepth > 0) {
-      braceDepth--;
-      out += ')';
-    } else if (c === ',' && braceDepth > 0) {
-      out += '|';
-    } else if (c === '\\' && i + 1 < glob.length) {
-      i++;
-      out += escapeRegExp(glob[i]!);
-    } else {
-      out += escapeRegExp(c);
-    }
-  }
-  while (braceDepth-- > 0) out += ')';
-  return out;
+/** How many compiled patterns are cached (for the test that proves the bound). */
+export function globCacheSize(): number {
+  return cache.size;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+function compile(glob: string, options: GlobOptions): RegExp {
+  // Bash (and gitignore) negate a class with `[!…]`; picomatch reads that literally, so say `[^…]`.
+  const normalized = glob.replace(/(^|[^\\])\[!/g, '$1[^');
+  try {
+    return picomatch.makeRe(normalized, { dot: true, nocase: options.caseInsensitive === true });
+  } catch {
+    return new RegExp(`^${glob.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, options.caseInsensitive ? 'i' : '');
+  }
 }

@@ -1,66 +1,33 @@
 /**
- * Gitignore-style rules (the syntax of `.holdfastignore`): one pattern per line, `#` comments, `!`
- * re-includes, a leading `/` anchors to the folder root, a trailing `/` matches directories (and so
- * everything under them), a pattern without a slash matches a name at any depth. The last matching
- * rule wins, as in git.
+ * Gitignore rules (the syntax of `.holdfastignore`), on the `ignore` package, which follows git:
+ * the last matching rule wins, and a file inside an excluded directory cannot be re-included
+ * (`dir/` then `!dir/keep.txt` keeps `dir/keep.txt` ignored, as git does).
  */
-import { globToRegExp } from './glob';
-
-interface IgnoreRule {
-  negated: boolean;
-  regex: RegExp;
-  /** Matches only directories, i.e. a proper prefix of the checked path. */
-  directoryOnly: boolean;
-  /** Compared with a single segment (any depth) instead of the whole relative path. */
-  nameOnly: boolean;
-  source: string;
-}
+import ignore, { type Ignore } from 'ignore';
 
 export class IgnoreRules {
-  private constructor(private readonly rules: readonly IgnoreRule[]) {}
+  private constructor(
+    private readonly matcher: Ignore,
+    readonly isEmpty: boolean,
+  ) {}
 
   static parse(text: string): IgnoreRules {
-    const rules: IgnoreRule[] = [];
-    for (const rawLine of text.split(/\r?\n/)) {
-      let line = rawLine.replace(/(?<!\\)\s+$/, '');
-      if (line === '' || line.startsWith('#')) continue;
-      const negated = line.startsWith('!');
-      if (negated) line = line.slice(1);
-      const directoryOnly = line.endsWith('/');
-      if (directoryOnly) line = line.slice(0, -1);
-      const anchored = line.startsWith('/');
-      if (anchored) line = line.slice(1);
-      if (line === '') continue;
-      const nameOnly = !anchored && !line.includes('/');
-      rules.push({ negated, regex: globToRegExp(line), directoryOnly, nameOnly, source: rawLine.trim() });
-    }
-    return new IgnoreRules(rules);
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    return new IgnoreRules(ignore().add(lines), lines.length === 0);
   }
 
-  static readonly empty = new IgnoreRules([]);
-
-  get isEmpty(): boolean {
-    return this.rules.length === 0;
-  }
+  static readonly empty = IgnoreRules.parse('');
 
   /** The rule that decides `relativePath` (folder-relative, forward slashes), if it is ignored. */
   match(relativePath: string): string | undefined {
-    const segments = relativePath.split('/').filter((s) => s !== '');
-    let verdict: IgnoreRule | undefined;
-    for (const rule of this.rules) {
-      if (this.ruleMatches(rule, segments)) verdict = rule.negated ? undefined : rule;
+    const path = relativePath.split('/').filter((s) => s !== '' && s !== '.').join('/');
+    if (path === '' || this.isEmpty) return undefined;
+    try {
+      const result = this.matcher.test(path);
+      return result.ignored ? (result.rule?.pattern ?? 'ignored') : undefined;
+    } catch {
+      // `ignore` refuses paths it calls invalid (`..`); the path policy refuses those on its own.
+      return undefined;
     }
-    return verdict?.source;
-  }
-
-  private ruleMatches(rule: IgnoreRule, segments: string[]): boolean {
-    // A rule that matches a directory also covers everything inside it, so test every prefix.
-    for (let length = 1; length <= segments.length; length++) {
-      const isWholePath = length === segments.length;
-      if (rule.directoryOnly && isWholePath) continue;
-      const candidate = rule.nameOnly ? segments[length - 1]! : segments.slice(0, length).join('/');
-      if (rule.regex.test(candidate)) return true;
-    }
-    return false;
   }
 }

@@ -13,6 +13,12 @@ import { refused, ToolError } from '../toolError';
 import { matchesGlob } from './glob';
 import { IgnoreRules } from './ignoreRules';
 import { basename, isInside, joinPath, relativeTo } from './paths';
+import { protectedPathRule } from './protectedFiles';
+import { secretPatternOf } from './secretFiles';
+import { listingOf } from './workspaceListing';
+
+export { SECRET_FILE_PATTERNS } from './secretFiles';
+export { PROTECTED_PATHS } from './protectedFiles';
 
 export type PathPurpose = 'read' | 'write' | 'cwd';
 
@@ -27,29 +33,18 @@ export interface ResolvedPath {
   exists: boolean;
 }
 
-/** Secret-looking names denied by default (matched against each file name, at any depth). */
-export const SECRET_FILE_PATTERNS: readonly string[] = [
-  '.env',
-  '.env.*',
-  '*.env',
-  '*.pem',
-  '*.key',
-  '*.p12',
-  '*.pfx',
-  'id_rsa*',
-  'id_dsa*',
-  'id_ecdsa*',
-  'id_ed25519*',
-  '.npmrc',
-  '.netrc',
-  '.pypirc',
-  '.git-credentials',
-];
-
 /** Files the agent may read but never write: changing them would widen its permissions or run code. */
 const WRITE_PROTECTED: readonly string[] = ['.holdfastignore', '.vscode/**', '**/*.code-workspace', '.git/**', '**/.git/**'];
 
 export const HOLDFASTIGNORE = '.holdfastignore';
+
+/** Where an absolute path really is (symlinks followed), for the command policy. */
+export type PathPlace =
+  | { kind: 'inside'; folder: WorkspaceFolder; relative: string; display: string; exists: boolean }
+  | { kind: 'outside'; real: string };
+
+/** Recursive listings stop here; past it the policy cannot check and asks. */
+const MAX_LISTED = 20_000;
 
 export class PathPolicy {
   constructor(
@@ -121,6 +116,80 @@ export class PathPolicy {
     } catch {
       return undefined;
     }
+  }
+
+  /** `absolute` with every symlink of its nearest existing ancestor resolved. */
+  async realPath(absolute: string): Promise<string> {
+    return (await this.realpathOfNearestExisting(absolute)).path;
+  }
+
+  /** Where `absolute` (already normalised) lands once symlinks are followed: in a folder, or outside. */
+  async place(absolute: string): Promise<PathPlace> {
+    const real = await this.realpathOfNearestExisting(absolute);
+    const inside = await this.folderContainingReal(real.path);
+    if (!inside) return { kind: 'outside', real: real.path };
+    return { kind: 'inside', folder: inside.folder, relative: inside.relative, display: this.display(inside.folder, inside.relative), exists: real.exact };
+  }
+
+  /** The secret rule a folder-relative path falls under (patterns, .holdfastignore, minus allowedSecretFiles). */
+  async secretRuleOf(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
+    return this.secretRule(folder, relative);
+  }
+
+  /**
+   * The first secret-looking file under a folder-relative directory, `undefined` if none, or 'unknown'
+   * when the files cannot all be listed (no listing on this host, or too many files).
+   */
+  async secretUnder(folder: WorkspaceFolder, relative: string, honourIgnoreFiles: boolean): Promise<string | undefined | 'unknown'> {
+    const listing = listingOf(this.workspace);
+    if (!listing) return 'unknown';
+    const files = await listing.listFilesUnder(joinPath(folder.path, relative), { honourIgnoreFiles, maxResults: MAX_LISTED });
+    if (!files) return 'unknown';
+    const ignore = await this.holdfastIgnore(folder);
+    for (const file of files) {
+      if (!isInside(file, folder.path)) return file;
+      const fileRelative = relativeTo(file, folder.path);
+      if (this.secretRuleWith(ignore, fileRelative) && !(await this.harmlessGitConfig(file, fileRelative))) return this.display(folder, fileRelative);
+    }
+    return undefined;
+  }
+
+  /**
+   * Every git repository has a `.git/config`, so a recursive read of the workspace would always ask;
+   * inside one it counts as a secret only when it holds a credential (a URL with a password, a token
+   * header). Read on its own (`cat .git/config`, read_file) it is refused whatever it holds.
+   */
+  private async harmlessGitConfig(absolute: string, relative: string): Promise<boolean> {
+    if (!/(^|\/)\.git\/config$/.test(relative) || secretPatternOf(relative.replace(/\.git\/config$/, 'x')) !== undefined) return false;
+    try {
+      return !/:\/\/[^\s/@:]+:[^\s/@]+@|extraheader|token|password|secret/i.test(await this.workspace.readFile(absolute));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Every file under a folder-relative directory (ignored and hidden ones too), or undefined if it cannot be listed. */
+  async filesUnder(folder: WorkspaceFolder, relative: string): Promise<string[] | undefined> {
+    return listingOf(this.workspace)?.listFilesUnder(joinPath(folder.path, relative), { honourIgnoreFiles: false, maxResults: MAX_LISTED });
+  }
+
+  /**
+   * Why writing this folder-relative path could run code later (protected files, or the pieces of a
+   * git directory: a `HEAD`, or a `config` beside one), or undefined.
+   */
+  async protectedWriteRule(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
+    return protectedPathRule(relative) ?? (await this.gitDirectoryRule(folder, relative));
+  }
+
+  /** Why writing this path could make a git directory (whose config git would then obey), or undefined. */
+  async gitDirectoryRule(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
+    const name = basename(relative);
+    if (name === 'HEAD') return 'a HEAD file makes its folder a git directory';
+    const directory = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
+    if (['config', 'commondir', 'gitdir'].includes(name) && (await this.workspace.stat(joinPath(folder.path, directory ? `${directory}/HEAD` : 'HEAD')))) {
+      return 'the configuration of a git directory';
+    }
+    return undefined;
   }
 
   /** Lexical resolution only: which folder and relative path `input` names. Throws refusals. */
@@ -206,15 +275,14 @@ export class PathPolicy {
 
   private async secretRule(folder: WorkspaceFolder, relative: string): Promise<string | undefined> {
     if (relative === '') return undefined;
+    return this.secretRuleWith(await this.holdfastIgnore(folder), relative);
+  }
+
+  private secretRuleWith(ignore: IgnoreRules, relative: string): string | undefined {
     const settings = this.settings();
-    if (settings.allowedSecretFiles.some((glob) => matchesGlob(relative, glob) || matchesGlob(basename(relative), glob))) {
-      return undefined;
-    }
-    for (const segment of relative.split('/')) {
-      const pattern = SECRET_FILE_PATTERNS.find((glob) => matchesGlob(segment, glob, { caseInsensitive: true }));
-      if (pattern) return pattern;
-    }
-    const ignore = await this.holdfastIgnore(folder);
+    if (settings.allowedSecretFiles.some((glob) => matchesGlob(relative, glob) || matchesGlob(basename(relative), glob))) return undefined;
+    const pattern = secretPatternOf(relative);
+    if (pattern) return pattern;
     const rule = ignore.match(relative);
     return rule === undefined ? undefined : `${HOLDFASTIGNORE}: ${rule}`;
   }

@@ -2,16 +2,33 @@
  * Turns a parsed shell command into the flat list of commands that would actually run: each part of
  * every chain and pipeline, the commands inside substitutions and subshells, and the commands hidden
  * behind wrappers (`sudo`, `env X=1`, `nohup`, `timeout`, `xargs`, `find -exec`, `bash -c '…'`,
- * `eval …`). Policy then judges every part on its own.
+ * `eval …`). It follows `cd`, `pushd` and `popd`, so each part knows the directories it may run in.
+ * Policy then judges every part on its own.
  */
+import { applyCd, type CwdState, startCwd } from './cwdTracking';
 import { parseShell, type Command, type Redirect, type Script, ShellParseError, type Word } from './parseShell';
+
+/** What policy needs to know about one word besides its text. */
+export interface WordInfo {
+  dynamic: boolean;
+  glob: boolean;
+  brace: boolean;
+  tilde: boolean;
+}
 
 export interface CommandPart {
   /** The command's words after unwrapping; `words[0]` is what runs. */
   words: string[];
   /** Index of the first word whose value is only known at run time, if any. */
   firstDynamic: number | undefined;
+  /** Per word (same index as `words`): expansions that change what the word stands for. */
+  wordInfo: WordInfo[];
+  /** Variables this part's words, assignments and redirect targets expand. */
+  params: string[];
+  /** The directories the part may run in, each a chain of `cd` targets from the start; null if unknown. */
+  cwds: Array<string[] | null>;
   assignments: string[];
+  /** `dynamic` also when the target is a brace expansion; a glob or `~` in it is seen in its text. */
   redirects: Array<{ op: string; target: string; dynamic: boolean }>;
   /** Wrappers this part was found behind, outermost first (e.g. `sudo`, `bash -c`, `$(…)`). */
   via: string[];
@@ -23,16 +40,17 @@ export interface CommandPart {
   elevated: boolean;
 }
 
-export type CommandAnalysis = { ok: true; parts: CommandPart[] } | { ok: false; reason: string };
+export type CommandAnalysis = { ok: true; parts: CommandPart[]; assigned: Set<string> } | { ok: false; reason: string };
 
 const MAX_PARTS = 200;
 
 export function analyzeCommand(source: string): CommandAnalysis {
   try {
     const parts: CommandPart[] = [];
-    collectScript(parseShell(source), { via: [], elevated: false, depth: 0 }, parts);
+    collectScript(parseShell(source), { via: [], elevated: false, depth: 0, cwd: startCwd() }, parts);
     if (parts.length > MAX_PARTS) return { ok: false, reason: 'the command has too many parts to check' };
-    return { ok: true, parts };
+    const assigned = new Set(parts.flatMap((p) => p.assignments.map((a) => a.slice(0, a.search(/\+?=/)))));
+    return { ok: true, parts, assigned };
   } catch (error) {
     if (error instanceof ShellParseError || error instanceof UnwrapError) return { ok: false, reason: error.message };
     throw error;
@@ -45,23 +63,53 @@ interface Scope {
   via: string[];
   elevated: boolean;
   depth: number;
+  /** Where the commands of this scope run; `collectScript` advances it past each `cd`. */
+  cwd: CwdState;
 }
 
 export function commandName(word: string): string {
   return word.slice(word.lastIndexOf('/') + 1);
 }
 
-function collectScript(script: Script, scope: Scope, out: CommandPart[]): void {
-  if (scope.depth > 12) throw new UnwrapError('commands are nested too deeply');
+function collectScript(script: Script, outer: Scope, out: CommandPart[]): void {
+  if (outer.depth > 12) throw new UnwrapError('commands are nested too deeply');
+  // A copy: a `cd` inside a subshell, a substitution or `bash -c` does not move the caller.
+  let scope: Scope = { ...outer };
+  let onFailure: CwdState | undefined;
   for (const pipeline of script.pipelines) {
     const upstream: string[] = [];
+    const before = out.length;
     for (const command of pipeline.commands) {
-      const before = out.length;
+      const stage = out.length;
       collectCommand(command, scope, upstream, out);
       // Everything this stage runs feeds the next stage's stdin.
-      for (const part of out.slice(before)) if (part.words[0]) upstream.push(commandName(part.words[0]));
+      for (const part of out.slice(stage)) if (part.words[0]) upstream.push(commandName(part.words[0]));
+    }
+    // Only a lone `cd` in the current shell moves it: pipeline stages and `&` run in subshells.
+    const moved = pipeline.commands.length === 1 && pipeline.next !== '&' ? out.slice(before).find((p) => movesShell(p, scope.via.length)) : undefined;
+    if (moved) {
+      onFailure = unionCwd(onFailure, scope.cwd);
+      scope = { ...scope, cwd: applyCd(scope.cwd, moved) };
+    }
+    // After `&&` the next command runs only if the `cd` worked; after anything else it may have failed.
+    if (pipeline.next !== '&&' && onFailure) {
+      scope = { ...scope, cwd: unionCwd(scope.cwd, onFailure) };
+      onFailure = undefined;
     }
   }
+}
+
+/** A `cd` of the current shell: not behind a wrapper, other than the builtins `builtin` and `command`. */
+function movesShell(part: CommandPart, depth: number): boolean {
+  const name = part.words[0];
+  if (name !== 'cd' && name !== 'pushd' && name !== 'popd') return false;
+  return part.via.length >= depth && part.via.slice(depth).every((label) => label === 'builtin' || label === 'command');
+}
+
+function unionCwd(a: CwdState | undefined, b: CwdState): CwdState {
+  if (!a) return b;
+  const seen = new Map([...a.cwds, ...b.cwds].map((c) => [JSON.stringify(c), c]));
+  return { cwds: [...seen.values()], stack: a.stack.length === b.stack.length ? a.stack : [] };
 }
 
 function collectCommand(command: Command, scope: Scope, pipedFrom: string[], out: CommandPart[]): void {
@@ -88,8 +136,9 @@ function collectCommand(command: Command, scope: Scope, pipedFrom: string[], out
     }
   }
   collectRedirectSubstitutions(command.redirects, scope, out);
+  const params = [...command.assignments, ...command.redirects.map((r) => r.target)].flatMap((w) => w.params);
   if (command.words.length === 0) {
-    out.push({ ...emptyPart(scope, command.redirects, pipedFrom), assignments: command.assignments.map((w) => w.text) });
+    out.push({ ...emptyPart(scope, command.redirects, pipedFrom), assignments: command.assignments.map((w) => w.text), params });
     return;
   }
   unwrap(
@@ -101,6 +150,8 @@ function collectCommand(command: Command, scope: Scope, pipedFrom: string[], out
       elevated: scope.elevated,
       pipedFrom: [...pipedFrom],
       substitutedFrom: substituted,
+      params,
+      cwds: scope.cwd.cwds,
     },
     scope,
     out,
@@ -115,6 +166,8 @@ interface Pending {
   elevated: boolean;
   pipedFrom: string[];
   substitutedFrom: string[];
+  params: string[];
+  cwds: Array<string[] | null>;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
@@ -266,6 +319,9 @@ function finish(pending: Pending): CommandPart {
   return {
     words: pending.words.map((w) => w.text),
     firstDynamic: index === -1 ? undefined : index,
+    wordInfo: pending.words.map((w) => ({ dynamic: w.dynamic, glob: w.glob, brace: w.brace, tilde: w.tilde })),
+    params: [...new Set([...pending.params, ...pending.words.flatMap((w) => w.params)])],
+    cwds: pending.cwds,
     assignments: pending.assignments,
     redirects: pending.redirects,
     via: pending.via,
@@ -279,6 +335,9 @@ function emptyPart(scope: Scope, redirects: Redirect[], pipedFrom: string[]): Co
   return {
     words: [],
     firstDynamic: undefined,
+    wordInfo: [],
+    params: redirects.flatMap((r) => r.target.params),
+    cwds: scope.cwd.cwds,
     assignments: [],
     redirects: redirects.map(toRedirect),
     via: scope.via,
@@ -289,7 +348,8 @@ function emptyPart(scope: Scope, redirects: Redirect[], pipedFrom: string[]): Co
 }
 
 function toRedirect(redirect: Redirect): CommandPart['redirects'][number] {
-  return { op: redirect.op, target: redirect.target.text, dynamic: redirect.target.dynamic };
+  const target = redirect.target;
+  return { op: redirect.op, target: target.text, dynamic: target.dynamic || target.brace };
 }
 
 function collectRedirectSubstitutions(redirects: Redirect[], scope: Scope, out: CommandPart[]): void {

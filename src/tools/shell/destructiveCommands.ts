@@ -1,12 +1,10 @@
 /**
- * Recognises commands that destroy data or reach outside the workspace. A part flagged here ALWAYS
- * asks the user, even when an allow rule matches it, and is never offered "always allow": the list is
- * about consequences that an allow list written for everyday commands must not cover by accident.
+ * Recognises commands that destroy data or run with more power than the user's. A part flagged here
+ * ALWAYS asks the user, even when an allow rule matches it, and is never offered "always allow": the
+ * list is about consequences that an allow list written for everyday commands must not cover by
+ * accident. (Where a command's paths lead — outside, secret, protected — is the policy's PathChecker.)
  */
 import { type CommandPart, commandName } from './analyzeCommand';
-
-/** Decides whether a path argument may point outside the workspace (lexically; `..`, `~`, absolute). */
-export type OutsidePredicate = (path: string) => boolean;
 
 const DISK_TOOLS = new Set(['mkfs', 'dd', 'shred', 'truncate', 'wipefs', 'fdisk', 'sfdisk', 'parted', 'mkswap', 'blkdiscard', 'diskutil', 'format']);
 const POWER = new Set(['shutdown', 'reboot', 'halt', 'poweroff', 'init', 'telinit']);
@@ -16,11 +14,8 @@ const INTERPRETERS = new Set([
   'sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'deno', 'bun',
   'php', 'pwsh', 'powershell', 'sudo', 'doas', 'source', '.', 'eval',
 ]);
-/** Commands that write to the paths they are given. */
-const PATH_WRITERS = new Set(['rm', 'rmdir', 'unlink', 'mv', 'cp', 'ln', 'install', 'chmod', 'chown', 'chgrp', 'touch', 'mkdir', 'tee', 'truncate', 'rsync', 'scp', 'sed', 'tar', 'unzip']);
-const HARMLESS_TARGETS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 /** Environment variables that change what a command loads or runs. */
-const RISKY_ENV = /^(PATH|LD_[A-Z_]+|DYLD_[A-Z_]+|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|BASH_ENV|ENV|IFS|PROMPT_COMMAND|SHELLOPTS|GIT_[A-Z_]+|npm_config_[A-Za-z_]+|EDITOR|VISUAL|PAGER)\+?=/;
+const RISKY_ENV = /^(PATH|LD_[A-Z_]+|DYLD_[A-Z_]+|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|BASH_ENV|ENV|IFS|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|PS4|CDPATH|HOME|XDG_CONFIG_HOME|GIT_[A-Z_]+|npm_config_[A-Za-z_]+|EDITOR|VISUAL|PAGER|LESSOPEN|MANPAGER)\+?=/;
 
 /** Short flags combined in one word (`-rf`) or spelled out (`--recursive`). */
 function hasFlag(args: readonly string[], short: string, long: readonly string[] = []): boolean {
@@ -32,17 +27,12 @@ function hasFlag(args: readonly string[], short: string, long: readonly string[]
   return false;
 }
 
-export function destructiveReasons(part: CommandPart, isOutside: OutsidePredicate): string[] {
+export function destructiveReasons(part: CommandPart): string[] {
   const reasons: string[] = [];
   const display = part.words.join(' ');
   if (part.elevated) reasons.push(`'${display}' runs with elevated privileges`);
   for (const assignment of part.assignments) {
     if (RISKY_ENV.test(assignment)) reasons.push(`'${assignment.split('=')[0]}=' changes what the command loads or runs`);
-  }
-  for (const redirect of part.redirects) {
-    if (!['>', '>>', '>|', '&>', '&>>', '<>'].includes(redirect.op)) continue;
-    if (redirect.dynamic) reasons.push(`output is written to a path only known at run time (${redirect.target})`);
-    else if (!HARMLESS_TARGETS.has(redirect.target) && isOutside(redirect.target)) reasons.push(`output is written outside the workspace (${redirect.target})`);
   }
   const first = part.words[0];
   if (first === undefined) return reasons;
@@ -61,10 +51,6 @@ export function destructiveReasons(part: CommandPart, isOutside: OutsidePredicat
   if (name === 'find' && args.some((a) => a === '-delete')) reasons.push(`'${display}' deletes the files it finds`);
   if (name === 'git') reasons.push(...gitReasons(args));
   if (name === 'crontab' && hasFlag(args, 'r')) reasons.push(`'${display}' removes the crontab`);
-  if (PATH_WRITERS.has(name)) {
-    const outside = args.filter((a) => !a.startsWith('-') && (a.startsWith('/') || a.startsWith('~') || a.split('/').includes('..')) && !HARMLESS_TARGETS.has(a) && isOutside(a));
-    if (outside.length) reasons.push(`'${name}' changes paths outside the workspace (${outside.join(', ')})`);
-  }
   if (INTERPRETERS.has(name)) {
     const download = [...part.pipedFrom, ...part.substitutedFrom].find((n) => DOWNLOADERS.has(n));
     if (download) reasons.push(`runs code downloaded by '${download}' with '${name}'`);

@@ -1,10 +1,13 @@
 /**
- * A small parser for the POSIX-shell subset commands are written in, so that command policy decides
- * on what would actually run rather than on the raw string. It understands quoting and escapes, the
- * list and pipeline operators (`&&`, `||`, `;`, `&`, `|`, `|&`, newlines), `( subshells )`, redirects,
- * and parses the commands hidden inside `$(…)`, backticks and `<(…)`. Anything it does not understand
- * (heredocs, `if`/`for`/`case`, `{ groups; }`, `${…$(…)}`) is a ShellParseError: policy then asks the
- * user instead of guessing.
+ * A strict parser for the subset of bash that agent commands are written in, so that command policy
+ * decides on what bash would actually run rather than on the raw string. It understands quoting and
+ * escapes (also `$'…'` and `$"…"`), the list and pipeline operators (`&&`, `||`, `;`, `&`, `|`, `|&`,
+ * newlines), `( subshells )`, redirects, and the commands inside `$(…)`, backticks and `<(…)`.
+ * Anything outside that subset is a ShellParseError and policy asks: heredocs, `if`/`for`/`case`,
+ * `{ groups; }`, control characters (bash reads a carriage return as part of a word), `${…}` beyond
+ * plain defaults, and arithmetic that names a variable (bash evaluates a variable's value, subscripts
+ * and their `$(…)` included). Why a hand-written parser and not a library: see ./README.md.
+ * (Slightly over 400 lines: one grammar, kept in one place so that its subset is visible at once.)
  */
 
 export class ShellParseError extends Error {
@@ -23,6 +26,12 @@ export interface Word {
   glob: boolean;
   /** Commands that run while the word is expanded ($(…), `…`, <(…), >(…)). */
   substitutions: Script[];
+  /** Names of the variables the word expands (`$HOME` → HOME). */
+  params: string[];
+  /** Unquoted brace expansion (`{a,b}`, `{1..3}`): the word stands for several words. */
+  brace: boolean;
+  /** Starts with an unquoted `~` (a home directory). */
+  tilde: boolean;
 }
 
 export interface Redirect {
@@ -49,6 +58,8 @@ export type Command = SimpleCommand | SubshellCommand;
 
 export interface Pipeline {
   commands: Command[];
+  /** The operator after the pipeline: `&&`, `||`, `;`, `&`, a newline, or '' at the end. */
+  next: string;
 }
 
 /** A list of pipelines; how they are joined (`&&`, `;`, …) does not matter to policy: each may run. */
@@ -57,10 +68,15 @@ export interface Script {
 }
 
 const MAX_DEPTH = 16;
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', '[[', ']]', '{', '}', '!']);
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', '[[', ']]', '{', '}', '!', 'coproc']);
+/** Bash reads these as word characters (a carriage return too), where a reader may see a blank. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029]/;
 
 export function parseShell(source: string, depth = 0): Script {
   if (depth > MAX_DEPTH) throw new ShellParseError('commands are nested too deeply');
+  const control = CONTROL.exec(source);
+  if (control) throw new ShellParseError(`the command contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')})`);
   const parser = new Parser(source, depth);
   const script = parser.parseScript(undefined);
   return script;
@@ -95,11 +111,13 @@ class Parser {
       }
       if (c === '\n' || c === ';') {
         if (this.src.startsWith(';;', this.pos)) throw new ShellParseError("unexpected ';;'");
+        this.setNext(pipelines, c);
         this.pos++;
         continue;
       }
       if (c === '&' && !this.src.startsWith('&&', this.pos) && !this.src.startsWith('&>', this.pos)) {
         if (pipelines.length === 0) throw new ShellParseError("unexpected '&'");
+        this.setNext(pipelines, '&');
         this.pos++;
         continue;
       }
@@ -111,6 +129,7 @@ class Parser {
       expectCommand = false;
       this.skipBlanks();
       if (this.src.startsWith('&&', this.pos) || this.src.startsWith('||', this.pos)) {
+        pipelines[pipelines.length - 1]!.next = this.src.slice(this.pos, this.pos + 2);
         this.pos += 2;
         expectCommand = true;
         // A newline may follow `&&` / `||` before the next command.
@@ -118,6 +137,12 @@ class Parser {
       }
     }
     return { pipelines };
+  }
+
+  /** Records the operator after the last pipeline (the first one wins: `a &\n` is background). */
+  private setNext(pipelines: Pipeline[], op: string): void {
+    const last = pipelines[pipelines.length - 1];
+    if (last && last.next === '') last.next = op;
   }
 
   private parsePipeline(): Pipeline {
@@ -135,7 +160,7 @@ class Parser {
       }
       commands.push(this.parseCommand());
     }
-    return { commands };
+    return { commands, next: '' };
   }
 
   private parseCommand(): Command {
@@ -204,12 +229,13 @@ class Parser {
     this.skipBlanks();
     const c = this.peek();
     if (c === undefined || '\n;|&)'.includes(c)) throw new ShellParseError(`redirect '${op}' is missing its target`);
+    if (c === '#') throw new ShellParseError(`bash reads '#' after '${op}' as a comment`);
     const target = this.parseWord();
     return { op, target };
   }
 
   private parseWord(): Word {
-    const word: Word = { text: '', dynamic: false, glob: false, substitutions: [] };
+    const word: Word = { text: '', dynamic: false, glob: false, substitutions: [], params: [], brace: false, tilde: this.peek() === '~' };
     const startPos = this.pos;
     for (;;) {
       const c = this.peek();
@@ -254,7 +280,7 @@ class Parser {
         continue;
       }
       if (c === '*' || c === '?' || c === '[') word.glob = true;
-      if (c === '{' && /^\{[^{}\s]*(,|\.\.)[^{}\s]*\}/.test(this.src.slice(this.pos))) word.dynamic = true; // brace expansion
+      if (c === '{' && /^\{[^{}\s]*(,|\.\.)[^{}\s]*\}/.test(this.src.slice(this.pos))) word.dynamic = word.brace = true;
       word.text += c;
       this.pos++;
     }
@@ -292,17 +318,11 @@ class Parser {
 
   private parseDollar(word: Word, quoted: boolean): void {
     const next = this.src[this.pos + 1];
+    if (next === '(' && this.src[this.pos + 2] === '(') {
+      this.parseArithmetic(word);
+      return;
+    }
     if (next === '(') {
-      if (this.src[this.pos + 2] === '(') {
-        const end = this.src.indexOf('))', this.pos + 3);
-        if (end === -1) throw new ShellParseError('unclosed $((');
-        const inner = this.src.slice(this.pos + 3, end);
-        if (/[`$]\(|`/.test(inner)) throw new ShellParseError('commands inside $(( … )) are not supported');
-        word.text += this.src.slice(this.pos, end + 2);
-        word.dynamic = true;
-        this.pos = end + 2;
-        return;
-      }
       const start = this.pos;
       this.pos += 2;
       word.substitutions.push(this.parseNested(')'));
@@ -310,33 +330,71 @@ class Parser {
       word.dynamic = true;
       return;
     }
+    if (next === '[') throw new ShellParseError('the old arithmetic form $[ … ] is not supported');
     if (next === '{') {
-      const end = this.findClosingBrace(this.pos + 2);
-      const inner = this.src.slice(this.pos + 2, end);
-      if (/\$\(|`/.test(inner)) throw new ShellParseError('commands inside ${ … } are not supported');
-      word.text += this.src.slice(this.pos, end + 1);
-      word.dynamic = true;
-      this.pos = end + 1;
+      this.parseBraced(word);
       return;
     }
-    if (!quoted && (next === "'" || next === '"')) {
-      // $'…' (ANSI-C) and $"…" (locale) strings: their value is not a plain literal; treat as dynamic.
-      const end = this.src.indexOf(next, this.pos + 2);
-      if (end === -1) throw new ShellParseError('unclosed quote');
-      word.text += this.src.slice(this.pos, end + 1);
+    if (!quoted && next === "'") {
+      // ANSI-C string: backslash escapes, `\'` among them, so the closing quote is the first unescaped one.
+      let i = this.pos + 2;
+      while (this.src[i] !== "'") {
+        if (this.src[i] === undefined) throw new ShellParseError("unclosed $'");
+        i += this.src[i] === '\\' ? 2 : 1;
+      }
+      word.text += this.src.slice(this.pos, i + 1);
       word.dynamic = true;
-      this.pos = end + 1;
+      this.pos = i + 1;
+      return;
+    }
+    if (!quoted && next === '"') {
+      // Locale string: a double-quoted string, expansions included, that a translation may replace.
+      this.pos += 2;
+      this.parseDoubleQuoted(word);
+      word.dynamic = true;
       return;
     }
     const name = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(this.src.slice(this.pos + 1));
     if (name) {
       word.text += `$${name[0]}`;
       word.dynamic = true;
+      word.params.push(name[0]);
       this.pos += 1 + name[0].length;
       return;
     }
     word.text += '$';
     this.pos++;
+  }
+
+  /** `$(( … ))` over numbers and operators only: bash evaluates a named variable's value, and `$(…)` in its subscripts. */
+  private parseArithmetic(word: Word): void {
+    let depth = 0;
+    let i = this.pos + 3;
+    for (; i < this.src.length; i++) {
+      const c = this.src[i]!;
+      if (c === '(') depth++;
+      else if (c === ')' && depth === 0) break;
+      else if (c === ')') depth--;
+      else if (!/[0-9 \t+\-*/%<>=!&|^~?:,]/.test(c)) throw new ShellParseError('arithmetic $(( … )) on anything but numbers is not supported');
+    }
+    if (this.src[i] !== ')' || this.src[i + 1] !== ')') throw new ShellParseError('unclosed $((');
+    word.text += this.src.slice(this.pos, i + 2);
+    word.dynamic = true;
+    this.pos = i + 2;
+  }
+
+  /** `${NAME}`, `${#NAME}` and `${NAME<op>word}` with a plain word; subscripts, offsets, quotes and nesting ask. */
+  private parseBraced(word: Word): void {
+    const match = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])((?::?[-=?+]|##?|%%?|\/\/?|\^\^?|,,?)[^'"\\`$(){}[\]]*)?\}/.exec(this.src.slice(this.pos));
+    if (!match) {
+      const inner = this.src.slice(this.pos, this.src.indexOf('}', this.pos) + 1 || undefined);
+      if (/\$\(|`/.test(inner)) throw new ShellParseError('commands inside ${ … } are not supported');
+      throw new ShellParseError('this ${…} expansion is not supported (only ${NAME}, ${#NAME} and ${NAME:-word} with a plain word)');
+    }
+    word.text += match[0];
+    word.dynamic = true;
+    word.params.push(match[2]!);
+    this.pos += match[0].length;
   }
 
   private parseBackticks(word: Word): void {
@@ -371,17 +429,6 @@ class Parser {
     return script;
   }
 
-  private findClosingBrace(from: number): number {
-    let depth = 1;
-    for (let i = from; i < this.src.length; i++) {
-      const c = this.src[i];
-      if (c === '\\') i++;
-      else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) return i;
-    }
-    throw new ShellParseError('unclosed ${');
-  }
-
   private expect(c: string): void {
     if (this.peek() !== c) throw new ShellParseError(`expected '${c}'`);
     this.pos++;
@@ -394,7 +441,7 @@ class Parser {
   private skipBlanks(): void {
     for (;;) {
       const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\r') this.pos++;
+      if (c === ' ' || c === '\t') this.pos++;
       else if (c === '\\' && this.src[this.pos + 1] === '\n') this.pos += 2;
       else break;
     }
@@ -403,22 +450,4 @@ class Parser {
   private skipComment(): void {
     while (this.peek() !== undefined && this.peek() !== '\n') this.pos++;
   }
-}
-
-/** Splits a simple command line (an allow/deny rule from settings) into literal words. */
-export function parseRuleWords(rule: string): string[] | undefined {
-  try {
-    const script = parseShell(rule);
-    const command = script.pipelines[0]?.commands[0];
-    if (script.pipelines.length !== 1 || script.pipelines[0]!.commands.length !== 1 || command?.kind !== 'simple') return undefined;
-    if (command.words.some((w) => w.dynamic) || command.redirects.length || command.assignments.length) return undefined;
-    return command.words.map((w) => w.text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Quotes words for display so that a displayed part reads back as the same words. */
-export function quoteWords(words: readonly string[]): string {
-  return words.map((w) => (w === '' ? "''" : /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -34,6 +34,8 @@ export interface DisplayContext {
   readonly runningTurnId: string | undefined;
   /** Attachments of the prompt being started, shown on its turn. */
   readonly nextAttachments: readonly AttachmentView[];
+  /** What the user asked, when the prompt being started is longer than that (Explain's full prompt). */
+  readonly nextUserText: string | undefined;
   /** The view's id for the steer being queued right now (the agent's `steerQueued` fires inside `steer()`). */
   readonly steeringViewId: string | undefined;
   steer(steerId: string): QueuedSteer | undefined;
@@ -51,7 +53,7 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   turnStarted: (event, context) =>
     event.sessionId !== context.shownSessionId
       ? []
-      : [{ type: 'turnStarted', turnId: event.turnId, userText: event.userText === '' ? '↻ Retry' : event.userText, attachments: context.nextAttachments }],
+      : [{ type: 'turnStarted', turnId: event.turnId, userText: userTextOf(event.userText, context), attachments: context.nextAttachments }],
   textDelta: (event) => [{ type: 'textDelta', turnId: event.turnId, blockId: event.itemId, delta: event.delta }],
   reasoningDelta: (event) => [{ type: 'textDelta', turnId: event.turnId, blockId: `r-${event.itemId}`, delta: event.delta, channel: 'reasoning' }],
   toolCallStarted: (event) => [
@@ -77,7 +79,9 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
     const editId = context.editCardId(event.entry);
     if (editId === undefined) return [];
     const { entry } = event;
-    return [{ type: 'editApplied', turnId: event.turnId, editId, path: entry.display, change: editChange(entry), hunks: clipHunks(editHunks(entry.before, entry.after)) }];
+    const card: ChatDisplayEvent = { type: 'editApplied', turnId: event.turnId, editId, path: entry.display, change: editChange(entry), hunks: clipHunks(editHunks(entry.before, entry.after)) };
+    // Kept in its review already: the card shows it kept, and does not ask Keep again.
+    return event.reviewed ? [{ ...card, kept: true }] : [card];
   },
   steerQueued: (event, context) => [
     { type: 'steer', turnId: event.turnId, steerId: context.steeringViewId ?? `steer-${event.steerId}`, text: event.text, status: 'queued' },
@@ -91,13 +95,20 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   turnFinished: (event, context) => (event.sessionId !== context.shownSessionId ? [] : turnEnd(event)),
   requestStarted: NOTHING,
   assistantMessage: NOTHING,
-  modelRecovering: NOTHING,
+  // The response is sent again: the fragment it streamed is replaced, not shown twice.
+  modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
   budgetPaused: NOTHING, // its question card comes through the approvals port
   sessionSaveFailed: NOTHING,
   // The marker where compaction happened (in the turn it happened in, or after).
   compacted: (event, context) =>
     event.sessionId !== context.shownSessionId || event.turnId === undefined ? [] : [{ type: 'notice', turnId: event.turnId, message: compactionNotice(event.mark) }],
 };
+
+/** The user's line of a turn: their own words for a prompt the host wrote (Explain), "↻ Retry" for a retry. */
+function userTextOf(prompt: string, context: DisplayContext): string {
+  if (prompt === '') return '↻ Retry';
+  return context.nextUserText ?? prompt;
+}
 
 /** The display events for one agent event, in the order the view should show them (often none). */
 export function displayEventsOf(event: AgentEvent, context: DisplayContext): ChatDisplayEvent[] {

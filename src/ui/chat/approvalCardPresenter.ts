@@ -15,6 +15,12 @@ import type { ChatDisplayEvent } from './displayEvents';
 export interface ApprovalCardPresenterOptions {
   /** The view is shown and its script is running: a card shown there can be answered. */
   canShowCards(): boolean;
+  /**
+   * A view exists but is hidden and `turnId` was started from the chat: its question is still shown
+   * as its card (seen when the view is shown; the view's badge and a notification point to it
+   * meanwhile). Default: no, VS Code asks.
+   */
+  canHoldCards?(turnId: string): boolean;
   /** The session the view shows (questions outside a turn need one to be shown in). */
   shownSessionId(): string | undefined;
   /** Whether the view's display model has the turn (a card for a turn it lacks would be dropped). */
@@ -39,8 +45,10 @@ export class ApprovalCardPresenter implements ApprovalPresenter {
 
   /** `ApprovalPresenter`: a card when the view can show it; otherwise undefined and VS Code asks. */
   request(request: ApprovalRequest, token: CancellationToken, asker?: ApprovalAsker): Promise<ApprovalAnswer> | undefined {
-    if (!this.options.canShowCards() || !asker) return undefined;
-    if (asker.type === 'outside') return this.requestOutsideTurn(request, token, asker.origin, asker.approvalId);
+    if (!asker) return undefined;
+    const visible = this.options.canShowCards();
+    if (asker.type === 'outside') return visible ? this.requestOutsideTurn(request, token, asker.origin, asker.approvalId) : undefined;
+    if (!visible && this.options.canHoldCards?.(asker.turnId) !== true) return undefined;
     if (!this.options.showsTurn(asker.turnId)) return undefined;
     return this.offer(request, token, asker.turnId, asker.approvalId, false);
   }

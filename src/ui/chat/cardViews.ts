@@ -93,7 +93,7 @@ export function appliedEditCard(event: DisplayEventOf<'editApplied'>): EditCardV
     removed: diff.removed,
     hunks: diff.hunks,
     truncated: diff.truncated,
-    state: 'applied',
+    state: event.kept ? 'kept' : 'applied',
   };
 }
 

@@ -72,6 +72,8 @@ export type ChatDisplayEvent =
       path: string;
       change?: EditCardView['change'];
       hunks: readonly DiffHunk[];
+      /** The user kept this change in its review before it landed: the card is shown kept (no second Keep). */
+      kept?: boolean;
     }
   | { type: 'editResolved'; turnId: string; editId: string; state: 'kept' | 'undone' | 'failed'; message?: string }
   | { type: 'steer'; turnId: string; steerId: string; text: string; status: SteerView['status']; reason?: string }
@@ -84,6 +86,11 @@ export type ChatDisplayEvent =
       /** Wall time of the turn; otherwise the presenter's clock from `turnStarted`. */
       totalMs?: number;
     }
+  /**
+   * The stream of the turn's current response broke and the response is being resent: the text it
+   * had streamed (the fragment) goes, the resent answer replaces it, and a note says so (once a turn).
+   */
+  | { type: 'responseResent'; turnId: string }
   | { type: 'error'; turnId?: string; message: string; actions?: readonly ErrorAction[] }
   /** Something the host did for the user that they should know (an information card in the turn, not an error). */
   | { type: 'notice'; turnId?: string; message: string };

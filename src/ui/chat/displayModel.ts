@@ -35,6 +35,9 @@ import type { PendingText } from './deltaCoalescer';
 import type { ChatDisplayEvent, DisplayEventOf } from './displayEvents';
 import { footerFromRequests, footerTimeSavedMs } from './turnFooter';
 
+/** The note on a turn whose stream broke and whose answer was sent again (the fragment is gone). */
+export const RESENT_NOTE = 'Reconnected — the answer was resent.';
+
 interface TurnState {
   view: TurnView;
   startedAt: number;
@@ -99,10 +102,31 @@ export class ChatDisplayModel {
         return this.steer(event);
       case 'turnFinished':
         return this.finishTurn(event);
+      case 'responseResent':
+        return this.responseResent(event);
       case 'error':
       case 'notice':
         return this.error(event);
     }
+  }
+
+  /**
+   * Drops the text the broken response streamed (the blocks after the turn's last card: a response's
+   * text comes before its tool calls' cards) and adds the note once per turn. Returns what changed (nothing when
+   * nothing had streamed);
+   * the presenter sends the view a fresh snapshot for it, as no message removes a block.
+   */
+  private responseResent(event: DisplayEventOf<'responseResent'>): Messages {
+    const turn = this.turnsById.get(event.turnId);
+    if (!turn) return [];
+    const items = turn.view.items;
+    let start = items.length;
+    while (start > 0 && (items[start - 1]!.kind === 'markdown' || items[start - 1]!.kind === 'reasoning')) start--;
+    if (start === items.length) return []; // nothing had streamed: nothing to replace, nothing to say
+    for (const dropped of items.splice(start)) if (dropped.kind === 'markdown' || dropped.kind === 'reasoning') turn.blocks.delete(dropped.id);
+    const noted = items.some((item) => item.kind === 'error' && item.error.message === RESENT_NOTE);
+    if (!noted) this.error({ type: 'notice', turnId: event.turnId, message: RESENT_NOTE });
+    return [{ type: 'turnStarted', turn: turn.view }];
   }
 
   /**

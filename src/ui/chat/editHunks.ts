@@ -1,6 +1,7 @@
 /**
  * The diff an edit card shows, computed from a journal entry's before/after text: unified-diff style
- * hunks with three lines of context, counts for the whole change. Pure.
+ * hunks with three lines of context (changes at most six unchanged lines apart share a hunk). The
+ * line diff itself is `diffLines` (the `diff` package, with GNU diff's hunk boundaries). Pure.
  */
 import { diffLines } from '../../agent/inlineEdit/lineDiff';
 import type { DiffHunk } from '../../protocol/webview';

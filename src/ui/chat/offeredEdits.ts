@@ -41,9 +41,9 @@ export class OfferedEdits {
     });
   }
 
-  /** The agent applied an edit: its card (`editId`) is offered. */
-  offer(editId: string, turnId: string, entry: JournalEntry): void {
-    this.edits.set(editId, { turnId, entry, state: 'applied' });
+  /** The agent applied an edit: its card (`editId`) is offered; `kept` when the user kept it in its review (no second Keep). */
+  offer(editId: string, turnId: string, entry: JournalEntry, kept = false): void {
+    this.edits.set(editId, { turnId, entry, state: kept ? 'kept' : 'applied' });
   }
 
   ids(): string[] {

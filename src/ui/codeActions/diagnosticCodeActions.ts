@@ -1,22 +1,20 @@
 import * as vscode from 'vscode';
-import {
-  buildExplainInput,
-  buildFixAllInput,
-  buildFixInput,
-  type DiagnosticInfo,
-  type RegionContext,
-} from '../../agent/inlineEdit/prompt';
-import { problemRegion, splitAround, type LineRegion } from '../../agent/inlineEdit/ranges';
-import { assistantText, type ResponseItem } from '../../protocol/items';
+import { whenEvent } from '../../common/async';
+import { buildFixAllInput, buildFixInput, explainQuestion, type DiagnosticInfo } from '../../agent/inlineEdit/diagnosticPrompts';
+import { describeFixVerdict, judgeFix, type FixVerdict } from '../../agent/inlineEdit/fixCheck';
+import type { RegionContext } from '../../agent/inlineEdit/prompt';
+import { CONTEXT_LINES, problemRegion, splitAround, type LineRegion } from '../../agent/inlineEdit/ranges';
 import type { HostLog } from '../../host/log';
-import { CONTEXT_LINES, type InlineEditController, type Proposal } from '../inlineEdit/inlineEditController';
+import { explainIntent } from './explainIntent';
+import type { InlineEditController, Proposal } from '../inlineEdit/inlineEditController';
 
 /** Lines either side of a problem that a fix may rewrite. */
 export const FIX_RADIUS = 3;
-/** How long to wait for the language features to re-check a file after a fix. */
+/**
+ * How long to wait for the language features to report on a fixed file when what they report does not
+ * settle the question (see fixCheck.ts); a report that does settle it ends the wait at once.
+ */
 const RECHECK_TIMEOUT_MS = 10_000;
-/** Diagnostics arrive in bursts (TypeScript: syntax, then semantic): wait this long after the last one. */
-const RECHECK_QUIET_MS = 400;
 
 export const FIX_KIND = vscode.CodeActionKind.QuickFix.append('holdfast');
 export const EXPLAIN_KIND = vscode.CodeActionKind.QuickFix.append('holdfast.explain');
@@ -29,18 +27,26 @@ export interface DiagnosticRef {
 }
 
 export interface FixResult {
-  status: 'fixed' | 'stillFailing';
-  /** The problem still reported in the fixed region (when still failing). */
+  /** `newProblems`: what it was asked to fix is gone, but the file has new errors. */
+  status: 'fixed' | 'stillFailing' | 'newProblems';
+  /** The first problem still (or newly) reported, when not fixed. */
   message?: string;
   /** False when the language features did not re-check within the timeout (the result is then a guess). */
   rechecked: boolean;
 }
 
+/** After an accepted fix: what the re-check found and the message the user was shown. */
+export interface FixCheck {
+  ref: DiagnosticRef | undefined;
+  result: FixResult;
+  report: string;
+}
+
 export interface DiagnosticActionsHost {
   readonly log: HostLog;
   readonly inlineEdits: InlineEditController;
-  /** Hands an explanation request to the chat (see Holdfast.askInChat). */
-  askInChat(text: string): Promise<void>;
+  /** Hands an explanation request to the chat (see Holdfast.askInChat); `shown` is the user's line for it. */
+  askInChat(text: string, shown: string): Promise<void>;
 }
 
 const severityNames: Record<vscode.DiagnosticSeverity, DiagnosticInfo['severity']> = {
@@ -81,7 +87,7 @@ const fixable = (diagnostic: vscode.Diagnostic) =>
 export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly providedCodeActionKinds = [FIX_KIND, EXPLAIN_KIND, FIX_ALL_KIND];
   private readonly disposables: vscode.Disposable[];
-  private readonly fixed = new vscode.EventEmitter<{ ref: DiagnosticRef | undefined; result: FixResult }>();
+  private readonly fixed = new vscode.EventEmitter<FixCheck>();
   /** Fires with the re-check result after an accepted fix (tests listen). */
   readonly onDidCheckFix = this.fixed.event;
 
@@ -138,18 +144,14 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
     const editor = await vscode.window.showTextDocument(vscode.Uri.parse(target.uri), { preserveFocus: false });
     const d = target.diagnostic;
     const region = problemRegion(editor.document.lineCount, d.startLine, d.endLine, FIX_RADIUS);
-    const before = this.matching(editor.document.uri, d).length;
+    const before = diagnosticsOf(editor.document.uri);
     return this.host.inlineEdits.start({
       editor,
       region,
       lanePrefix: 'fix',
       label: 'Fix',
       input: (context) => buildFixInput(d, context),
-      afterAccept: async (proposal) => {
-        const result = await this.recheck(proposal, d, before);
-        this.report(result);
-        this.fixed.fire({ ref: target, result });
-      },
+      afterAccept: (proposal) => this.checkFix(target, proposal.uri, [d], before, 'one'),
     });
   }
 
@@ -157,7 +159,8 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
   async fixAll(uriArgument?: vscode.Uri | string): Promise<Proposal | undefined> {
     const uri = typeof uriArgument === 'string' ? vscode.Uri.parse(uriArgument) : uriArgument ?? vscode.window.activeTextEditor?.document.uri;
     if (!uri) return undefined;
-    const diagnostics = vscode.languages.getDiagnostics(uri).filter(fixable).map(toDiagnosticInfo);
+    const before = diagnosticsOf(uri);
+    const diagnostics = before.filter((d) => d.severity === 'error' || d.severity === 'warning');
     if (diagnostics.length === 0) {
       void vscode.window.showInformationMessage('Holdfast: no errors or warnings in this file.');
       return undefined;
@@ -170,13 +173,7 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
       lanePrefix: 'fix',
       label: 'Fix all',
       input: (context) => buildFixAllInput(diagnostics, context),
-      afterAccept: async () => {
-        const after = await this.waitForDiagnostics(uri);
-        const remaining = vscode.languages.getDiagnostics(uri).filter(fixable);
-        const result: FixResult = remaining.length === 0 ? { status: 'fixed', rechecked: after } : { status: 'stillFailing', message: remaining[0]?.message, rechecked: after };
-        this.report(result, remaining.length);
-        this.fixed.fire({ ref: undefined, result });
-      },
+      afterAccept: () => this.checkFix(undefined, uri, diagnostics, before, 'all'),
     });
   }
 
@@ -186,8 +183,8 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
     if (!target) return;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
     const d = target.diagnostic;
-    const input = buildExplainInput(d, this.regionContext(document, problemRegion(document.lineCount, d.startLine, d.endLine, FIX_RADIUS)));
-    await this.host.askInChat(messageText(input));
+    const prompt = explainQuestion(d, this.regionContext(document, problemRegion(document.lineCount, d.startLine, d.endLine, FIX_RADIUS)));
+    await this.host.askInChat(prompt, explainIntent(d, vscode.workspace.asRelativePath(document.uri, false)));
   }
 
   private regionContext(document: vscode.TextDocument, region: LineRegion): RegionContext {
@@ -211,61 +208,44 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
     return diagnostic ? { uri: editor.document.uri.toString(), diagnostic: toDiagnosticInfo(diagnostic) } : undefined;
   }
 
-  private matching(uri: vscode.Uri, d: DiagnosticInfo): vscode.Diagnostic[] {
-    return vscode.languages.getDiagnostics(uri).filter((candidate) => {
-      const info = toDiagnosticInfo(candidate);
-      return info.message === d.message && info.code === d.code && info.source === d.source;
-    });
+  /** After an accepted fix: re-checks the file, tells the user what it found, and fires `onDidCheckFix`. */
+  private async checkFix(ref: DiagnosticRef | undefined, uri: vscode.Uri, targets: DiagnosticInfo[], before: DiagnosticInfo[], scope: 'one' | 'all'): Promise<void> {
+    const { verdict, rechecked } = await this.recheck(uri, targets, before);
+    const { text, warning } = describeFixVerdict(verdict, scope, rechecked);
+    const problem = verdict.status === 'fixed' ? undefined : verdict.problems[0];
+    const result: FixResult = {
+      status: verdict.status === 'unknown' ? 'stillFailing' : verdict.status,
+      ...(problem ? { message: problem.message } : {}),
+      rechecked,
+    };
+    this.host.log.info(text);
+    if (warning) void vscode.window.showWarningMessage(text);
+    else void vscode.window.showInformationMessage(text);
+    this.fixed.fire({ ref, result, report: text });
   }
 
   /**
-   * After an accepted fix: waits until the language features have re-checked the file, then looks at
-   * the fixed region. Still failing if the same problem is still reported (anywhere, when it was unique
-   * before) or a new error sits in the region.
+   * Waits for the language features to report on the fixed file: the first report that settles the
+   * verdict ends the wait (no quiet period to sit out). A report that still shows a target exactly as
+   * before settles nothing; at the deadline that counts as still failing.
    */
-  private async recheck(proposal: Proposal, d: DiagnosticInfo, matchingBefore: number): Promise<FixResult> {
-    const rechecked = await this.waitForDiagnostics(proposal.uri);
-    const same = this.matching(proposal.uri, d);
-    if (same.length >= matchingBefore && same.length > 0) return { status: 'stillFailing', message: same[0]!.message, rechecked };
-    const newLines = (proposal.code ?? '').split('\n').length;
-    const regionEnd = proposal.range.start.line + newLines - 1;
-    const inRegion = vscode.languages
-      .getDiagnostics(proposal.uri)
-      .filter((x) => x.severity === vscode.DiagnosticSeverity.Error && x.range.start.line >= proposal.range.start.line && x.range.start.line <= regionEnd);
-    if (inRegion.length > 0) return { status: 'stillFailing', message: inRegion[0]!.message, rechecked };
-    return { status: 'fixed', rechecked };
-  }
-
-  /** True when diagnostics for `uri` changed (and then stayed quiet briefly) before the timeout. */
-  private waitForDiagnostics(uri: vscode.Uri): Promise<boolean> {
-    return new Promise((resolve) => {
-      let quiet: NodeJS.Timeout | undefined;
-      let seen = false;
-      const finish = (value: boolean) => {
-        subscription.dispose();
-        clearTimeout(quiet);
-        clearTimeout(deadline);
-        resolve(value);
-      };
-      const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-        if (!event.uris.some((changed) => changed.toString() === uri.toString())) return;
-        seen = true;
-        clearTimeout(quiet);
-        quiet = setTimeout(() => finish(true), RECHECK_QUIET_MS);
-      });
-      const deadline = setTimeout(() => finish(seen), RECHECK_TIMEOUT_MS);
-    });
-  }
-
-  private report(result: FixResult, remaining?: number): void {
-    const note = result.rechecked ? '' : ' (the language features did not re-check the file in time)';
-    const text =
-      result.status === 'fixed'
-        ? `Holdfast: fixed${remaining === 0 ? ' — no problems left in this file' : ''}${note}.`
-        : `Holdfast: still failing${remaining ? ` (${remaining} problem${remaining === 1 ? '' : 's'} left)` : ''}: ${result.message ?? ''}${note}`;
-    this.host.log.info(text);
-    if (result.status === 'fixed') void vscode.window.showInformationMessage(text);
-    else void vscode.window.showWarningMessage(text);
+  private async recheck(uri: vscode.Uri, targets: DiagnosticInfo[], before: DiagnosticInfo[]): Promise<{ verdict: FixVerdict; rechecked: boolean }> {
+    const judge = () => judgeFix(targets, before, diagnosticsOf(uri));
+    const already = judge();
+    if (already.status !== 'unknown') return { verdict: already, rechecked: true };
+    let reports = 0;
+    const settled = await whenEvent(
+      vscode.languages.onDidChangeDiagnostics,
+      (event) => {
+        if (!event.uris.some((changed) => changed.toString() === uri.toString())) return undefined;
+        reports++;
+        const verdict = judge();
+        return verdict.status === 'unknown' ? undefined : verdict;
+      },
+      RECHECK_TIMEOUT_MS,
+    );
+    if (settled) return { verdict: settled, rechecked: true };
+    return { verdict: judge(), rechecked: reports > 0 };
   }
 
   dispose(): void {
@@ -273,10 +253,7 @@ export class DiagnosticCodeActions implements vscode.CodeActionProvider, vscode.
   }
 }
 
-function messageText(items: readonly ResponseItem[]): string {
-  return items
-    .map((item) =>
-      item.type === 'message' ? (item.role === 'assistant' ? assistantText(item) : item.content.map((part) => part.text).join('')) : '',
-    )
-    .join('\n');
+/** The file's diagnostics as plain values. */
+function diagnosticsOf(uri: vscode.Uri): DiagnosticInfo[] {
+  return vscode.languages.getDiagnostics(uri).map(toDiagnosticInfo);
 }

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
+import { EXPLAIN_INSTRUCTIONS } from '../../agent/inlineEdit/diagnosticPrompts';
 import { freeLane } from '../../agent/inlineEdit/history';
-import { EXPLAIN_INSTRUCTIONS } from '../../agent/inlineEdit/prompt';
-import { assistantText, userMessage } from '../../protocol/items';
+import { AnswerTextFold, answerText, askOnce, singleShotRequest, type SingleShotOutcome, type SingleShotSettings } from '../../agent/singleShot';
+import { userMessage } from '../../protocol/items';
 import type { ModelClient } from '../../transport/modelClient';
 import type { HostLog } from '../../host/log';
 import type { VirtualDocuments } from '../inlineEdit/virtualDocuments';
 
 export interface ExplanationHost {
   client(): ModelClient;
-  settings(): { model: string; store: boolean };
+  settings(): SingleShotSettings;
   readonly log: HostLog;
   readonly documents: VirtualDocuments;
 }
@@ -33,10 +34,11 @@ export class ExplanationView implements vscode.Disposable {
 
   constructor(private readonly host: ExplanationHost) {}
 
-  show(prompt: string, title = 'Holdfast explanation'): Explanation {
+  /** `asked` is what the user asked (`explainIntent`), for the header; the model gets `prompt`. */
+  show(prompt: string, title = 'Holdfast explanation', asked?: string): Explanation {
     const lane = freeLane('explain', this.running);
     this.running.add(lane);
-    const question = prompt.split('\n').slice(0, 2).join(' — ');
+    const question = asked ?? prompt.split('\n').slice(0, 2).join(' — ');
     const header = `# ${title}\n\n> ${question.replace(/\n/g, ' ')}\n\n`;
     const uri = this.host.documents.create(`${title.replace(/[^\w-]+/g, '-')}.md`, `${header}_Thinking…_\n`);
     // A change fired while the document is still being opened can be missed: the final text is set
@@ -47,31 +49,17 @@ export class ExplanationView implements vscode.Disposable {
     const cts = new vscode.CancellationTokenSource();
     this.cancellations.add(cts);
     const done = (async () => {
-      let text = '';
+      const fold = new AnswerTextFold();
       let timer: NodeJS.Timeout | undefined;
       const flush = () => {
         timer = undefined;
-        this.host.documents.set(uri, header + text);
+        this.host.documents.set(uri, header + fold.value);
       };
-      const settings = this.host.settings();
-      const outcome = await this.host.client().run(
-        { model: settings.model, instructions: EXPLAIN_INSTRUCTIONS, tools: [], input: [userMessage(prompt)], lane, store: settings.store },
-        {
-          token: cts.token,
-          onEvent: (event) => {
-            if (event.kind !== 'textDelta') return;
-            text += event.delta;
-            timer ??= setTimeout(flush, 50);
-          },
-        },
-      );
+      const request = singleShotRequest(this.host.settings(), { instructions: EXPLAIN_INSTRUCTIONS, tools: [], input: [userMessage(prompt)], lane });
+      const outcome = await askOnce(this.host.client(), request, { token: cts.token, fold, onProgress: () => (timer ??= setTimeout(flush, 50)) });
       clearTimeout(timer);
-      if (outcome.kind === 'completed' || outcome.kind === 'incomplete') {
-        text = outcome.output.flatMap((item) => (item.type === 'message' && item.role === 'assistant' ? [assistantText(item)] : [])).join('\n\n') || text;
-      } else if (outcome.kind !== 'cancelled') {
-        text += `\n\n**The explanation failed:** ${outcome.message}`;
-        this.host.log.warn(`Explanation on ${lane} failed: ${JSON.stringify(outcome)}`);
-      }
+      if (outcome.kind === 'failed') this.host.log.warn(`Explanation on ${lane} failed: ${outcome.message}`);
+      const text = explanationText(outcome, fold.value);
       await shown;
       this.host.documents.set(uri, header + text);
       return text;
@@ -87,4 +75,11 @@ export class ExplanationView implements vscode.Disposable {
   dispose(): void {
     for (const cts of this.cancellations) cts.cancel();
   }
+}
+
+/** The final markdown: the whole answer, or what arrived and why it stopped. */
+function explanationText(outcome: SingleShotOutcome, streamed: string): string {
+  if (outcome.kind === 'answered') return answerText(outcome.output) || streamed;
+  if (outcome.kind === 'failed') return `${streamed}\n\n**The explanation failed.** ${outcome.message}`;
+  return streamed;
 }

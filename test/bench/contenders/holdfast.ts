@@ -3,8 +3,8 @@
 // The driver passes the FULL transcript every time, exactly as the agent loop does; the session alone
 // decides what goes on the wire.
 import type { ModelRequest } from '../../../src/transport/modelClient';
-import type { SocketFactory } from '../../../src/transport/socket';
 import { WorkspaceTransport, type TransportMode } from '../../../src/transport/workspaceTransport';
+import type { SocketFactory } from '../../../src/transport/socket';
 import { BENCH_INSTRUCTIONS, BENCH_MODEL, BENCH_TOOLS } from '../benchTools';
 import type { ContenderClient, ContenderSpec, EmulatorEndpoint, TurnRequest, TurnResult } from './contender';
 

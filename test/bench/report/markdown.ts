@@ -5,6 +5,7 @@
 import type { ContenderId } from '../contenders/contender';
 import { CONTENDERS } from '../contenders/registry';
 import { networkTotal } from '../codeActionLatency';
+import { loadLine } from '../machine';
 import type { BenchReport } from '../reportTypes';
 import type { CpuPerDelta } from '../cpuCost';
 import { PLACEMENT_HEADER, placementRows } from '../instructionsPlacement';
@@ -76,7 +77,7 @@ export function markdownReport(report: BenchReport): string {
   out.push('# Holdfast benchmarks: the numbers behind "faster"');
   out.push('');
   out.push(
-    `Ran on **${m.cpuModel}**, ${m.cores} cores, ${m.totalMemoryGb} GB, Node ${m.node}, ${m.platform}; started ${m.startedAt} (load average ${m.loadAverage}); ` +
+    `Ran on **${m.cpuModel}**, ${m.cores} cores, ${m.totalMemoryGb} GB, Node ${m.node}, ${m.platform}; started ${m.startedAt} (${loadLine(m.loadAverage, m.loadAverageEnd ?? m.loadAverage)}); ` +
       `took ${ms(report.durationMs)}; ${report.options.reps} repetition(s) per figure${report.options.quick ? ' (--quick smoke run)' : ''}; command \`${report.options.command}\`.`,
   );
   out.push('');
@@ -108,8 +109,7 @@ export function markdownReport(report: BenchReport): string {
       out.push(
         `Against the published figures (protocol notes §7): OpenAI reports up to ~40% faster (≈29% in its demo) and an independent benchmark 82% less data sent for agent runs of 20+ tool calls. ` +
           `Here Holdfast sends ${Math.round((1 - stateless.bytesSentWire) * 1000) / 10}% less on the wire than stateless HTTP (${Math.round((1 - stateless.bytesSentPayload) * 1000) / 10}% less before compression) — byte counts are exact. ` +
-          `Its time ratio (×${stateless.endToEnd.toFixed(2)}) is far beyond the published ones, and should not be quoted as is: the emulator bills a full request's whole context as uncached prefill (≈3.8 s at 300 KB), ` +
-          `while real providers also cache repeated prefixes over HTTP. Treat the time advantage over the HTTP contenders as an upper bound; against ResponsesWS and the floor the comparison is like for like.`,
+          `The time ratio above (×${stateless.endToEnd.toFixed(2)}) is measured with a fast model (${report.assumptions.modelTokensPerSecond} tokens/s) on the calibrated server model; the calibrated ratios for the default model and the sensitivity to its pace are in the next section.`,
       );
     }
     if (warmTtft !== undefined && coldTtft !== undefined) {
@@ -124,6 +124,8 @@ export function markdownReport(report: BenchReport): string {
   out.push('');
   out.push('![bytes sent per request, refactor-50](refactor-50-bytes.svg)');
   out.push('');
+
+  out.push(...calibratedSection(report));
 
   out.push('## First token of the first prompt after activation: warm versus cold');
   out.push('');
@@ -281,4 +283,27 @@ export function markdownReport(report: BenchReport): string {
   out.push('Rerun: `npm run bench` (default 3 repetitions), `npm run bench -- --reps 5`, `npm run bench -- --quick` (smoke run). Raw data: [report.json](report.json).');
   out.push('');
   return out.join('\n');
+}
+
+/** The calibrated (modelled, deterministic) time ratios: default model, fast and slow. */
+function calibratedSection(report: BenchReport): string[] {
+  const out = ['## Calibrated time ratios (modelled: default, fast and slow model)', ''];
+  const c = report.calibrated;
+  if (!c) return [...out, '_Not computed in this run._', ''];
+  out.push(`How: ${c.method}`, '');
+  const rows = c.figures.map((f) => [
+    `\`${f.scenario}\``,
+    f.link,
+    `${f.pace} (${f.tokensPerSecond} tokens/s)`,
+    ms(f.modelledMs['holdfast-ws'] ?? Number.NaN),
+    ms(f.modelledMs['holdfast-http'] ?? Number.NaN),
+    ms(f.modelledMs['holdfast-http-store'] ?? Number.NaN),
+    ms(f.modelledMs['openai-ws'] ?? Number.NaN),
+    `${times(f.vsHttp)} (${Math.round((1 - f.vsHttp) * 1000) / 10}% saved)`,
+    times(f.vsHttpStore),
+  ]);
+  out.push(table(['scenario', 'link', 'model pace', 'Holdfast WS', 'Stateless HTTP', 'HTTP + previous_response_id', 'openai ResponsesWS', 'Holdfast / stateless HTTP', 'Holdfast / HTTP + store'], rows));
+  for (const e of c.errors) out.push(`- not computed: ${e}`);
+  out.push('');
+  return out;
 }

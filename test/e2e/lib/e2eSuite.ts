@@ -10,8 +10,10 @@ import type { RunDirectory } from './runDirectory';
  */
 export interface E2eSuite {
   readonly name: string;
-  /** Merged over test/fixtures/workspace/.vscode/settings.json in this run's copy. */
+  /** Merged over the workspace's .vscode/settings.json in this run's copy. */
   readonly workspaceSettings?: Readonly<Record<string, unknown>>;
+  /** Which checked-in folder the run's workspace is a copy of: the test fixture (default) or the demo `npm start` opens. */
+  readonly workspace?: 'fixture' | 'demo';
   readonly tests: readonly E2eTest[];
 }
 

@@ -17,6 +17,8 @@ export const playwrightCorePackage = path.join(e2eRoot, 'node_modules', 'playwri
 export const chromiumExecutable = process.env['HOLDFAST_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export const fixtureWorkspaceDir = path.join(repoRoot, 'test', 'fixtures', 'workspace');
+/** The sample project `npm start` opens (a failing test, a typo) and the demo's end-to-end suite drives. */
+export const demoWorkspaceDir = path.join(repoRoot, 'test', 'fixtures', 'demo-workspace');
 
 /** The extension under test, as package.json names it (`publisher.name`). */
 export const extensionId = 'holdfast.holdfast';

@@ -30,7 +30,18 @@ export interface RunDirectoryOverrides {
 
 export function createRunDirectory(label: string, overrides: RunDirectoryOverrides = {}): RunDirectory {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  const name = `${label}-${stamp}-${process.pid}`;
+  return runDirectoryAt(`${label}-${stamp}-${process.pid}`, overrides);
+}
+
+/**
+ * The same folders under a fixed name that outlives the run (`npm start` keeps its profile, and with
+ * it the chat history, between starts). Only the temp folder is fresh each time.
+ */
+export function openPersistentRunDirectory(name: string): RunDirectory {
+  return runDirectoryAt(name, {});
+}
+
+function runDirectoryAt(name: string, overrides: RunDirectoryOverrides): RunDirectory {
   const root = path.join(workRoot, name);
   const sub = (dir: string, chosen?: string) => {
     const full = chosen ? path.resolve(chosen) : path.join(root, dir);

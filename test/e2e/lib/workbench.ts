@@ -84,3 +84,104 @@ export function notificationToast(page: Page, text: string | RegExp): Locator {
   // The message element only: the toast also holds a <style> whose text would match loosely.
   return page.locator('.notifications-toasts .notification-toast .notification-list-item-message').filter({ hasText: text }).first();
 }
+
+/**
+ * Opens a workspace file with Quick Open (Ctrl+P), as a user does. A loaded machine may swallow the
+ * first key press or take long to list the files, so it waits on what the workbench shows (the
+ * widget, the highlighted row, the active tab) with a generous bound, pressing Ctrl+P again if the
+ * widget never came up.
+ */
+export async function openFileWithQuickOpen(page: Page, fileName: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await waitUntil('the Quick Open box', async () => {
+    if (await input.isVisible()) return true;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    return input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+  }, timeoutMs, 0);
+  await input.fill(fileName);
+  const row = widget.locator('.monaco-list-row.focused').filter({ hasText: fileName }).first();
+  await row.waitFor({ state: 'visible', timeout: Math.max(1_000, deadline - Date.now()) });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active').filter({ hasText: fileName }).waitFor({ state: 'visible', timeout: Math.max(1_000, deadline - Date.now()) });
+}
+
+/** Puts the cursor at the start of `line` (1-based) of the active editor with Go to Line (Ctrl+G). */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
+/** The primary side bar's width in CSS pixels. */
+export async function sideBarWidth(page: Page): Promise<number> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) throw new Error('the side bar is not visible');
+  return Math.round(box.width);
+}
+
+/**
+ * Resizes the primary side bar to `width` px by dragging the sash on its right edge, as a user does;
+ * drags again until it is within a pixel (VS Code clamps at its minimum of 170 px).
+ */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    if (!bar) throw new Error('the side bar is not visible');
+    if (Math.abs(bar.width - width) <= 1) return;
+    const edge = bar.x + bar.width;
+    const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((elements, x) =>
+      elements.map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0 && Math.abs(r.x + r.width / 2 - x) <= 4).map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 })),
+      edge,
+    );
+    const sash = sashes[0];
+    if (!sash) throw new Error(`no sash at the side bar's edge (x ${edge})`);
+    await page.mouse.move(sash.x, sash.y);
+    await page.mouse.down();
+    await page.mouse.move(sash.x + (width - bar.width) / 2, sash.y, { steps: 4 });
+    await page.mouse.move(sash.x + (width - bar.width), sash.y, { steps: 4 });
+    await page.mouse.up();
+  }
+  const final = await sideBarWidth(page);
+  if (Math.abs(final - width) > 1) throw new Error(`the side bar is ${final} px wide, not ${width} px`);
+}
+
+/**
+ * Ctrl+. on the first error squiggle of the active editor, until the quick-fix menu shows. The squiggle
+ * sits under the text layer, so the click goes through to the text at its position. On a busy machine
+ * tsserver may still be answering its own code-action request and VS Code then shows "No code
+ * actions available" for that attempt; asking again is what a user would do too.
+ */
+export async function openQuickFixMenu(page: Page, attempts = 6): Promise<Locator> {
+  const menu = page.locator('.action-widget');
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.editor-instance .monaco-editor .squiggly-error').first().click({ force: true });
+    await page.keyboard.press('Control+Period');
+    try {
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      return menu;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      console.log(`      (no quick-fix menu on attempt ${attempt}; asking again)`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Moves the focus in the open quick-fix menu to the item with `label` and presses Enter (clicks on items are intercepted). */
+export async function chooseQuickFix(menu: Locator, label: string): Promise<void> {
+  const page = menu.page();
+  for (let i = 0; i < 25; i++) {
+    const focused = (await menu.locator('.monaco-list-row.focused').textContent()) ?? '';
+    if (focused.includes(label)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  const focused = (await menu.locator('.monaco-list-row.focused').textContent()) ?? '';
+  if (!focused.includes(label)) throw new Error(`"${label}" is not in the quick-fix menu (focused: ${focused})`);
+  await page.keyboard.press('Enter');
+}

@@ -494,6 +494,13 @@ suite('agent: reviews in the chat view', function () {
     assert.strictEqual(await readText(CHAT_REVIEW_FILE), CHAT_REVIEW_AFTER);
     assert.strictEqual(reviewCard(CHAT_REVIEW_FILE)?.state, 'allowedOnce');
     assert.match(toolOutputOf(emulator, 'chat_review_edit_keep'), /^Edited src\/chat-review\.ts/);
+    // One review per edit: the edit card that follows is already kept, with no second Keep to answer.
+    const items = holdfast.chat.presenter.transcript().turns.at(-1)?.items ?? [];
+    const cards = items.flatMap((i) => (i.kind === 'edit' ? [`edit:${i.card.state}`] : i.kind === 'approval' && i.card.kind === 'review' ? [`review:${i.card.state}`] : []));
+    assert.deepStrictEqual(
+      cards,
+      ['review:allowedOnce', 'edit:kept'],
+    );
   });
 });
 

@@ -109,6 +109,7 @@ const scenario: Scenario = {
     ...threeRounds('continue'),
     ...threeRounds('stop'),
     ...threeRounds('modal'),
+    ...threeRounds('hidden'),
     // One tool round, then the answer: the token budget of 1 is reached after the first round.
     {
       id: 'tokens-read',
@@ -410,6 +411,36 @@ suite('agent: budget and edit-mismatch questions in the chat view', function () 
       // Under extension tests VS Code settles modals as dismissed, as Escape does: that is Stop.
       assert.deepStrictEqual(await turn, { kind: 'budgetPaused', budget: 'toolRounds', used: 2, limit: 2 });
       assert.deepStrictEqual(finishedTools(), ['budget_modal_r1:ok', 'budget_modal_r2:ok']);
+      assertCallsAnswered();
+    });
+  });
+
+  test('with the chat view hidden, a chat turn’s question waits as its card, with a badge on the view and "waiting for you"; answering clears both', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor('the chat view to be hidden', () => !holdfast.chatView.canShowCards, 60_000);
+    assert.ok(holdfast.chatView.hasView, 'the view was shown before, so it is hidden, not gone');
+    assert.strictEqual(holdfast.chatView.badge, undefined, 'no badge before a question');
+    await withBudget('maxToolRoundsPerTurn', 2, async () => {
+      const asked = holdfast.agentHost.approvals.waitForPending((p) => p.request.kind === 'continueAfterBudget');
+      // Typed into the chat (not the agent host directly): the chat holds its turn's cards while hidden.
+      const turn = holdfast.chat.sendPrompt('Walk the files in three rounds (hidden)');
+      const first = await Promise.race([asked, turn.then((outcome) => ({ endedWith: outcome }))]);
+      if ('endedWith' in first) assert.fail(`the turn ended without asking: ${JSON.stringify(first.endedWith)}`);
+      const pending = first;
+      assert.strictEqual(pending.shownIn, 'presenter', 'a card in the hidden chat, not a modal');
+      assert.ok(pending.asker?.type === 'turn');
+      const approvalId = pending.asker.approvalId;
+      await waitFor('the badge on the Holdfast view', () => holdfast.chatView.badge?.value === 1);
+      assert.match(holdfast.chatView.badge!.tooltip, /waiting for your answer/);
+      assert.strictEqual(holdfast.connectionView().label, 'waiting for you');
+      assert.strictEqual(questionCard(approvalId)?.state, 'pending', 'the card waits in the chat for when it is shown');
+
+      await fromView({ type: 'approvalDecision', approvalId, decision: 'allowOnce' });
+      await waitFor('the badge to clear', () => holdfast.chatView.badge === undefined);
+      assert.notStrictEqual(holdfast.connectionView().label, 'waiting for you');
+      assert.deepStrictEqual(await turn, { kind: 'completed', text: 'Walked three files (hidden).' });
+      assert.strictEqual(questionCard(approvalId)?.state, 'allowedOnce');
+      pending.answer('deny'); // a late answer (a stale notification's button) changes nothing
       assertCallsAnswered();
     });
   });

@@ -3,7 +3,8 @@ import * as assert from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
-import type { FixResult } from '../../../src/ui/codeActions/diagnosticCodeActions';
+import type { Scenario } from '../../emulator';
+import type { FixCheck } from '../../../src/ui/codeActions/diagnosticCodeActions';
 import type { Proposal } from '../../../src/ui/inlineEdit/inlineEditController';
 import { type EmulatorSession, modelRequests, useEmulator } from '../support/emulatorSession';
 import { waitFor } from '../support/waiting';
@@ -18,12 +19,28 @@ import { BROKEN_FILE, BROKEN_FILE_FIXED, BROKEN_MESSAGE, EXPLANATION, issue7Scen
  */
 const DIAGNOSTICS_TIMEOUT_MS = 45_000;
 
+/** Fixes that do not fix (issue 14: "fixed" was said while the file had an error). Regions: the error's line ± 3, whole file here. */
+const NEW_ERROR_FILE = ['// A fix that brings a new error.', "export const bringsNewError: string = 42;", 'export const ok = 1;', ''].join('\n');
+const NEW_ERROR_MESSAGE = "Type 'number' is not assignable to type 'string'.";
+const NEW_ERROR_FIX = ['// A fix that brings a new error.', 'export const bringsNewError: string = fortyTwoAsText;', 'export const ok = 1;', ''].join('\n');
+const STILL_BROKEN_FILE = ['// A fix that does not fix.', "export const stillBroken: number = 'seven';", 'export const after = 1;', ''].join('\n');
+const STILL_BROKEN_FIX = ['// A fix that does not fix.', '// (the model only added this comment)', "export const stillBroken: number = 'seven';", 'export const after = 1;', ''].join('\n');
+
+const scenario: Scenario = {
+  ...issue7Scenario,
+  steps: [
+    { id: 'fix-new-error', when: { userText: { contains: 'bringsNewError' } }, calls: [{ name: 'replace_selection', arguments: { code: NEW_ERROR_FIX } }], repeat: true },
+    { id: 'fix-still-broken', when: { userText: { contains: 'stillBroken' } }, calls: [{ name: 'replace_selection', arguments: { code: STILL_BROKEN_FIX } }], repeat: true },
+    ...issue7Scenario.steps,
+  ],
+};
+
 suite('code actions on diagnostics', function () {
   this.timeout(90_000);
   let session: EmulatorSession;
 
   suiteSetup(async () => {
-    session = await useEmulator(issue7Scenario);
+    session = await useEmulator(scenario);
   });
 
   suiteTeardown(async () => {
@@ -42,13 +59,27 @@ suite('code actions on diagnostics', function () {
     return { editor, diagnostic };
   }
 
-  function nextFixResult(): Promise<FixResult> {
+  function nextFixCheck(): Promise<FixCheck> {
     return new Promise((resolve) => {
-      const subscription = session.holdfast.diagnosticActions.onDidCheckFix(({ result }) => {
+      const subscription = session.holdfast.diagnosticActions.onDidCheckFix((check) => {
         subscription.dispose();
-        resolve(result);
+        resolve(check);
       });
     });
+  }
+
+  /** Fix with Holdfast on the file's error, Accept, and what the re-check then says. */
+  async function fixAndAccept(name: string, text: string, message: string): Promise<{ editor: vscode.TextEditor; check: FixCheck }> {
+    const { editor, diagnostic } = await openWithError(name, text, message);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diagnostic.range);
+    const fix = actions.find((a) => a.title === 'Fix with Holdfast');
+    assert.ok(fix?.command, 'Fix with Holdfast is offered');
+    const proposal = await vscode.commands.executeCommand<Proposal | undefined>(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.ok(proposal, 'the fix started a proposal');
+    assert.strictEqual(await proposal.done, 'ready', proposal.message);
+    const checked = nextFixCheck();
+    assert.strictEqual(await session.holdfast.inlineEdits.accept(proposal), true);
+    return { editor, check: await checked };
   }
 
   test('Fix and Explain are offered on a TypeScript error at once, with no network request', async () => {
@@ -98,12 +129,13 @@ suite('code actions on diagnostics', function () {
     const request = modelRequests(session.emulator).filter((r) => r.lane === proposal.lane).at(-1);
     assert.ok(request, 'the emulator saw the fix on its lane');
 
-    const checked = nextFixResult();
+    const checked = nextFixCheck();
     await vscode.commands.executeCommand('holdfast.inlineEdit.accept', editor.document.uri);
     assert.strictEqual(await proposal.settled, 'accepted');
     assert.strictEqual(editor.document.getText(), BROKEN_FILE_FIXED);
-    const result = await checked;
+    const { result, report } = await checked;
     assert.deepStrictEqual(result, { status: 'fixed', rechecked: true });
+    assert.strictEqual(report, 'Holdfast: fixed.');
     assert.strictEqual(vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.message === BROKEN_MESSAGE).length, 0);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
@@ -129,6 +161,7 @@ suite('code actions on diagnostics', function () {
     assert.ok(shown, 'the turn is in the chat view');
     assert.match(shown.userText, /Explain this problem/);
     assert.ok(shown.userText.includes(BROKEN_MESSAGE), 'the question carries the diagnostic');
+    assert.ok(!shown.userText.includes('<selection>') && /^Explain this problem on lines? \d/.test(shown.userText), `the user's line is their intent, not the model's prompt: ${shown.userText}`);
     assert.ok(shown.items.some((item) => item.kind === 'markdown' && item.text === EXPLANATION), 'the answer is in the chat view');
     const request = modelRequests(session.emulator).at(-1);
     assert.ok(request && !/^explain-/.test(request.lane ?? ''), `the chat turn ran on the agent's lane, not an explain lane (${request?.lane})`);
@@ -159,10 +192,29 @@ suite('code actions on diagnostics', function () {
     const proposal = await vscode.commands.executeCommand<Proposal | undefined>(fixAll.command.command, ...(fixAll.command.arguments ?? []));
     assert.ok(proposal);
     assert.strictEqual(await proposal.done, 'ready', proposal.message);
-    const checked = nextFixResult();
+    const checked = nextFixCheck();
     assert.strictEqual(await session.holdfast.inlineEdits.accept(proposal), true);
     assert.strictEqual(editor.document.getText(), TWO_ERRORS_FIXED);
-    assert.strictEqual((await checked).status, 'fixed');
+    const { result, report } = await checked;
+    assert.strictEqual(result.status, 'fixed');
+    assert.strictEqual(report, 'Holdfast: fixed — no problems left in this file.');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('a fix that removes the error but brings another is not called fixed: the message names the new error', async () => {
+    const { editor, check } = await fixAndAccept('bringsNewError', NEW_ERROR_FILE, NEW_ERROR_MESSAGE);
+    assert.strictEqual(editor.document.getText(), NEW_ERROR_FIX);
+    assert.deepStrictEqual(check.result, { status: 'newProblems', message: "Cannot find name 'fortyTwoAsText'.", rechecked: true });
+    assert.strictEqual(check.report, "Holdfast: the problem is gone, but the fix brought a new error: Cannot find name 'fortyTwoAsText' (line 2).");
+    assert.ok(vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.message === "Cannot find name 'fortyTwoAsText'."), 'VS Code reports it too');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('a fix that leaves the error says it is still failing, and where', async () => {
+    const { editor, check } = await fixAndAccept('stillBroken', STILL_BROKEN_FILE, BROKEN_MESSAGE);
+    assert.strictEqual(editor.document.getText(), STILL_BROKEN_FIX);
+    assert.deepStrictEqual(check.result, { status: 'stillFailing', message: BROKEN_MESSAGE, rechecked: true });
+    assert.strictEqual(check.report, "Holdfast: still failing: Type 'string' is not assignable to type 'number' (line 3).");
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

@@ -7,6 +7,37 @@ import { type EmulatorSession, modelRequests, useEmulator } from '../support/emu
 import { waitFor, within } from '../support/waiting';
 import { readDisk, writeWorkspaceFile } from '../support/workspaceFiles';
 import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario, OTHER_FILE_AFTER, OTHER_FILE_BEFORE, OTHER_FILE_PATH } from '../support/issue7Scenarios';
+import type { Scenario } from '../../emulator';
+
+/** Lines 1–3 of INLINE_TARGET rewritten: the one `return` line becomes five lines (issue 14: drawn on five rows). */
+const INLINE_MULTI_LINE = [
+  'export function add(a: number, b: number): number {',
+  '  if (!Number.isFinite(a) || !Number.isFinite(b)) {',
+  "    throw new Error('add: both arguments must be finite numbers');",
+  '  }',
+  '  const sum = a + b;',
+  '  return sum;',
+  '}',
+].join('\n');
+
+const scenario: Scenario = {
+  ...issue7Scenario,
+  steps: [
+    {
+      id: 'multi-line',
+      when: { userText: 'Instruction: add error handling' },
+      calls: [{ name: 'replace_selection', arguments: { code: INLINE_MULTI_LINE } }],
+      repeat: true,
+    },
+    ...issue7Scenario.steps,
+  ],
+};
+
+/** The titles of the CodeLens VS Code gets for `uri` now (from every provider). */
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+  return lenses.map((lens) => lens.command?.title ?? '');
+}
 
 /**
  * Inline edit (issue 7) inside a real VS Code against the emulator: the proposal streams on its own
@@ -20,7 +51,7 @@ suite('inline edit', function () {
   let session: EmulatorSession;
 
   suiteSetup(async () => {
-    session = await useEmulator(issue7Scenario);
+    session = await useEmulator(scenario);
   });
 
   suiteTeardown(async () => {
@@ -204,5 +235,52 @@ suite('inline edit', function () {
         `${proposal.lane} ${Math.round(inlineRequest.startedAt)}–${Math.round(inlineRequest.endedAt!)} ms)`,
     );
     holdfast.inlineEdits.reject(proposal);
+  });
+
+  test('a multi-line proposal is drawn on several rows: one decoration per new line, the removed line struck', async () => {
+    const editor = await openTarget('multiLineTarget');
+    const { holdfast } = session;
+    const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'add error handling' });
+    assert.ok(proposal);
+    assert.strictEqual(await proposal.done, 'ready', proposal.message);
+    const { rendered } = holdfast.inlineEdits.shownFor(editor.document.uri);
+    assert.ok(rendered, 'the proposal is drawn');
+    const added = INLINE_MULTI_LINE.split('\n').slice(1, 6);
+    assert.deepStrictEqual(rendered.addedTexts, added, 'each new line is its own decoration');
+    assert.deepStrictEqual(rendered.removedLines, [2], 'the replaced return line is marked removed');
+    assert.deepStrictEqual(rendered.addedLines, [2, 3, 4, 5, 6], 'five new lines on five rows, from the line they replace');
+    console.log(`      (${rendered.addedLines.length} added rows ${rendered.addedLines.join(',')}, removed ${rendered.removedLines.join(',')}, note on line ${rendered.noteLine})`);
+    assert.strictEqual(editor.document.getText(), INLINE_TARGET, 'drawn, not applied');
+    holdfast.inlineEdits.reject(proposal);
+  });
+
+  test('Accept and Reject hide the drawing, the lenses and the context keys the moment they are chosen', async () => {
+    const { holdfast } = session;
+    for (const choice of ['accept', 'reject'] as const) {
+      const editor = await openTarget(`${choice}HidesTarget`);
+      const uri = editor.document.uri;
+      const proposal = await holdfast.inlineEdits.runCommand({ instruction: 'add error handling' });
+      assert.ok(proposal);
+      assert.strictEqual(await proposal.done, 'ready', proposal.message);
+      assert.ok(holdfast.inlineEdits.shownFor(uri).rendered, 'drawn while ready');
+      assert.deepStrictEqual(holdfast.inlineEdits.shownFor(uri).contextKeys, { active: true, ready: true });
+      assert.ok((await lensTitles(uri)).some((title) => title.includes('Accept (Ctrl+Enter)')), 'Accept lens while ready');
+
+      // No await between the choice and the checks: everything must already be gone.
+      const chosen = choice === 'accept' ? holdfast.inlineEdits.accept(proposal) : holdfast.inlineEdits.reject(proposal);
+      const shown = holdfast.inlineEdits.shownFor(uri);
+      assert.strictEqual(shown.rendered, undefined, `${choice}: no decorations left`);
+      assert.deepStrictEqual(shown.contextKeys, { active: false, ready: false }, `${choice}: context keys cleared`);
+      const titles = await lensTitles(uri);
+      assert.ok(!titles.some((title) => /Accept|Reject|Follow-up|Show diff/.test(title)), `${choice}: lenses gone: ${titles.join(' | ')}`);
+      await chosen;
+      assert.strictEqual(await proposal.settled, choice === 'accept' ? 'accepted' : 'rejected');
+      if (choice === 'accept') {
+        assert.ok(editor.document.getText().includes('const sum = a + b;'));
+        await vscode.window.showTextDocument(editor.document);
+        await vscode.commands.executeCommand('undo');
+      }
+      assert.strictEqual(editor.document.getText(), INLINE_TARGET);
+    }
   });
 });

@@ -15,6 +15,7 @@ describe('benchmark harness (smoke)', () => {
       links: [{ link: 'loopback', scenarios: ['chat-5'], reps: 1, concurrency: 1 }],
       contenders: ['holdfast-ws', 'holdfast-http'],
       emulator: 'in-process',
+      calibrated: false,
       cpu: false,
       bundles: false,
       activation: false,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSummary, replayCommand, runCampaign } from '../../faults/faultCampaign';
 import { mulberry32, runSeed } from '../../fakes/prng';
 import { exposeGc } from '../../faults/exposeGc';
+import { showReport } from './reportOutput';
 
 const SEED = 9;
 const RUNS = 30;
@@ -24,13 +25,14 @@ describe('fault campaign (bounded)', () => {
     const gc = exposeGc();
     const summary = await runCampaign({ seed: SEED, runs: RUNS, gc });
     const report = formatSummary(summary);
-    // The whole table goes to the log, and each failing run names the command that replays it.
-    console.log(report);
-    expect(summary.violations.map((v) => `${v.violations.join('; ')} — ${replayCommand(v.plan.seed, v.plan.run)}`)).toEqual([]);
-    expect(summary.runs).toBe(RUNS);
-    expect(Object.values(summary.faultsInjected).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(RUNS * 0.8);
-    expect(summary.outcomes['completed'] ?? 0).toBeGreaterThan(RUNS / 2);
+    // The table is the message of any failing assertion (printed with HOLDFAST_TEST_REPORTS=1), and
+    // each failing run names the command that replays it.
+    showReport(report);
+    expect(summary.violations.map((v) => `${v.violations.join('; ')} — ${replayCommand(v.plan.seed, v.plan.run)}`), report).toEqual([]);
+    expect(summary.runs, report).toBe(RUNS);
+    expect(Object.values(summary.faultsInjected).reduce((a, b) => a + b, 0), report).toBeGreaterThanOrEqual(RUNS * 0.8);
+    expect(summary.outcomes['completed'] ?? 0, report).toBeGreaterThan(RUNS / 2);
     // Memory: after GC the heap returns near its baseline (generous: the emulators' and runs' garbage is gone).
-    if (gc) expect(summary.memory.finalMb - summary.memory.baselineMb).toBeLessThan(40);
+    if (gc) expect(summary.memory.finalMb - summary.memory.baselineMb, report).toBeLessThan(40);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCommand } from '../../../src/tools/shell/analyzeCommand';
-import { parseRuleWords, quoteWords } from '../../../src/tools/shell/parseShell';
+import { parseRuleWords, quoteWords } from '../../../src/tools/shell/ruleWords';
 
 /** The words of every part the analysis found, for compact assertions. */
 function parts(command: string): string[] {

@@ -106,6 +106,7 @@ describe('run_command policy', () => {
         parts: ['npm test', 'npm run build --prod'],
         reasons: ["'npm run build --prod' is not in the allowed commands"],
         alwaysAllowRules: ['npm run build --prod'],
+        sandbox: { runsIn: 'sandbox', network: false, grants: ['allowOnceWithNetwork', 'allowOnceUnsandboxed'] },
       },
     ]);
     expect(h.settings.settings.allowedCommands).toEqual(['npm test', 'npm run build --prod']);

@@ -27,6 +27,14 @@ describe('connection doctor', () => {
     expect(server.sockets[0]?.closedByClient).toBe(true);
   });
 
+  it('says whether the key was accepted or no key is set (a loopback server, sent a placeholder)', async () => {
+    const withKey = await runConnectionDoctor(options(new FakeServer(), ok200));
+    expect(withKey.checks[0]?.explanation).toBe('The API answered at https://api.example.test/v1 and accepted the API key.');
+    const placeholder = await runConnectionDoctor(options(new FakeServer(), ok200, { baseUrl: 'http://127.0.0.1:8080/v1', apiKey: 'holdfast-local-no-key', keyIsPlaceholder: true }));
+    expect(placeholder.checks[0]?.explanation).toBe('The API answered at http://127.0.0.1:8080/v1. No API key is set; a loopback server needs none.');
+    expect(placeholder.checks[0]?.explanation).not.toMatch(/accepted/);
+  });
+
   it('426 on the upgrade: WebSocket unusable, HTTP works, says why in plain words', async () => {
     const server = new FakeServer();
     server.upgrades = [{ kind: 'status', status: 426 }];

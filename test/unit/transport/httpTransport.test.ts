@@ -107,6 +107,44 @@ describe('streamResponses after the terminal event', () => {
   });
 });
 
+describe('streamResponses on a pooled connection the server just closed', () => {
+  const closedUnderRequest = (code: string): Error =>
+    new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code }) });
+  const sse = (): Response =>
+    new Response(`event: response.completed\ndata: ${completed}\n\ndata: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+
+  it('retries once at once when the request met a closed keep-alive socket before any answer', async () => {
+    const calls: string[] = [];
+    const fetch: FetchLike = async () => {
+      calls.push('post');
+      if (calls.length === 1) throw closedUnderRequest('UND_ERR_SOCKET');
+      return sse();
+    };
+    const events: string[] = [];
+    await expect(stream(fetch, events)).resolves.toEqual({ kind: 'ended' });
+    expect(calls).toEqual(['post', 'post']);
+    expect(events).toEqual(['response.completed']);
+  });
+
+  it('reports the network failure when the fresh connection fails too, and never retries other failures', async () => {
+    let stale = 0;
+    const alwaysStale: FetchLike = async () => {
+      stale++;
+      throw closedUnderRequest('ECONNRESET');
+    };
+    await expect(stream(alwaysStale, [])).resolves.toMatchObject({ kind: 'network' });
+    expect(stale).toBe(2);
+
+    let refused = 0;
+    const unreachable: FetchLike = async () => {
+      refused++;
+      throw closedUnderRequest('ECONNREFUSED');
+    };
+    await expect(stream(unreachable, [])).resolves.toMatchObject({ kind: 'network', message: expect.stringContaining('ECONNREFUSED') });
+    expect(refused).toBe(1);
+  });
+});
+
 describe('against the emulator (real fetch, real sockets)', () => {
   let emu: Emulator | undefined;
   let transport: WorkspaceTransport | undefined;

@@ -18,6 +18,7 @@ function context(overrides: Partial<DisplayContext> & { steers?: Record<string, 
     shownSessionId: 's1',
     runningTurnId: 't1',
     nextAttachments: [],
+    nextUserText: undefined,
     steeringViewId: undefined,
     steer: (id) => steers[id],
     offersApproval: (id) => offered.includes(id),
@@ -55,6 +56,12 @@ describe('displayEventsOf: turns', () => {
     expect(displayEventsOf({ type: 'turnStarted', sessionId: 's1', turnId: 't2', userText: '' }, context())).toEqual([
       { type: 'turnStarted', turnId: 't2', userText: '↻ Retry', attachments: [] },
     ]);
+  });
+
+  it('turnStarted shows the user’s own line for a prompt the host wrote (Explain), not the prompt with its <selection> block', () => {
+    const prompt = 'Explain this problem:\nerror at line 3\n\n<selection>\nconst x: number = "a";\n</selection>';
+    const shown = displayEventsOf({ type: 'turnStarted', sessionId: 's1', turnId: 't1', userText: prompt }, context({ nextUserText: 'Explain this problem on line 3 of src/a.ts: bad' }));
+    expect(shown).toEqual([{ type: 'turnStarted', turnId: 't1', userText: 'Explain this problem on line 3 of src/a.ts: bad', attachments: [] }]);
   });
 
   it('turnStarted and turnFinished of another session show nothing', () => {
@@ -152,18 +159,25 @@ describe('displayEventsOf: approvals', () => {
 
 describe('displayEventsOf: edits', () => {
   it('editApplied of the shown session is an edit card with its id, path, change and diff hunks', () => {
-    const [card] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry }, context());
+    const [card] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry, reviewed: false }, context());
     expect(card).toMatchObject({ type: 'editApplied', turnId: 't1', editId: 'edit-0', path: 'src/a.ts', change: 'modified' });
     expect(card?.type === 'editApplied' && card.hunks.flatMap((h) => h.lines)).toEqual([
       { kind: 'context', text: 'one' },
       { kind: 'remove', text: 'two' },
       { kind: 'add', text: 'TWO' },
     ]);
-    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created }, context({ edits: new Map([[created, 'edit-3']]) }))[0]).toMatchObject({ editId: 'edit-3', change: 'created' });
+    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created, reviewed: false }, context({ edits: new Map([[created, 'edit-3']]) }))[0]).toMatchObject({ editId: 'edit-3', change: 'created' });
+  });
+
+  it('editApplied of an edit kept in its review is a kept card: one review, one Keep', () => {
+    const [card] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry, reviewed: true }, context());
+    expect(card).toMatchObject({ type: 'editApplied', editId: 'edit-0', kept: true });
+    const [plain] = displayEventsOf({ type: 'editApplied', turnId: 't1', entry, reviewed: false }, context());
+    expect(plain).not.toHaveProperty('kept');
   });
 
   it('editApplied that is not in the shown session’s journal shows nothing', () => {
-    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created }, context())).toEqual([]);
+    expect(displayEventsOf({ type: 'editApplied', turnId: 't1', entry: created, reviewed: false }, context())).toEqual([]);
   });
 });
 
@@ -186,11 +200,14 @@ describe('displayEventsOf: steering', () => {
 });
 
 describe('displayEventsOf: events the chat does not show', () => {
-  it('requestStarted, assistantMessage, modelRecovering, budgetPaused and sessionSaveFailed show nothing', () => {
+  it('modelRecovering (the response is sent again) replaces the fragment it had streamed', () => {
+    expect(displayEventsOf({ type: 'modelRecovering', turnId: 't1', reason: 'socket closed', attempt: 1 }, context())).toEqual([{ type: 'responseResent', turnId: 't1' }]);
+  });
+
+  it('requestStarted, assistantMessage, budgetPaused and sessionSaveFailed show nothing', () => {
     const quiet: AgentEvent[] = [
       { type: 'requestStarted', turnId: 't1', index: 0 },
       { type: 'assistantMessage', turnId: 't1', itemId: 'm1', text: 'done' },
-      { type: 'modelRecovering', turnId: 't1', reason: 'socket closed', attempt: 1 },
       { type: 'budgetPaused', turnId: 't1', budget: 'toolRounds', used: 2, limit: 2 },
       { type: 'sessionSaveFailed', sessionId: 's1', message: 'disk full' },
     ];

@@ -51,6 +51,25 @@ describe('ApprovalCardPresenter', () => {
     expect(cards({ session: undefined }).presenter.request(review, CancellationToken.None, { type: 'outside', origin: { id: 'o', title: 'T' }, approvalId: 'outside-1' })).toBeUndefined();
   });
 
+  it('with the view hidden, a question of a turn the chat started waits as its card (held); other turns and outside questions go to VS Code', async () => {
+    const shown: ChatDisplayEvent[] = [];
+    const presenter = new ApprovalCardPresenter({
+      canShowCards: () => false,
+      canHoldCards: (turnId) => turnId === 't1',
+      shownSessionId: () => 's1',
+      showsTurn: () => true,
+      display: (event) => void shown.push(event),
+      displayOf: (path) => path,
+    });
+    const answer = presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't1', approvalId: 'a1' });
+    expect(answer).toBeDefined();
+    expect(shown.map((e) => e.type)).toEqual(['approvalRequested']);
+    expect(presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't2', approvalId: 'a2' })).toBeUndefined();
+    expect(presenter.request(review, CancellationToken.None, { type: 'outside', origin: { id: 'o', title: 'T' }, approvalId: 'outside-1' })).toBeUndefined();
+    presenter.settled('a1', 'allowOnce');
+    expect(await answer).toBe('allowOnce');
+  });
+
   it('a question settled elsewhere (by its approval id) settles the card', async () => {
     const { presenter } = cards();
     const answer = presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't1', approvalId: 'a1' })!;
@@ -109,6 +128,13 @@ describe('OfferedEdits', () => {
     expect(await offered.decide('edit-0', 'undo')).toEqual({ refused: 'edit edit-0, which is already kept' });
     expect(await offered.decide('edit-9', 'keep')).toEqual({ refused: 'edit edit-9, which was not offered' });
     expect(workspace.text('/ws/src/a.ts')).toBe('new\n');
+  });
+
+  it('an edit kept in its review is offered kept: the view cannot ask Keep (or Undo) on it a second time', async () => {
+    const workspace = new MemoryWorkspace().write('/ws/src/a.ts', 'new\n');
+    const offered = new OfferedEdits({ workspace, runningTurnId: () => undefined, noteUndone: async () => undefined });
+    offered.offer('edit-0', 't1', entry, true);
+    expect(await offered.decide('edit-0', 'keep')).toEqual({ refused: 'edit edit-0, which is already kept' });
   });
 
   it('Undo puts the file back as one edit and tells the model', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type HostToWebview, HostToWebview as HostToWebviewSchema, Limits, SessionTranscriptView } from '../../../src/protocol/webview';
 import { ChatPresenter } from '../../../src/ui/chatPresenter';
 import { KEY_REMOVED_NOTICE } from '../../../src/ui/chat/agentEventDisplay';
+import { RESENT_NOTE } from '../../../src/ui/chat/displayModel';
 import { clipText } from '../../../src/ui/chat/clipping';
 import { conversationViewOf } from '../../../src/ui/chat/conversationView';
 import { sessionSummaryViews } from '../../../src/ui/chat/sessionList';
@@ -408,3 +409,36 @@ describe('ChatPresenter: session list and totals', () => {
     expect(SessionTranscriptView.safeParse(view).success).toBe(true);
   });
 });
+
+describe('ChatPresenter: a stream cut mid-answer and resent', () => {
+  it('the fragment is replaced by the resent answer (not shown above it), in the view and the saved model, with one note', () => {
+    const { presenter, posts, clock } = setup();
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'read it' });
+    presenter.handle({ type: 'toolCallStarted', turnId: 't1', callId: 'c1', name: 'read_file' });
+    presenter.handle({ type: 'toolCallFinished', turnId: 't1', callId: 'c1', status: 'done' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'm1', delta: 'I read the f' });
+    clock.advance(20);
+    posts.length = 0;
+    presenter.handle({ type: 'responseResent', turnId: 't1' });
+    expect(posts.map((p) => p.type)).toEqual(['snapshot']);
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'm1', delta: 'I read the file: it exports add().' });
+    presenter.handle({ type: 'textDelta', turnId: 't1', blockId: 'm2', delta: 'Done.' });
+    presenter.handle({ type: 'turnFinished', turnId: 't1', status: 'done' });
+    const turn = presenter.transcript().turns[0]!;
+    expect(turn.items.map((i) => i.kind)).toEqual(['tool', 'error', 'markdown', 'markdown']);
+    const texts = turn.items.flatMap((i) => (i.kind === 'markdown' ? [i.text] : i.kind === 'error' ? [i.error.message] : []));
+    expect(texts).toEqual([RESENT_NOTE, 'I read the file: it exports add().', 'Done.']);
+    expect(JSON.stringify(presenter.transcript())).not.toContain('I read the f"');
+    expect(SessionTranscriptView.safeParse(presenter.transcript()).success).toBe(true);
+  });
+
+  it('a recovery before anything streamed changes nothing and says nothing', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'hi' });
+    posts.length = 0;
+    presenter.handle({ type: 'responseResent', turnId: 't1' });
+    expect(posts).toEqual([]);
+    expect(presenter.transcript().turns[0]!.items).toEqual([]);
+  });
+});
+

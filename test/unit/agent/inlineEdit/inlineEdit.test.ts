@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { freeLane, rememberInstruction } from '../../../../src/agent/inlineEdit/history';
 import { diffLines, layoutProposal } from '../../../../src/agent/inlineEdit/lineDiff';
+import { buildFixInput } from '../../../../src/agent/inlineEdit/diagnosticPrompts';
 import {
-  buildFixInput,
   buildFollowUpInput,
   buildInlineEditInput,
   EDIT_OTHER_FILE_TOOL,
