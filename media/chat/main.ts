@@ -8,12 +8,14 @@ import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
 import { Composer } from './composer';
 import { ConnectionChip } from './connectionChip';
+import { ContextMeter } from './contextMeter';
 import { element } from './dom';
 import { renderEmptyState } from './emptyState';
 import { errorAnnouncement, renderErrorCard } from './errorCard';
 import { StickToBottom } from './followScroll';
 import { SessionTotals } from './footer';
 import { handleLinkActivation } from './links';
+import { PinControls } from './pins';
 import { SessionList } from './sessions';
 import { updateViewState, viewState } from './state';
 import { Transcript } from './transcript';
@@ -39,7 +41,8 @@ totals.show(undefined);
 const header = element('header', { class: 'header' });
 const title = element('span', { class: 'workspace', 'data-testid': 'workspace-name' }, '');
 const roundTrip = element('span', { class: 'roundtrip', 'data-testid': 'host-roundtrip', 'aria-hidden': 'true' }, '');
-header.append(sessions.toggle, title, totals.element, chip.element, sessions.newButton, roundTrip);
+const meter = new ContextMeter(send);
+header.append(sessions.toggle, title, totals.element, meter.element, chip.element, sessions.newButton, roundTrip);
 
 const banner = element('div', { class: 'banner', 'data-testid': 'banner' });
 const conversation = element('main', { class: 'conversation', 'aria-label': 'Conversation', role: 'log', 'data-testid': 'conversation' });
@@ -51,6 +54,7 @@ const transcript = new Transcript(announcer, () => scroll.keepUp());
 const scroll = new StickToBottom(conversation, transcript.element, (scrollTop, following) => {
   updateViewState({ scrollTop, atBottom: following, sessionId: activeSessionId });
 });
+const pins = new PinControls(transcript.element, send);
 conversation.append(empty, transcript.element);
 const conversationArea = element('div', { class: 'conversation-area' });
 conversationArea.append(conversation, scroll.jumpButton);
@@ -148,6 +152,7 @@ function handle(message: HostToWebview): void {
       totals.show(message.session?.totals);
       banner.replaceChildren();
       transcript.showSession(message.session);
+      pins.decorate();
       refreshRunning();
       const saved = viewState();
       if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) scroll.restore(saved.scrollTop);
@@ -195,6 +200,7 @@ function handle(message: HostToWebview): void {
       return;
     case 'turnFinished':
       transcript.turnFinished(message.turnId, message.status, message.footer);
+      pins.decorate();
       refreshRunning();
       return;
     case 'sessionTotals':
@@ -206,6 +212,12 @@ function handle(message: HostToWebview): void {
     case 'attachmentAdded':
       composer.attach(message.attachment);
       composer.focus();
+      return;
+    case 'contextMeter':
+      meter.show(message.meter);
+      return;
+    case 'pins':
+      pins.show(message.pinned);
       return;
   }
 }

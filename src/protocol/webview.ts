@@ -232,6 +232,8 @@ export const TurnFooterView = z.object({
   requests: Count,
   inputTokens: Count,
   cachedTokens: Count,
+  /** Input tokens written to the prompt cache, where the server reports them (GPT-5.6+). */
+  cacheWriteTokens: Count.optional(),
   outputTokens: Count,
   reasoningTokens: Count.optional(),
   bytesSent: Count,
@@ -330,6 +332,45 @@ export const DeltaEntry = z.object({
 });
 export type DeltaEntry = z.infer<typeof DeltaEntry>;
 
+/** A pinned message, as the view marks it: `<turnId>` for a prompt, `<turnId>/<blockId>` for an answer block. */
+export const PinId = z.string().min(1).max(Limits.id * 2 + 1);
+
+const Usd = z.number().finite().nonnegative().max(1e9);
+
+/** The model window as the chat header's meter shows it: figures only; the view words them. */
+export const ContextMeterView = z.object({
+  model: ShortText,
+  /** The window's size now: measured by the latest response, plus an estimate of what came since. */
+  usedTokens: Count,
+  /** Absent: unknown (the model is not in the table and `holdfast.contextWindow` is not set). */
+  windowTokens: Count.optional(),
+  windowSource: z.enum(['table', 'setting', 'unknown']),
+  /** Where automatic compaction starts; absent when it is off or the window is unknown. */
+  compactAtTokens: Count.optional(),
+  /** On the socket (`context_management`), standalone between requests (`/responses/compact`), or off. */
+  compactionMode: z.enum(['socket', 'standalone', 'off']),
+  /** The latest request's input, how much of it came from the cache, and how much it wrote to it. */
+  lastInputTokens: Count.optional(),
+  lastCachedTokens: Count.optional(),
+  lastCacheWriteTokens: Count.optional(),
+  session: z.object({
+    requests: Count,
+    inputTokens: Count,
+    cachedTokens: Count,
+    cacheWriteTokens: Count,
+    outputTokens: Count,
+    /** Tokens the warm-ups wrote to the cache (a warm-up is a cache write). */
+    warmupTokens: Count,
+    /** Estimated USD; null when a price is unknown. */
+    costUsd: Usd.nullable(),
+  }),
+  /** Estimated USD of the running or last turn; null unknown, absent before the first turn. */
+  turnCostUsd: Usd.nullable().optional(),
+  compactions: Count,
+  pins: Count,
+});
+export type ContextMeterView = z.infer<typeof ContextMeterView>;
+
 // ── webview → host ────────────────────────────────────────────────────────────────────────────────
 export const WebviewToHost = z.discriminatedUnion('type', [
   /** Sent once the webview's script has loaded (also after a reload); the host answers `snapshot`. */
@@ -339,7 +380,7 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   /** The user clicked an action the host offered in a `snapshot` or card (e.g. "setApiKey"). */
   z.object({
     type: z.literal('runAction'),
-    action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp']),
+    action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp', 'compactNow']),
   }),
   /** The user pressed Enter in the composer while no turn ran: start a turn. */
   z.object({
@@ -381,6 +422,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mentionQuery'), requestId: z.number().int().nonnegative().max(1e12), query: z.string().max(Limits.shortText) }),
   /** "Attach selection" button: the host answers `attachmentAdded` with the editor's selection. */
   z.object({ type: z.literal('attachSelection') }),
+  /** The pin button on a prompt (`blockId` absent) or an answer block: pinned text is carried past compaction verbatim. The host answers `pins`. */
+  z.object({ type: z.literal('pinMessage'), turnId: Id, blockId: Id.optional(), pinned: z.boolean() }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
@@ -426,6 +469,10 @@ export const HostToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mentionResults'), requestId: z.number().int().nonnegative().max(1e12), candidates: z.array(MentionCandidate).max(Limits.mentionCandidates) }),
   /** Context to attach to the next prompt (answer to `attachSelection`, or the "add to chat" command). */
   z.object({ type: z.literal('attachmentAdded'), attachment: AttachmentView }),
+  /** The header's context meter: sent after each snapshot and whenever the shown session's model window changes (a response, a compaction, a pin, a warm-up). */
+  z.object({ type: z.literal('contextMeter'), meter: ContextMeterView }),
+  /** The shown session's pinned messages: sent after each snapshot and after each `pinMessage`. */
+  z.object({ type: z.literal('pins'), pinned: z.array(PinId).max(50) }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 export type HostToWebviewOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;

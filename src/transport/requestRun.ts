@@ -19,7 +19,7 @@ import type { ResponseItem, Usage } from '../protocol/items';
 import { STREAM_ID_PATTERN, toHttpBody, type ResponseCreateFrame, type ResponseRequestParams, type WireError } from '../protocol/responses';
 import type { ApiKeyReader } from './apiKey';
 import { attemptHttp, attemptWs, type AttemptIo, type AttemptResult } from './attempts';
-import { paramsKey, type ChainMemory, type WirePlan } from './chain';
+import { completedLink, paramsKey, type ChainMemory, type WirePlan } from './chain';
 import type { ConnectionScope } from './connectionScope';
 import type { Connector } from './connector';
 import type { LaneScheduler } from './lanes';
@@ -293,7 +293,7 @@ export class RequestRun {
       case 'completed': {
         steer.onRequestEnded(true);
         // The server's context is the caller's input ++ this output (which starts with any carried steer items).
-        chain.recordCompleted(this.lane, { responseId: end.responseId, paramsKey: paramsKey(this.params), input: [...this.spec.request.input], output: end.output });
+        chain.recordCompleted(this.lane, completedLink(end.responseId, paramsKey(this.params), this.spec.request.input, end.output));
         if (this.spec.warmup) scope?.warmups.remember(end.responseId, { startedAt: this.attemptStartedAt, endedAt: this.ports.context.clock.now() });
         const held = steer.takeHeld();
         if (held.length > 0) chain.holdPendingSteer(this.lane, held);

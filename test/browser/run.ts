@@ -8,12 +8,13 @@ import * as path from 'node:path';
 import type { BrowserTest, BrowserTestContext } from './browserTest';
 import { launchChromium, missingPrerequisite, openWebview, repoRoot, serveWebview } from './harness';
 import { composerTests } from './composer.browser';
+import { contextTests } from './context.browser';
 import { followTests } from './follow.browser';
 import { layoutTests } from './layout.browser';
 import { reviewTests } from './review.browser';
 import { sanitisingTests } from './sanitising.browser';
 
-const suites: Record<string, BrowserTest[]> = { sanitising: sanitisingTests, composer: composerTests, review: reviewTests, layout: layoutTests, follow: followTests };
+const suites: Record<string, BrowserTest[]> = { sanitising: sanitisingTests, composer: composerTests, review: reviewTests, layout: layoutTests, follow: followTests, context: contextTests };
 
 async function main(): Promise<number> {
   const bundleDir = path.join(repoRoot, 'dist', 'webview');
