@@ -7,6 +7,9 @@
  * Schemas are plain (non-loose) zod objects: they keep only the fields the transport reads. Items are the
  * exception: output items are passed through by reference, unknown fields and all, because the local
  * transcript must hold them exactly as the server sent them (a full resend has to reproduce them).
+ *
+ * Over 400 lines on purpose: it is one contract (every event the client reads, its hot-path parser and
+ * the two error shapes), and splitting the schemas from their parser would split one reading of the wire.
  */
 import * as z from 'zod';
 import type { FunctionToolDefinition, ResponseItem, UserMessageItem } from './items';

@@ -5,6 +5,9 @@
  *
  * Every string, id and array is bounded so a hostile or buggy peer cannot make the other side
  * allocate without limit. The bounds are generous for real use (an answer block may be megabytes).
+ *
+ * Over 400 lines on purpose: it is the one list of messages both sides speak, read top to bottom as
+ * the protocol's documentation; the views' shapes sit beside the messages that carry them.
  */
 import * as z from 'zod';
 

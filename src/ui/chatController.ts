@@ -9,6 +9,9 @@
  * (approval cards it showed, edit cards it showed, sessions it listed, turns it offered a retry for,
  * selections it attached). Anything else is logged and dropped. Links are re-checked before
  * `openExternal`; files are resolved through the tools' path policy before they are opened or written.
+ *
+ * Just over 400 lines: the dispatch of every view request is one switch, kept in one place so that
+ * what the view may ask for is visible at once; the work of each request lives under `chat/`.
  */
 import * as vscode from 'vscode';
 import type { ChatSession } from '../agent/chatSession';
