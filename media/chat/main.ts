@@ -3,7 +3,7 @@ import './chat.css';
 import './conversation.css';
 import './markdown.css';
 import './cards.css';
-import { type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
+import { type ApprovalDecision, type HostToWebview, parseHostToWebview, type WebviewToHost } from '../../src/protocol/webview';
 import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
 import { Composer } from './composer';
@@ -94,7 +94,7 @@ function activate(target: Element): boolean {
   if (approval) {
     const card = approval.closest<HTMLElement>('[data-card-id]');
     const decision = approval.dataset['approval'];
-    if (card?.dataset['cardId'] && (decision === 'allowOnce' || decision === 'allowAlways' || decision === 'deny')) {
+    if (card?.dataset['cardId'] && isDecision(decision)) {
       // One answer per card: the host sends the updated card, which replaces these buttons.
       for (const button of Array.from(card.querySelectorAll('button'))) button.disabled = true;
       send({ type: 'approvalDecision', approvalId: card.dataset['cardId'], decision });
@@ -234,3 +234,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 refreshRunning();
 send({ type: 'ready' });
 send({ type: 'ping', id: pingId });
+
+const DECISIONS: ReadonlySet<string> = new Set<ApprovalDecision>(['allowOnce', 'allowAlways', 'deny', 'allowOnceWithNetwork', 'allowOnceUnsandboxed']);
+
+/** A button's `data-approval` as a decision the host accepts (it checks the card offered it, too). */
+function isDecision(value: string | undefined): value is ApprovalDecision {
+  return value !== undefined && DECISIONS.has(value);
+}

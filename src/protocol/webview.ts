@@ -95,7 +95,8 @@ export const ToolCardView = z.object({
 });
 export type ToolCardView = z.infer<typeof ToolCardView>;
 
-export const ApprovalDecision = z.enum(['allowOnce', 'allowAlways', 'deny']);
+/** `allowOnceWithNetwork` / `allowOnceUnsandboxed`: allow once and grant a sandboxed command more, for that run only. */
+export const ApprovalDecision = z.enum(['allowOnce', 'allowAlways', 'deny', 'allowOnceWithNetwork', 'allowOnceUnsandboxed']);
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
 const ApprovalState = z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']);
@@ -114,6 +115,16 @@ export const CommandApprovalView = z.object({
   reason: z.string().max(Limits.errorText).optional(),
   /** Whether "Always allow this" is offered (destructive commands never get it). */
   canAllowAlways: z.boolean(),
+  /** Where the command runs if allowed once, and the grants beyond that the card offers. */
+  sandbox: z
+    .object({
+      runsIn: z.enum(['sandbox', 'none']),
+      network: z.boolean(),
+      grants: z.array(z.enum(['allowOnceWithNetwork', 'allowOnceUnsandboxed'])).max(2),
+      /** The grant the policy saw the command needs (network, or writes outside the workspace). */
+      suggested: z.enum(['allowOnceWithNetwork', 'allowOnceUnsandboxed']).optional(),
+    })
+    .optional(),
   state: ApprovalState,
 });
 export type CommandApprovalView = z.infer<typeof CommandApprovalView>;
