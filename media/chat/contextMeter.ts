@@ -20,11 +20,18 @@ export function meterLevel(meter: ContextMeterView): MeterLevel {
   return meter.usedTokens >= (meter.compactAtTokens ?? meter.windowTokens) ? 'near' : 'ok';
 }
 
-/** The short label in the header. */
+/** The label in the header ("53% of 400k"), and its narrow form ("53%") for a narrow side bar. */
 export function meterLabel(meter: ContextMeterView): string {
   if (meter.windowTokens === undefined) return `${formatTokens(meter.usedTokens)} tokens`;
-  const percent = Math.min(999, Math.round((meter.usedTokens / meter.windowTokens) * 100));
-  return `${percent}% of ${formatTokens(meter.windowTokens)}`;
+  return `${percentOf(meter, meter.windowTokens)} of ${formatTokens(meter.windowTokens)}`;
+}
+
+function percentOf(meter: ContextMeterView, window: number): string {
+  return `${Math.min(999, Math.round((meter.usedTokens / window) * 100))}%`;
+}
+
+export function meterShortLabel(meter: ContextMeterView): string {
+  return meter.windowTokens === undefined ? formatTokens(meter.usedTokens) : percentOf(meter, meter.windowTokens);
 }
 
 function compactionWords(meter: ContextMeterView): string {
@@ -66,11 +73,12 @@ export class ContextMeter {
   private readonly fill = element('div', { class: 'context-fill' });
   private readonly mark = element('div', { class: 'context-mark' });
   private readonly label = element('span', { class: 'context-label', 'data-testid': 'context-label' });
+  private readonly shortLabel = element('span', { class: 'context-label-short', 'aria-hidden': 'true' });
   private readonly compact = iconButton('fold', 'Compact now: summarise the conversation so far (pinned messages stay verbatim)', { 'data-testid': 'compact-now' });
 
   constructor(send: (message: WebviewToHost) => void) {
     this.gauge.append(this.fill, this.mark);
-    this.element.append(this.gauge, this.label, this.compact);
+    this.element.append(this.gauge, this.label, this.shortLabel, this.compact);
     this.compact.addEventListener('click', () => send({ type: 'runAction', action: 'compactNow' }));
   }
 
@@ -83,6 +91,7 @@ export class ContextMeter {
     this.mark.hidden = meter.compactAtTokens === undefined || meter.windowTokens === undefined;
     if (meter.compactAtTokens !== undefined && meter.windowTokens) this.mark.style.left = `${((meter.compactAtTokens / meter.windowTokens) * 100).toFixed(1)}%`;
     this.label.textContent = meterLabel(meter);
+    this.shortLabel.textContent = meterShortLabel(meter);
     const detail = meterDetail(meter);
     this.element.title = detail;
     this.gauge.setAttribute('aria-valuenow', String(Math.round(share * 100)));

@@ -208,9 +208,10 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
     return (await this.activeSession()).context.pins;
   }
 
-  /** A warm-up of the chat's chain ran: it is a cache write, counted for the active session (if it is known yet). */
+  /** A warm-up of the chat's chain ran: it is a cache write, counted for the active session (restored first if need be). */
   recordWarmup(usage: Usage): void {
     if (this.active) this.agent.context.recordWarmup(this.active, usage);
+    else void this.activeSession().then((session) => this.agent.context.recordWarmup(session, usage), () => undefined);
   }
 
   private async saveQuietly(session: ChatSession): Promise<void> {

@@ -8,9 +8,12 @@
  * retryable error: the policy is retryPolicy.ts). It never re-runs tools, and a delivered steer's items
  * survive a resend. Nothing throws across this boundary.
  *
- * "Before send" is the seam for compaction (not built yet): the step between planning a request and
- * sending it. A compaction step either adds `context_management` to the frame on the socket, or runs a
- * standalone compact call and returns a plan that starts a new chain (mode full, the compacted input).
+ * "Before send" is the step between planning a request and sending it (today: send as planned).
+ * Compaction (issue 16) needed no step here: `context_management` is a request parameter
+ * (`ModelRequest.contextManagement`, part of the chain's parameters, since changing it invalidates the
+ * cached prefix, §8); a response that compacted leaves a chain link that starts at its compaction item
+ * (chain.ts `completedLink`); and the standalone compaction is a call of its own between requests
+ * (compactCall.ts), after which the caller's window simply starts a new chain.
  */
 import { sleep } from '../common/async';
 import { CancellationToken } from '../common/cancellation';

@@ -4,7 +4,8 @@
  *
  * - connector.ts: routing, connecting, the HTTP fallback memory (and the `Dialer`, the seam for proxies);
  * - connectionScope.ts: the connection lifetime, everything that dies with one socket;
- * - requestRun.ts: the attempt loop and its retry decisions (and `beforeSend`, the seam for compaction);
+ * - requestRun.ts: the attempt loop and its retry decisions (and `beforeSend`, a step before each send);
+ * - compactCall.ts: the standalone compaction (`/responses/compact`), between requests;
  * - warmUp.ts, backgroundRotation.ts: warming the socket, and replacing it before the 60-minute limit;
  * - steering.ts: input for a running response (and the seam for async tool outputs); state.ts: the state.
  *

@@ -8,7 +8,9 @@
 import type { Page } from '../e2e/node_modules/playwright-core';
 import type { ContextMeterView, HostToWebview } from '../../src/protocol/webview';
 import { type BrowserTest, check, checkEqual } from './browserTest';
-import { emptySnapshot, postToWebview, postsFrom } from './harness';
+import { emptySnapshot, openWebview, postToWebview, postsFrom } from './harness';
+import { HEADER_OUTSIDE, OVERFLOW_REPORT } from './layoutProbes';
+import { richSnapshot } from './richTranscript';
 
 function meter(overrides: Partial<ContextMeterView> = {}): ContextMeterView {
   return {
@@ -67,6 +69,24 @@ export const contextTests: BrowserTest[] = [
 
       await page.getByTestId('compact-now').click();
       checkEqual((await postsFrom(page)).filter((p) => p.type === 'runAction'), [{ type: 'runAction', action: 'compactNow' }], 'Compact now asks the host');
+    },
+  },
+  {
+    name: 'with the meter (and the pins) shown, nothing scrolls sideways and the header controls stay inside at 220, 300 and 600 px',
+    async run(context) {
+      for (const width of [220, 300, 600]) {
+        const browserContext = await context.browser.browser.newContext({ viewport: { width, height: 900 } });
+        try {
+          const page = await openWebview(browserContext, context.server.url('chat'));
+          await ready(page, richSnapshot());
+          await postToWebview(page, { type: 'contextMeter', meter: meter({ usedTokens: 312_345, windowTokens: 400_000, windowSource: 'table', compactAtTokens: 320_000, model: 'gpt-5.2' }) });
+          await page.getByTestId('context-meter').waitFor({ state: 'visible' });
+          checkEqual(await page.evaluate(OVERFLOW_REPORT), [], `overflow at ${width} px`);
+          checkEqual(await page.evaluate(HEADER_OUTSIDE), [], `header controls outside the view at ${width} px`);
+        } finally {
+          await browserContext.close();
+        }
+      }
     },
   },
   {
