@@ -99,12 +99,15 @@ export const contextTests: BrowserTest[] = [
       await pins.nth(1).click({ force: true });
       checkEqual((await postsFrom(page)).filter((p) => p.type === 'pinMessage'), [{ type: 'pinMessage', turnId: 't1', blockId: 'b1', pinned: true }], 'the answer block is pinned');
       await postToWebview(page, { type: 'pins', pinned: ['t1/b1'] });
+      // window.postMessage delivers on a later task: wait for the view to apply it, not a fixed time.
+      await page.waitForSelector('[data-testid="pin"][aria-pressed="true"]', { timeout: 30_000 }).catch(() => undefined);
       checkEqual(await pins.nth(1).getAttribute('aria-pressed'), 'true', 'shown pinned');
       checkEqual(await pins.nth(0).getAttribute('aria-pressed'), 'false', 'the prompt is not');
 
       const reloaded = await open();
       await ready(reloaded, snapshotWithTurn());
       await postToWebview(reloaded, { type: 'pins', pinned: ['t1/b1'] });
+      await reloaded.waitForSelector('[data-testid="pin"][aria-pressed="true"]', { timeout: 30_000 }).catch(() => undefined);
       checkEqual(await reloaded.getByTestId('pin').nth(1).getAttribute('aria-pressed'), 'true', 'pinned after a reload');
     },
   },
