@@ -121,15 +121,33 @@ function renderCommandCard(card: CommandApprovalView): HTMLElement {
   where.append(icon('folder'), document.createTextNode(card.cwd || '(workspace root)'));
   root.append(where);
   if (card.reason) root.append(element('div', { class: 'approval-reason' }, card.reason));
+  if (card.sandbox) root.append(element('div', { class: 'approval-sandbox', 'data-testid': 'approval-sandbox' }, sandboxText(card.sandbox)));
 
   if (card.state === 'pending') {
     const actions = element('div', { class: 'card-actions' });
-    actions.append(textButton('Allow once', { class: 'text-button primary', 'data-approval': 'allowOnce' }, 'check'));
+    const suggested = card.sandbox?.suggested;
+    actions.append(textButton('Allow once', { class: suggested ? 'text-button' : 'text-button primary', 'data-approval': 'allowOnce' }, 'check'));
     if (card.canAllowAlways) actions.append(textButton('Always allow this', { 'data-approval': 'allowAlways' }, 'check-all'));
+    for (const grant of card.sandbox?.grants ?? []) {
+      actions.append(textButton(GRANT_LABELS[grant], { ...(grant === suggested ? { class: 'text-button primary' } : {}), 'data-approval': grant }, grant === 'allowOnceWithNetwork' ? 'globe' : 'unlock'));
+    }
     actions.append(textButton('Deny', { 'data-approval': 'deny' }, 'close'));
     root.append(actions);
   } else {
     root.append(element('div', { class: 'card-outcome' }, outcomeText[card.state]));
   }
   return root;
+}
+
+type SandboxLine = NonNullable<CommandApprovalView['sandbox']>;
+
+const GRANT_LABELS: Record<SandboxLine['grants'][number], string> = {
+  allowOnceWithNetwork: 'Allow with network',
+  allowOnceUnsandboxed: 'Allow without sandbox',
+};
+
+/** Where an allowed command runs: what "Allow once" lets it touch. */
+function sandboxText(sandbox: SandboxLine): string {
+  if (sandbox.runsIn === 'none') return 'Runs without a sandbox, as your own process.';
+  return `Runs sandboxed: writes only inside the workspace, protected files read-only, ${sandbox.network ? 'with network' : 'no network'}.`;
 }

@@ -45,7 +45,7 @@ function appendMetrics(root: HTMLElement, footer: TurnFooterView): void {
   root.append(
     part(
       'symbol-numeric',
-      `${formatCount(fresh)} new · ${formatCount(footer.cachedTokens)} cached · ${formatCount(footer.outputTokens)} out`,
+      `${formatCount(fresh)} new · ${formatCount(footer.cachedTokens)} cached${footer.cacheWriteTokens ? ` · ${formatCount(footer.cacheWriteTokens)} written` : ''} · ${formatCount(footer.outputTokens)} out`,
       `Input tokens: ${formatCount(footer.inputTokens)} (${formatCount(footer.cachedTokens)} from cache). Output tokens: ${formatCount(footer.outputTokens)}` +
         (footer.reasoningTokens ? ` (${formatCount(footer.reasoningTokens)} reasoning)` : ''),
     ),

@@ -3,18 +3,20 @@ import './chat.css';
 import './conversation.css';
 import './markdown.css';
 import './cards.css';
-import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
+import type { ApprovalDecision, HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import { validateHostToWebview } from '../../src/protocol/webviewValidate';
 import { Announcer } from './announcer';
 import { handleCodeAction } from './codeBlocks';
 import { Composer } from './composer';
 import { ConnectionChip } from './connectionChip';
+import { ContextMeter } from './contextMeter';
 import { element } from './dom';
 import { renderEmptyState } from './emptyState';
 import { errorAnnouncement, renderErrorCard } from './errorCard';
 import { StickToBottom } from './followScroll';
 import { SessionTotals } from './footer';
 import { handleLinkActivation } from './links';
+import { PinControls } from './pins';
 import { SessionList } from './sessions';
 import { updateViewState, viewState } from './state';
 import { Transcript } from './transcript';
@@ -40,7 +42,8 @@ totals.show(undefined);
 const header = element('header', { class: 'header' });
 const title = element('span', { class: 'workspace', 'data-testid': 'workspace-name' }, '');
 const roundTrip = element('span', { class: 'roundtrip', 'data-testid': 'host-roundtrip', 'aria-hidden': 'true' }, '');
-header.append(sessions.toggle, title, totals.element, chip.element, sessions.newButton, roundTrip);
+const meter = new ContextMeter(send);
+header.append(sessions.toggle, title, totals.element, meter.element, chip.element, sessions.newButton, roundTrip);
 
 const banner = element('div', { class: 'banner', 'data-testid': 'banner' });
 const conversation = element('main', { class: 'conversation', 'aria-label': 'Conversation', role: 'log', 'data-testid': 'conversation' });
@@ -52,6 +55,7 @@ const transcript = new Transcript(announcer, () => scroll.keepUp());
 const scroll = new StickToBottom(conversation, transcript.element, (scrollTop, following) => {
   updateViewState({ scrollTop, atBottom: following, sessionId: activeSessionId });
 });
+const pins = new PinControls(transcript.element, send);
 conversation.append(empty, transcript.element);
 const conversationArea = element('div', { class: 'conversation-area' });
 conversationArea.append(conversation, scroll.jumpButton);
@@ -91,7 +95,7 @@ function activate(target: Element): boolean {
   if (approval) {
     const card = approval.closest<HTMLElement>('[data-card-id]');
     const decision = approval.dataset['approval'];
-    if (card?.dataset['cardId'] && (decision === 'allowOnce' || decision === 'allowAlways' || decision === 'deny')) {
+    if (card?.dataset['cardId'] && isDecision(decision)) {
       // One answer per card: the host sends the updated card, which replaces these buttons.
       for (const button of Array.from(card.querySelectorAll('button'))) button.disabled = true;
       send({ type: 'approvalDecision', approvalId: card.dataset['cardId'], decision });
@@ -149,6 +153,7 @@ function handle(message: HostToWebview): void {
       totals.show(message.session?.totals);
       banner.replaceChildren();
       transcript.showSession(message.session);
+      pins.decorate();
       refreshRunning();
       const saved = viewState();
       if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) scroll.restore(saved.scrollTop);
@@ -196,6 +201,7 @@ function handle(message: HostToWebview): void {
       return;
     case 'turnFinished':
       transcript.turnFinished(message.turnId, message.status, message.footer);
+      pins.decorate();
       refreshRunning();
       return;
     case 'sessionTotals':
@@ -207,6 +213,12 @@ function handle(message: HostToWebview): void {
     case 'attachmentAdded':
       composer.attach(message.attachment);
       composer.focus();
+      return;
+    case 'contextMeter':
+      meter.show(message.meter);
+      return;
+    case 'pins':
+      pins.show(message.pinned);
       return;
   }
 }
@@ -223,3 +235,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 refreshRunning();
 send({ type: 'ready' });
 send({ type: 'ping', id: pingId });
+
+const DECISIONS: ReadonlySet<string> = new Set<ApprovalDecision>(['allowOnce', 'allowAlways', 'deny', 'allowOnceWithNetwork', 'allowOnceUnsandboxed']);
+
+/** A button's `data-approval` as a decision the host accepts (it checks the card offered it, too). */
+function isDecision(value: string | undefined): value is ApprovalDecision {
+  return value !== undefined && DECISIONS.has(value);
+}

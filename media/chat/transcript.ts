@@ -250,6 +250,7 @@ export class Transcript {
       onBlockFinished: live && kind === 'markdown' ? (text) => this.announcer.announce(text) : undefined,
     });
     turn.blocks.set(id, block);
+    if (kind === 'markdown') block.element.dataset['blockId'] = id; // what a pin refers to (pins.ts)
     if (kind === 'reasoning') {
       const details = element('details', { class: 'reasoning', 'data-testid': 'reasoning' });
       details.append(element('summary', {}, 'Reasoning'), block.element);

@@ -8,15 +8,18 @@
  * - budgets (tool rounds, tokens) pause the turn and ask the user "continue?";
  * - text the user sends meanwhile is steered into the running response, or sent at the next tool
  *   boundary, and in every case ends up in the transcript.
- * Outcomes are typed; nothing here throws at the caller.
+ * Outcomes are typed; nothing here throws at the caller. The model window (instructions, compaction,
+ * pins, cost) is the context keeper's (context/contextKeeper.ts). Over 400 lines: a turn is one state
+ * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
  */
+import { raceCancellation, settleWithinGrace } from '../common/async';
 import { randomUUID } from '../common/ids';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
-import { redactSecrets, redactUserText } from '../common/redact';
+import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
 import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
@@ -25,10 +28,12 @@ import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/model
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
+import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
+import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
 
 export interface AgentDependencies {
@@ -68,9 +73,12 @@ export class Agent implements Disposable {
   readonly onEvent: Event<AgentEvent> = this.emitter.event;
   private active: ActiveTurn | undefined;
   private readonly newId: () => string;
+  /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
+  readonly context: ContextKeeper;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
+    this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -152,9 +160,13 @@ export class Agent implements Disposable {
   dispose(): void {
     this.active?.source.cancel();
     this.emitter.dispose();
+    this.context.dispose();
   }
 
   private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
+    // The window's instructions (and pins after a compaction) go before the turn's first item.
+    this.context.prepare(session, this.requestShape());
+    this.context.turnStarted(session);
     const source = new CancellationTokenSource(token);
     const turnId = this.newId();
     const now = this.deps.clock.now();
@@ -209,7 +221,9 @@ export class Agent implements Disposable {
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
       if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
 
+      const outputStart = session.items.length;
       session.items.push(...outcome.output);
+      this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       this.recordSteersDeliveredInStream(turn, outcome.output);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
@@ -257,11 +271,8 @@ export class Agent implements Disposable {
     }
   }
 
-  /**
-   * The request the agent sends for `input`, built in this one place: the host warms the socket with
-   * `buildRequest([])`, so the first prompt continues the warm chain (same instructions, tools, model).
-   */
-  buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
+  /** Everything of the agent's requests but their input, built in this one place. */
+  private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
     const services = this.deps.tools.services;
     const shape = agentRequestShape(settings, {
       trusted: services.settings.read().workspaceTrusted,
@@ -271,7 +282,6 @@ export class Agent implements Disposable {
       model: shape.model,
       instructions: shape.instructions,
       tools: shape.tools,
-      input: [...input],
       store: shape.store,
       include: shape.include,
       parallelToolCalls: shape.parallelToolCalls,
@@ -281,8 +291,40 @@ export class Agent implements Disposable {
     };
   }
 
+  /** The agent's request for `input` as given, with the instructions where `instructionsPlacement` puts them. */
+  buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
+    const shape = this.requestShape(settings);
+    return { ...shape, instructions: settings.instructionsPlacement === 'developerMessage' ? '' : shape.instructions, input: [...input] };
+  }
+
+  /**
+   * What the host warms the socket with: a new session's first request without its prompt (the
+   * instructions' developer message, or nothing), so the first prompt continues the warm chain.
+   */
+  warmupRequest(settings: AgentSettings = this.deps.settings()): ModelRequest {
+    const placed = settings.instructionsPlacement === 'developerMessage';
+    return this.buildRequest(placed ? [developerMessage(this.requestShape(settings).instructions)] : [], settings);
+  }
+
+  /**
+   * One model request of a turn, kept inside the window: compacts first when it would not fit, and
+   * after a `context_length_exceeded` compacts once and retries once (never a loop).
+   */
   private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = this.buildRequest(turn.session.items, settings);
+    const { session, turnId, token } = turn;
+    this.context.prepare(session, this.requestShape(settings), settings);
+    const before = await this.context.beforeRequest(session, turnId, token);
+    if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
+    const outcome = await this.send(turn, settings);
+    if (!isContextOverflow(outcome) || outcome.kind !== 'serverError') return outcome;
+    const recovered = await this.context.recover(session, turnId, token, outcome);
+    if (recovered !== undefined) return recovered === 'cancelled' ? { kind: 'cancelled' } : recovered;
+    const retried = await this.send(turn, settings);
+    return isContextOverflow(retried) ? this.context.tooLarge(session) : retried;
+  }
+
+  private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
+    const request = this.context.request(turn.session, this.requestShape(settings), settings);
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();
@@ -402,7 +444,7 @@ export class Agent implements Disposable {
       request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
         const context = { turnId: turn.turnId, approvalId: this.newId() };
         this.emit({ type: 'approvalRequested', ...context, request });
-        const answer = await untilCancelled(this.deps.approvals.request(request, token, context), token, 'deny' as const);
+        const answer = await raceCancellation(this.deps.approvals.request(request, token, context), token, 'deny' as const, { rejectAsCancel: true });
         this.emit({ type: 'approvalResolved', ...context, answer });
         onAnswer?.(request, answer);
         return answer;
@@ -427,6 +469,8 @@ export class Agent implements Disposable {
   }
 
   private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
+    // Steering is in use: this session's compaction stays out of band from now on (§8).
+    if (via === 'stream') turn.session.context.steeringUsed = true;
     this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
   }
 
@@ -459,69 +503,4 @@ export class Agent implements Disposable {
   private emit(event: AgentEvent): void {
     this.emitter.fire(event);
   }
-}
-
-/** Resolves with the promise, or with `fallback()` if it is still pending `graceMs` after cancellation. */
-function settleWithinGrace<T>(promise: Promise<T>, token: CancellationToken, graceMs: number, fallback: () => T): Promise<T> {
-  return new Promise((resolve) => {
-    let done = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const settle = (value: T): void => {
-      if (done) return;
-      done = true;
-      if (timer) clearTimeout(timer);
-      subscription?.dispose();
-      resolve(value);
-    };
-    const arm = (): void => {
-      timer ??= setTimeout(() => settle(fallback()), graceMs);
-    };
-    const subscription = token.isCancellationRequested ? undefined : token.onCancellationRequested(arm);
-    if (token.isCancellationRequested) arm();
-    promise.then(settle, () => settle(fallback()));
-  });
-}
-
-/** Resolves with the promise, or with `onCancel` as soon as the token is cancelled. */
-function untilCancelled<T>(promise: Promise<T>, token: CancellationToken, onCancel: T): Promise<T> {
-  if (token.isCancellationRequested) return Promise.resolve(onCancel);
-  return new Promise((resolve) => {
-    const subscription = token.onCancellationRequested(() => resolve(onCancel));
-    promise.then(
-      (value) => {
-        subscription.dispose();
-        resolve(value);
-      },
-      () => {
-        subscription.dispose();
-        resolve(onCancel);
-      },
-    );
-  });
-}
-
-function summarizeArguments(call: FunctionCallItem, knownSecrets: readonly string[]): { text: string; path: string | undefined } {
-  let args: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(call.arguments);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
-  } catch {
-    // Shown raw below; the runner reports the invalid JSON to the model.
-  }
-  const path = typeof args.path === 'string' ? args.path : undefined;
-  let text: string;
-  if (typeof args.command === 'string') text = args.command;
-  else if (typeof args.label === 'string') text = args.label;
-  else if (typeof args.query === 'string') text = `"${args.query}"`;
-  else if (path && typeof args.start_line === 'number') text = `${path}:${args.start_line}${typeof args.end_line === 'number' ? `-${args.end_line}` : ''}`;
-  else if (path) text = path;
-  else if (typeof args.glob === 'string') text = args.glob;
-  else text = call.arguments;
-  text = redactSecrets(text, knownSecrets);
-  return { text: text.length > 200 ? `${text.slice(0, 199)}…` : text, path };
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

@@ -1,3 +1,5 @@
+import type { ModelPrice } from './context/knownModels';
+
 /** The agent's own settings (the tools read theirs through ToolSettingsStore). Read at the start of each turn. */
 export interface AgentSettings {
   model: string;
@@ -10,7 +12,26 @@ export interface AgentSettings {
   reasoningEffort: 'minimal' | 'low' | 'medium' | 'high' | undefined;
   /** Lane of the workspace socket; undefined = the default lane (the chat). */
   lane: string | undefined;
+  /**
+   * Where the reusable instructions go: a leading developer message that rides the chain (protocol §8;
+   * the default), or top-level `instructions` resent on every request (the old way; the benchmark
+   * compares the two).
+   */
+  instructionsPlacement: 'developerMessage' | 'instructions';
+  /** `holdfast.contextWindow`: the window of a model the table does not know (undefined: unknown). */
+  contextWindow: number | undefined;
+  /** `holdfast.compaction.threshold`: compact past this fraction of the window; 0 turns compaction off. */
+  compactionThreshold: number;
+  /**
+   * How to compact: decided per model and session when undefined (on the socket when the session does
+   * not steer, else standalone between requests); tests and benchmarks may fix it.
+   */
+  compactionMode?: 'socket' | 'standalone' | undefined;
+  /** `holdfast.modelPrices`: USD per million tokens by model id, over the built-in table. */
+  modelPrices: Record<string, ModelPrice>;
 }
+
+export const DEFAULT_COMPACTION_THRESHOLD = 0.8;
 
 export const defaultAgentSettings = (): AgentSettings => ({
   model: 'gpt-5.2',
@@ -19,4 +40,9 @@ export const defaultAgentSettings = (): AgentSettings => ({
   store: false,
   reasoningEffort: undefined,
   lane: undefined,
+  instructionsPlacement: 'developerMessage',
+  contextWindow: undefined,
+  compactionThreshold: DEFAULT_COMPACTION_THRESHOLD,
+  compactionMode: undefined,
+  modelPrices: {},
 });

@@ -6,6 +6,7 @@
 import type { ResponseItem } from '../protocol/items';
 import { EditJournal, type JournalEntry } from '../tools/editJournal';
 import { FileReadTracker } from '../tools/fileReadTracker';
+import { newSessionContext, sessionContextFrom, type SessionContext } from './context/sessionContext';
 import { closeUnansweredCalls } from './transcript';
 
 export interface TurnRecord {
@@ -26,6 +27,8 @@ export interface SessionRecord {
   items: ResponseItem[];
   turns: TurnRecord[];
   journal: JournalEntry[];
+  /** The model window's state (a SessionContext, checked on load); absent in sessions saved before it existed. */
+  context?: unknown;
 }
 
 export const INTERRUPTED_OUTPUT =
@@ -37,6 +40,8 @@ export class ChatSession {
   readonly journal: EditJournal;
   /** Which file versions the model has seen; not persisted (after a reload the model re-reads). */
   readonly reads = new FileReadTracker();
+  /** Which part of `items` the model sees, pins, compactions and totals (the context keeper's). */
+  context: SessionContext = newSessionContext();
 
   constructor(
     readonly id: string,
@@ -54,6 +59,7 @@ export class ChatSession {
 
   static fromRecord(record: SessionRecord): ChatSession {
     const session = new ChatSession(record.id, record.title, record.createdAt, record.updatedAt, [...record.items], [...record.turns], record.journal);
+    session.context = sessionContextFrom(record.context, session.items.length);
     // A crash mid-tool leaves calls without outputs; the API rejects such a transcript, so close them.
     closeUnansweredCalls(session.items, () => INTERRUPTED_OUTPUT);
     return session;
@@ -69,6 +75,7 @@ export class ChatSession {
       items: [...this.items],
       turns: this.turns.map((t) => ({ ...t })),
       journal: this.journal.toJSON(),
+      context: this.context,
     };
   }
 }

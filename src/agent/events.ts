@@ -8,6 +8,7 @@ import type { Usage } from '../protocol/items';
 import type { JournalEntry } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, SandboxReport } from '../tools/ports';
 import type { ToolCallStatus } from '../tools/toolRunner';
+import type { CompactionMark } from './context/sessionContext';
 
 export type ModelFailure = Exclude<ModelOutcome, { kind: 'completed' } | { kind: 'incomplete' } | { kind: 'cancelled' }>;
 
@@ -79,4 +80,6 @@ export type AgentEvent =
   | { type: 'steerDelivered'; turnId: string; steerId: string; via: SteerChannel }
   | { type: 'budgetPaused'; turnId: string; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
   | { type: 'sessionSaveFailed'; sessionId: string; message: string }
+  /** The conversation was compacted; `mark` says where, how, and what it cost. `turnId`: the turn it happened in or after. */
+  | { type: 'compacted'; sessionId: string; turnId: string | undefined; mark: CompactionMark }
   | { type: 'turnFinished'; sessionId: string; turnId: string; outcome: TurnOutcome; metrics: TurnMetrics };

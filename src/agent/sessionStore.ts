@@ -54,6 +54,8 @@ const recordSchema = z.object({
       at: z.number(),
     }),
   ),
+  /** Checked by `sessionContextFrom` (a damaged one starts over without losing the session). */
+  context: z.unknown().optional(),
 });
 
 const MAX_TITLE = 80;

@@ -127,6 +127,12 @@ export class Holdfast implements vscode.Disposable {
     const transport = this.connection.transport;
     this.store.add(transport.onDidChangeState(() => this.publishConnection()));
     this.store.add(transport.onDidMeasure(() => this.publishConnection()));
+    // A warm-up of the chat's lane is a cache write: the chat's meter counts it and its cost.
+    this.store.add(
+      transport.onDidMeasure((metrics) => {
+        if (metrics.mode === 'warmup' && metrics.lane === this.agentSettings().lane && metrics.usage) this.agentHost.recordWarmup(metrics.usage);
+      }),
+    );
     this.store.add(
       this.apiKeys.onDidChange(() => {
         // Known at once (not only at the next connect), so a key pasted into a prompt is recognised.
@@ -156,7 +162,7 @@ export class Holdfast implements vscode.Disposable {
 
   /** Exactly what the chat agent's first request will carry, minus the input: the warm-up. */
   private warmupRequest(): ModelRequest {
-    return this.agentHost.agent.buildRequest([]);
+    return this.agentHost.agent.warmupRequest();
   }
 
   /** Starts background work after activation has returned: never awaited by `activate`. */

@@ -1,12 +1,16 @@
 import type * as vscode from 'vscode';
 import type { Agent, SteerAcceptance } from '../agent/agent';
 import type { ChatSession } from '../agent/chatSession';
+import type { CompactResult, ContextChange } from '../agent/context/contextKeeper';
+import type { ContextStatus } from '../agent/context/contextStatus';
+import type { Pin } from '../agent/context/sessionContext';
 import type { AgentEvent, TurnOutcome } from '../agent/events';
 import type { SessionStore, SessionSummary } from '../agent/sessionStore';
 import type { UserInput } from '../agent/userInput';
 import { CancellationToken } from '../common/cancellation';
 import { DisposableStore } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
+import type { Usage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { Approvals } from '../tools/ports';
 import type { ToolServices } from '../tools/toolContext';
@@ -41,6 +45,8 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
   readonly toolSettings: VscodeToolSettings;
   readonly services: ToolServices;
   readonly onEvent: Event<AgentEvent>;
+  /** The model window of a session changed (the meter's figures). */
+  readonly onDidChangeContext: Event<ContextChange>;
   private readonly store = new DisposableStore();
   private readonly activeChanged = new Emitter<ChatSession>();
   /** Fires when another session becomes the active one (new, opened, or the active one deleted). */
@@ -57,6 +63,7 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
     this.toolSettings = parts.toolSettings;
     this.workspaceState = parts.workspaceState;
     this.onEvent = this.agent.onEvent;
+    this.onDidChangeContext = this.agent.context.onDidChange;
     this.store.add(this.activeChanged);
     this.store.add(
       this.agent.onEvent((event) => {
@@ -165,6 +172,52 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
       return { reverted: [], conflicts: [], error: 'The turn is still running; stop it before reverting.' };
     }
     return this.agent.revertTurn(session, target, options);
+  }
+
+  // ─── The model window ───────────────────────────────────────────────────────────────────────────
+
+  /** The meter's figures for the active session. */
+  async contextStatus(): Promise<ContextStatus> {
+    return this.agent.context.status(await this.activeSession());
+  }
+
+  /**
+   * "Compact Now": compacts the active session between turns (standalone: the next request starts a
+   * new chain with the compacted window). `busy` while a turn runs; `empty` before the first turn.
+   */
+  async compactNow(): Promise<CompactResult | { kind: 'busy' } | { kind: 'empty' }> {
+    if (this.agent.runningTurn) return { kind: 'busy' };
+    const session = await this.activeSession();
+    const last = session.turns.at(-1);
+    if (!last) return { kind: 'empty' };
+    const result = await this.agent.context.compact(session, last.id, 'manual');
+    await this.saveQuietly(session);
+    return result;
+  }
+
+  /** Pins (or unpins) a message of the active session: pinned text is carried past compaction verbatim. */
+  async setPinned(pin: Pin, pinned: boolean): Promise<boolean> {
+    const session = await this.activeSession();
+    const done = pinned ? this.agent.context.pin(session, pin) : (this.agent.context.unpin(session, pin.id), true);
+    await this.saveQuietly(session);
+    return done;
+  }
+
+  /** The active session's pins. */
+  async pins(): Promise<readonly Pin[]> {
+    return (await this.activeSession()).context.pins;
+  }
+
+  /** A warm-up of the chat's chain ran: it is a cache write, counted for the active session (restored first if need be). */
+  recordWarmup(usage: Usage): void {
+    if (this.active) this.agent.context.recordWarmup(this.active, usage);
+    else void this.activeSession().then((session) => this.agent.context.recordWarmup(session, usage), () => undefined);
+  }
+
+  private async saveQuietly(session: ChatSession): Promise<void> {
+    // An unsaved session (no turn yet) stays unsaved; a saved one keeps its pins and window.
+    if (session.turns.length === 0) return;
+    await this.sessions.save(session).catch(() => undefined);
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { type AgentSettings, defaultAgentSettings } from '../agent/agentSettings';
+import { type AgentSettings, DEFAULT_COMPACTION_THRESHOLD, defaultAgentSettings } from '../agent/agentSettings';
+import type { ModelPrice } from '../agent/context/knownModels';
 import type { ProxySettings } from '../transport/proxy/proxySettings';
 import type { SandboxMode, SandboxSettings } from './tools/sandbox/commandSandbox';
 
@@ -75,6 +76,11 @@ export interface AgentToolConfig {
   deniedCommands: string[];
   allowedTasks: string[];
   allowedSecretFiles: string[];
+  /** `holdfast.contextWindow`: 0 (unknown) when unset. */
+  contextWindow: number;
+  /** `holdfast.compaction.threshold`: a share of the window in [0, 0.95]; 0 is off. */
+  compactionThreshold: number;
+  modelPrices: Record<string, ModelPrice>;
 }
 
 const efforts: readonly ReasoningEffortSetting[] = ['default', 'minimal', 'low', 'medium', 'high'];
@@ -121,7 +127,33 @@ export function readAgentToolConfig(): AgentToolConfig {
     deniedCommands: mergedList(c, 'deniedCommands'),
     allowedTasks: userList(c, 'allowedTasks'),
     allowedSecretFiles: userList(c, 'allowedSecretFiles'),
+    contextWindow: nonNegativeInteger(c.get('contextWindow')),
+    compactionThreshold: shareOfWindow(c.get('compaction.threshold')),
+    modelPrices: modelPrices(c.get('modelPrices')),
   };
+}
+
+function nonNegativeInteger(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+function shareOfWindow(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return DEFAULT_COMPACTION_THRESHOLD;
+  return Math.min(0.95, Math.max(0, value));
+}
+
+/** `holdfast.modelPrices`, keeping only entries with the three prices as non-negative numbers. */
+function modelPrices(value: unknown): Record<string, ModelPrice> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const prices: Record<string, ModelPrice> = {};
+  const price = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  for (const [model, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (entry === null || typeof entry !== 'object') continue;
+    const { input, cachedInput, output, cacheWrite } = entry as Record<string, unknown>;
+    if (!price(input) || !price(cachedInput) || !price(output)) continue;
+    prices[model] = price(cacheWrite) ? { input, cachedInput, output, cacheWrite } : { input, cachedInput, output };
+  }
+  return prices;
 }
 
 const sandboxModes: readonly SandboxMode[] = ['auto', 'required', 'off'];
@@ -156,5 +188,8 @@ export function readAgentSettings(connection: Pick<HoldfastConfig, 'model' | 'st
     maxToolRoundsPerTurn: config.maxToolRoundsPerTurn,
     maxTokensPerTurn: config.maxTokensPerTurn,
     reasoningEffort: config.reasoningEffort === 'default' ? undefined : config.reasoningEffort,
+    contextWindow: config.contextWindow > 0 ? config.contextWindow : undefined,
+    compactionThreshold: config.compactionThreshold,
+    modelPrices: config.modelPrices,
   };
 }

@@ -17,3 +17,20 @@ export function formatMs(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+/** Token counts as the meter reads them: "850", "12.3k", "400k", "1.05M". */
+export function formatTokens(tokens: number): string {
+  if (tokens < 1000) return String(Math.round(tokens));
+  if (tokens < 100_000) return `${(tokens / 1000).toFixed(1).replace(/\.0$/, '')}k`;
+  if (tokens < 1_000_000) return `${Math.round(tokens / 1000)}k`;
+  return `${(tokens / 1_000_000).toFixed(2).replace(/\.?0+$/, '')}M`;
+}
+
+/** An estimated cost in US dollars; undefined or null reads "unknown" (no price known), never a guess. */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === undefined || usd === null) return 'unknown';
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  if (usd < 10) return `$${usd.toFixed(3)}`;
+  return `$${usd.toFixed(2)}`;
+}

@@ -56,12 +56,24 @@ export interface ReasoningItem {
   encrypted_content?: string | null;
 }
 
+/**
+ * Compaction (protocol §8): an opaque, encrypted summary of the context before it, made by the server
+ * (in a response, with `context_management`) or by `POST /responses/compact`. Kept verbatim in the
+ * transcript; a full resend may start at the latest one.
+ */
+export interface CompactionItem {
+  type: 'compaction';
+  id?: string;
+  encrypted_content: string;
+}
+
 export type ResponseItem =
   | UserMessageItem
   | AssistantMessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
-  | ReasoningItem;
+  | ReasoningItem
+  | CompactionItem;
 
 /** A function tool as offered to the model. */
 export interface FunctionToolDefinition {
@@ -77,10 +89,20 @@ export interface Usage {
   cachedTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** Input tokens written to the prompt cache (GPT-5.6+ report and bill them); absent when not reported. */
+  cacheWriteTokens?: number;
 }
 
 export function userMessage(text: string): UserMessageItem {
   return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+}
+
+export function developerMessage(text: string): UserMessageItem {
+  return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
+}
+
+export function isCompactionItem(item: ResponseItem): item is CompactionItem {
+  return item.type === 'compaction';
 }
 
 export function functionCallOutput(callId: string, output: string): FunctionCallOutputItem {

@@ -7,6 +7,9 @@
  * Schemas are plain (non-loose) zod objects: they keep only the fields the transport reads. Items are the
  * exception: output items are passed through by reference, unknown fields and all, because the local
  * transcript must hold them exactly as the server sent them (a full resend has to reproduce them).
+ *
+ * Over 400 lines on purpose: it is one contract (every event the client reads, its hot-path parser and
+ * the two error shapes), and splitting the schemas from their parser would split one reading of the wire.
  */
 import * as z from 'zod';
 import { lazySchema } from './lazySchema';
@@ -18,7 +21,8 @@ import { err, ok, type Result } from '../common/result';
 /** The per-request parameters: everything in a `response.create` except `input`, routing and `generate`. */
 export interface ResponseRequestParams {
   model: string;
-  instructions: string;
+  /** Per-request text only; absent when the caller has none (reusable instructions ride the chain as a developer message). */
+  instructions?: string;
   tools: FunctionToolDefinition[];
   store: boolean;
   tool_choice?: 'auto' | 'none' | 'required';
@@ -26,6 +30,13 @@ export interface ResponseRequestParams {
   reasoning?: { effort?: 'minimal' | 'low' | 'medium' | 'high'; summary?: 'auto' | 'concise' | 'detailed' };
   include?: string[];
   max_output_tokens?: number;
+  /** Server-side compaction past `compact_threshold` tokens (§8). Part of the chain: a change starts a new one. */
+  context_management?: ContextManagement[];
+}
+
+export interface ContextManagement {
+  type: 'compaction';
+  compact_threshold: number;
 }
 
 /** `response.create`: the POST /v1/responses body flattened beside `type` (no nested `response`). */
@@ -69,17 +80,17 @@ const routing = () => ({
 });
 
 /** An output item: checked for an object with a string `type`, then kept as is (same reference). */
-const itemSchema = lazySchema(() =>
+export const itemSchema = lazySchema(() =>
   z.custom<ResponseItem>(
     (value) => typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string',
     { message: 'an output item must be an object with a string "type"' },
   ),
 );
 
-const usageSchema = lazySchema(() =>
+export const usageSchema = lazySchema(() =>
   z.object({
     input_tokens: z.number(),
-    input_tokens_details: z.object({ cached_tokens: z.number().optional() }).nullish(),
+    input_tokens_details: z.object({ cached_tokens: z.number().optional(), cache_write_tokens: z.number().optional() }).nullish(),
     output_tokens: z.number(),
     output_tokens_details: z.object({ reasoning_tokens: z.number().optional() }).nullish(),
     total_tokens: z.number().optional(),
@@ -124,6 +135,16 @@ const outputItemDone = lazySchema(() =>
     type: z.literal('response.output_item.done'),
     output_index: z.number(),
     item: itemSchema,
+    ...routing(),
+  }),
+);
+
+/** The server started compacting the context (`context_management`); its item follows as `output_item.added/done`. */
+const compactionCompacting = lazySchema(() =>
+  z.object({
+    type: z.literal('response.compaction.compacting'),
+    item_id: z.string().optional(),
+    output_index: z.number().optional(),
     ...routing(),
   }),
 );
@@ -326,6 +347,7 @@ const schemasByType = {
   'response.incomplete': responseIncomplete,
   'response.output_item.added': outputItemAdded,
   'response.output_item.done': outputItemDone,
+  'response.compaction.compacting': compactionCompacting,
   'response.content_part.added': contentPartAdded,
   'response.content_part.done': contentPartDone,
   'response.output_text.delta': outputTextDelta,

@@ -5,6 +5,9 @@
  *
  * Every string, id and array is bounded so a hostile or buggy peer cannot make the other side
  * allocate without limit. The bounds are generous for real use (an answer block may be megabytes).
+ *
+ * Over 400 lines on purpose: it is the one list of messages both sides speak, read top to bottom as
+ * the protocol's documentation; the views' shapes sit beside the messages that carry them.
  */
 import * as z from 'zod';
 import { lazySchema } from './lazySchema';
@@ -69,7 +72,8 @@ export const ToolCardView = lazySchema(() =>
 );
 export type ToolCardView = z.infer<typeof ToolCardView>;
 
-export const ApprovalDecision = lazySchema(() => z.enum(['allowOnce', 'allowAlways', 'deny']));
+/** `allowOnceWithNetwork` / `allowOnceUnsandboxed`: allow once and grant a sandboxed command more, for that run only. */
+export const ApprovalDecision = lazySchema(() => z.enum(['allowOnce', 'allowAlways', 'deny', 'allowOnceWithNetwork', 'allowOnceUnsandboxed']));
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
 const ApprovalState = lazySchema(() => z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']));
@@ -89,6 +93,16 @@ export const CommandApprovalView = lazySchema(() =>
     reason: z.string().max(Limits.errorText).optional(),
     /** Whether "Always allow this" is offered (destructive commands never get it). */
     canAllowAlways: z.boolean(),
+    /** Where the command runs if allowed once, and the grants beyond that the card offers. */
+    sandbox: z
+      .object({
+        runsIn: z.enum(['sandbox', 'none']),
+        network: z.boolean(),
+        grants: z.array(z.enum(['allowOnceWithNetwork', 'allowOnceUnsandboxed'])).max(2),
+        /** The grant the policy saw the command needs (network, or writes outside the workspace). */
+        suggested: z.enum(['allowOnceWithNetwork', 'allowOnceUnsandboxed']).optional(),
+      })
+      .optional(),
     state: ApprovalState,
   }),
 );
@@ -212,6 +226,8 @@ export const TurnFooterView = lazySchema(() =>
     requests: Count,
     inputTokens: Count,
     cachedTokens: Count,
+    /** Input tokens written to the prompt cache, where the server reports them (GPT-5.6+). */
+    cacheWriteTokens: Count.optional(),
     outputTokens: Count,
     reasoningTokens: Count.optional(),
     bytesSent: Count,
@@ -325,6 +341,47 @@ export const DeltaEntry = lazySchema(() =>
 );
 export type DeltaEntry = z.infer<typeof DeltaEntry>;
 
+/** A pinned message, as the view marks it: `<turnId>` for a prompt, `<turnId>/<blockId>` for an answer block. */
+export const PinId = lazySchema(() => z.string().min(1).max(Limits.id * 2 + 1));
+
+const Usd = lazySchema(() => z.number().finite().nonnegative().max(1e9));
+
+/** The model window as the chat header's meter shows it: figures only; the view words them. */
+export const ContextMeterView = lazySchema(() =>
+  z.object({
+    model: ShortText,
+    /** The window's size now: measured by the latest response, plus an estimate of what came since. */
+    usedTokens: Count,
+    /** Absent: unknown (the model is not in the table and `holdfast.contextWindow` is not set). */
+    windowTokens: Count.optional(),
+    windowSource: z.enum(['table', 'setting', 'unknown']),
+    /** Where automatic compaction starts; absent when it is off or the window is unknown. */
+    compactAtTokens: Count.optional(),
+    /** On the socket (`context_management`), standalone between requests (`/responses/compact`), or off. */
+    compactionMode: z.enum(['socket', 'standalone', 'off']),
+    /** The latest request's input, how much of it came from the cache, and how much it wrote to it. */
+    lastInputTokens: Count.optional(),
+    lastCachedTokens: Count.optional(),
+    lastCacheWriteTokens: Count.optional(),
+    session: z.object({
+      requests: Count,
+      inputTokens: Count,
+      cachedTokens: Count,
+      cacheWriteTokens: Count,
+      outputTokens: Count,
+      /** Tokens the warm-ups wrote to the cache (a warm-up is a cache write). */
+      warmupTokens: Count,
+      /** Estimated USD; null when a price is unknown. */
+      costUsd: Usd.nullable(),
+    }),
+    /** Estimated USD of the running or last turn; null unknown, absent before the first turn. */
+    turnCostUsd: Usd.nullable().optional(),
+    compactions: Count,
+    pins: Count,
+  }),
+);
+export type ContextMeterView = z.infer<typeof ContextMeterView>;
+
 // ── webview → host ────────────────────────────────────────────────────────────────────────────────
 export const WebviewToHost = lazySchema(() =>
   z.discriminatedUnion('type', [
@@ -335,7 +392,7 @@ export const WebviewToHost = lazySchema(() =>
     /** The user clicked an action the host offered in a `snapshot` or card (e.g. "setApiKey"). */
     z.object({
       type: z.literal('runAction'),
-      action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp']),
+      action: z.enum(['setApiKey', 'testConnection', 'newSession', 'switchToHttp', 'compactNow']),
     }),
     /** The user pressed Enter in the composer while no turn ran: start a turn. */
     z.object({
@@ -377,6 +434,8 @@ export const WebviewToHost = lazySchema(() =>
     z.object({ type: z.literal('mentionQuery'), requestId: z.number().int().nonnegative().max(1e12), query: z.string().max(Limits.shortText) }),
     /** "Attach selection" button: the host answers `attachmentAdded` with the editor's selection. */
     z.object({ type: z.literal('attachSelection') }),
+    /** The pin button on a prompt (`blockId` absent) or an answer block: pinned text is carried past compaction verbatim. The host answers `pins`. */
+    z.object({ type: z.literal('pinMessage'), turnId: Id, blockId: Id.optional(), pinned: z.boolean() }),
   ]),
 );
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
@@ -424,6 +483,10 @@ export const HostToWebview = lazySchema(() =>
     z.object({ type: z.literal('mentionResults'), requestId: z.number().int().nonnegative().max(1e12), candidates: z.array(MentionCandidate).max(Limits.mentionCandidates) }),
     /** Context to attach to the next prompt (answer to `attachSelection`, or the "add to chat" command). */
     z.object({ type: z.literal('attachmentAdded'), attachment: AttachmentView }),
+    /** The header's context meter: sent after each snapshot and whenever the shown session's model window changes (a response, a compaction, a pin, a warm-up). */
+    z.object({ type: z.literal('contextMeter'), meter: ContextMeterView }),
+    /** The shown session's pinned messages: sent after each snapshot and after each `pinMessage`. */
+    z.object({ type: z.literal('pins'), pinned: z.array(PinId).max(50) }),
   ]),
 );
 export type HostToWebview = z.infer<typeof HostToWebview>;

@@ -8,7 +8,7 @@
  */
 import type { HostToWebview, ParseResult } from './webview';
 import { Limits } from './webviewLimits';
-import { array, boolean, type Checked, INVALID, number, object, oneOf, optional, type Problem, string, union, withDefault } from './webviewValidateCore';
+import { array, boolean, type Checked, INVALID, nullable, number, object, oneOf, optional, type Problem, string, union, withDefault } from './webviewValidateCore';
 
 const id = string({ min: 1, max: Limits.id });
 const shortText = string({ max: Limits.shortText });
@@ -59,6 +59,14 @@ const commandApproval = object({
   cwd: string({ max: Limits.path }),
   reason: optional(string({ max: Limits.errorText })),
   canAllowAlways: boolean(),
+  sandbox: optional(
+    object({
+      runsIn: oneOf('sandbox', 'none'),
+      network: boolean(),
+      grants: array(oneOf('allowOnceWithNetwork', 'allowOnceUnsandboxed'), { max: 2 }),
+      suggested: optional(oneOf('allowOnceWithNetwork', 'allowOnceUnsandboxed')),
+    }),
+  ),
   state: approvalState,
 });
 // A command card and a task card share one shape, told apart by `kind`.
@@ -111,6 +119,7 @@ const turnFooterView = object({
   requests: count,
   inputTokens: count,
   cachedTokens: count,
+  cacheWriteTokens: optional(count),
   outputTokens: count,
   reasoningTokens: optional(count),
   bytesSent: count,
@@ -141,6 +150,31 @@ const turnView = object({
   status: oneOf('running', 'done', 'cancelled', 'failed'),
   footer: optional(turnFooterView),
   kind: optional(oneOf('review')),
+});
+
+const usd = number({ min: 0, max: 1e9 });
+const contextMeterView = object({
+  model: shortText,
+  usedTokens: count,
+  windowTokens: optional(count),
+  windowSource: oneOf('table', 'setting', 'unknown'),
+  compactAtTokens: optional(count),
+  compactionMode: oneOf('socket', 'standalone', 'off'),
+  lastInputTokens: optional(count),
+  lastCachedTokens: optional(count),
+  lastCacheWriteTokens: optional(count),
+  session: object({
+    requests: count,
+    inputTokens: count,
+    cachedTokens: count,
+    cacheWriteTokens: count,
+    outputTokens: count,
+    warmupTokens: count,
+    costUsd: nullable(usd),
+  }),
+  turnCostUsd: optional(nullable(usd)),
+  compactions: count,
+  pins: count,
 });
 
 const sessionSummaryView = object({ id, title: shortText, updatedAt: number({ int: true, min: 0, max: 1e14 }), turns: count });
@@ -176,6 +210,8 @@ const hostToWebview = union('type', {
     candidates: array(object({ path: pathText, description: optional(string({ max: Limits.path })) }), { max: Limits.mentionCandidates }),
   }),
   attachmentAdded: object({ type: oneOf('attachmentAdded'), attachment: attachmentView }),
+  contextMeter: object({ type: oneOf('contextMeter'), meter: contextMeterView }),
+  pins: object({ type: oneOf('pins'), pinned: array(string({ min: 1, max: Limits.id * 2 + 1 }), { max: 50 }) }),
 });
 
 // The shapes must stay those of the zod schema: each type must be assignable to the other.

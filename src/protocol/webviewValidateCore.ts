@@ -59,6 +59,11 @@ export function optional<T>(check: Check<T>): Check<T | undefined> & { readonly 
   return Object.assign(optionalCheck, { optional: true as const });
 }
 
+/** `null` is fine too (zod's `.nullable()`). */
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (value, problem) => (value === null ? null : check(value, problem));
+}
+
 /** Absent (or undefined) becomes a fresh `fallback()` (zod's `.default`). */
 export function withDefault<T>(check: Check<T>, fallback: () => T): Check<T> {
   return (value, problem) => (value === undefined ? fallback() : check(value, problem));

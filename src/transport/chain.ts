@@ -57,6 +57,24 @@ export function paramsFromKey(key: string): ResponseRequestParams {
   return JSON.parse(key) as ResponseRequestParams;
 }
 
+/**
+ * What the server holds after a completed response: the request's input ++ its output, unless the output
+ * carries a compaction item (`context_management`, §8), which stands for everything before it: then the
+ * server's context is the output from the latest compaction item on. A caller that continues the chain
+ * sends exactly that as its prefix (its model window now starts at the compaction item).
+ */
+export function completedLink(responseId: string, key: string, input: readonly ResponseItem[], output: readonly ResponseItem[]): ChainLink {
+  const compactedAt = lastCompactionIndex(output);
+  if (compactedAt < 0) return { responseId, paramsKey: key, input: [...input], output };
+  return { responseId, paramsKey: key, input: [], output: output.slice(compactedAt) };
+}
+
+/** Index of the latest compaction item in `items`, or -1. */
+export function lastCompactionIndex(items: readonly ResponseItem[]): number {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i]?.type === 'compaction') return i;
+  return -1;
+}
+
 export function itemsEqual(a: ResponseItem, b: ResponseItem): boolean {
   if (a === b) return true;
   return canonicalJson(a) === canonicalJson(b);

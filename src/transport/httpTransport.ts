@@ -185,7 +185,8 @@ async function drainRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
   }
 }
 
-async function errorFromResponse(response: Response): Promise<WireError> {
+/** A non-2xx answer as the same error shape as a wire `error` event. */
+export async function errorFromResponse(response: Response): Promise<WireError> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;

@@ -116,6 +116,8 @@ export interface SessionTotals {
   statelessBytes: number;
   inputTokens: number;
   cachedTokens: number;
+  /** Tokens written to the prompt cache, where the server reports them (warm-ups are cache writes). */
+  cacheWriteTokens: number;
   outputTokens: number;
   recoveries: number;
 }
@@ -132,6 +134,7 @@ export function emptyTotals(): SessionTotals {
     statelessBytes: 0,
     inputTokens: 0,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     outputTokens: 0,
     recoveries: 0,
   };
@@ -149,6 +152,7 @@ export function addToTotals(totals: SessionTotals, metrics: RequestMetrics): Ses
     statelessBytes: totals.statelessBytes + metrics.statelessBytes,
     inputTokens: totals.inputTokens + (metrics.usage?.inputTokens ?? 0),
     cachedTokens: totals.cachedTokens + (metrics.usage?.cachedTokens ?? 0),
+    cacheWriteTokens: totals.cacheWriteTokens + (metrics.usage?.cacheWriteTokens ?? 0),
     outputTokens: totals.outputTokens + (metrics.usage?.outputTokens ?? 0),
     recoveries: totals.recoveries + metrics.recoveries,
   };

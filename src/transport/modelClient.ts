@@ -31,7 +31,30 @@ export interface ModelRequest {
    * of its own last response. Only an optimisation: the full input is still the truth.
    */
   forkFromResponseId?: string;
+  /**
+   * Compaction on the server past this many tokens (`context_management`, protocol §8). Part of the
+   * chain like the other parameters. Never with steering: the server refuses a steer into such a response.
+   */
+  contextManagement?: { compactThreshold: number };
 }
+
+/** A standalone compaction (`POST /responses/compact`): the window to compact, and for which model. */
+export interface CompactRequest {
+  model: string;
+  /** The context to compact (the caller's model window, as a full request would send it). */
+  input: readonly ResponseItem[];
+  /** Per-request instructions, if any. */
+  instructions?: string;
+}
+
+export type CompactOutcome =
+  /** `output`: the compacted window (user messages, then one compaction item); start a NEW chain with it. */
+  | { kind: 'compacted'; output: ResponseItem[]; usage: Usage | undefined; bytesSent: number; totalMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'authFailed'; message: string }
+  | { kind: 'rateLimited'; message: string; retryAfterMs: number | undefined }
+  | { kind: 'networkError'; message: string }
+  | { kind: 'serverError'; code: string; message: string; retryable: boolean };
 
 /** Normalised streaming events, for display. Deltas are for the eye; `itemDone` is what to act on. */
 export type ModelStreamEvent =
@@ -41,6 +64,8 @@ export type ModelStreamEvent =
   | { kind: 'toolCallStarted'; itemId: string; callId: string; name: string }
   | { kind: 'toolCallArgumentsDelta'; itemId: string; delta: string }
   | { kind: 'itemDone'; item: ResponseItem }
+  /** The server is compacting the context (`context_management`); a compaction item follows. */
+  | { kind: 'compacting' }
   /** The transport lost the connection or the server's state and is resending; nothing is lost. */
   | { kind: 'recovering'; reason: string; attempt: number };
 
@@ -144,6 +169,8 @@ export interface ModelClient {
   run(request: ModelRequest, options?: RunOptions): Promise<ModelOutcome>;
   /** Offer user text to the response running on `lane`; never loses the text (see SteerResult). */
   steer(text: string, lane?: string): Promise<SteerResult>;
+  /** The standalone compaction, between requests; absent where the client cannot compact. */
+  compact?(request: CompactRequest, options?: { token?: CancellationToken }): Promise<CompactOutcome>;
   readonly state: TransportState;
   readonly onDidChangeState: Event<TransportState>;
   readonly onDidMeasure: Event<RequestMetrics>;

@@ -39,9 +39,11 @@ export function socketHeaders(key: string, account: AccountHeaders): Record<stri
 
 /** The request's parameters (everything but `input`); `store` falls back to the transport's default. */
 export function paramsOf(request: ModelRequest, defaultStore: boolean): ResponseRequestParams {
+  // Empty instructions are not sent (the agent's ride the chain as a developer message); the key order
+  // is the wire's, so frames stay byte-identical for callers that send them.
   const params: ResponseRequestParams = {
     model: request.model,
-    instructions: request.instructions,
+    ...(request.instructions !== '' ? { instructions: request.instructions } : {}),
     tools: [...request.tools],
     store: request.store ?? defaultStore,
   };
@@ -50,17 +52,20 @@ export function paramsOf(request: ModelRequest, defaultStore: boolean): Response
   if (request.reasoning !== undefined) params.reasoning = request.reasoning;
   if (request.include !== undefined) params.include = [...request.include];
   if (request.maxOutputTokens !== undefined) params.max_output_tokens = request.maxOutputTokens;
+  if (request.contextManagement !== undefined) params.context_management = [{ type: 'compaction', compact_threshold: request.contextManagement.compactThreshold }];
   return params;
 }
 
 /** The request a chain link's parameters came from (the inverse of `paramsOf`), with `input`. */
 export function requestFromParams(params: ResponseRequestParams, input: ResponseItem[]): ModelRequest {
-  const request: ModelRequest = { model: params.model, instructions: params.instructions, tools: params.tools, input, store: params.store };
+  const request: ModelRequest = { model: params.model, instructions: params.instructions ?? '', tools: params.tools, input, store: params.store };
   if (params.tool_choice !== undefined) request.toolChoice = params.tool_choice;
   if (params.parallel_tool_calls !== undefined) request.parallelToolCalls = params.parallel_tool_calls;
   if (params.reasoning !== undefined) request.reasoning = params.reasoning;
   if (params.include !== undefined) request.include = params.include;
   if (params.max_output_tokens !== undefined) request.maxOutputTokens = params.max_output_tokens;
+  const compaction = params.context_management?.find((entry) => entry.type === 'compaction');
+  if (compaction) request.contextManagement = { compactThreshold: compaction.compact_threshold };
   return request;
 }
 

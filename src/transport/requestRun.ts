@@ -8,9 +8,12 @@
  * retryable error: the policy is retryPolicy.ts). It never re-runs tools, and a delivered steer's items
  * survive a resend. Nothing throws across this boundary.
  *
- * "Before send" is the seam for compaction (not built yet): the step between planning a request and
- * sending it. A compaction step either adds `context_management` to the frame on the socket, or runs a
- * standalone compact call and returns a plan that starts a new chain (mode full, the compacted input).
+ * "Before send" is the step between planning a request and sending it (today: send as planned).
+ * Compaction (issue 16) needed no step here: `context_management` is a request parameter
+ * (`ModelRequest.contextManagement`, part of the chain's parameters, since changing it invalidates the
+ * cached prefix, §8); a response that compacted leaves a chain link that starts at its compaction item
+ * (chain.ts `completedLink`); and the standalone compaction is a call of its own between requests
+ * (compactCall.ts), after which the caller's window simply starts a new chain.
  */
 import { sleep } from '../common/async';
 import { CancellationToken } from '../common/cancellation';
@@ -19,7 +22,7 @@ import type { ResponseItem, Usage } from '../protocol/items';
 import { STREAM_ID_PATTERN, toHttpBody, type ResponseCreateFrame, type ResponseRequestParams, type WireError } from '../protocol/responses';
 import type { ApiKeyReader } from './apiKey';
 import { attemptHttp, attemptWs, type AttemptIo, type AttemptResult } from './attempts';
-import { paramsKey, type ChainMemory, type WirePlan } from './chain';
+import { completedLink, paramsKey, type ChainMemory, type WirePlan } from './chain';
 import type { ConnectionScope } from './connectionScope';
 import type { Connector } from './connector';
 import type { LaneScheduler } from './lanes';
@@ -293,7 +296,7 @@ export class RequestRun {
       case 'completed': {
         steer.onRequestEnded(true);
         // The server's context is the caller's input ++ this output (which starts with any carried steer items).
-        chain.recordCompleted(this.lane, { responseId: end.responseId, paramsKey: paramsKey(this.params), input: [...this.spec.request.input], output: end.output });
+        chain.recordCompleted(this.lane, completedLink(end.responseId, paramsKey(this.params), this.spec.request.input, end.output));
         if (this.spec.warmup) scope?.warmups.remember(end.responseId, { startedAt: this.attemptStartedAt, endedAt: this.ports.context.clock.now() });
         const held = steer.takeHeld();
         if (held.length > 0) chain.holdPendingSteer(this.lane, held);

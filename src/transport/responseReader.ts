@@ -72,6 +72,9 @@ export class ResponseReader {
       case 'response.output_item.added':
         this.onItemAdded(event.item as { type: string; id?: string; call_id?: string; name?: string });
         return undefined;
+      case 'response.compaction.compacting':
+        this.emit({ kind: 'compacting' });
+        return undefined;
       case 'response.output_item.done':
         this.doneItems.set(event.output_index, event.item);
         this.emit({ kind: 'itemDone', item: event.item });
@@ -145,14 +148,7 @@ export class ResponseReader {
   private addUsage(wire: WireUsage | null | undefined): Usage | undefined {
     if (!wire) return this.usageTotal;
     const usage = toUsage(wire);
-    this.usageTotal = this.usageTotal
-      ? {
-          inputTokens: this.usageTotal.inputTokens + usage.inputTokens,
-          cachedTokens: this.usageTotal.cachedTokens + usage.cachedTokens,
-          outputTokens: this.usageTotal.outputTokens + usage.outputTokens,
-          reasoningTokens: this.usageTotal.reasoningTokens + usage.reasoningTokens,
-        }
-      : usage;
+    this.usageTotal = this.usageTotal ? addUsage(this.usageTotal, usage) : usage;
     return this.usageTotal;
   }
 
@@ -164,10 +160,26 @@ export class ResponseReader {
 }
 
 export function toUsage(wire: WireUsage): Usage {
-  return {
+  const usage: Usage = {
     inputTokens: wire.input_tokens,
     cachedTokens: wire.input_tokens_details?.cached_tokens ?? 0,
     outputTokens: wire.output_tokens,
     reasoningTokens: wire.output_tokens_details?.reasoning_tokens ?? 0,
   };
+  // Only where the server reports them (GPT-5.6+): absent is "not reported", not zero.
+  const writes = wire.input_tokens_details?.cache_write_tokens;
+  if (writes !== undefined) usage.cacheWriteTokens = writes;
+  return usage;
+}
+
+/** The sum of two usages (a steered response and its successor); cache writes stay absent when neither reports them. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const sum: Usage = {
+    inputTokens: a.inputTokens + b.inputTokens,
+    cachedTokens: a.cachedTokens + b.cachedTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
+  };
+  if (a.cacheWriteTokens !== undefined || b.cacheWriteTokens !== undefined) sum.cacheWriteTokens = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
+  return sum;
 }

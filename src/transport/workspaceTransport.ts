@@ -4,7 +4,8 @@
  *
  * - connector.ts: routing, connecting, the HTTP fallback memory (and the `Dialer`, the seam for proxies);
  * - connectionScope.ts: the connection lifetime, everything that dies with one socket;
- * - requestRun.ts: the attempt loop and its retry decisions (and `beforeSend`, the seam for compaction);
+ * - requestRun.ts: the attempt loop and its retry decisions (and `beforeSend`, a step before each send);
+ * - compactCall.ts: the standalone compaction (`/responses/compact`), between requests;
  * - warmUp.ts, backgroundRotation.ts: warming the socket, and replacing it before the 60-minute limit;
  * - steering.ts: input for a running response (and the seam for async tool outputs); state.ts: the state.
  *
@@ -19,11 +20,12 @@ import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { ApiKeyReader } from './apiKey';
+import { callCompact } from './compactCall';
 import { BackgroundRotation } from './backgroundRotation';
 import { Connector, dialerFor } from './connector';
 import { LaneScheduler } from './lanes';
 import { addToTotals, emptyTotals, type SessionTotals } from './metrics';
-import type { ModelClient, ModelOutcome, ModelRequest, RequestMetrics, RunOptions, SteerResult, TransportState } from './modelClient';
+import type { CompactOutcome, CompactRequest, ModelClient, ModelOutcome, ModelRequest, RequestMetrics, RunOptions, SteerResult, TransportState } from './modelClient';
 import { RequestRunner, sendAsPlanned } from './requestRun';
 import { TransportStatus } from './state';
 import { Steering } from './steering';
@@ -217,6 +219,32 @@ export class WorkspaceTransport implements ModelClient, Disposable {
 
   steer(text: string, lane?: string): Promise<SteerResult> {
     return this.steering.steer(text, lane);
+  }
+
+  /** The standalone compaction (compactCall.ts), over HTTP beside the socket; between requests only. */
+  async compact(request: CompactRequest, options: { token?: CancellationToken } = {}): Promise<CompactOutcome> {
+    if (this.disposed) return { kind: 'networkError', message: 'The session was closed.' };
+    const key = await this.keys.read();
+    if (!key) return { kind: 'authFailed', message: 'No API key is set.' };
+    const settings = this.settings;
+    this.context.log.info(`→ compaction of ${request.input.length} items (${request.model})`);
+    const outcome = await callCompact(
+      {
+        fetch: this.connector.dialer.fetch,
+        baseUrl: settings.baseUrl,
+        key,
+        account: settings,
+        // A compaction reads the whole window before it answers: four idle timeouts, at least a minute.
+        timeoutMs: Math.max(60_000, settings.idleTimeoutMs * 4),
+        now: () => this.context.clock.now(),
+        redact: (text) => this.context.redact(text),
+      },
+      request,
+      options.token,
+    );
+    if (outcome.kind === 'authFailed') this.status.authFailed(outcome.message);
+    this.context.log.info(`← compaction: ${outcome.kind === 'compacted' ? `${outcome.output.length} items` : outcome.kind}`);
+    return outcome;
   }
 
   private measured(metrics: RequestMetrics, onMeasured: ((metrics: RequestMetrics) => void) | undefined): void {

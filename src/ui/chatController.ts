@@ -9,6 +9,9 @@
  * (approval cards it showed, edit cards it showed, sessions it listed, turns it offered a retry for,
  * selections it attached). Anything else is logged and dropped. Links are re-checked before
  * `openExternal`; files are resolved through the tools' path policy before they are opened or written.
+ *
+ * Just over 400 lines: the dispatch of every view request is one switch, kept in one place so that
+ * what the view may ask for is visible at once; the work of each request lives under `chat/`.
  */
 import * as vscode from 'vscode';
 import type { ChatSession } from '../agent/chatSession';
@@ -27,6 +30,7 @@ import { displayEventsOf } from './chat/agentEventDisplay';
 import { ChatState } from './chat/chatState';
 import { ApprovalCardPresenter } from './chat/approvalCardPresenter';
 import { CodeBlockActions } from './chat/codeBlockActions';
+import { ContextPanel } from './chat/contextPanel';
 import { conversationViewOf, editCardId } from './chat/conversationView';
 import type { ChatDisplayEvent } from './chat/displayEvents';
 import { MentionSearch } from './chat/mentionSearch';
@@ -79,6 +83,8 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
 
   private readonly mentions: MentionSearch;
   private readonly codeBlocks: CodeBlockActions;
+  /** The header's context meter and the pin buttons. */
+  private readonly contextPanel: ContextPanel;
   /** Refusals, for tests and the log. */
   readonly refused: string[] = [];
   private readonly posted = new Emitter<HostToWebview>();
@@ -121,6 +127,14 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       refuse,
     });
     this.codeBlocks = new CodeBlockActions({ workspace, paths, approvals: agentHost.approvals, log: options.log, refuse });
+    this.contextPanel = new ContextPanel({
+      agentHost,
+      shownSessionId: () => this.state.shownSessionId,
+      transcript: () => this.presenter.transcript(),
+      post: (message) => this.post(message),
+      refuse,
+    });
+    this.store.add(this.contextPanel);
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
     this.store.add(agentHost.approvals.setPresenter(this.approvalCards));
@@ -147,6 +161,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     await this.ensureInitialised();
     this.presenter.setConnection(this.options.connectionView());
     this.presenter.onReady();
+    await this.contextPanel.publish();
   }
 
   private async show(session: ChatSession): Promise<void> {
@@ -161,6 +176,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     // Shown at once, not after the session list is read: a turn (or a review card) that starts right
     // after "New session" must land in this session's view, not in one a late snapshot replaces.
     this.presenter.showSession(conversation);
+    void this.contextPanel.publish();
     this.approvalCards.showOutsideQuestionsAgain();
     const sessions = await this.sessions.list(session);
     if (this.state.shownSessionId === session.id) this.presenter.setSessions(sessions);
@@ -180,6 +196,8 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       this.sessions.saveView();
       this.sessions.refresh(event.sessionId);
     }
+    // A compaction between turns marks a finished turn: saved now, so a reload still shows where it happened.
+    if (event.type === 'compacted' && shown.length > 0 && event.turnId !== this.state.runningTurnId) this.sessions.saveView();
   }
 
   /** The running turn and the ids the view may refer to, as `event` (shown as `shown`) changes them. */
@@ -280,6 +298,8 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       }
       case 'runAction':
         return runViewAction(request.action);
+      case 'pinMessage':
+        return this.contextPanel.pin(request);
       default:
         return this.sessions.handle(request);
     }

@@ -11,7 +11,7 @@ export interface CommandTargets {
   readonly apiKeys: ApiKeyStore;
   readonly connection: HostConnection;
   readonly chatView: Pick<ChatViewProvider, 'reveal'>;
-  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn'>;
+  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn' | 'compactNow'>;
   readonly inlineEdits: Pick<InlineEditController, 'runCommand'>;
   testConnection(): Promise<void>;
 }
@@ -79,6 +79,13 @@ export function registerCommands(holdfast: CommandTargets): vscode.Disposable[] 
       } else {
         void vscode.window.showInformationMessage(`Holdfast: reverted ${result.reverted.join(', ') || 'nothing (already as before)'}.`);
       }
+    }),
+    vscode.commands.registerCommand('holdfast.compactNow', async () => {
+      const result = await holdfast.agentHost.compactNow();
+      if (result.kind === 'busy') void vscode.window.showInformationMessage('Holdfast: a turn is running; compact after it ends (or stop it).');
+      else if (result.kind === 'empty') void vscode.window.showInformationMessage('Holdfast: nothing to compact yet.');
+      else if (result.kind === 'failed') void vscode.window.showErrorMessage(`Holdfast: ${'message' in result.error ? result.error.message : 'compaction failed.'}`);
+      return result.kind;
     }),
     // Optional argument: the instruction (a string or `{ instruction }`), to skip the prompt (tests, keybindings).
     vscode.commands.registerCommand('holdfast.inlineEdit', (argument?: unknown) => holdfast.inlineEdits.runCommand(argument)),

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { TYPICAL_COST, type CostModel } from '../emulator';
 import { measureActivation, type ActivationResult } from './activation';
 import { measureCalibratedRatios } from './calibratedRatios';
+import { measureInstructionsPlacement } from './instructionsPlacement';
 import { codeActionSummary, measureCodeActions, notMeasured, type CodeActionLatencyResult } from './codeActionLatency';
 import { buildAndMeasureBundles } from './bundleSizes';
 import type { ContenderId } from './contenders/contender';
@@ -52,6 +53,8 @@ export interface BenchOptions {
   wsConcurrency?: number;
   /** Tokens for the webview streaming benchmark (default WEBVIEW_TOKENS). */
   webviewTokens?: number;
+  /** Issue 16: instructions as `instructions` vs a developer message on a GPT-6.2-like model (default on). */
+  instructionsPlacement?: boolean;
 }
 
 export const WS_CONCURRENCY = 3;
@@ -175,6 +178,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   const { bundles, activation, codeActions, webviewStreaming } = await extensionPhases(options, phase);
 
+  const instructionsPlacement =
+    options.instructionsPlacement === false ? null : await phase('instructions placement (GPT-6.2-like)', () => measureInstructionsPlacement(options.quick ? 5 : 20));
+
   const summaries = summarize(runs, scenarios);
   const scenarioFacts = ([...new Set(runs.map((r) => r.scenario))] as ScenarioName[]).map((name) => {
     const ok = runs.find((r) => r.scenario === name && r.ok);
@@ -218,6 +224,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     activation,
     codeActions,
     webviewStreaming,
+    instructionsPlacement,
     runs,
   };
   if (options.write) writeReport(report, options.resultsDir);

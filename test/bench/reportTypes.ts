@@ -5,6 +5,7 @@ import type { CalibratedReport } from './calibratedRatios';
 import type { CodeActionLatencyResult } from './codeActionLatency';
 import type { ContenderId } from './contenders/contender';
 import type { CpuReport } from './cpuCost';
+import type { PlacementReport } from './instructionsPlacement';
 import type { CostModel, LinkOptions } from '../emulator';
 import type { LinkName } from './links';
 import type { MachineInfo } from './machine';
@@ -47,5 +48,7 @@ export interface BenchReport {
   /** Issue 7: how fast the diagnostic code actions are offered, in the same code-server. */
   codeActions: CodeActionLatencyResult | null;
   webviewStreaming: WebviewStreamingResult | null;
+  /** Issue 16: uncached input per step, instructions top-level vs a developer message (GPT-6.2-like). */
+  instructionsPlacement?: PlacementReport | null;
   runs: RunRecord[];
 }

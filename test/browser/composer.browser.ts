@@ -118,6 +118,36 @@ export const composerTests: BrowserTest[] = [
     },
   },
   {
+    name: 'a sandboxed command card says where it runs and sends a grant (with network, without sandbox) as its decision, at 220 px without overflow',
+    async run({ open }) {
+      const page = await open();
+      await page.setViewportSize({ width: 220, height: 700 });
+      await ready(page);
+      const card = {
+        id: 'a2',
+        kind: 'command',
+        command: 'npm install',
+        parts: ['npm install'],
+        cwd: '',
+        canAllowAlways: false,
+        sandbox: { runsIn: 'sandbox', network: false, grants: ['allowOnceWithNetwork', 'allowOnceUnsandboxed'], suggested: 'allowOnceWithNetwork' },
+        state: 'pending',
+      };
+      await postToWebview(page, runningTurn, { type: 'approval', turnId: 't1', card });
+      const approval = page.getByTestId('approval-card');
+      await approval.waitFor();
+      const where = (await page.getByTestId('approval-sandbox').textContent()) ?? '';
+      check(where.includes('sandboxed') && where.includes('no network'), `the card says where it runs: "${where}"`);
+      const network = approval.getByText('Allow with network');
+      check((await network.getAttribute('class'))?.includes('primary') === true, 'the suggested grant is the primary button');
+      check((await approval.getByText('Allow without sandbox').count()) === 1, 'the unsandboxed grant is offered');
+      const overflow = await approval.evaluate((el) => el.scrollWidth - el.clientWidth);
+      check(overflow <= 0, `the card does not overflow at 220 px (by ${overflow} px)`);
+      await network.click();
+      checkEqual(await postsOfType(page, 'approvalDecision'), [{ type: 'approvalDecision', approvalId: 'a2', decision: 'allowOnceWithNetwork' }], 'the grant is the decision');
+    },
+  },
+  {
     name: 'a notice (an API key removed from the message) is an information card in its turn, not an error, also after a reload',
     async run({ open }) {
       const notice = 'Holdfast removed an API key from your message before sending it.';

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { BrowserTest, BrowserTestContext } from './browserTest';
 import { launchChromium, missingPrerequisite, openWebview, repoRoot, serveWebview } from './harness';
 import { composerTests } from './composer.browser';
+import { contextTests } from './context.browser';
 import { followTests } from './follow.browser';
 import { highlightingTests } from './highlighting.browser';
 import { layoutTests } from './layout.browser';
@@ -21,6 +22,7 @@ const suites: Record<string, BrowserTest[]> = {
   review: reviewTests,
   layout: layoutTests,
   follow: followTests,
+  context: contextTests,
   highlighting: highlightingTests,
   rendering: renderingTests,
 };

@@ -13,8 +13,9 @@ say() { printf '[setup:e2e] %s\n' "$*"; }
 # --- apt: only when something is missing, because apt-get update alone costs ~10 s -------------
 # chromium: the browser playwright-core drives; libkrb5-dev: GSSAPI headers for code-server's kerberos
 # module, which builds from source; ripgrep: replaces @vscode/ripgrep's GitHub download; make, g++,
-# python3: node-gyp builds for node-pty and kerberos (slim Debian images lack them).
-apt_packages=(chromium libkrb5-dev ripgrep make g++ python3)
+# python3: node-gyp builds for node-pty and kerberos (slim Debian images lack them); bubblewrap: the
+# sandbox run_command uses where it exists, which its tests run for real.
+apt_packages=(chromium libkrb5-dev ripgrep make g++ python3 bubblewrap)
 missing=()
 for package in "${apt_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then

@@ -14,7 +14,10 @@ export function createAgentHarness(options: { settings?: Partial<AgentSettings>;
   let ids = 0;
   const newId = (): string => `id_${++ids}`;
   const sessions = new SessionStore(storage, tools.clock, newId);
-  const settings: AgentSettings = { ...defaultAgentSettings(), ...options.settings };
+  // These tests read transcripts and inputs as the conversation alone: they predate the instructions'
+  // developer message (issue 16) and keep top-level instructions unless a test asks otherwise
+  // (test/unit/agent/context/ covers the default placement).
+  const settings: AgentSettings = { ...defaultAgentSettings(), instructionsPlacement: 'instructions', ...options.settings };
   const agent = new Agent({
     model,
     tools: tools.runner,

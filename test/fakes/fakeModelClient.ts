@@ -1,7 +1,7 @@
 /** A ModelClient whose responses a test scripts step by step; records every request it was given. */
 import { Emitter } from '../../src/common/event';
 import type { AssistantMessageItem, FunctionCallItem, ResponseItem, Usage } from '../../src/protocol/items';
-import type { ModelClient, ModelOutcome, ModelRequest, RequestMetrics, RunOptions, SteerResult, TransportState } from '../../src/transport/modelClient';
+import type { CompactOutcome, CompactRequest, ModelClient, ModelOutcome, ModelRequest, RequestMetrics, RunOptions, SteerResult, TransportState } from '../../src/transport/modelClient';
 
 export type ScriptedStep = (request: ModelRequest, options: RunOptions) => Promise<ModelOutcome> | ModelOutcome;
 
@@ -10,6 +10,8 @@ export class FakeModelClient implements ModelClient {
   readonly requests: ModelRequest[] = [];
   readonly steered: string[] = [];
   steerHandler: (text: string) => Promise<SteerResult> | SteerResult = () => ({ status: 'notDelivered', reason: 'no response running' });
+  /** The standalone compaction; absent unless a test sets it (a client that cannot compact). */
+  compact?: (request: CompactRequest) => Promise<CompactOutcome>;
   readonly state: TransportState = { kind: 'warm', latencyMs: 1 };
   private readonly stateEmitter = new Emitter<TransportState>();
   private readonly measureEmitter = new Emitter<RequestMetrics>();

@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { Agent } from '../../src/agent/agent';
-import { defaultAgentSettings } from '../../src/agent/agentSettings';
+import { type AgentSettings, defaultAgentSettings } from '../../src/agent/agentSettings';
 import { MemorySessionStorage, SessionStore } from '../../src/agent/sessionStore';
 import { createToolServices } from '../../src/tools/createToolServices';
 import { MemoryDiagnostics } from '../fakes/memoryDiagnostics';
@@ -80,6 +80,8 @@ export interface RequestSample {
   mode: 'delta' | 'full' | 'warmup' | 'failed';
   bytesSent: number;
   cpuUs: number;
+  /** Input tokens the server counted (the window's size for this request); 0 when it failed. */
+  inputTokens: number;
 }
 
 export interface HeapSample {
@@ -110,6 +112,15 @@ export interface LongSessionResult {
   transcriptItems: number;
   durationMs: number;
   gc: boolean;
+  /** Compactions by how they ran (issue 16). */
+  compactions: { socket: number; standalone: number };
+  /** The first turn that did not complete (undefined: none), and why each failed turn failed. */
+  firstFailedTurn: number | undefined;
+  failureCodes: Record<string, number>;
+  /** Requests the server refused with context_length_exceeded (a compaction then retries once). */
+  contextLengthErrors: number;
+  /** The largest window a request read, in tokens. */
+  maxInputTokens: number;
 }
 
 export interface LongSessionOptions {
@@ -123,6 +134,10 @@ export interface LongSessionOptions {
   onProgress?: (turn: number) => void;
   /** Default true (as `holdfast.warmup` on); false measures rotation at request time. */
   rotateInBackground?: boolean;
+  /** Over the agent's defaults (gpt-5.2): a small-window model, compaction off or fixed to one mode. */
+  agent?: Partial<AgentSettings>;
+  /** Stop at the first failed turn (the run without compaction shows where the window ends). */
+  stopOnFailure?: boolean;
 }
 
 export async function runLongSession(emu: ChildEmulator, options: LongSessionOptions): Promise<LongSessionResult> {
@@ -141,15 +156,18 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   });
   const requests: RequestSample[] = [];
   let turn = 0;
+  let contextLengthErrors = 0;
   const measured: ModelClient = {
     run: async (request, runOptions) => {
       const before = process.cpuUsage();
       const outcome = await transport.run(request, runOptions);
       const cpu = process.cpuUsage(before);
       const ok = outcome.kind === 'completed' || outcome.kind === 'incomplete';
-      requests.push({ turn, mode: ok ? outcome.metrics.mode : 'failed', bytesSent: ok ? outcome.metrics.bytesSent : 0, cpuUs: cpu.user + cpu.system });
+      requests.push({ turn, mode: ok ? outcome.metrics.mode : 'failed', bytesSent: ok ? outcome.metrics.bytesSent : 0, cpuUs: cpu.user + cpu.system, inputTokens: ok ? (outcome.usage?.inputTokens ?? 0) : 0 });
+      if (outcome.kind === 'serverError' && outcome.code === 'context_length_exceeded') contextLengthErrors += 1;
       return outcome;
     },
+    compact: (request, compactOptions) => transport.compact(request, compactOptions),
     steer: (text, lane) => transport.steer(text, lane),
     get state() {
       return transport.state;
@@ -170,8 +188,12 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   });
   let ids = 0;
   const store = new SessionStore(new MemorySessionStorage(), clock, () => `id_${++ids}`);
-  const settings = defaultAgentSettings();
+  const settings: AgentSettings = { ...defaultAgentSettings(), ...options.agent };
   const agent = new Agent({ model: measured, tools: new ToolRunner(services), approvals: new ScriptedApprovals('deny'), sessions: undefined, settings: () => settings, clock, newId: () => `id_${++ids}` });
+  const compactions = { socket: 0, standalone: 0 };
+  agent.onEvent((event) => {
+    if (event.type === 'compacted') compactions[event.mark.how] += 1;
+  });
   const session = store.create();
   const heap: HeapSample[] = [];
   const sample = (): void => {
@@ -185,6 +207,8 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
   };
 
   let failedTurns = 0;
+  let firstFailedTurn: number | undefined;
+  const failureCodes: Record<string, number> = {};
   try {
     for (turn = 0; turn < options.turns; turn++) {
       // The user is away for stepMs: the emulator's clock moves first, then ours (which may start a
@@ -194,7 +218,13 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
       await transport.rotationSettled();
       const text = turn % toolEvery === toolEvery - 1 ? `Turn ${turn}: list the files of the project.` : `Turn ${turn}: how do I write a greeting function?`;
       const outcome = await agent.runTurn(session, { text });
-      if (outcome.kind !== 'completed') failedTurns += 1;
+      if (outcome.kind !== 'completed') {
+        failedTurns += 1;
+        firstFailedTurn ??= turn;
+        const code = outcome.kind === 'failed' ? (outcome.error.kind === 'serverError' ? outcome.error.code : outcome.error.kind) : outcome.kind;
+        failureCodes[code] = (failureCodes[code] ?? 0) + 1;
+        if (options.stopOnFailure) break;
+      }
       if ((turn + 1) % options.sampleEvery === 0) sample();
       options.onProgress?.(turn + 1);
     }
@@ -227,6 +257,11 @@ export async function runLongSession(emu: ChildEmulator, options: LongSessionOpt
     transcriptItems: session.items.length,
     durationMs: Math.round(performance.now() - started),
     gc: options.gc !== undefined,
+    compactions,
+    firstFailedTurn,
+    failureCodes,
+    contextLengthErrors,
+    maxInputTokens: Math.max(0, ...requests.map((r) => r.inputTokens)),
   };
 }
 
@@ -259,7 +294,9 @@ export function formatLongSession(result: LongSessionResult, k: number): string 
     `user requests that went full after the first turn: ${result.userFullAfterFirstTurn}; sockets not carrying exactly one full request (their first): ${result.socketsBreakingOneFull}`,
     `client CPU per delta request, median: first ${k} ${s.cpuFirstUs} µs, last ${k} ${s.cpuLastUs} µs`,
     `bytes sent per delta request, median: first ${k} ${s.bytesFirst} B, last ${k} ${s.bytesLast} B`,
-    `transcript: ${result.transcriptItems} items`,
+    `transcript: ${result.transcriptItems} items; largest window read: ${result.maxInputTokens} tokens`,
+    `compactions: ${result.compactions.socket} on the socket, ${result.compactions.standalone} standalone; context_length_exceeded answers: ${result.contextLengthErrors}` +
+      (result.firstFailedTurn !== undefined ? `; first failed turn: ${result.firstFailedTurn + 1} (${JSON.stringify(result.failureCodes)})` : ''),
     result.gc ? 'heap after GC (MB): turn, heap, transcript JSON, heap − transcript' : 'heap: not measured (run with --expose-gc)',
     ...result.heap.map((h) => `  ${String(h.turn + 1).padStart(5)} ${h.heapMb.toFixed(2).padStart(8)} ${h.transcriptMb.toFixed(2).padStart(8)} ${h.heapMinusTranscriptMb.toFixed(2).padStart(8)}`),
   ];

@@ -189,117 +189,151 @@ const SIMPLE_WRAPPERS: Record<string, { optionsWithValue: string[]; positionalBe
   caffeinate: { optionsWithValue: [] },
 };
 
+/** One command being unwrapped: what a wrapper rule needs to read it and to go one level deeper. */
+interface Unwrapping {
+  pending: Pending;
+  scope: Scope;
+  out: CommandPart[];
+  first: Word;
+  name: string;
+  rest: Word[];
+  deeper(label: string, next: Partial<Pending>): void;
+}
+
+/**
+ * Reports each command a part really runs: wrappers (`sudo`, `env`, `nice`, `xargs`, `find -exec`,
+ * `bash -c`, `eval`, `watch`…) are looked through, each by its own rule below. The first rule that
+ * recognises the command name handles it; anything else is reported as it stands.
+ */
 function unwrap(pending: Pending, scope: Scope, out: CommandPart[]): void {
   if (scope.depth > 12) throw new UnwrapError('commands are nested too deeply');
-  const words = pending.words;
-  const first = words[0];
+  const first = pending.words[0];
   if (!first) {
     out.push(finish(pending));
     return;
   }
   if (first.dynamic) throw new UnwrapError(`the command name '${first.text}' is only known at run time`);
-  const name = commandName(first.text);
-  const rest = words.slice(1);
-  const deeper = (label: string, next: Partial<Pending>): void =>
-    unwrap({ ...pending, via: [...pending.via, label], ...next }, { ...scope, depth: scope.depth + 1 }, out);
+  const command: Unwrapping = {
+    pending,
+    scope,
+    out,
+    first,
+    name: commandName(first.text),
+    rest: pending.words.slice(1),
+    deeper: (label, next) => unwrap({ ...pending, via: [...pending.via, label], ...next }, { ...scope, depth: scope.depth + 1 }, out),
+  };
+  const rules = [unwrapPrivilege, unwrapEnv, unwrapSimpleWrapper, unwrapXargs, unwrapShellCommand, unwrapEval, unwrapFind, unwrapWatch];
+  if (!rules.some((rule) => rule(command))) out.push(finish(pending));
+}
 
-  if (PRIVILEGE.has(name)) {
-    const index = skipOptions(rest, ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-c']);
-    if (name === 'su' || index >= rest.length) {
-      // `su -c …`, `sudo -s`: an elevated shell; report the wrapper itself as the part.
-      out.push({ ...finish(pending), elevated: true });
-      return;
-    }
-    deeper(name, { words: rest.slice(index), elevated: true });
-    return;
+/** `sudo …`, `doas …`, `su -c …`: an elevated command, or an elevated shell reported as itself. */
+function unwrapPrivilege({ pending, out, name, rest, deeper }: Unwrapping): boolean {
+  if (!PRIVILEGE.has(name)) return false;
+  const index = skipOptions(rest, ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-c']);
+  if (name === 'su' || index >= rest.length) {
+    // `su -c …`, `sudo -s`: an elevated shell; report the wrapper itself as the part.
+    out.push({ ...finish(pending), elevated: true });
+    return true;
   }
-  if (name === 'env') {
-    let i = 0;
-    const assignments = [...pending.assignments];
-    for (; i < rest.length; i++) {
-      const word = rest[i]!;
-      if (word.text === '--') continue;
-      if (word.text === '-u' || word.text === '--unset' || word.text === '-C' || word.text === '--chdir') {
-        i++;
-        continue;
-      }
-      if (word.text === '-S' || word.text === '--split-string') throw new UnwrapError("'env -S' is not supported");
-      if (word.text.startsWith('-')) continue;
-      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text)) {
-        assignments.push(word.text);
-        continue;
-      }
-      break;
+  deeper(name, { words: rest.slice(index), elevated: true });
+  return true;
+}
+
+/** `env [-u X] [A=b …] cmd`: the assignments join the command's own. */
+function unwrapEnv({ pending, out, name, rest, deeper }: Unwrapping): boolean {
+  if (name !== 'env') return false;
+  let i = 0;
+  const assignments = [...pending.assignments];
+  for (; i < rest.length; i++) {
+    const word = rest[i]!;
+    if (word.text === '--') continue;
+    if (word.text === '-u' || word.text === '--unset' || word.text === '-C' || word.text === '--chdir') {
+      i++;
+      continue;
     }
-    if (i >= rest.length) {
-      out.push(finish(pending));
-      return;
+    if (word.text === '-S' || word.text === '--split-string') throw new UnwrapError("'env -S' is not supported");
+    if (word.text.startsWith('-')) continue;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text)) {
+      assignments.push(word.text);
+      continue;
     }
-    deeper('env', { words: rest.slice(i), assignments });
-    return;
+    break;
   }
+  if (i >= rest.length) out.push(finish(pending));
+  else deeper('env', { words: rest.slice(i), assignments });
+  return true;
+}
+
+/** `nice`, `timeout`, `nohup`, `command`… (SIMPLE_WRAPPERS): skip their options, run what follows. */
+function unwrapSimpleWrapper({ pending, out, name, rest, deeper }: Unwrapping): boolean {
   const wrapper = SIMPLE_WRAPPERS[name];
-  if (wrapper && !(name === 'command' && rest.some((w) => w.text === '-v' || w.text === '-V'))) {
-    let index = skipOptions(rest, wrapper.optionsWithValue);
-    index += wrapper.positionalBefore ?? 0;
-    if (index >= rest.length) {
-      out.push(finish(pending));
-      return;
-    }
-    deeper(name, { words: rest.slice(index) });
-    return;
-  }
-  if (name === 'xargs') {
-    const index = skipOptions(rest, ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace']);
-    out.push(finish(pending));
-    if (index < rest.length) deeper('xargs', { words: rest.slice(index) });
-    return;
-  }
-  if (SHELLS.has(name)) {
-    const commandIndex = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text) || w.text === '--command');
-    if (commandIndex !== -1) {
-      const script = rest[commandIndex + 1];
-      if (!script) throw new UnwrapError(`'${name} -c' is missing its command`);
-      if (script.dynamic) throw new UnwrapError(`the command given to '${name} -c' is only known at run time`);
-      out.push(finish({ ...pending, words: words.slice(0, commandIndex + 3) }));
-      collectScript(parseShell(script.text, scope.depth + 1), { ...scope, via: [...pending.via, `${name} -c`], elevated: pending.elevated, depth: scope.depth + 1 }, out);
-      return;
-    }
-  }
-  if (name === 'eval') {
-    if (rest.some((w) => w.dynamic)) throw new UnwrapError("the command given to 'eval' is only known at run time");
-    out.push(finish({ ...pending, words: [first] }));
-    collectScript(parseShell(rest.map((w) => w.text).join(' '), scope.depth + 1), { ...scope, via: [...pending.via, 'eval'], elevated: pending.elevated, depth: scope.depth + 1 }, out);
-    return;
-  }
-  if (name === 'find') {
-    // `find … -exec cmd {} ;` runs cmd; report find itself (for -delete) and each executed command.
-    const own: Word[] = [];
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i]!;
-      if (['-exec', '-execdir', '-ok', '-okdir'].includes(word.text)) {
-        const end = words.findIndex((w, j) => j > i && (w.text === ';' || w.text === '+'));
-        const inner = words.slice(i + 1, end === -1 ? undefined : end);
-        deeper(`find ${word.text}`, { words: inner, redirects: [] });
-        own.push(word);
-        i = end === -1 ? words.length : end;
-        continue;
-      }
-      own.push(word);
-    }
-    out.push(finish({ ...pending, words: own }));
-    return;
-  }
-  if (name === 'watch') {
-    const index = skipOptions(rest, ['-n', '--interval', '-d']);
-    if (index < rest.length) {
-      if (rest.slice(index).some((w) => w.dynamic)) throw new UnwrapError("the command given to 'watch' is only known at run time");
-      out.push(finish({ ...pending, words: [first] }));
-      collectScript(parseShell(rest.slice(index).map((w) => w.text).join(' '), scope.depth + 1), { ...scope, via: [...pending.via, 'watch'], depth: scope.depth + 1 }, out);
-      return;
-    }
-  }
+  if (!wrapper || (name === 'command' && rest.some((w) => w.text === '-v' || w.text === '-V'))) return false;
+  const index = skipOptions(rest, wrapper.optionsWithValue) + (wrapper.positionalBefore ?? 0);
+  if (index >= rest.length) out.push(finish(pending));
+  else deeper(name, { words: rest.slice(index) });
+  return true;
+}
+
+/** `xargs cmd`: xargs itself, and the command it runs with the piped words. */
+function unwrapXargs({ pending, out, name, rest, deeper }: Unwrapping): boolean {
+  if (name !== 'xargs') return false;
+  const index = skipOptions(rest, ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace']);
   out.push(finish(pending));
+  if (index < rest.length) deeper('xargs', { words: rest.slice(index) });
+  return true;
+}
+
+/** `bash -c '…'`: the shell, and every command of its script. */
+function unwrapShellCommand({ pending, scope, out, name, rest }: Unwrapping): boolean {
+  if (!SHELLS.has(name)) return false;
+  const commandIndex = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text) || w.text === '--command');
+  if (commandIndex === -1) return false;
+  const script = rest[commandIndex + 1];
+  if (!script) throw new UnwrapError(`'${name} -c' is missing its command`);
+  if (script.dynamic) throw new UnwrapError(`the command given to '${name} -c' is only known at run time`);
+  out.push(finish({ ...pending, words: pending.words.slice(0, commandIndex + 3) }));
+  collectScript(parseShell(script.text, scope.depth + 1), { ...scope, via: [...pending.via, `${name} -c`], elevated: pending.elevated, depth: scope.depth + 1 }, out);
+  return true;
+}
+
+/** `eval …`: the words joined and read as a script. */
+function unwrapEval({ pending, scope, out, first, name, rest }: Unwrapping): boolean {
+  if (name !== 'eval') return false;
+  if (rest.some((w) => w.dynamic)) throw new UnwrapError("the command given to 'eval' is only known at run time");
+  out.push(finish({ ...pending, words: [first] }));
+  collectScript(parseShell(rest.map((w) => w.text).join(' '), scope.depth + 1), { ...scope, via: [...pending.via, 'eval'], elevated: pending.elevated, depth: scope.depth + 1 }, out);
+  return true;
+}
+
+/** `find … -exec cmd {} ;` runs cmd; report find itself (for -delete) and each executed command. */
+function unwrapFind({ pending, out, name, deeper }: Unwrapping): boolean {
+  if (name !== 'find') return false;
+  const words = pending.words;
+  const own: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (['-exec', '-execdir', '-ok', '-okdir'].includes(word.text)) {
+      const end = words.findIndex((w, j) => j > i && (w.text === ';' || w.text === '+'));
+      deeper(`find ${word.text}`, { words: words.slice(i + 1, end === -1 ? undefined : end), redirects: [] });
+      own.push(word);
+      i = end === -1 ? words.length : end;
+      continue;
+    }
+    own.push(word);
+  }
+  out.push(finish({ ...pending, words: own }));
+  return true;
+}
+
+/** `watch [-n s] cmd …`: the command is a script watch runs again and again. */
+function unwrapWatch({ pending, scope, out, first, name, rest }: Unwrapping): boolean {
+  if (name !== 'watch') return false;
+  const index = skipOptions(rest, ['-n', '--interval', '-d']);
+  if (index >= rest.length) return false;
+  if (rest.slice(index).some((w) => w.dynamic)) throw new UnwrapError("the command given to 'watch' is only known at run time");
+  out.push(finish({ ...pending, words: [first] }));
+  collectScript(parseShell(rest.slice(index).map((w) => w.text).join(' '), scope.depth + 1), { ...scope, via: [...pending.via, 'watch'], depth: scope.depth + 1 }, out);
+  return true;
 }
 
 /** Index of the first word after the options (handles `--`, and options that take a value). */

@@ -3,7 +3,7 @@
  * by VS Code's modal (VscodeApprovals) and the chat's question cards. Pure, so the wording is
  * unit-tested.
  */
-import type { ApprovalAnswer, ApprovalRequest } from '../../tools/ports';
+import type { ApprovalAnswer, ApprovalGrant, ApprovalRequest, CommandSandboxOffer } from '../../tools/ports';
 
 export interface ApprovalChoice {
   label: string;
@@ -18,11 +18,13 @@ export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'revi
   switch (request.kind) {
     case 'runCommand': {
       const lines = [`$ ${request.command}`, `in ${request.cwd}`, '', ...request.reasons.map((r) => `• ${r}`)];
+      if (request.sandbox) lines.push('', sandboxLine(request.sandbox));
       if (request.alwaysAllowRules?.length) lines.push('', `"Always allow" adds to this workspace's allowed commands: ${request.alwaysAllowRules.join(', ')}`);
+      const grants = (request.sandbox?.grants ?? []).map((grant): ApprovalChoice => ({ label: GRANT_LABELS[grant], answer: grant }));
       return {
         message: 'Holdfast wants to run a command.',
         detail: lines.join('\n'),
-        choices: request.alwaysAllowRules?.length ? [allow, always, deny] : [allow, deny],
+        choices: [allow, ...(request.alwaysAllowRules?.length ? [always] : []), ...grants, deny],
       };
     }
     case 'runTask':
@@ -50,4 +52,18 @@ export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'revi
         ],
       };
   }
+}
+
+/** The buttons that grant a sandboxed command more than the sandbox gives, for one run. */
+export const GRANT_LABELS: Record<ApprovalGrant, string> = {
+  allowOnceWithNetwork: 'Allow once with network',
+  allowOnceUnsandboxed: 'Allow once without the sandbox',
+};
+
+/** Where an allowed command runs, in one sentence. */
+export function sandboxLine(offer: CommandSandboxOffer): string {
+  if (offer.runsIn === 'none') return `It runs without a sandbox${offer.reason ? ` (${offer.reason})` : ''}: as your own process.`;
+  const network = offer.network ? 'with network' : 'no network';
+  const hint = offer.suggested ? ` It looks like it needs "${GRANT_LABELS[offer.suggested]}".` : '';
+  return `It runs in the sandbox: it can write only inside the workspace, protected files stay read-only, ${network}.${hint}`;
 }

@@ -9,6 +9,7 @@ import type { AttachmentView } from '../../protocol/webview';
 import type { JournalEntry } from '../../tools/editJournal';
 import { outcomeOf } from './approvalCards';
 import { clipHunks } from './clipping';
+import { compactionNotice } from './compactionWording';
 import { editChange, TOOL_TITLES } from './conversationView';
 import type { ChatDisplayEvent } from './displayEvents';
 import { editHunks } from './editHunks';
@@ -98,6 +99,9 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
   budgetPaused: NOTHING, // its question card comes through the approvals port
   sessionSaveFailed: NOTHING,
+  // The marker where compaction happened (in the turn it happened in, or after).
+  compacted: (event, context) =>
+    event.sessionId !== context.shownSessionId || event.turnId === undefined ? [] : [{ type: 'notice', turnId: event.turnId, message: compactionNotice(event.mark) }],
 };
 
 /** The user's line of a turn: their own words for a prompt the host wrote (Explain), "↻ Retry" for a retry. */

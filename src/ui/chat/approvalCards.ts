@@ -37,8 +37,14 @@ export function approvalCard(
           cwd: request.kind === 'runCommand' ? displayOf(request.cwd) : '',
           ...(request.kind === 'runCommand' && request.reasons.length ? { reason: request.reasons.join('; ') } : {}),
           canAllowAlways,
+          ...(request.kind === 'runCommand' && request.sandbox ? { sandbox: request.sandbox } : {}),
         },
-        decisions: canAllowAlways ? ['allowOnce', 'allowAlways', 'deny'] : ['allowOnce', 'deny'],
+        decisions: [
+          'allowOnce',
+          ...(canAllowAlways ? (['allowAlways'] as const) : []),
+          ...(request.kind === 'runCommand' ? (request.sandbox?.grants ?? []) : []),
+          'deny',
+        ],
       };
     }
     case 'reviewEdit':
@@ -80,7 +86,7 @@ export function answerOf(decision: ApprovalDecision): ApprovalAnswer {
 
 /** How a settled answer shows on its card. */
 export function outcomeOf(answer: ApprovalAnswer, cancelled: boolean): 'allowedOnce' | 'allowedAlways' | 'denied' | 'cancelled' {
-  if (answer === 'allowOnce') return 'allowedOnce';
+  if (answer === 'allowOnce' || answer === 'allowOnceWithNetwork' || answer === 'allowOnceUnsandboxed') return 'allowedOnce';
   if (answer === 'alwaysAllow') return 'allowedAlways';
   return cancelled ? 'cancelled' : 'denied';
 }

@@ -50,6 +50,10 @@ export function commandApprovalCard(event: DisplayEventOf<'approvalRequested'>):
     canAllowAlways: event.canAllowAlways,
     state: 'pending',
   };
+  if (event.sandbox) {
+    const { runsIn, network, grants, suggested } = event.sandbox;
+    card.sandbox = { runsIn, network, grants: [...grants], ...(suggested ? { suggested } : {}) };
+  }
   if (event.reason !== undefined) card.reason = clipText(event.reason, Limits.errorText);
   return card;
 }

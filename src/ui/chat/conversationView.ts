@@ -6,10 +6,12 @@
  */
 import type { ChatSession } from '../../agent/chatSession';
 import { NOT_RUN_OUTPUT } from '../../agent/agent';
+import { isCarried } from '../../agent/context/sessionContext';
 import { assistantText, type ResponseItem } from '../../protocol/items';
 import { Limits, type SessionTranscriptView, type TurnItemView, type TurnView } from '../../protocol/webview';
 import type { JournalEntry } from '../../tools/editJournal';
 import { clipText, hunksWithCounts } from './clipping';
+import { compactionNotice } from './compactionWording';
 import { footerTimeSavedMs } from './turnFooter';
 import { editHunks } from './editHunks';
 
@@ -69,9 +71,19 @@ export function conversationViewOf(session: ChatSession, saved: SessionTranscrip
     const tools = new Map<string, Extract<TurnItemView, { kind: 'tool' }>>();
     let blocks = 0;
     let steers = 0;
+    // Where the conversation was compacted in (or after) this turn: a notice at that point.
+    const marks = session.context.compactions.filter((mark) => mark.turnId === record.id);
+    const noticeAt = (i: number): void => {
+      for (const [n, mark] of marks.entries()) {
+        if (mark.at === i) items.push({ kind: 'error', error: { id: `${record.id}-c${n}`.slice(0, Limits.id), message: clipText(compactionNotice(mark), Limits.errorText), actions: [], tone: 'notice' } });
+      }
+    };
     for (let i = record.firstItem; i < end && items.length < Limits.itemsPerTurn - 1; i++) {
       const item = session.items[i];
       if (!item) break;
+      noticeAt(i);
+      // Copies for the model (a compacted window, carried pins) are shown once, where they were said.
+      if (isCarried(session.context, i)) continue;
       if (i === record.firstItem && record.userText !== '' && item.type === 'message' && item.role === 'user') continue;
       if (item.type === 'message' && item.role === 'assistant') {
         const text = assistantText(item);
@@ -106,6 +118,7 @@ export function conversationViewOf(session: ChatSession, saved: SessionTranscrip
         }
       }
     }
+    if (end === session.items.length) noticeAt(end);
     turns.push({ id: record.id.slice(0, Limits.id), userText: clipText(record.userText, Limits.userText), attachments: [], items, status: turnStatusOf(record.outcome) });
   });
   const kept = turns.slice(-Limits.turnsPerSession);

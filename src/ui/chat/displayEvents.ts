@@ -6,6 +6,7 @@
  */
 import type { AttachmentView, DiffHunk, EditCardView, ErrorAction, SteerView } from '../../protocol/webview';
 import type { RequestMetrics } from '../../transport/modelClient';
+import type { CommandSandboxOffer } from '../../tools/ports';
 
 export type ChatDisplayEvent =
   | { type: 'turnStarted'; turnId: string; userText: string; attachments?: readonly AttachmentView[] }
@@ -32,6 +33,8 @@ export type ChatDisplayEvent =
       cwd: string;
       reason?: string;
       canAllowAlways: boolean;
+      /** Where a command runs if allowed, and what more the card may grant (see `CommandSandboxOffer`). */
+      sandbox?: CommandSandboxOffer;
     }
   /** A change waiting for Keep / Discard; `hunks` as editHunks gives them (the presenter bounds them). */
   | {

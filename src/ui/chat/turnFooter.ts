@@ -30,6 +30,7 @@ export function footerFromRequests(requests: readonly RequestMetrics[], totalMs:
     recoveries: 0,
   };
   let reasoning = 0;
+  let writes: number | undefined;
   for (const request of requests) {
     footer.bytesSent += request.bytesSent;
     footer.statelessBytes += request.statelessBytes;
@@ -39,9 +40,11 @@ export function footerFromRequests(requests: readonly RequestMetrics[], totalMs:
       footer.cachedTokens += request.usage.cachedTokens;
       footer.outputTokens += request.usage.outputTokens;
       reasoning += request.usage.reasoningTokens;
+      if (request.usage.cacheWriteTokens !== undefined) writes = (writes ?? 0) + request.usage.cacheWriteTokens;
     }
   }
   if (reasoning > 0) footer.reasoningTokens = reasoning;
+  if (writes !== undefined) footer.cacheWriteTokens = writes;
   if (first?.timeToFirstTokenMs !== undefined) footer.timeToFirstTokenMs = first.timeToFirstTokenMs;
   const overSocket = footer.transport === 'websocket' && first !== undefined;
   footer.connectSavedMs = overSocket ? measuredMs(first.connectAvoidedMs) : 0;

@@ -9,6 +9,6 @@ export async function runViewAction(action: ViewAction): Promise<void> {
     await vscode.workspace.getConfiguration('holdfast').update('transport', 'http', vscode.ConfigurationTarget.Workspace);
     return;
   }
-  const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession' }[action];
+  const command = { setApiKey: 'holdfast.setApiKey', testConnection: 'holdfast.testConnection', newSession: 'holdfast.newSession', compactNow: 'holdfast.compactNow' }[action];
   await vscode.commands.executeCommand(command);
 }

@@ -8,6 +8,7 @@ import { networkTotal } from '../codeActionLatency';
 import { loadLine } from '../machine';
 import type { BenchReport } from '../reportTypes';
 import type { CpuPerDelta } from '../cpuCost';
+import { PLACEMENT_HEADER, placementRows } from '../instructionsPlacement';
 import type { ContenderSummary, ScenarioSummary } from '../summarize';
 import { bytes, int, ms, spreadOf, table, times } from './format';
 
@@ -245,6 +246,22 @@ export function markdownReport(report: BenchReport): string {
     out.push('```');
   } else {
     out.push(`**${w?.status ?? 'not run'}**: ${w?.note ?? 'skipped in this run'}.`);
+  }
+  out.push('');
+
+  out.push('## Instructions: top-level `instructions` or a leading developer message');
+  out.push('');
+  const placement = report.instructionsPlacement;
+  if (placement) {
+    out.push(
+      `On \`${placement.model}\` (GPT-6.2-like: top-level \`instructions\` are read after the input, so they are uncached on every request) Holdfast's agent ran the same ${placement.steps}-request tool chain twice, ` +
+        `its ${placement.instructionsBytes} B of instructions once as \`instructions\` on every request, once as the chain's leading developer message (the default, protocol §8). ` +
+        'Step 1 follows the warm-up (which wrote the developer message to the cache). Tokens and cache writes are the emulator\'s; costs use its assumed prices.',
+    );
+    out.push('');
+    out.push(table(PLACEMENT_HEADER, placementRows(placement)));
+  } else {
+    out.push('Not measured in this run.');
   }
   out.push('');
 

@@ -9,6 +9,7 @@ import type { ChatRequest } from '../../../src/ui/chatViewProvider';
 import { INSTRUCTION_KEY_REMOVED } from '../../../src/ui/inlineEdit/inlineEditController';
 import { CHAT_STEER_TEXT, chatScenario } from '../../emulator/scenarios/chatE2e';
 import { createFrames, type EmulatorSession, useEmulator } from '../support/emulatorSession';
+import { nextAgentEvent } from '../support/agentEvents';
 import { waitFor } from '../support/waiting';
 import { writeWorkspaceFile } from '../support/workspaceFiles';
 import { INLINE_DOC_COMMENT, INLINE_FOLLOW_UP, INLINE_TARGET, issue7Scenario } from '../support/issue7Scenarios';
@@ -57,13 +58,7 @@ suite('an API key pasted into what the user types', function () {
   }
 
   function next<T extends AgentEvent['type']>(type: T): Promise<Extract<AgentEvent, { type: T }>> {
-    return new Promise((resolve) => {
-      const subscription = session.holdfast.agentHost.onEvent((event) => {
-        if (event.type !== type) return;
-        subscription.dispose();
-        resolve(event as Extract<AgentEvent, { type: T }>);
-      });
-    });
+    return nextAgentEvent(session.holdfast, type);
   }
 
   function lastTurn() {

@@ -66,7 +66,8 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
     assert.strictEqual(stats.handshakes.accepted, 1);
     assert.strictEqual(stats.totals.warmups, 1);
     const warmups = stats.requests.filter((r) => r.kind === 'warmup');
-    assert.deepStrictEqual(warmups.map((r) => [r.transport, r.status, r.inputItems]), [['ws', 'completed', 0]]);
+    // One input item: the instructions, as the chain's leading developer message (issue 16).
+    assert.deepStrictEqual(warmups.map((r) => [r.transport, r.status, r.inputItems]), [['ws', 'completed', 1]]);
     const [frame] = createFrames(emulator);
     assert.strictEqual(frame?.['generate'], false);
     assert.strictEqual(frame?.['model'], holdfast.settings.model);
@@ -117,7 +118,12 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
     assert.strictEqual(prompt['model'], warm['model']);
     const toolNames = (warm['tools'] as Array<{ name: string }>).map((t) => t.name);
     assert.deepStrictEqual(toolNames, ['read_file', 'list_files', 'search_text', 'get_diagnostics', 'apply_edit', 'run_task', 'run_command']);
-    assert.match(String(warm['instructions']), /^You are Holdfast/);
+    // The instructions ride the chain as its leading developer message, not as top-level `instructions` (issue 16).
+    assert.strictEqual(warm['instructions'], undefined);
+    const [instructions] = warm['input'] as Array<{ role?: string; content?: Array<{ text?: string }> }>;
+    assert.strictEqual(instructions?.role, 'developer');
+    assert.match(String(instructions?.content?.[0]?.text), /^You are Holdfast/);
+    assert.deepStrictEqual(prompt['input'], [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Say hello' }] }], 'the delta does not repeat them');
     const request = emulator.stats().requests.at(-1)!;
     assert.strictEqual(request.kind, 'continuation');
     assert.strictEqual(request.cache, 'hit');

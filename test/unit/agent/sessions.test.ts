@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent';
-import { defaultAgentSettings } from '../../../src/agent/agentSettings';
 import { INTERRUPTED_OUTPUT } from '../../../src/agent/chatSession';
 import { MemorySessionStorage, SessionStore } from '../../../src/agent/sessionStore';
 import type { ReasoningItem } from '../../../src/protocol/items';
@@ -28,7 +27,7 @@ describe('sessions', () => {
     expect(restored.turns.map((t) => t.outcome)).toEqual(['completed']);
 
     const model = new FakeModelClient([respond([say('and b is 2')])]);
-    const agent = new Agent({ model, tools: h.runner, approvals: h.approvals, sessions: store, settings: defaultAgentSettings, clock: h.clock });
+    const agent = new Agent({ model, tools: h.runner, approvals: h.approvals, sessions: store, settings: () => h.settings, clock: h.clock });
     await agent.runTurn(restored, { text: 'and b?' });
     expect(model.requests[0]!.input.slice(0, session.items.length)).toEqual(session.items);
     expect(model.requests[0]!.input).toHaveLength(session.items.length + 1);

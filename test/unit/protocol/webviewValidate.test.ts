@@ -19,6 +19,7 @@ const footer = {
   requests: 2,
   inputTokens: 1000,
   cachedTokens: 800,
+  cacheWriteTokens: 100,
   outputTokens: 50,
   reasoningTokens: 10,
   bytesSent: 2048,
@@ -28,7 +29,17 @@ const footer = {
   warmupSavedMs: 300,
 };
 const totals = { turns: 3, bytesSent: 100, statelessBytes: 300, timeSavedMs: 12 };
-const commandCard = { id: 'a1', kind: 'command', command: 'npm test', parts: ['npm test'], cwd: '.', reason: 'not allowed yet', canAllowAlways: true, state: 'pending' };
+const commandCard = {
+  id: 'a1',
+  kind: 'command',
+  command: 'npm test',
+  parts: ['npm test'],
+  cwd: '.',
+  reason: 'not allowed yet',
+  canAllowAlways: true,
+  sandbox: { runsIn: 'sandbox', network: false, grants: ['allowOnceWithNetwork', 'allowOnceUnsandboxed'], suggested: 'allowOnceWithNetwork' },
+  state: 'pending',
+};
 const taskCard = { id: 'a2', kind: 'task', command: 'build', cwd: '', canAllowAlways: false, state: 'allowedOnce' };
 const reviewCard = { id: 'a3', kind: 'review', path: 'src/a.ts', change: 'modified', added: 1, removed: 1, hunks: [hunk], state: 'denied' };
 const questionCard = { id: 'a4', kind: 'question', topic: 'budget', message: 'Continue?', detail: 'used 1M tokens', continueLabel: 'Continue', stopLabel: 'Stop', state: 'cancelled' };
@@ -58,6 +69,21 @@ const turn = {
   kind: 'review',
 };
 const summary = { id: 's1', title: 'Session', updatedAt: 1_700_000_000_000, turns: 2 };
+const meter = {
+  model: 'gpt-5.2',
+  usedTokens: 12_000,
+  windowTokens: 400_000,
+  windowSource: 'table',
+  compactAtTokens: 300_000,
+  compactionMode: 'socket',
+  lastInputTokens: 11_000,
+  lastCachedTokens: 9_000,
+  lastCacheWriteTokens: 2_000,
+  session: { requests: 3, inputTokens: 30_000, cachedTokens: 20_000, cacheWriteTokens: 5_000, outputTokens: 900, warmupTokens: 4_000, costUsd: 0.12 },
+  turnCostUsd: null,
+  compactions: 1,
+  pins: 2,
+};
 
 /** One valid message of every kind (and the optional parts absent in a second one where they exist). */
 const validMessages: unknown[] = [
@@ -92,6 +118,10 @@ const validMessages: unknown[] = [
   { type: 'sessionTotals', totals },
   { type: 'mentionResults', requestId: 4, candidates: [{ path: 'src/a.ts', description: 'src' }, { path: 'b' }] },
   { type: 'attachmentAdded', attachment: selection },
+  { type: 'contextMeter', meter },
+  { type: 'contextMeter', meter: { ...meter, windowTokens: undefined, windowSource: 'unknown', session: { ...meter.session, costUsd: null }, turnCostUsd: 0.01 } },
+  { type: 'pins', pinned: ['t1', 't1/b2'] },
+  { type: 'pins', pinned: [] },
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -109,8 +139,14 @@ const ARRAY_LENGTHS = [0, 1, 4, 5, 50, 51, 100, 101, 500, 501, 1_000, 1_001, 2_0
 const OTHER_TYPES: unknown[] = [undefined, null, true, 'text', 7, [], {}];
 
 /** The fields that hold an enum or a literal, and every value they have in the samples: swapped between them. */
-const ENUM_KEYS = new Set(['type', 'kind', 'status', 'state', 'change', 'topic', 'transport', 'tone', 'actions']);
-const WORDS = [...new Set(JSON.stringify(validMessages).match(/"(type|kind|status|state|change|topic|transport|tone)":"[A-Za-z]+"/g)!.map((pair) => pair.split(':')[1]!.slice(1, -1)))];
+const ENUM_KEYS = new Set(['type', 'kind', 'status', 'state', 'change', 'topic', 'transport', 'tone', 'actions', 'runsIn', 'suggested', 'grants', 'windowSource', 'compactionMode']);
+const WORDS = [
+  ...new Set(
+    JSON.stringify(validMessages)
+      .match(/"(type|kind|status|state|change|topic|transport|tone|runsIn|suggested|windowSource|compactionMode)":"[A-Za-z]+"/g)!
+      .map((pair) => pair.split(':')[1]!.slice(1, -1)),
+  ),
+];
 
 type Path = Array<string | number>;
 
@@ -177,6 +213,7 @@ describe('the webview validator agrees with the zod schema', () => {
     }
     const allKinds: Array<HostToWebview['type']> = [
       'snapshot', 'pong', 'connection', 'sessions', 'turnStarted', 'deltas', 'toolCard', 'approval', 'editCard', 'steerStatus', 'error', 'turnFinished', 'sessionTotals', 'mentionResults', 'attachmentAdded',
+      'contextMeter', 'pins',
     ];
     expect([...kinds].sort()).toEqual([...allKinds].sort());
   });

@@ -243,3 +243,44 @@ describe('protocol: review cards and their messages are validated and bounded', 
     for (const message of invalidView) expect(parseWebviewToHost(message).ok, JSON.stringify(message).slice(0, 80)).toBe(false);
   });
 });
+
+describe('command cards with a sandbox offer', () => {
+  const npmInstall: ApprovalRequest = {
+    kind: 'runCommand',
+    command: 'npm install',
+    cwd: '/ws',
+    parts: ['npm install'],
+    reasons: ['npm install is not in the allowed commands'],
+    alwaysAllowRules: ['npm install'],
+    sandbox: { runsIn: 'sandbox', network: false, grants: ['allowOnceWithNetwork', 'allowOnceUnsandboxed'], suggested: 'allowOnceWithNetwork' },
+  };
+
+  it('offers the grants as decisions, shows where it runs, and takes a grant as the answer once', async () => {
+    const { presenter, posts, invalid } = presenterWithTurn();
+    const { event, decisions } = approvalCard(npmInstall, 't1', 'c1', (p) => p);
+    expect(decisions).toEqual(['allowOnce', 'allowAlways', 'allowOnceWithNetwork', 'allowOnceUnsandboxed', 'deny']);
+    presenter.handle(event);
+    expect(invalid).toEqual([]);
+    expect(cardsOf(posts)[0]).toMatchObject({ kind: 'command', sandbox: { runsIn: 'sandbox', network: false, suggested: 'allowOnceWithNetwork' } });
+
+    const offered = new OfferedApprovals();
+    const answers: ApprovalAnswer[] = [];
+    offered.add({ approvalId: 'c1', turnId: 't1', request: npmInstall, decisions, outsideTurn: false, settle: (answer) => answers.push(answer) });
+    expect(offered.answer('c1', 'allowOnceUnsandboxed')).toBeUndefined();
+    expect(answers).toEqual(['allowOnceUnsandboxed']);
+    expect(outcomeOf('allowOnceUnsandboxed', false)).toBe('allowedOnce');
+    expect(parseWebviewToHost({ type: 'approvalDecision', approvalId: 'c1', decision: 'allowOnceWithNetwork' }).ok).toBe(true);
+  });
+
+  it('a card without grants refuses a grant, and the modal offers the same grants with a sentence on where it runs', () => {
+    const bare: ApprovalRequest = { ...npmInstall, sandbox: undefined };
+    const { decisions } = approvalCard(bare, 't1', 'c2', (p) => p);
+    const offered = new OfferedApprovals();
+    offered.add({ approvalId: 'c2', turnId: 't1', request: bare, decisions, outsideTurn: false, settle: () => undefined });
+    expect(offered.answer('c2', 'allowOnceUnsandboxed')).toMatch(/not offered/);
+
+    const modal = describeApproval(npmInstall as Exclude<ApprovalRequest, { kind: 'reviewEdit' }>);
+    expect(modal.choices.map((c) => c.answer)).toEqual(['allowOnce', 'alwaysAllow', 'allowOnceWithNetwork', 'allowOnceUnsandboxed', 'deny']);
+    expect(modal.detail).toContain('It runs in the sandbox');
+  });
+});
