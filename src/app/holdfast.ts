@@ -193,7 +193,7 @@ export class Holdfast implements vscode.Disposable {
   }
 
   async testConnection(): Promise<void> {
-    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
+    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log, this.agentHost.services.terminal.sandbox());
   }
 
   /**

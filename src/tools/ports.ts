@@ -8,6 +8,7 @@
  * `Uri.file(path)` / `uri.path`. Pure code never sees backslashes or URIs.
  */
 import type { CancellationToken } from '../common/cancellation';
+import type { Event } from '../common/event';
 
 export interface WorkspaceFolder {
   /** The folder's name as VS Code shows it; in a multi-root workspace the model may prefix paths with it. */
@@ -177,6 +178,8 @@ export interface Tasks {
 export interface Terminal {
   /** Whether commands can run sandboxed here (the host probes once and caches). */
   sandbox(): Promise<SandboxStatus>;
+  /** Fires when that status changes (the first command, a settings change); hosts without a sandbox may omit it. */
+  readonly onDidChangeSandboxStatus?: Event<SandboxStatus>;
   run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult>;
 }
 

@@ -36,6 +36,7 @@ import type { ChatDisplayEvent } from './chat/displayEvents';
 import { MentionSearch } from './chat/mentionSearch';
 import { OfferedEdits } from './chat/offeredEdits';
 import { PromptAttachments } from './chat/promptAttachments';
+import { SandboxNoticeOnce } from './chat/sandboxNotice';
 import { SessionSwitcher } from './chat/sessionSwitcher';
 import { postValidated } from './chat/validatedPost';
 import { runViewAction } from './chat/viewActions';
@@ -143,6 +144,16 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     this.store.add(agentHost.onEvent((event) => this.onAgentEvent(event)));
     this.store.add(agentHost.onDidChangeActiveSession((session) => void this.show(session)));
     this.store.add(options.onDidChangeConnection((connection) => this.presenter.setConnection(connection)));
+    const sandboxNotice = new SandboxNoticeOnce();
+    const sandboxChanged = agentHost.services.terminal.onDidChangeSandboxStatus;
+    if (sandboxChanged) {
+      this.store.add(
+        sandboxChanged((status) => {
+          const message = sandboxNotice.take(status);
+          if (message) this.display({ type: 'notice', ...(this.state.runningTurnId ? { turnId: this.state.runningTurnId } : {}), message });
+        }),
+      );
+    }
   }
 
   // ── the session shown ───────────────────────────────────────────────────────────────────────

@@ -3,6 +3,8 @@ import type { DoctorCause, DoctorReport } from '../transport/connectionDoctor';
 import type { HoldfastConfig } from '../host/config';
 import { checkConnection } from '../host/connectionCheck';
 import type { HostLog } from '../host/log';
+import type { SandboxStatus } from '../tools/ports';
+import { sandboxDoctorLine } from './chat/sandboxNotice';
 
 const icon = { ok: '✔', failed: '✘', skipped: '–' } as const;
 
@@ -15,13 +17,16 @@ function fixFor(causes: readonly (DoctorCause | undefined)[]): { label: string; 
   return undefined;
 }
 
-export function formatDoctorReport(report: DoctorReport): string {
+/** The report as the user reads it; the sandbox's line last, since it is not about the connection. */
+export function formatDoctorReport(report: DoctorReport, sandbox?: SandboxStatus): string {
+  const sandboxLine = sandbox ? sandboxDoctorLine(sandbox) : undefined;
   return [
     report.summary,
     ...report.checks.map(
       (check) =>
         `${icon[check.status]} ${check.label}${check.latencyMs === undefined ? '' : ` (${Math.round(check.latencyMs)} ms)`}: ${check.explanation}`,
     ),
+    ...(sandboxLine ? [`${icon[sandboxLine.status]} ${sandboxLine.text}`] : []),
   ].join('\n');
 }
 
@@ -29,12 +34,12 @@ export function formatDoctorReport(report: DoctorReport): string {
  * "Holdfast: Test Connection": tries HTTP, the WebSocket handshake and a warm-up, and says in plain
  * words what works. The full report goes to the log (the key is redacted there like everywhere).
  */
-export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog): Promise<DoctorReport> {
-  const report = await vscode.window.withProgress(
+export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog, sandbox?: Promise<SandboxStatus>): Promise<DoctorReport> {
+  const [report, sandboxStatus] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Holdfast: testing the connection…' },
-    () => checkConnection(config, apiKey),
+    () => Promise.all([checkConnection(config, apiKey), sandbox?.catch(() => undefined)]),
   );
-  const text = formatDoctorReport(report);
+  const text = formatDoctorReport(report, sandboxStatus);
   log.info(`Connection doctor for ${config.baseUrl}:\n${text}`);
   for (const check of report.checks) if (check.detail) log.info(`  ${check.id}: ${check.detail}`);
   const fix = fixFor(report.checks.map((c) => c.cause));

@@ -25,10 +25,7 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
     this.commandSandbox = sandbox ?? new CommandSandbox({ settings: readSandboxConfig });
   }
 
-  /**
-   * Fires when commands start or stop being sandboxed (first command, settings change). Where there is
-   * no sandbox, the UI should say so once in the chat; until it is wired, the approval cards say it.
-   */
+  /** Fires when commands start or stop being sandboxed (first command, settings change): the chat says "no sandbox here" once. */
   get onDidChangeSandboxStatus(): Event<SandboxStatus> {
     return this.commandSandbox.onDidChangeStatus;
   }
