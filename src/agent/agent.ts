@@ -445,7 +445,8 @@ export class Agent implements Disposable {
         const context = { turnId: turn.turnId, approvalId: this.newId() };
         this.emit({ type: 'approvalRequested', ...context, request });
         const answer = await raceCancellation(this.deps.approvals.request(request, token, context), token, 'deny' as const, { rejectAsCancel: true });
-        this.emit({ type: 'approvalResolved', ...context, answer });
+        // Stop settles an open question as a denial; the event says so, so the card reads "No longer needed".
+        this.emit({ type: 'approvalResolved', ...context, answer, ...(token.isCancellationRequested ? { cancelled: true as const } : {}) });
         onAnswer?.(request, answer);
         return answer;
       },

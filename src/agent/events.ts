@@ -64,7 +64,8 @@ export type AgentEvent =
       sandbox?: SandboxReport;
     }
   | { type: 'approvalRequested'; turnId: string; approvalId: string; request: ApprovalRequest }
-  | { type: 'approvalResolved'; turnId: string; approvalId: string; answer: ApprovalAnswer }
+  /** `cancelled`: nobody answered; the turn was stopped (or the question withdrawn) while it waited. */
+  | { type: 'approvalResolved'; turnId: string; approvalId: string; answer: ApprovalAnswer; cancelled?: true }
   /**
    * An edit landed; `entry` has the before/after text for a diff and for "revert this turn".
    * `reviewed`: the user kept exactly this change in a review (editApproval "review") before it

@@ -8,7 +8,7 @@ import { saveScreenshot } from './lib/artifacts';
 import { answerText, chat, lastTurn, turnCount, waitForTurn, waitTurnStatus, webviewFrame } from './lib/chatView';
 import { onCleanup } from './lib/cleanup';
 import type { E2eSuite } from './lib/e2eSuite';
-import { codeLensText, errorSquiggles } from './lib/editor';
+import { editorTitleActions, errorSquiggles } from './lib/editor';
 import { writeWorkspaceSettings } from './lib/fixtureWorkspace';
 import { saveGalleryShot } from './lib/gallery';
 import { waitUntil } from './lib/waitUntil';
@@ -187,7 +187,7 @@ export const suite: E2eSuite = {
         await input.waitFor({ state: 'visible', timeout: 30_000 });
         await input.fill('add a doc comment');
         await page.keyboard.press('Enter');
-        await waitUntil('the Accept CodeLens', async () => (await codeLensText(page)).includes('Accept'), 90_000);
+        await waitUntil('the Accept button in the editor title', async () => (await editorTitleActions(page)).includes('Accept Inline Proposal'), 90_000);
         const editor = await page.locator('.editor-instance').first().boundingBox();
         if (editor) await saveGalleryShot(page, 'inline-diff', { x: editor.x, y: editor.y, width: Math.min(editor.width, 760), height: Math.min(editor.height, 420) });
         await page.keyboard.press('Control+Enter');
@@ -209,7 +209,7 @@ export const suite: E2eSuite = {
           await saveGalleryShot(page, 'quick-fix', { x: editor.x, y: top, width: Math.min(editor.width, Math.max(620, box.x + box.width - editor.x + 20)), height: Math.min(360, box.y + box.height - top + 20) });
         }
         await chooseQuickFix(menu, 'Fix with Holdfast');
-        await waitUntil('the Accept CodeLens', async () => (await codeLensText(page)).includes('Accept'), 90_000);
+        await waitUntil('the Accept button in the editor title', async () => (await editorTitleActions(page)).includes('Accept Inline Proposal'), 90_000);
         await page.keyboard.press('Control+Enter');
         await waitUntil('the fix on disk', async () => fileText(workspaceFolder, 'src/receipt.js').includes('formatPrice(subtotal(items))'), 60_000);
         await waitUntil('the error squiggle to go', async () => (await errorSquiggles(page).count()) === 0, 120_000);

@@ -73,7 +73,7 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   approvalRequested: NOTHING,
   approvalResolved: (event, context) =>
     context.offersApproval(event.approvalId)
-      ? [{ type: 'approvalResolved', turnId: event.turnId, approvalId: event.approvalId, outcome: outcomeOf(event.answer, context.runningTurnId !== event.turnId) }]
+      ? [{ type: 'approvalResolved', turnId: event.turnId, approvalId: event.approvalId, outcome: outcomeOf(event.answer, event.cancelled === true || context.runningTurnId !== event.turnId) }]
       : [],
   editApplied: (event, context) => {
     const editId = context.editCardId(event.entry);

@@ -12,7 +12,7 @@ import { InstructionPrompt, type InstructionHost } from './instructionPrompt';
 import type { OtherFileReview } from './otherFileReview';
 import { Proposal, type ProposalSpec, type ProposalState } from './proposal';
 import type { RenderedProposal } from './proposalDecorations';
-import { ProposalLenses } from './proposalLenses';
+import { ProposalContextKeys } from './proposalContextKeys';
 import { ProposalView } from './proposalView';
 import { chooseRegion } from './regionChoice';
 import type { VirtualDocuments } from './virtualDocuments';
@@ -20,7 +20,7 @@ import type { VirtualDocuments } from './virtualDocuments';
 // Where the pieces moved to; other modules and tests import them from here.
 export { INSTRUCTION_KEY_REMOVED } from './instructionPrompt';
 export { Proposal, type ProposalSpec, type ProposalState } from './proposal';
-export { PROPOSAL_ACTIVE_KEY, PROPOSAL_READY_KEY } from './proposalLenses';
+export { PROPOSAL_ACTIVE_KEY, PROPOSAL_READY_KEY } from './proposalContextKeys';
 
 export interface InlineEditHost extends InstructionHost {
   client(): ModelClient;
@@ -36,13 +36,13 @@ export interface InlineEditHost extends InstructionHost {
  * decorations. Accept applies one WorkspaceEdit (one undo step); Reject, Escape or any edit of the
  * document meanwhile leaves the document as it was. A follow-up continues the same chain on the same lane.
  * The pieces: the instruction (instructionPrompt), the region (regionChoice), the model call
- * (agent/inlineEdit/proposalRound), the drawing (proposalView) and the controls (proposalLenses).
+ * (agent/inlineEdit/proposalRound), the drawing (proposalView) and the controls (the editor title buttons behind proposalContextKeys).
  */
 export class InlineEditController implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private readonly instructions: InstructionPrompt;
   private readonly view = new ProposalView();
-  private readonly lenses = new ProposalLenses((uri) => this.proposals.get(uri.toString()));
+  private readonly contextKeys = new ProposalContextKeys();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly proposalChanged = new Emitter<Proposal>();
   /** Fires on every state change of any proposal (tests and the code actions listen). */
@@ -53,11 +53,10 @@ export class InlineEditController implements vscode.Disposable {
     this.instructions = new InstructionPrompt(host);
     this.disposables.push(
       this.view,
-      this.lenses,
       this.proposalChanged,
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event)),
       vscode.workspace.onDidCloseTextDocument((document) => this.cancel(document.uri, 'the document was closed')),
-      vscode.window.onDidChangeActiveTextEditor(() => this.lenses.refresh(this.find())),
+      vscode.window.onDidChangeActiveTextEditor(() => this.contextKeys.refresh(this.find())),
       vscode.window.onDidChangeVisibleTextEditors(() => {
         for (const proposal of this.proposals.values()) this.view.update(proposal);
       }),
@@ -91,7 +90,7 @@ export class InlineEditController implements vscode.Disposable {
 
   /** What is drawn for the proposal on `uri` now, and the context keys as last set (tests read both). */
   shownFor(uri: vscode.Uri): { rendered: RenderedProposal | undefined; contextKeys: { active: boolean; ready: boolean } } {
-    return { rendered: this.view.renderedFor(uri), contextKeys: { ...this.lenses.contextKeys } };
+    return { rendered: this.view.renderedFor(uri), contextKeys: { ...this.contextKeys.current } };
   }
 
   private find(uri?: vscode.Uri): Proposal | undefined {
@@ -305,7 +304,7 @@ export class InlineEditController implements vscode.Disposable {
   /** Redraws the proposal (or removes it) and its controls, and tells the listeners. */
   private changed(proposal: Proposal): void {
     this.view.update(proposal);
-    this.lenses.refresh(this.find());
+    this.contextKeys.refresh(this.find());
     this.proposalChanged.fire(proposal);
   }
 

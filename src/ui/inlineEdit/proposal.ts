@@ -17,7 +17,7 @@ export interface ProposalSpec {
   /** Lane prefix: `inline` → `inline-1`, `fix` → `fix-1`, … */
   lanePrefix: string;
   input: (region: RegionContext) => ResponseItem[];
-  /** Shown in the CodeLens and the note: "Inline edit", "Fix", "Fix all". */
+  /** Shown in the note: "Inline edit", "Fix", "Fix all". */
   label: string;
   /** Runs after a successful Accept (diagnostic re-check). */
   afterAccept?: (proposal: Proposal) => void | Promise<void>;

@@ -32,7 +32,7 @@ export class ProposalView implements vscode.Disposable {
     const note =
       proposal.state === 'streaming'
         ? `Holdfast is writing… (${proposal.lane}; Esc to cancel)`
-        : `Holdfast proposal — Ctrl+Enter to accept, Esc to reject${proposal.message ? ` — ${proposal.message}` : ''}`;
+        : `Holdfast proposal — Ctrl+Enter to accept, Esc to reject (or the buttons in the editor title)${proposal.message ? ` — ${proposal.message}` : ''}`;
     for (const editor of editorsOf(proposal.uri)) {
       this.decorations.render(editor, proposal.range.start.line, proposal.oldLines, proposal.code, note);
     }

@@ -254,7 +254,7 @@ suite('inline edit', function () {
     holdfast.inlineEdits.reject(proposal);
   });
 
-  test('Accept and Reject hide the drawing, the lenses and the context keys the moment they are chosen', async () => {
+  test('Accept and Reject hide the drawing and the context keys (the title buttons) the moment they are chosen', async () => {
     const { holdfast } = session;
     for (const choice of ['accept', 'reject'] as const) {
       const editor = await openTarget(`${choice}HidesTarget`);
@@ -264,7 +264,8 @@ suite('inline edit', function () {
       assert.strictEqual(await proposal.done, 'ready', proposal.message);
       assert.ok(holdfast.inlineEdits.shownFor(uri).rendered, 'drawn while ready');
       assert.deepStrictEqual(holdfast.inlineEdits.shownFor(uri).contextKeys, { active: true, ready: true });
-      assert.ok((await lensTitles(uri)).some((title) => title.includes('Accept (Ctrl+Enter)')), 'Accept lens while ready');
+      // The controls are the editor title buttons (behind the context keys), never CodeLens: VS Code redraws lenses late.
+      assert.ok(!(await lensTitles(uri)).some((title) => /Accept|Reject|Follow-up|Show diff/.test(title)), 'no proposal CodeLens while ready');
 
       // No await between the choice and the checks: everything must already be gone.
       const chosen = choice === 'accept' ? holdfast.inlineEdits.accept(proposal) : holdfast.inlineEdits.reject(proposal);

@@ -178,6 +178,32 @@ describe('agent loop', () => {
     expectConsistent(session.items);
   });
 
+  it('Stop while a question waits resolves it as cancelled (nobody answered), not as a denial', async () => {
+    const h = createAgentHarness();
+    h.workspace.write('/ws/a.ts', 'a\n');
+    const stop = new CancellationTokenSource();
+    h.approvals.answer = () => {
+      stop.cancel();
+      return new Promise(() => undefined); // the user never answers
+    };
+    h.model.script(respond([callTool('c1', 'run_command', { command: 'rm -rf build', cwd: null, timeout_seconds: null })]));
+    const outcome = await h.agent.runTurn(h.sessions.create(), { text: 'clean' }, stop.token);
+    expect(outcome.kind).toBe('cancelled');
+    const resolved = h.events.filter((e) => e.type === 'approvalResolved');
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatchObject({ answer: 'deny', cancelled: true });
+  });
+
+  it('an answered question carries no cancelled mark', async () => {
+    const h = createAgentHarness();
+    h.model.script(respond([callTool('c1', 'run_command', { command: 'rm -rf build', cwd: null, timeout_seconds: null })]), respond([say('ok')]));
+    h.approvals.answer = 'deny';
+    await h.agent.runTurn(h.sessions.create(), { text: 'clean' });
+    const resolved = h.events.find((e) => e.type === 'approvalResolved');
+    expect(resolved).toBeDefined();
+    expect(resolved && 'cancelled' in resolved).toBe(false);
+  });
+
   it('cancellation during the model request leaves the transcript with just the user message', async () => {
     const h = createAgentHarness();
     h.model.script((_request, options) => new Promise((resolve) => options.token!.onCancellationRequested(() => resolve({ kind: 'cancelled' }))));

@@ -150,6 +150,9 @@ describe('displayEventsOf: approvals', () => {
     expect(resolved('alwaysAllow', 't1')[0]).toMatchObject({ outcome: 'allowedAlways' });
     expect(resolved('deny', 't1')[0]).toMatchObject({ outcome: 'denied' });
     expect(resolved('deny', undefined)[0]).toMatchObject({ outcome: 'cancelled' });
+    // Stop pressed while the card waited: the turn still runs as the event arrives, but nobody answered.
+    const stopped = displayEventsOf({ type: 'approvalResolved', turnId: 't1', approvalId: 'a1', answer: 'deny', cancelled: true }, context({ offered: ['a1'], runningTurnId: 't1' }));
+    expect(stopped[0]).toMatchObject({ outcome: 'cancelled' });
   });
 
   it('approvalResolved for a card the view was never offered (asked in a modal) shows nothing', () => {
