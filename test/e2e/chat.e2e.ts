@@ -18,7 +18,7 @@ import { answerText, chat, lastTurn, sendPrompt, turnCount, waitTurnStatus, webv
 import { onCleanup } from './lib/cleanup';
 import type { E2eSuite } from './lib/e2eSuite';
 import { waitUntil } from './lib/waitUntil';
-import { openHoldfastView, runCommandFromPalette } from './lib/workbench';
+import { activityBarItem, openHoldfastView, openViewContainerFromActivityBar, runCommandFromPalette } from './lib/workbench';
 
 /**
  * Issue 6 as a user meets it, in a real browser on the installed .vsix, against the emulator's scripted
@@ -127,6 +127,37 @@ export const suite: E2eSuite = {
         const output = emulator.stats().toolOutputs.find((o) => o.callId === 'call_run_echo');
         assert.ok(output && JSON.stringify(output).includes(CHAT_APPROVED_OUTPUT), `the command ran: ${JSON.stringify(output)?.slice(0, 300)}`);
         await saveScreenshot(page, run, 'chat-06-approval-allowed');
+      },
+    },
+    {
+      name: 'with the view hidden, a waiting question badges the Holdfast icon and the status reads "waiting for you"; answering clears both',
+      timeoutMs: 90_000,
+      async run({ page, run }) {
+        assert.ok(emulator);
+        await sendPrompt(page, 'chat-e2e: run a command while I look away');
+        const card = lastTurn(page).locator('[data-testid="approval-card"]');
+        await card.waitFor({ state: 'visible', timeout: 20_000 });
+        await openViewContainerFromActivityBar(page, 'Explorer');
+        const icon = activityBarItem(page, 'Holdfast');
+        const badge = icon.locator('.badge .badge-content');
+        await waitUntil('the badge on the Holdfast icon', async () => (await badge.count()) > 0 && (await badge.first().isVisible()) && (await badge.first().textContent())?.trim() === '1', 20_000, 50);
+        // Measured, not just present: the badge is drawn on the icon, inside the activity bar.
+        const [iconBox, badgeBox] = await Promise.all([icon.boundingBox(), badge.first().boundingBox()]);
+        assert.ok(iconBox && badgeBox && badgeBox.width > 4 && badgeBox.height > 4, `the badge has a size: ${JSON.stringify(badgeBox)}`);
+        const overlaps = badgeBox.x < iconBox.x + iconBox.width && badgeBox.x + badgeBox.width > iconBox.x && badgeBox.y < iconBox.y + iconBox.height && badgeBox.y + badgeBox.height > iconBox.y;
+        assert.ok(overlaps, `the badge sits on the Holdfast icon: badge ${JSON.stringify(badgeBox)}, icon ${JSON.stringify(iconBox)}`);
+        const status = (await page.locator('.statusbar-item:has-text("Holdfast:")').first().textContent()) ?? '';
+        assert.match(status, /waiting for you/, `the status bar says what Holdfast waits for: ${status}`);
+        assert.ok(!emulator.stats().toolOutputs.some((o) => o.callId === 'call_run_hidden'), 'nothing ran while nobody answered');
+        await saveScreenshot(page, run, 'chat-06b-question-while-hidden');
+        await openHoldfastView(page);
+        const shown = lastTurn(page).locator('[data-testid="approval-card"]');
+        await shown.waitFor({ state: 'visible', timeout: 20_000 });
+        await shown.locator('[data-approval="allowOnce"]').click();
+        await waitTurnStatus(page, 'done');
+        await waitUntil('the badge to go', async () => (await badge.count()) === 0 || !(await badge.first().isVisible()), 20_000, 50);
+        await waitUntil('the status to stop waiting', async () => !/waiting for you/.test((await page.locator('.statusbar-item:has-text("Holdfast:")').first().textContent()) ?? ''), 20_000);
+        assert.ok(emulator.stats().toolOutputs.some((o) => o.callId === 'call_run_hidden'), 'the command ran after the answer');
       },
     },
     {

@@ -13,7 +13,8 @@ export async function openWorkbench(page: Page, url: string, timeoutMs = 60_000)
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
-function activityBarItem(page: Page, title: string): Locator {
+/** A view container's icon in the activity bar, with its badge. */
+export function activityBarItem(page: Page, title: string): Locator {
   // The item's label is the view container's title, sometimes followed by a keybinding hint.
   return page.locator(`.part.activitybar .action-item:has(.action-label[aria-label^="${title}"])`).first();
 }

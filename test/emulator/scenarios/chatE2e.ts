@@ -67,6 +67,12 @@ export const chatScenario: Scenario = {
       calls: [{ name: 'run_command', callId: 'call_run_echo', arguments: { command: `node --version && echo ${CHAT_APPROVED_OUTPUT}`, cwd: null, timeout_seconds: 30 } }],
     },
     { id: 'approval-done', when: { toolOutputs: [{ callId: 'call_run_echo' }] }, say: 'The command ran after your approval.' },
+    {
+      id: 'approval-while-hidden',
+      when: { userText: 'chat-e2e: run a command while I look away' },
+      calls: [{ name: 'run_command', callId: 'call_run_hidden', arguments: { command: `node --version && echo ${CHAT_APPROVED_OUTPUT}-hidden`, cwd: null, timeout_seconds: 30 } }],
+    },
+    { id: 'approval-while-hidden-done', when: { toolOutputs: [{ callId: 'call_run_hidden' }] }, say: 'The command ran after you came back.' },
     { id: 'steered', when: { userText: CHAT_STEER_TEXT }, say: CHAT_STEERED_ANSWER, repeat: true },
     { id: 'long-story', when: { userText: 'chat-e2e: long story' }, tokensPerSecond: 50, say: CHAT_LONG_STORY, repeat: true },
     { id: 'hostile', when: { userText: 'chat-e2e: hostile' }, say: CHAT_HOSTILE_ANSWER, repeat: true },
