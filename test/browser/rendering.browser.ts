@@ -65,7 +65,8 @@ async function answerShape(page: Page, turnId: string): Promise<AnswerShape> {
   return (await page.evaluate(`(() => {
     const markdown = document.querySelector('[data-turn-id="${turnId}"] .markdown');
     const elements = {};
-    for (const node of Array.from(markdown.querySelectorAll('*'))) if (node.localName !== 'div') elements[node.localName] = (elements[node.localName] || 0) + 1;
+    // The pin button on a finished answer block is the view's chrome, not rendered text.
+    for (const node of Array.from(markdown.querySelectorAll('*'))) if (node.localName !== 'div' && !node.closest('.pin-button')) elements[node.localName] = (elements[node.localName] || 0) + 1;
     const cells = (row) => Array.from(row ? row.cells : []).map((cell) => cell.textContent);
     let deepestNesting = 0;
     for (const node of Array.from(markdown.querySelectorAll('blockquote, ul, ol'))) {
