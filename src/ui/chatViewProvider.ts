@@ -63,12 +63,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** The badge on the view (open questions); kept for a view resolved later. */
   setBadge(badge: vscode.ViewBadge | undefined): void {
     this.currentBadge = badge;
-    if (this.view) this.view.badge = badge;
+    if (this.view) this.view.badge = shownBadge(badge);
   }
 
-  /** The badge the view carries now (tests read it off the view object). */
+  /** The badge the view carries now, read off the view object (a cleared badge reads as undefined). */
   get badge(): vscode.ViewBadge | undefined {
-    return this.view?.badge;
+    const badge = this.view?.badge;
+    return badge && badge.value > 0 ? badge : undefined;
   }
 
   /** Resolves true once a view has said `ready` (now or within `timeoutMs`), false otherwise. */
@@ -85,7 +86,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.viewStore.clear();
     this.view = view;
     this.ready = false;
-    view.badge = this.currentBadge;
+    view.badge = shownBadge(this.currentBadge);
     view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
     view.webview.html = renderChatHtml(view.webview, this.bundleRoot, vscode.Uri.joinPath);
     this.viewStore.add(view.webview.onDidReceiveMessage((data: unknown) => void this.receive(data)));
@@ -154,4 +155,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.viewStore.dispose();
     this.store.dispose();
   }
+}
+
+/**
+ * VS Code 1.100 does not clear a webview view's badge set back to `undefined` (the activity stays on
+ * the activity bar: microsoft/vscode#331019); a number badge of 0 is not drawn, so that is how to clear.
+ */
+function shownBadge(badge: vscode.ViewBadge | undefined): vscode.ViewBadge {
+  return badge ?? { value: 0, tooltip: '' };
 }
