@@ -25,14 +25,14 @@ export interface SessionSummary {
   /** How many turns the session has (as last saved). */
   turns: number;
   /** How many branches its conversation has (1 when it was never forked; absent in older index entries). */
-  branches?: number;
+  branchCount?: number;
 }
 
 const INDEX_KEY = 'holdfast.sessions.index';
 const sessionKey = (id: string): string => `holdfast.session.${id}`;
 
 /** `turns` is absent in index entries written before it was counted; `list()` fills it in from the record. */
-const summarySchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number(), turns: z.number().int().nonnegative().optional(), branches: z.number().int().positive().optional() });
+const summarySchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number(), turns: z.number().int().nonnegative().optional(), branchCount: z.number().int().positive().optional() });
 type IndexEntry = z.infer<typeof summarySchema>;
 const itemSchema = z.looseObject({ type: z.string() });
 const recordSchema = z.object({
@@ -122,7 +122,7 @@ export class SessionStore {
       // JSON round-trip: storage gets plain data, and `undefined` fields vanish as they would on disk.
       await this.storage.set(sessionKey(session.id), JSON.parse(JSON.stringify(session.toRecord())));
       const index = (await this.readIndex()).filter((s) => s.id !== session.id);
-      index.push({ id: session.id, title: session.title, createdAt: session.createdAt, updatedAt: session.updatedAt, turns: session.turns.length, branches: session.branches.size > 1 ? session.branches.size : undefined });
+      index.push({ id: session.id, title: session.title, createdAt: session.createdAt, updatedAt: session.updatedAt, turns: session.turns.length, branchCount: session.branches.size > 1 ? session.branches.size : undefined });
       await this.storage.set(INDEX_KEY, index);
     });
   }

@@ -65,7 +65,7 @@ describe('branches of a session', () => {
     expect(prompts(reloaded)).toEqual(['prompt 1', 'prompt 2', 'prompt 3', 'another way']);
     switchBranch(reloaded, ROOT_BRANCH_ID);
     expect(prompts(reloaded)).toEqual(['prompt 1', 'prompt 2', 'prompt 3', 'prompt 4']);
-    expect((await h.sessions.list())[0]!.branches).toBe(3);
+    expect((await h.sessions.list())[0]!.branchCount).toBe(3);
   });
 
   it('a session saved before branches existed loads as one root branch and can be forked', async () => {
