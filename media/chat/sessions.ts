@@ -107,7 +107,7 @@ export class SessionList {
       const row = element('li', { class: 'branch-item', role: 'treeitem', 'aria-level': String(level + 1), 'data-branch-id': branch.id, 'data-testid': 'branch-item' });
       row.style.paddingInlineStart = `${level * 12}px`;
       const where = branch.parentId === undefined ? '' : ` · from turn ${branch.forkTurn + 1}`;
-      const open = element('button', { type: 'button', class: 'branch-open', 'aria-current': branch.active ? 'true' : 'false' });
+      const open = element('button', { type: 'button', class: 'session-open branch-open', 'aria-current': branch.active ? 'true' : 'false' });
       open.append(icon(branch.kind === 'root' ? 'git-commit' : 'git-branch'), element('span', { class: 'branch-label' }, branch.label), element('span', { class: 'session-meta' }, ` ${branch.turns} turns${where}`));
       open.addEventListener('click', () => {
         if (!branch.active) this.send({ type: 'switchBranch', branchId: branch.id, restoreCode: false });
@@ -124,7 +124,7 @@ export class SessionList {
       }
       list.append(row);
     }
-    tree.append(list, element('p', { class: 'branch-cost' }, `Switching, rewinding or forking: ${BRANCH_COST_NOTE}`));
+    tree.append(list, element('p', { class: 'branch-cost' }, `Rewinding, forking or switching ${BRANCH_COST_NOTE.charAt(0).toLowerCase()}${BRANCH_COST_NOTE.slice(1)}`));
     return tree;
   }
 
