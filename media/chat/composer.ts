@@ -96,6 +96,14 @@ export class Composer {
     this.input.focus();
   }
 
+  /** Puts `text` in the box to edit and send again (the prompt a rewind or fork cut off). */
+  setDraft(text: string): void {
+    this.input.value = text;
+    this.autosize();
+    updateViewState({ draft: text, attachments: this.attachments });
+    this.focus();
+  }
+
   /** Reflects whether a turn runs (the Stop button shows and Enter steers) and whether a card waits for an answer. */
   setRunning(running: boolean, waiting = false): void {
     this.stopButton.hidden = !running;

@@ -3,6 +3,7 @@ import './chat.css';
 import './conversation.css';
 import './markdown.css';
 import './cards.css';
+import './branches.css';
 import type { ApprovalDecision, HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import { validateHostToWebview } from '../../src/protocol/webviewValidate';
 import { Announcer } from './announcer';
@@ -20,6 +21,7 @@ import { PinControls } from './pins';
 import { SessionList } from './sessions';
 import { updateViewState, viewState } from './state';
 import { Transcript } from './transcript';
+import { BRANCH_COST_NOTE, TurnActions } from './turnActions';
 import { vscodeApi } from './vscodeApi';
 
 /**
@@ -56,6 +58,7 @@ const scroll = new StickToBottom(conversation, transcript.element, (scrollTop, f
   updateViewState({ scrollTop, atBottom: following, sessionId: activeSessionId });
 });
 const pins = new PinControls(transcript.element, send);
+const turnActions = new TurnActions(transcript.element, send);
 conversation.append(empty, transcript.element);
 const conversationArea = element('div', { class: 'conversation-area' });
 conversationArea.append(conversation, scroll.jumpButton);
@@ -154,6 +157,7 @@ function handle(message: HostToWebview): void {
       banner.replaceChildren();
       transcript.showSession(message.session);
       pins.decorate();
+      turnActions.decorate();
       refreshRunning();
       const saved = viewState();
       if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) scroll.restore(saved.scrollTop);
@@ -202,6 +206,7 @@ function handle(message: HostToWebview): void {
     case 'turnFinished':
       transcript.turnFinished(message.turnId, message.status, message.footer);
       pins.decorate();
+      turnActions.decorate();
       refreshRunning();
       return;
     case 'sessionTotals':
@@ -219,6 +224,10 @@ function handle(message: HostToWebview): void {
       return;
     case 'pins':
       pins.show(message.pinned);
+      return;
+    case 'draft':
+      composer.setDraft(message.text);
+      banner.replaceChildren(element('p', { class: 'branch-note', role: 'status', 'data-testid': 'branch-note' }, `New branch: the chat continues from here. ${BRANCH_COST_NOTE}`));
       return;
   }
 }

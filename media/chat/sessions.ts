@@ -2,8 +2,9 @@
  * New session and the session list: switch, rename (inline), delete (asks again in place, since
  * webviews cannot show modal dialogs). The list is the host's; this only draws it and sends intents.
  */
-import type { SessionSummaryView, WebviewToHost } from '../../src/protocol/webview';
+import type { BranchView, SessionSummaryView, WebviewToHost } from '../../src/protocol/webview';
 import { element, icon, iconButton } from './dom';
+import { BRANCH_COST_NOTE } from './turnActions';
 
 const CONFIRM_WINDOW_MS = 4_000;
 
@@ -91,7 +92,40 @@ export class SessionList {
       }, CONFIRM_WINDOW_MS);
     });
     item.append(open, rename, remove);
+    if (active && session.branches) item.append(this.branchTree(session.branches));
     return item;
+  }
+
+  /** The active session's branches as an indented tree: pick one to switch the chat (and, on request, the code). */
+  private branchTree(branches: readonly BranchView[]): HTMLElement {
+    const tree = element('div', { class: 'branch-tree', 'data-testid': 'branch-tree' });
+    const depth = new Map<string, number>();
+    const list = element('ul', { class: 'branch-items', role: 'tree', 'aria-label': 'Branches of this chat' });
+    for (const branch of branches) {
+      const level = branch.parentId === undefined ? 0 : (depth.get(branch.parentId) ?? 0) + 1;
+      depth.set(branch.id, level);
+      const row = element('li', { class: 'branch-item', role: 'treeitem', 'aria-level': String(level + 1), 'data-branch-id': branch.id, 'data-testid': 'branch-item' });
+      row.style.paddingInlineStart = `${level * 12}px`;
+      const where = branch.parentId === undefined ? '' : ` · from turn ${branch.forkTurn + 1}`;
+      const open = element('button', { type: 'button', class: 'session-open branch-open', 'aria-current': branch.active ? 'true' : 'false' });
+      open.append(icon(branch.kind === 'root' ? 'git-commit' : 'git-branch'), element('span', { class: 'branch-label' }, branch.label), element('span', { class: 'session-meta' }, ` ${branch.turns} turns${where}`));
+      open.addEventListener('click', () => {
+        if (!branch.active) this.send({ type: 'switchBranch', branchId: branch.id, restoreCode: false });
+        this.setOpen(false);
+      });
+      row.append(open);
+      if (!branch.active) {
+        const withCode = iconButton('history', `Switch to ${branch.label} and restore the code to where the branches part`, { 'data-testid': 'branch-switch-code' });
+        withCode.addEventListener('click', () => {
+          this.send({ type: 'switchBranch', branchId: branch.id, restoreCode: true });
+          this.setOpen(false);
+        });
+        row.append(withCode);
+      }
+      list.append(row);
+    }
+    tree.append(list, element('p', { class: 'branch-cost' }, `Rewinding, forking or switching ${BRANCH_COST_NOTE.charAt(0).toLowerCase()}${BRANCH_COST_NOTE.slice(1)}`));
+    return tree;
   }
 
   private startRename(item: HTMLLIElement, session: SessionSummaryView): void {

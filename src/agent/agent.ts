@@ -12,6 +12,7 @@
  * pins, cost) is the context keeper's (context/contextKeeper.ts). Over 400 lines: a turn is one state
  * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
  */
+import { noteResponse, withForkSource } from './branches/branchOps';
 import { raceCancellation, settleWithinGrace } from '../common/async';
 import { randomUUID } from '../common/ids';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
@@ -224,6 +225,7 @@ export class Agent implements Disposable {
       const outputStart = session.items.length;
       session.items.push(...outcome.output);
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
+      noteResponse(session, turn.turnId, outcome.responseId);
       this.recordSteersDeliveredInStream(turn, outcome.output);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
@@ -324,7 +326,7 @@ export class Agent implements Disposable {
   }
 
   private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = this.context.request(turn.session, this.requestShape(settings), settings);
+    const request = withForkSource(turn.session, this.context.request(turn.session, this.requestShape(settings), settings));
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();

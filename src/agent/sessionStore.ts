@@ -24,13 +24,15 @@ export interface SessionSummary {
   updatedAt: number;
   /** How many turns the session has (as last saved). */
   turns: number;
+  /** How many branches its conversation has (1 when it was never forked; absent in older index entries). */
+  branchCount?: number;
 }
 
 const INDEX_KEY = 'holdfast.sessions.index';
 const sessionKey = (id: string): string => `holdfast.session.${id}`;
 
 /** `turns` is absent in index entries written before it was counted; `list()` fills it in from the record. */
-const summarySchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number(), turns: z.number().int().nonnegative().optional() });
+const summarySchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number(), turns: z.number().int().nonnegative().optional(), branchCount: z.number().int().positive().optional() });
 type IndexEntry = z.infer<typeof summarySchema>;
 const itemSchema = z.looseObject({ type: z.string() });
 const recordSchema = z.object({
@@ -41,7 +43,14 @@ const recordSchema = z.object({
   updatedAt: z.number(),
   items: z.array(itemSchema),
   turns: z.array(
-    z.object({ id: z.string(), startedAt: z.number(), firstItem: z.number(), userText: z.string(), outcome: z.string().optional() }),
+    z.object({
+      id: z.string(),
+      startedAt: z.number(),
+      firstItem: z.number(),
+      userText: z.string(),
+      outcome: z.string().optional(),
+      response: z.object({ id: z.string(), end: z.number().int().nonnegative(), windowStart: z.number().int().nonnegative() }).optional(),
+    }),
   ),
   journal: z.array(
     z.object({
@@ -56,6 +65,8 @@ const recordSchema = z.object({
   ),
   /** Checked by `sessionContextFrom` (a damaged one starts over without losing the session). */
   context: z.unknown().optional(),
+  /** Checked by `BranchSet.from` (absent in sessions saved before branches: one root branch). */
+  branches: z.unknown().optional(),
 });
 
 const MAX_TITLE = 80;
@@ -97,8 +108,9 @@ export class SessionStore {
     const record: SessionRecord = {
       ...data,
       items: data.items as unknown as ResponseItem[],
-      turns: data.turns.map((t): TurnRecord => ({ ...t, outcome: t.outcome })),
+      turns: data.turns.map((t): TurnRecord => ({ ...t, outcome: t.outcome, response: t.response })),
       journal: data.journal.map((e): JournalEntry => ({ ...e, before: e.before })),
+      branches: data.branches as SessionRecord['branches'],
     };
     return ChatSession.fromRecord(record);
   }
@@ -110,7 +122,7 @@ export class SessionStore {
       // JSON round-trip: storage gets plain data, and `undefined` fields vanish as they would on disk.
       await this.storage.set(sessionKey(session.id), JSON.parse(JSON.stringify(session.toRecord())));
       const index = (await this.readIndex()).filter((s) => s.id !== session.id);
-      index.push({ id: session.id, title: session.title, createdAt: session.createdAt, updatedAt: session.updatedAt, turns: session.turns.length });
+      index.push({ id: session.id, title: session.title, createdAt: session.createdAt, updatedAt: session.updatedAt, turns: session.turns.length, branchCount: session.branches.size > 1 ? session.branches.size : undefined });
       await this.storage.set(INDEX_KEY, index);
     });
   }

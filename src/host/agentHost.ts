@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Agent, SteerAcceptance } from '../agent/agent';
+import { branchAt, type BranchKind, switchBranch } from '../agent/branches/branchOps';
 import type { ChatSession } from '../agent/chatSession';
 import type { CompactResult, ContextChange } from '../agent/context/contextKeeper';
 import type { ContextStatus } from '../agent/context/contextStatus';
@@ -8,6 +9,7 @@ import type { AgentEvent, TurnOutcome } from '../agent/events';
 import type { SessionStore, SessionSummary } from '../agent/sessionStore';
 import type { UserInput } from '../agent/userInput';
 import { CancellationToken } from '../common/cancellation';
+import { randomUUID } from '../common/ids';
 import { DisposableStore } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import type { Usage } from '../protocol/items';
@@ -125,6 +127,32 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
     if (this.agent.runningTurn?.sessionId === id) this.agent.stop();
     await this.sessions.delete(id);
     if (this.active?.id === id) this.newSession();
+  }
+
+  /**
+   * Rewinds or forks the active session before `turnId` (issue 18): the conversation continues from
+   * there, the later turns stay a branch. Undefined while a turn runs or for a turn it does not have.
+   * Returns the prompt that was cut off (for the composer).
+   */
+  async branchAt(turnId: string, kind: BranchKind): Promise<{ prompt: string } | undefined> {
+    if (this.agent.runningTurn) return undefined;
+    const session = await this.activeSession();
+    if (!session.turns.some((t) => t.id === turnId)) return undefined;
+    const { prompt } = branchAt(session, turnId, kind, this.services.clock.now(), randomUUID);
+    await this.sessions.save(session).catch(() => undefined);
+    this.activeChanged.fire(session);
+    return { prompt };
+  }
+
+  /** Makes another branch of the active session its conversation; false while a turn runs or for an unknown branch. */
+  async switchBranch(branchId: string): Promise<boolean> {
+    if (this.agent.runningTurn) return false;
+    const session = await this.activeSession();
+    if (!session.branches.get(branchId)) return false;
+    switchBranch(session, branchId);
+    await this.sessions.save(session).catch(() => undefined);
+    this.activeChanged.fire(session);
+    return true;
   }
 
   private setActive(session: ChatSession, fire = true): void {

@@ -298,6 +298,22 @@ export const TurnView = lazySchema(() =>
 );
 export type TurnView = z.infer<typeof TurnView>;
 
+/** One branch of a session's conversation (issue 18), as the session list draws the tree. */
+export const BranchView = lazySchema(() =>
+  z.object({
+    id: Id,
+    label: ShortText,
+    /** Absent for the root branch; parents are listed before their children. */
+    parentId: Id.optional(),
+    /** Turns shared with the parent. */
+    forkTurn: Count,
+    turns: Count,
+    kind: z.enum(['root', 'fork', 'rewind']),
+    active: z.boolean(),
+  }),
+);
+export type BranchView = z.infer<typeof BranchView>;
+
 export const SessionSummaryView = lazySchema(() =>
   z.object({
     id: Id,
@@ -305,6 +321,8 @@ export const SessionSummaryView = lazySchema(() =>
     /** Epoch milliseconds of the last activity, for sorting and "2 h ago". */
     updatedAt: z.number().int().nonnegative().max(1e14),
     turns: Count,
+    /** The branch tree, for the active session only when it has more than one branch. */
+    branches: z.array(BranchView).max(Limits.branches).optional(),
   }),
 );
 export type SessionSummaryView = z.infer<typeof SessionSummaryView>;
@@ -436,6 +454,13 @@ export const WebviewToHost = lazySchema(() =>
     z.object({ type: z.literal('attachSelection') }),
     /** The pin button on a prompt (`blockId` absent) or an answer block: pinned text is carried past compaction verbatim. The host answers `pins`. */
     z.object({ type: z.literal('pinMessage'), turnId: Id, blockId: Id.optional(), pinned: z.boolean() }),
+    /**
+     * A turn's actions (issue 18): continue the chat from before this turn (the later turns stay a
+     * branch), start a new branch there, or restore the files to before it and then rewind.
+     */
+    z.object({ type: z.literal('branchAction'), action: z.enum(['rewind', 'fork', 'restoreCodeAndChat']), turnId: Id }),
+    /** A branch of the active session picked in the list; `restoreCode`: also restore the files to its last turn. */
+    z.object({ type: z.literal('switchBranch'), branchId: Id, restoreCode: z.boolean() }),
   ]),
 );
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
@@ -487,6 +512,8 @@ export const HostToWebview = lazySchema(() =>
     z.object({ type: z.literal('contextMeter'), meter: ContextMeterView }),
     /** The shown session's pinned messages: sent after each snapshot and after each `pinMessage`. */
     z.object({ type: z.literal('pins'), pinned: z.array(PinId).max(50) }),
+    /** Text to put in the composer (the prompt of the turn a rewind or fork cut off, to edit and send again). */
+    z.object({ type: z.literal('draft'), text: z.string().max(Limits.userText) }),
   ]),
 );
 export type HostToWebview = z.infer<typeof HostToWebview>;

@@ -22,6 +22,8 @@ export const Limits = {
   itemsPerTurn: 5_000,
   turnsPerSession: 2_000,
   sessions: 500,
+  /** Branches of one session (the active one's tree, in its list entry). */
+  branches: 200,
   attachments: 50,
   mentionCandidates: 50,
   codeText: 1_000_000,

@@ -177,7 +177,22 @@ const contextMeterView = object({
   pins: count,
 });
 
-const sessionSummaryView = object({ id, title: shortText, updatedAt: number({ int: true, min: 0, max: 1e14 }), turns: count });
+const branchView = object({
+  id,
+  label: shortText,
+  parentId: optional(id),
+  forkTurn: count,
+  turns: count,
+  kind: oneOf('root', 'fork', 'rewind'),
+  active: boolean(),
+});
+const sessionSummaryView = object({
+  id,
+  title: shortText,
+  updatedAt: number({ int: true, min: 0, max: 1e14 }),
+  turns: count,
+  branches: optional(array(branchView, { max: Limits.branches })),
+});
 const sessionSummaries = array(sessionSummaryView, { max: Limits.sessions });
 
 const hostToWebview = union('type', {
@@ -212,6 +227,7 @@ const hostToWebview = union('type', {
   attachmentAdded: object({ type: oneOf('attachmentAdded'), attachment: attachmentView }),
   contextMeter: object({ type: oneOf('contextMeter'), meter: contextMeterView }),
   pins: object({ type: oneOf('pins'), pinned: array(string({ min: 1, max: Limits.id * 2 + 1 }), { max: 50 }) }),
+  draft: object({ type: oneOf('draft'), text: string({ max: Limits.userText }) }),
 });
 
 // The shapes must stay those of the zod schema: each type must be assignable to the other.

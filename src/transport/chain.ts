@@ -107,6 +107,20 @@ export function planRequest(
   };
 }
 
+/**
+ * A fork source no lane caches, as the server can still read it with `store: true` (§4: hydrated from
+ * storage, a slower first hop): its context is the caller's first `prefixItems` input items.
+ */
+export function hydratedLink(
+  params: ResponseRequestParams,
+  fullInput: readonly ResponseItem[],
+  responseId: string | undefined,
+  prefixItems: number | undefined,
+): ChainLink | undefined {
+  if (responseId === undefined || prefixItems === undefined || params.store !== true || prefixItems > fullInput.length) return undefined;
+  return { responseId, paramsKey: paramsKey(params), input: fullInput.slice(0, prefixItems), output: [] };
+}
+
 function withoutFirstOccurrences(items: ResponseItem[], remove: readonly ResponseItem[]): ResponseItem[] {
   const result = [...items];
   for (const unwanted of remove) {
@@ -141,8 +155,9 @@ export class ChainMemory {
     params: ResponseRequestParams,
     fullInput: readonly ResponseItem[],
     forkFromResponseId?: string,
+    forkPrefixItems?: number,
   ): WirePlan {
-    const link = this.linkFor(lane, forkFromResponseId);
+    const link = this.linkFor(lane, forkFromResponseId) ?? hydratedLink(params, fullInput, forkFromResponseId, forkPrefixItems);
     // Held steer input belongs to the lane's own chain; a fork starts elsewhere.
     const pending = forkFromResponseId === undefined ? this.pendingSteer(lane) : [];
     return planRequest(link, params, fullInput, pending);

@@ -32,6 +32,11 @@ export interface ModelRequest {
    */
   forkFromResponseId?: string;
   /**
+   * With `forkFromResponseId` and `store: true`: the fork source's server-side context is the first
+   * this-many items of `input`, so the server can hydrate it from storage when no lane caches it.
+   */
+  forkPrefixItems?: number;
+  /**
    * Compaction on the server past this many tokens (`context_management`, protocol §8). Part of the
    * chain like the other parameters. Never with steering: the server refuses a steer into such a response.
    */

@@ -180,7 +180,7 @@ export class RequestRun {
     let plan: WirePlan;
     if (warmup || this.forceFull || this.carried.length > 0) plan = { mode: 'full', input: fullInput, reason: 'noChain' };
     else if (!scope && !this.params.store) plan = { mode: 'full', input: fullInput, reason: 'chainingUnavailable' };
-    else plan = chain.plan(this.lane, this.params, fullInput, request.forkFromResponseId);
+    else plan = chain.plan(this.lane, this.params, fullInput, request.forkFromResponseId, request.forkPrefixItems);
     this.meter.transport = scope ? 'websocket' : 'http';
     if (!warmup) this.meter.mode = plan.mode;
     if (scope) this.meter.ranOnSocket(scope.connection.handshakeMs, scope.connection.openedAt <= requestedAt);

@@ -29,6 +29,7 @@ import type { VscodeApprovals } from './approvals/vscodeApprovals';
 import { displayEventsOf } from './chat/agentEventDisplay';
 import { ChatState } from './chat/chatState';
 import { ApprovalCardPresenter } from './chat/approvalCardPresenter';
+import { BranchActions } from './chat/branchActions';
 import { CodeBlockActions } from './chat/codeBlockActions';
 import { ContextPanel } from './chat/contextPanel';
 import { conversationViewOf, editCardId } from './chat/conversationView';
@@ -86,6 +87,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
   private readonly codeBlocks: CodeBlockActions;
   /** The header's context meter and the pin buttons. */
   private readonly contextPanel: ContextPanel;
+  private readonly branches: BranchActions;
   /** Refusals, for tests and the log. */
   readonly refused: string[] = [];
   private readonly posted = new Emitter<HostToWebview>();
@@ -136,6 +138,14 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       refuse,
     });
     this.store.add(this.contextPanel);
+    this.branches = new BranchActions({
+      agentHost,
+      commands: { available: () => Promise.resolve(vscode.commands.getCommands(true)), run: (command, argument) => Promise.resolve(vscode.commands.executeCommand(command, argument)) },
+      shownSessionId: () => this.state.shownSessionId,
+      post: (message) => this.post(message),
+      notify: (message) => this.presenter.handle({ type: 'error', message }),
+      refuse,
+    });
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
     this.store.add(agentHost.approvals.setPresenter(this.approvalCards));
@@ -311,6 +321,9 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return runViewAction(request.action);
       case 'pinMessage':
         return this.contextPanel.pin(request);
+      case 'branchAction':
+      case 'switchBranch':
+        return this.branches.handle(request);
       default:
         return this.sessions.handle(request);
     }

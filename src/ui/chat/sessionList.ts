@@ -1,5 +1,5 @@
 /** The session list the chat view shows (its header's switcher), bounded and clipped for the view. */
-import { Limits, type SessionSummaryView } from '../../protocol/webview';
+import { type BranchView, Limits, type SessionSummaryView } from '../../protocol/webview';
 import { clipId } from './clipping';
 
 /** A session as the store lists it (SessionSummary), or the active one as it is in memory. */
@@ -9,6 +9,8 @@ export interface SessionListEntry {
   updatedAt: number;
   /** Turns the session has; absent for an index entry written before turns were counted. */
   turns?: number;
+  /** The active session's branch tree, when it has branches. */
+  branches?: BranchView[];
 }
 
 /**
@@ -27,8 +29,9 @@ export function sessionSummaryViews(stored: readonly SessionListEntry[], active?
   if (active) {
     const live = view(active, 'New chat');
     const index = views.findIndex((v) => v.id === live.id);
-    if (index >= 0) views[index] = { ...views[index]!, turns: live.turns, updatedAt: Math.max(views[index]!.updatedAt, live.updatedAt) };
-    else views.unshift(live);
+    const branches = active.branches?.slice(0, Limits.branches).map((b) => ({ ...b, label: b.label.slice(0, Limits.shortText) }));
+    if (index >= 0) views[index] = { ...views[index]!, turns: live.turns, updatedAt: Math.max(views[index]!.updatedAt, live.updatedAt), branches };
+    else views.unshift({ ...live, branches });
   }
   return views.slice(0, Limits.sessions);
 }

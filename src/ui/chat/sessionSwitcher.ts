@@ -11,6 +11,7 @@ import type { Logger } from '../../host/log';
 import { type SessionSummaryView, SessionTranscriptView } from '../../protocol/webview';
 import type { ChatPresenter } from '../chatPresenter';
 import type { ChatRequest } from '../chatViewProvider';
+import { branchViews } from './branchActions';
 import { sessionSummaryViews } from './sessionList';
 
 const DISPLAY_KEY = (sessionId: string): string => `holdfast.chatView.display.${sessionId}`;
@@ -52,7 +53,7 @@ export class SessionSwitcher {
   /** The list as the view shows it (and may act on), with the active session's live figures. */
   async list(active: ChatSession | undefined = this.options.agentHost.currentSession): Promise<SessionSummaryView[]> {
     const list = await this.options.agentHost.listSessions().catch(() => []);
-    const kept = sessionSummaryViews(list, active && { id: active.id, title: active.title, updatedAt: active.updatedAt, turns: active.turns.length });
+    const kept = sessionSummaryViews(list, active && { id: active.id, title: active.title, updatedAt: active.updatedAt, turns: active.turns.length, branches: branchViews(active) });
     this.offered = new Set(kept.map((v) => v.id));
     return kept;
   }

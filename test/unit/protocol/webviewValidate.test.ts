@@ -122,6 +122,20 @@ const validMessages: unknown[] = [
   { type: 'contextMeter', meter: { ...meter, windowTokens: undefined, windowSource: 'unknown', session: { ...meter.session, costUsd: null }, turnCostUsd: 0.01 } },
   { type: 'pins', pinned: ['t1', 't1/b2'] },
   { type: 'pins', pinned: [] },
+  {
+    type: 'sessions',
+    sessions: [
+      {
+        ...summary,
+        branches: [
+          { id: 'main', label: 'Main', forkTurn: 0, turns: 6, kind: 'root', active: false },
+          { id: 'b2', label: 'Branch 2', parentId: 'main', forkTurn: 2, turns: 3, kind: 'rewind', active: true },
+        ],
+      },
+    ],
+  },
+  { type: 'draft', text: 'prompt 3' },
+  { type: 'draft', text: '' },
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -213,7 +227,7 @@ describe('the webview validator agrees with the zod schema', () => {
     }
     const allKinds: Array<HostToWebview['type']> = [
       'snapshot', 'pong', 'connection', 'sessions', 'turnStarted', 'deltas', 'toolCard', 'approval', 'editCard', 'steerStatus', 'error', 'turnFinished', 'sessionTotals', 'mentionResults', 'attachmentAdded',
-      'contextMeter', 'pins',
+      'contextMeter', 'pins', 'draft',
     ];
     expect([...kinds].sort()).toEqual([...allKinds].sort());
   });
