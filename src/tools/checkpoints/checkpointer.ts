@@ -35,6 +35,10 @@ export class Checkpointer {
     this.blobs = new BlobStore(options.files, options.capBytes);
   }
 
+  get capBytes(): number {
+    return this.blobs.capBytes;
+  }
+
   /** The session's checkpoints, oldest first. Throws CheckpointCorruptError on damaged data. */
   list(sessionId: string): Promise<Checkpoint[]> {
     return this.enqueue(sessionId, async () => [...(await this.log(sessionId))]);
@@ -75,14 +79,16 @@ export class Checkpointer {
   }
 
   /**
-   * Writes the plan (skipping hand-edited files when `keepHandEdits`) as one workspace edit, refusing
-   * when any file changed since the plan was made, and records it as a `restore` checkpoint.
+   * Writes the plan (skipping hand-edited files when `keepHandEdits`, and the paths in `leave`) as one
+   * workspace edit, refusing when any file changed since the plan was made, and records it as a
+   * `restore` checkpoint.
    */
-  applyRestore(plan: RestorePlan, workspace: Workspace, options: { keepHandEdits: boolean }): Promise<RestoreResult> {
+  applyRestore(plan: RestorePlan, workspace: Workspace, options: { keepHandEdits: boolean; leave?: ReadonlySet<string> }): Promise<RestoreResult> {
     return this.enqueue(plan.sessionId, async () => {
-      const toWrite = filesToWrite(plan, options.keepHandEdits);
+      const leave = options.leave ?? new Set<string>();
+      const toWrite = filesToWrite(plan, options.keepHandEdits).filter((f) => !leave.has(f.path));
       const unavailable = plan.files.filter((f) => f.action === 'unavailable').map((f) => f.display);
-      const keptHandEdits = plan.files.filter((f) => options.keepHandEdits && f.handEdited && f.action !== 'unchanged').map((f) => f.display);
+      const keptHandEdits = plan.files.filter((f) => f.handEdited && f.action !== 'unchanged' && !toWrite.includes(f)).map((f) => f.display);
       const changes: FileChange[] = [];
       const files: CheckpointFile[] = [];
       for (const file of toWrite) {
