@@ -17,6 +17,7 @@ import { StickToBottom } from './followScroll';
 import { SessionTotals } from './footer';
 import { handleLinkActivation } from './links';
 import { PinControls } from './pins';
+import { RestoreCodeControls } from './restoreCode';
 import { SessionList } from './sessions';
 import { updateViewState, viewState } from './state';
 import { Transcript } from './transcript';
@@ -56,6 +57,7 @@ const scroll = new StickToBottom(conversation, transcript.element, (scrollTop, f
   updateViewState({ scrollTop, atBottom: following, sessionId: activeSessionId });
 });
 const pins = new PinControls(transcript.element, send);
+const restoreCode = new RestoreCodeControls(transcript.element, send);
 conversation.append(empty, transcript.element);
 const conversationArea = element('div', { class: 'conversation-area' });
 conversationArea.append(conversation, scroll.jumpButton);
@@ -154,6 +156,7 @@ function handle(message: HostToWebview): void {
       banner.replaceChildren();
       transcript.showSession(message.session);
       pins.decorate();
+      restoreCode.decorate();
       refreshRunning();
       const saved = viewState();
       if (activeSessionId !== undefined && activeSessionId === previousSession && !saved.atBottom) scroll.restore(saved.scrollTop);
@@ -202,6 +205,7 @@ function handle(message: HostToWebview): void {
     case 'turnFinished':
       transcript.turnFinished(message.turnId, message.status, message.footer);
       pins.decorate();
+      restoreCode.decorate();
       refreshRunning();
       return;
     case 'sessionTotals':

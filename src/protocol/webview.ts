@@ -436,6 +436,8 @@ export const WebviewToHost = lazySchema(() =>
     z.object({ type: z.literal('attachSelection') }),
     /** The pin button on a prompt (`blockId` absent) or an answer block: pinned text is carried past compaction verbatim. The host answers `pins`. */
     z.object({ type: z.literal('pinMessage'), turnId: Id, blockId: Id.optional(), pinned: z.boolean() }),
+    /** "Restore code to here" on a finished turn: the host previews and restores the files to before it (`holdfast.restoreCodeToTurn`). */
+    z.object({ type: z.literal('restoreCode'), turnId: Id }),
   ]),
 );
 export type WebviewToHost = z.infer<typeof WebviewToHost>;

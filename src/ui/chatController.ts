@@ -300,6 +300,9 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return runViewAction(request.action);
       case 'pinMessage':
         return this.contextPanel.pin(request);
+      case 'restoreCode':
+        await vscode.commands.executeCommand('holdfast.restoreCodeToTurn', { sessionId: this.agentHost.currentSession?.id, turnId: request.turnId });
+        return;
       default:
         return this.sessions.handle(request);
     }
