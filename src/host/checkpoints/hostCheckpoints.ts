@@ -24,7 +24,7 @@ export class HostCheckpoints implements vscode.Disposable {
 
   constructor(
     storageRoot: vscode.Uri,
-    private readonly agentHost: Pick<AgentHost, 'onEvent' | 'agent' | 'services' | 'activeSession'>,
+    private readonly agentHost: Pick<AgentHost, 'onEvent' | 'agent' | 'services' | 'activeSession' | 'sessions'>,
     private readonly log: Logger,
   ) {
     this.checkpointer = new Checkpointer({ files: new StorageCheckpointFiles(vscode.Uri.joinPath(storageRoot, 'checkpoints')), now: Date.now, newId: randomUUID });
@@ -44,7 +44,10 @@ export class HostCheckpoints implements vscode.Disposable {
 
   /** The plan to restore a session's code to before a turn (the active session when `sessionId` is absent). */
   planTurn(sessionId: string | undefined, turnId: string): Promise<PlanOutcome> {
-    return this.planWith(sessionId, (id) => this.checkpointer.planTurnRestore(id, turnId, this.agentHost.services.workspace));
+    return this.planWith(sessionId, async (id) => {
+      const turnOrder = (await this.sessionTurns(id)).map((t) => t.id);
+      return this.checkpointer.planTurnRestore(id, turnId, this.agentHost.services.workspace, turnOrder);
+    });
   }
 
   /** The plan that undoes the session's latest restore. */
@@ -71,6 +74,12 @@ export class HostCheckpoints implements vscode.Disposable {
     } catch (error) {
       return { kind: 'failed', message: describe(error) };
     }
+  }
+
+  private async sessionTurns(sessionId: string): Promise<ReadonlyArray<{ id: string }>> {
+    const active = await this.agentHost.activeSession();
+    if (active.id === sessionId) return active.turns;
+    return (await this.agentHost.sessions.load(sessionId))?.turns ?? [];
   }
 
   private warnTooLarge(displays: readonly string[]): void {

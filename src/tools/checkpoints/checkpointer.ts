@@ -68,9 +68,15 @@ export class Checkpointer {
     });
   }
 
-  /** The plan to restore to before `turnId`'s first checkpoint; undefined when that turn changed no file. */
-  planTurnRestore(sessionId: string, turnId: string, workspace: Workspace): Promise<RestorePlan | undefined> {
-    return this.plan(sessionId, (log) => log.findIndex((c) => c.kind === 'turn' && c.turnId === turnId), workspace);
+  /**
+   * The plan to restore to before `turnId`: before its first checkpoint, or, when it changed no file,
+   * before the first checkpoint of a later turn (`turnOrder`: the session's turn ids, oldest first).
+   * Undefined when neither that turn nor any later one changed a file.
+   */
+  planTurnRestore(sessionId: string, turnId: string, workspace: Workspace, turnOrder: readonly string[] = [turnId]): Promise<RestorePlan | undefined> {
+    const position = turnOrder.indexOf(turnId);
+    const fromThere = new Set(position < 0 ? [turnId] : turnOrder.slice(position));
+    return this.plan(sessionId, (log) => log.findIndex((c) => c.kind === 'turn' && fromThere.has(c.turnId)), workspace);
   }
 
   /** The plan that undoes the latest restore; undefined when there is none. */

@@ -154,6 +154,17 @@ describe('Checkpointer', () => {
     await expect(third.list(SESSION)).rejects.toThrow(/damaged \(unexpected content\)/);
   });
 
+  it('restores to before a turn that changed no file as to before the next turn that did', async () => {
+    const { checkpointer, agentEdit, workspace } = setup();
+    workspace.write('a.txt', 'a0');
+    await agentEdit('t1', 'a.txt', 'a1');
+    await agentEdit('t3', 'a.txt', 'a3');
+    const plan = (await checkpointer.planTurnRestore(SESSION, 't2', workspace, ['t1', 't2', 't3']))!;
+    await checkpointer.applyRestore(plan, workspace, { keepHandEdits: true });
+    expect(workspace.text('a.txt')).toBe('a1');
+    expect(await checkpointer.planTurnRestore(SESSION, 't4', workspace, ['t1', 't2', 't3', 't4'])).toBeUndefined();
+  });
+
   it('has no plan for a turn that changed no file', async () => {
     const { checkpointer, workspace } = setup();
     expect(await checkpointer.planTurnRestore(SESSION, 'nothing', workspace)).toBeUndefined();
