@@ -186,6 +186,9 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
 
   private display(event: ChatDisplayEvent): void {
     this.presenter.handle(event);
+    // Review entries live outside the session's turns: saved as they change, so a reload rebuilds them.
+    const reviewEvents: ReadonlyArray<ChatDisplayEvent['type']> = ['reviewRequested', 'questionRequested', 'approvalRequested', 'approvalResolved'];
+    if (reviewEvents.includes(event.type) && 'turnId' in event && event.turnId?.startsWith('review-')) this.sessions.saveView();
   }
 
   private onAgentEvent(event: AgentEvent): void {
