@@ -13,7 +13,7 @@ export interface CommandTargets {
   readonly apiKeys: ApiKeyStore;
   readonly connection: HostConnection;
   readonly chatView: Pick<ChatViewProvider, 'reveal'>;
-  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn' | 'compactNow'>;
+  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn' | 'compactNow' | 'activeSession'>;
   readonly inlineEdits: Pick<InlineEditController, 'runCommand'>;
   readonly checkpoints: HostCheckpoints;
   testConnection(): Promise<void>;
@@ -84,7 +84,9 @@ export function registerCommands(holdfast: CommandTargets): vscode.Disposable[] 
       }
     }),
     // `{ sessionId?, turnId, handEdits?: 'keep' | 'overwrite', preview? }`; the chat's turn action and the branch UI call it.
-    vscode.commands.registerCommand('holdfast.restoreCodeToTurn', (argument?: unknown) => restoreCodeToTurn(holdfast.checkpoints, argument)),
+    vscode.commands.registerCommand('holdfast.restoreCodeToTurn', (argument?: unknown) =>
+      restoreCodeToTurn(holdfast.checkpoints, argument, async () => (await holdfast.agentHost.activeSession()).turns),
+    ),
     vscode.commands.registerCommand('holdfast.undoRestoreCode', (argument?: unknown) => undoRestoreCode(holdfast.checkpoints, argument)),
     vscode.commands.registerCommand('holdfast.compactNow', async () => {
       const result = await holdfast.agentHost.compactNow();

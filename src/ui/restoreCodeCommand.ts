@@ -41,13 +41,22 @@ export function parseRestoreArguments(argument: unknown): RestoreArguments {
   };
 }
 
-export async function restoreCodeToTurn(checkpoints: HostCheckpoints, argument: unknown): Promise<RestoreCommandResult> {
+/** `turns`: the active chat's turns, for the palette's pick when no turn is given. */
+export async function restoreCodeToTurn(checkpoints: HostCheckpoints, argument: unknown, turns: () => Promise<ReadonlyArray<{ id: string; userText: string }>>): Promise<RestoreCommandResult> {
   const args = parseRestoreArguments(argument);
-  if (args.turnId === undefined) {
-    void vscode.window.showInformationMessage('Holdfast: choose "Restore code to here" on a turn in the chat.');
-    return { kind: 'nothing' };
+  const turnId = args.turnId ?? (await pickTurn(await turns()));
+  if (turnId === undefined) return { kind: 'cancelled' };
+  return run(checkpoints, await checkpoints.planTurn(args.sessionId, turnId), args, 'restore');
+}
+
+async function pickTurn(turns: ReadonlyArray<{ id: string; userText: string }>): Promise<string | undefined> {
+  if (turns.length === 0) {
+    void vscode.window.showInformationMessage('Holdfast: this chat has no turns yet.');
+    return undefined;
   }
-  return run(checkpoints, await checkpoints.planTurn(args.sessionId, args.turnId), args, 'restore');
+  const items = [...turns].reverse().map((turn, index) => ({ label: `Turn ${turns.length - index}`, description: turn.userText.slice(0, 120), id: turn.id }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Restore code to before which turn?', placeHolder: 'The files go back as they were before it; a preview comes first.' });
+  return picked?.id;
 }
 
 export async function undoRestoreCode(checkpoints: HostCheckpoints, argument: unknown): Promise<RestoreCommandResult> {
