@@ -57,11 +57,23 @@ export class HostCheckpoints implements vscode.Disposable {
 
   async apply(plan: RestorePlan, options: { keepHandEdits: boolean; leave?: ReadonlySet<string> }): Promise<RestoreResult> {
     if (this.agentHost.agent.runningTurn?.sessionId === plan.sessionId) return { ok: false, message: 'A turn is running in this chat; stop it before restoring code.' };
+    let result: RestoreResult;
     try {
-      return await this.checkpointer.applyRestore(plan, this.agentHost.services.workspace, options);
+      result = await this.checkpointer.applyRestore(plan, this.agentHost.services.workspace, options);
     } catch (error) {
       return { ok: false, message: describe(error) };
     }
+    if (result.ok && result.written.length > 0) await this.tellModel(plan.sessionId, result.written);
+    return result;
+  }
+
+  /** The model is told between turns (in the session, as for an undone edit card), so it reads the files again. */
+  private async tellModel(sessionId: string, written: readonly string[]): Promise<void> {
+    const session = await this.agentHost.activeSession();
+    if (session.id !== sessionId || this.agentHost.agent.runningTurn) return;
+    const text = `The user restored files to an earlier checkpoint: ${written.join(', ')} changed (put back, removed or brought back). Read them again before editing.`;
+    session.items.push({ type: 'message', role: 'developer', content: [{ type: 'input_text', text }] });
+    await this.agentHost.sessions.save(session).catch((error: unknown) => this.log.warn(`Checkpoint: could not save the session after a restore: ${describe(error)}`));
   }
 
   private async planWith(sessionId: string | undefined, plan: (sessionId: string) => Promise<RestorePlan | undefined>): Promise<PlanOutcome> {
