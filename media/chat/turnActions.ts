@@ -1,5 +1,6 @@
 /**
- * A finished turn's branch actions (issue 18), next to its prompt: "Rewind chat to here" (the chat
+ * A finished turn's actions (issue 18), next to its prompt: "Restore code to here" (files only, by the
+ * checkpoints), "Rewind chat to here" (the chat
  * continues from before this turn; the later turns stay a branch), "Fork from here" (a new branch
  * there), "Restore code and chat" (files back to before this turn, then rewind). The host does the
  * work and answers with a snapshot and a `draft` (the cut-off prompt, to edit and send again).
@@ -11,9 +12,10 @@ import { iconButton } from './dom';
 export const BRANCH_COST_NOTE = 'Restarts the server-side chain: one full resend; reasoning items may be dropped by newer models.';
 
 const ACTIONS = [
-  { action: 'rewind', icon: 'discard', label: 'Rewind chat to here' },
-  { action: 'fork', icon: 'repo-forked', label: 'Fork from here' },
-  { action: 'restoreCodeAndChat', icon: 'history', label: 'Restore code and chat' },
+  { action: 'restoreCode', icon: 'history', label: 'Restore code to here: the files as they were before this turn (previewed first; the chat stays)' },
+  { action: 'rewind', icon: 'discard', label: `Rewind chat to here. ${BRANCH_COST_NOTE}` },
+  { action: 'fork', icon: 'repo-forked', label: `Fork from here. ${BRANCH_COST_NOTE}` },
+  { action: 'restoreCodeAndChat', icon: 'debug-step-back', label: `Restore code and chat. ${BRANCH_COST_NOTE}` },
 ] as const;
 type Action = (typeof ACTIONS)[number]['action'];
 
@@ -31,7 +33,9 @@ export class TurnActions {
       if (!button) return;
       const action = button.dataset['branchAction'];
       const turnId = button.closest<HTMLElement>('section.turn[data-turn-id]')?.dataset['turnId'];
-      if (isAction(action) && turnId) this.send({ type: 'branchAction', action, turnId });
+      if (!isAction(action) || !turnId) return;
+      // Restoring only the code is the checkpoints' command; the others change the conversation.
+      this.send(action === 'restoreCode' ? { type: 'restoreCode', turnId } : { type: 'branchAction', action, turnId });
     });
   }
 
@@ -44,7 +48,7 @@ export class TurnActions {
       const bar = document.createElement('span');
       bar.className = 'turn-actions';
       for (const { action, icon, label } of ACTIONS) {
-        bar.append(iconButton(icon, `${label}. ${BRANCH_COST_NOTE}`, { class: 'icon-button turn-action', 'data-branch-action': action, 'data-testid': `turn-${action}` }));
+        bar.append(iconButton(icon, label, { class: 'icon-button turn-action', 'data-branch-action': action, 'data-testid': `turn-${action}` }));
       }
       prompt.prepend(bar);
     }

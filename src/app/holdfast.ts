@@ -5,6 +5,7 @@ import { Emitter } from '../common/event';
 import type { AgentHost } from '../host/agentHost';
 import { ApiKeyStore } from '../host/apiKeyStore';
 import { affectsConnection, type HoldfastConfig, readAgentSettings, readConfig } from '../host/config';
+import { HostCheckpoints } from '../host/checkpoints/hostCheckpoints';
 import { HostConnection } from '../host/connection';
 import type { HostLog } from '../host/log';
 import { formatBytes } from '../protocol/displayUnits';
@@ -42,6 +43,8 @@ export class Holdfast implements vscode.Disposable {
   readonly connection: HostConnection;
   /** The chat agent: tools on VS Code, approvals, sessions; runs on `connection.transport`. */
   readonly agentHost: AgentHost<VscodeApprovals>;
+  /** Per-turn checkpoints of the files the agent changes, and "Restore code to here" (issue 18). */
+  readonly checkpoints: HostCheckpoints;
   /** Inline edit (issue 7): live-diff proposals on `inline-<n>` lanes of the workspace socket. */
   readonly inlineEdits: InlineEditController;
   /** Fix / Explain with Holdfast on diagnostics, and fix-all as a source action (issue 7). */
@@ -78,6 +81,7 @@ export class Holdfast implements vscode.Disposable {
         knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
         log: this.log,
       });
+      this.checkpoints = this.store.add(new HostCheckpoints(context.storageUri ?? context.globalStorageUri, this.agentHost, this.log));
       this.statusItem = this.store.add(new ConnectionStatusItem());
       this.chatView = this.store.add(new ChatViewProvider(context.extensionUri, this.log));
       this.store.add(

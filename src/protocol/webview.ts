@@ -461,6 +461,8 @@ export const WebviewToHost = lazySchema(() =>
     z.object({ type: z.literal('branchAction'), action: z.enum(['rewind', 'fork', 'restoreCodeAndChat']), turnId: Id }),
     /** A branch of the active session picked in the list; `restoreCode`: also restore the files to its last turn. */
     z.object({ type: z.literal('switchBranch'), branchId: Id, restoreCode: z.boolean() }),
+    /** "Restore code to here" on a finished turn: the host previews and restores the files to before it (`holdfast.restoreCodeToTurn`). */
+    z.object({ type: z.literal('restoreCode'), turnId: Id }),
   ]),
 );
 export type WebviewToHost = z.infer<typeof WebviewToHost>;

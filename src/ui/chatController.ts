@@ -207,6 +207,9 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
 
   private display(event: ChatDisplayEvent): void {
     this.presenter.handle(event);
+    // Review entries live outside the session's turns: saved as they change, so a reload rebuilds them.
+    const reviewEvents: ReadonlyArray<ChatDisplayEvent['type']> = ['reviewRequested', 'questionRequested', 'approvalRequested', 'approvalResolved'];
+    if (reviewEvents.includes(event.type) && 'turnId' in event && event.turnId?.startsWith('review-')) this.sessions.saveView();
   }
 
   private onAgentEvent(event: AgentEvent): void {
@@ -321,6 +324,9 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         return runViewAction(request.action);
       case 'pinMessage':
         return this.contextPanel.pin(request);
+      case 'restoreCode':
+        await vscode.commands.executeCommand('holdfast.restoreCodeToTurn', { sessionId: this.agentHost.currentSession?.id, turnId: request.turnId });
+        return;
       case 'branchAction':
       case 'switchBranch':
         return this.branches.handle(request);

@@ -1,18 +1,21 @@
 import * as vscode from 'vscode';
 import type { AgentHost } from '../host/agentHost';
+import type { HostCheckpoints } from '../host/checkpoints/hostCheckpoints';
 import { type ApiKeyStore, validateApiKeyInput } from '../host/apiKeyStore';
 import type { HostConnection } from '../host/connection';
 import type { ChatViewProvider } from './chatViewProvider';
 import { exportRecording } from './exportRecording';
 import type { InlineEditController } from './inlineEdit/inlineEditController';
+import { restoreCodeToTurn, undoRestoreCode } from './restoreCodeCommand';
 
 /** What the commands act on. The composition root (`app/holdfast.ts`) is one; the UI never imports it. */
 export interface CommandTargets {
   readonly apiKeys: ApiKeyStore;
   readonly connection: HostConnection;
   readonly chatView: Pick<ChatViewProvider, 'reveal'>;
-  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn' | 'compactNow'>;
+  readonly agentHost: Pick<AgentHost, 'newSession' | 'revertTurn' | 'compactNow' | 'activeSession'>;
   readonly inlineEdits: Pick<InlineEditController, 'runCommand'>;
+  readonly checkpoints: HostCheckpoints;
   testConnection(): Promise<void>;
 }
 
@@ -80,6 +83,11 @@ export function registerCommands(holdfast: CommandTargets): vscode.Disposable[] 
         void vscode.window.showInformationMessage(`Holdfast: reverted ${result.reverted.join(', ') || 'nothing (already as before)'}.`);
       }
     }),
+    // `{ sessionId?, turnId, handEdits?: 'keep' | 'overwrite', preview? }`; the chat's turn action and the branch UI call it.
+    vscode.commands.registerCommand('holdfast.restoreCodeToTurn', (argument?: unknown) =>
+      restoreCodeToTurn(holdfast.checkpoints, argument, async () => (await holdfast.agentHost.activeSession()).turns),
+    ),
+    vscode.commands.registerCommand('holdfast.undoRestoreCode', (argument?: unknown) => undoRestoreCode(holdfast.checkpoints, argument)),
     vscode.commands.registerCommand('holdfast.compactNow', async () => {
       const result = await holdfast.agentHost.compactNow();
       if (result.kind === 'busy') void vscode.window.showInformationMessage('Holdfast: a turn is running; compact after it ends (or stop it).');

@@ -141,7 +141,9 @@ export class ApprovalCardPresenter implements ApprovalPresenter {
   private reviewEntryFor(origin: ApprovalOrigin): string {
     const existing = this.reviewEntries.get(origin.id);
     if (existing && this.options.showsTurn(existing.turnId)) return existing.turnId;
-    const turnId = `review-${++this.entryCounter}`;
+    // Entries rebuilt after a reload keep their ids: a new one takes the next id not shown.
+    let turnId = `review-${++this.entryCounter}`;
+    for (let tries = 0; this.options.showsTurn(turnId) && tries < MAX_REVIEW_ENTRIES * 4; tries++) turnId = `review-${++this.entryCounter}`;
     this.reviewEntries.set(origin.id, { turnId, title: origin.title });
     while (this.reviewEntries.size > MAX_REVIEW_ENTRIES) this.reviewEntries.delete(this.reviewEntries.keys().next().value!);
     this.options.display({ type: 'reviewEntry', turnId, title: origin.title });

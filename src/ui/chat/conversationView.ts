@@ -121,7 +121,7 @@ export function conversationViewOf(session: ChatSession, saved: SessionTranscrip
     if (end === session.items.length) noticeAt(end);
     turns.push({ id: record.id.slice(0, Limits.id), userText: clipText(record.userText, Limits.userText), attachments: [], items, status: turnStatusOf(record.outcome) });
   });
-  const kept = turns.slice(-Limits.turnsPerSession);
+  const kept = withSavedReviewEntries(turns, saved?.id === session.id ? saved.turns : []).slice(-Limits.turnsPerSession);
   let bytesSent = 0;
   let statelessBytes = 0;
   let timeSavedMs = 0;
@@ -136,4 +136,30 @@ export function conversationViewOf(session: ChatSession, saved: SessionTranscrip
     turns: kept,
     totals: { turns: kept.length, bytesSent, statelessBytes, timeSavedMs },
   };
+}
+
+/**
+ * Review entries (questions no agent turn asked: an inline edit's changes to other files) are not in
+ * the session's turns; the saved view keeps them. They go back where they were, after the turn they
+ * followed. A card still pending when the window closed can no longer be answered (its question went
+ * with the old extension host): it shows as cancelled.
+ */
+function withSavedReviewEntries(turns: TurnView[], saved: readonly TurnView[]): TurnView[] {
+  const result = [...turns];
+  let after: string | undefined;
+  for (const turn of saved) {
+    if (turn.kind !== 'review') {
+      after = turn.id;
+      continue;
+    }
+    if (result.some((t) => t.id === turn.id)) continue;
+    const entry: TurnView = {
+      ...turn,
+      items: turn.items.map((item) => (item.kind === 'approval' && item.card.state === 'pending' ? { ...item, card: { ...item.card, state: 'cancelled' } } : item)),
+    };
+    const index = after === undefined ? -1 : result.findIndex((t) => t.id === after);
+    result.splice(index + 1, 0, entry);
+    after = turn.id;
+  }
+  return result;
 }

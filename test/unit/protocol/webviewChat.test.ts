@@ -22,6 +22,7 @@ describe('webview → host chat messages', () => {
       { type: 'mentionQuery', requestId: 3, query: 'chat' },
       { type: 'attachSelection' },
       { type: 'runAction', action: 'switchToHttp' },
+      { type: 'restoreCode', turnId: 't1' },
     ];
     for (const message of valid) expect(parseWebviewToHost(message), JSON.stringify(message)).toMatchObject({ ok: true });
   });
@@ -46,6 +47,8 @@ describe('webview → host chat messages', () => {
       { type: 'mentionQuery', requestId: -1, query: '' },
       { type: 'codeAction', action: 'runInTerminal', code: 'rm -rf /' },
       { type: 'runAction', action: 'eval' },
+      { type: 'restoreCode' },
+      { type: 'restoreCode', turnId: '' },
     ];
     for (const message of invalid) expect(parseWebviewToHost(message).ok, JSON.stringify(message).slice(0, 80)).toBe(false);
   });

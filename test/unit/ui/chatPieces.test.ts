@@ -70,6 +70,12 @@ describe('ApprovalCardPresenter', () => {
     expect(await answer).toBe('allowOnce');
   });
 
+  it('a new review entry takes an id no entry rebuilt after a reload has', () => {
+    const { presenter, shown } = cards({ turns: ['t1', 'review-1', 'review-2'] });
+    presenter.request(review, CancellationToken.None, { type: 'outside', origin: { id: 'o', title: 'T' }, approvalId: 'outside-1' });
+    expect(shown.filter((e) => e.type === 'reviewEntry').map((e) => e.type === 'reviewEntry' && e.turnId)).toEqual(['review-3']);
+  });
+
   it('a question settled elsewhere (by its approval id) settles the card', async () => {
     const { presenter } = cards();
     const answer = presenter.request(task, CancellationToken.None, { type: 'turn', turnId: 't1', approvalId: 'a1' })!;

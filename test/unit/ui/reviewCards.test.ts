@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ApprovalView, type HostToWebview, Limits, parseHostToWebview, parseWebviewToHost } from '../../../src/protocol/webview';
+import { type ApprovalView, type HostToWebview, Limits, parseHostToWebview, parseWebviewToHost, SessionTranscriptView } from '../../../src/protocol/webview';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/tools/ports';
 import { describeApproval } from '../../../src/ui/approvals/approvalWording';
 import { approvalCard, OfferedApprovals, outcomeOf } from '../../../src/ui/chat/approvalCards';
 import { ChatPresenter } from '../../../src/ui/chatPresenter';
+import { ChatSession } from '../../../src/agent/chatSession';
+import { conversationViewOf } from '../../../src/ui/chat/conversationView';
 
 /**
  * The chat's review flow without VS Code: how a review, a budget pause and an edit-mismatch question
@@ -119,6 +121,23 @@ describe('review and question cards (presenter)', () => {
     // The same entry again is not duplicated.
     presenter.handle({ type: 'reviewEntry', turnId: 'review-1', title: 'again' });
     expect(presenter.transcript().turns).toHaveLength(2);
+  });
+
+  it('review entries are rebuilt after a reload from the saved view: answered cards as answered, pending ones as cancelled', () => {
+    const { presenter } = presenterWithTurn();
+    presenter.handle({ type: 'reviewEntry', turnId: 'review-1', title: 'Inline edit in src/a.ts proposes changes to other files' });
+    presenter.handle(approvalCard(review, 'review-1', 'outside-1', (p) => p).event);
+    presenter.handle({ type: 'approvalResolved', turnId: 'review-1', approvalId: 'outside-1', outcome: 'allowedOnce' });
+    presenter.handle(approvalCard(created, 'review-1', 'outside-2', (p) => p).event);
+    const saved = presenter.transcript();
+    const session = new ChatSession(saved.id, 'chat', 0, 0, [], [{ id: 't1', startedAt: 0, firstItem: 0, userText: 'hi', outcome: 'completed' }]);
+    const rebuilt = conversationViewOf(session, saved);
+    expect(rebuilt.turns.map((t) => t.id)).toEqual(['t1', 'review-1']);
+    expect(rebuilt.turns[1]!.items.map((i) => i.kind === 'approval' && [i.card.id, i.card.state])).toEqual([
+      ['outside-1', 'allowedOnce'],
+      ['outside-2', 'cancelled'],
+    ]);
+    expect(SessionTranscriptView.safeParse(rebuilt).success).toBe(true);
   });
 
   it('a card for a turn the presenter does not show is dropped, not posted', () => {
