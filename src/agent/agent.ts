@@ -29,6 +29,7 @@ import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
+import { EarlyToolStarts } from './earlyToolStart';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
@@ -48,6 +49,8 @@ export interface AgentDependencies {
   newId?: () => string;
   /** How long a tool may keep running after Stop before its output is written as "interrupted". */
   toolCancelGraceMs?: number;
+  /** Start read-only calls at their `output_item.done`, while the response streams (earlyToolStart.ts). Default on. */
+  earlyToolStart?: boolean;
 }
 
 export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
@@ -62,6 +65,8 @@ interface ActiveTurn {
   editAttempts: EditAttempts;
   /** Call ids this turn has started, so a call is never run twice. */
   started: Set<string>;
+  /** The current request's read-only calls started while it streams; discarded after each tool round. */
+  early: EarlyToolStarts | undefined;
   startedAt: number;
   metrics: TurnMetrics;
 }
@@ -180,6 +185,7 @@ export class Agent implements Disposable {
       steering: new SteeringInbox(),
       editAttempts: new EditAttempts(),
       started: new Set(),
+      early: undefined,
       startedAt: now,
       metrics: {
         requests: 0,
@@ -249,6 +255,7 @@ export class Agent implements Disposable {
       turn.metrics.toolRounds++;
       const roundStarted = this.deps.clock.now();
       await this.runToolRound(turn, calls);
+      void turn.early?.discard();
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
       for (const entry of turn.steering.takeAfterTools()) {
         session.items.push(userMessage(entry.text));
@@ -329,11 +336,14 @@ export class Agent implements Disposable {
     turn.metrics.requests++;
     const started = this.deps.clock.now();
     turn.requestInFlight = true;
+    void turn.early?.discard();
+    const early = (turn.early = this.earlyStarts(turn));
     let outcome: ModelOutcome;
     try {
       outcome = await this.deps.model.run(request, {
         token: turn.token,
         onEvent: (event) => {
+          early?.offer(event);
           if (event.kind === 'textDelta') this.emit({ type: 'textDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
           else if (event.kind === 'reasoningDelta') this.emit({ type: 'reasoningDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
           else if (event.kind === 'recovering') this.emit({ type: 'modelRecovering', turnId: turn.turnId, reason: event.reason, attempt: event.attempt });
@@ -348,6 +358,7 @@ export class Agent implements Disposable {
     // Steers offered during the request must have their answer before the transcript moves on.
     await turn.steering.settle();
     turn.metrics.modelMs += this.deps.clock.now() - started;
+    if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') void early?.discard();
     if (outcome.kind === 'completed' || outcome.kind === 'incomplete') {
       const m = outcome.metrics;
       turn.metrics.perRequest.push(m);
@@ -410,7 +421,7 @@ export class Agent implements Disposable {
       onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const result = await settleWithinGrace(turn.early?.take(call) ?? this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -430,6 +441,15 @@ export class Agent implements Disposable {
       ...(result.sandbox ? { sandbox: result.sandbox } : {}),
     });
     return result;
+  }
+
+  /** Early starts for the next request, with the context a call of this turn gets (but no approvals: see earlyToolStart.ts). */
+  private earlyStarts(turn: ActiveTurn): EarlyToolStarts | undefined {
+    if (this.deps.earlyToolStart === false) return undefined;
+    const { tools } = this.deps;
+    const run = (call: FunctionCallItem, token: CancellationToken, approvals: Approvals, reads: ToolCallContext['reads']) =>
+      tools.run(call, { turnId: turn.turnId, callId: call.call_id, token, approvals, journal: turn.session.journal, reads, editAttempts: turn.editAttempts, onEditApplied: () => undefined });
+    return new EarlyToolStarts({ isReadOnly: (name) => tools.effectOf(name) === 'read', run }, turn.token, turn.session.reads);
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
@@ -482,6 +502,7 @@ export class Agent implements Disposable {
       session.items.push(userMessage(entry.text));
       this.steerDelivered(turn, entry, 'keptInTranscript');
     }
+    void turn.early?.discard();
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
     const record = session.turns.find((t) => t.id === turn.turnId);
     if (record) record.outcome = outcome.kind;
