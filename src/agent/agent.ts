@@ -29,7 +29,8 @@ import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
-import { EarlyToolStarts } from './earlyToolStart';
+import { EarlyToolStarts, PendingReads } from './earlyToolStart';
+import { SpeculativePrefill } from './speculativePrefill';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
@@ -80,10 +81,18 @@ export class Agent implements Disposable {
   private readonly newId: () => string;
   /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
   readonly context: ContextKeeper;
+  /** Drafts prepared while the user types (speculativePrefill.ts): the host feeds it typing pauses. */
+  readonly prefill: SpeculativePrefill;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
     this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
+    this.prefill = new SpeculativePrefill({
+      model: deps.model,
+      mode: () => deps.settings().speculativePrefill ?? 'largeDrafts',
+      requestFor: (session, input) => this.draftRequest(session, input),
+      now: () => deps.clock.now(),
+    });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -166,6 +175,7 @@ export class Agent implements Disposable {
     this.active?.source.cancel();
     this.emitter.dispose();
     this.context.dispose();
+    this.prefill.dispose();
   }
 
   private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
@@ -314,6 +324,22 @@ export class Agent implements Disposable {
   }
 
   /**
+   * The first request a turn for `input` would send now, for a speculative prefill; undefined while a
+   * turn runs. Built as runTurn builds it, except that the files it attaches are not recorded as read.
+   */
+  private async draftRequest(session: ChatSession, input: UserInput): Promise<ModelRequest | undefined> {
+    if (this.active) return undefined;
+    const text = redactUserText(input.text, this.deps.tools.services.knownSecrets()).text;
+    const draft = Object.create(session, { reads: { value: new PendingReads(session.reads) } }) as ChatSession;
+    const message = await buildUserMessage({ ...input, text }, draft, this.deps.tools.services);
+    if (this.active) return undefined;
+    const settings = this.deps.settings();
+    this.context.prepare(session, this.requestShape(settings), settings);
+    const request = this.context.request(session, this.requestShape(settings), settings);
+    return { ...request, input: [...request.input, message] };
+  }
+
+  /**
    * One model request of a turn, kept inside the window: compacts first when it would not fit, and
    * after a `context_length_exceeded` compacts once and retries once (never a loop).
    */
@@ -332,6 +358,8 @@ export class Agent implements Disposable {
 
   private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
     const request = this.context.request(turn.session, this.requestShape(settings), settings);
+    const prefilled = turn.metrics.requests === 0 ? await this.prefill.adopt(request, turn.token) : undefined;
+    if (prefilled !== undefined) request.forkFromResponseId = prefilled;
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();
