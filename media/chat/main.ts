@@ -220,6 +220,9 @@ function handle(message: HostToWebview): void {
     case 'pins':
       pins.show(message.pinned);
       return;
+    case 'prefillNote':
+      composer.showPrefillNote(message.text);
+      return;
   }
 }
 

@@ -31,6 +31,7 @@ import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './event
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
 import { EarlyToolStarts, PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
+import { priceFor, warmupCostUsd } from './context/pricing';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
@@ -91,6 +92,10 @@ export class Agent implements Disposable {
       model: deps.model,
       mode: () => deps.settings().speculativePrefill ?? 'largeDrafts',
       requestFor: (session, input) => this.draftRequest(session, input),
+      costOf: (usage) => {
+        const settings = deps.settings();
+        return warmupCostUsd(usage, priceFor(settings.model, settings.modelPrices));
+      },
       now: () => deps.clock.now(),
     });
   }

@@ -23,6 +23,7 @@ import type { Usage } from '../protocol/items';
 import { canonicalJson } from '../transport/chain';
 import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/modelClient';
 import type { ChatSession } from './chatSession';
+import { warmupWriteTokens } from './context/pricing';
 import type { UserInput } from './userInput';
 
 /** `holdfast.speculativePrefill`. */
@@ -35,7 +36,7 @@ const TRIVIAL_DRAFT_CHARS = 20;
 
 export type PrefillReport =
   /** A prefill finished: what it wrote to the cache and (when the price is known) what it cost. */
-  | { kind: 'prefilled'; usage: Usage | undefined; ms: number }
+  | { kind: 'prefilled'; usage: Usage | undefined; writeTokens: number; costUsd: number | undefined; ms: number }
   /** The sent message matched: its first request continued the prefill. */
   | { kind: 'used'; responseId: string }
   /** The sent message differed (or the prefill failed): the prefill was not used. */
@@ -46,6 +47,8 @@ export interface PrefillPorts {
   mode(): PrefillMode;
   /** The request the agent would send for `input` in `session` now; undefined when none may be prepared (a turn runs). */
   requestFor(session: ChatSession, input: UserInput): Promise<ModelRequest | undefined>;
+  /** What a prefill with this usage cost (a cache write, §8); undefined when no price is known. */
+  costOf(usage: Usage): number | undefined;
   now(): number;
 }
 
@@ -94,7 +97,10 @@ export class SpeculativePrefill implements Disposable {
       const outcome = prefill(request, { token: source.token }).catch((error: unknown): ModelOutcome => ({ kind: 'networkError', message: String(error) }));
       this.prepared = { key, outcome, source };
       const ended = await outcome;
-      if (ended.kind === 'completed') this.emitter.fire({ kind: 'prefilled', usage: ended.usage, ms: this.ports.now() - started });
+      if (ended.kind === 'completed') {
+        const usage = ended.usage;
+        this.emitter.fire({ kind: 'prefilled', usage, writeTokens: usage ? warmupWriteTokens(usage) : 0, costUsd: usage ? this.ports.costOf(usage) : undefined, ms: this.ports.now() - started });
+      }
       else if (this.prepared?.outcome === outcome) this.forget();
     } finally {
       this.inFlight = false;

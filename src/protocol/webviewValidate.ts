@@ -212,6 +212,7 @@ const hostToWebview = union('type', {
   attachmentAdded: object({ type: oneOf('attachmentAdded'), attachment: attachmentView }),
   contextMeter: object({ type: oneOf('contextMeter'), meter: contextMeterView }),
   pins: object({ type: oneOf('pins'), pinned: array(string({ min: 1, max: Limits.id * 2 + 1 }), { max: 50 }) }),
+  prefillNote: object({ type: oneOf('prefillNote'), text: shortText }),
 });
 
 // The shapes must stay those of the zod schema: each type must be assignable to the other.

@@ -122,6 +122,8 @@ const validMessages: unknown[] = [
   { type: 'contextMeter', meter: { ...meter, windowTokens: undefined, windowSource: 'unknown', session: { ...meter.session, costUsd: null }, turnCostUsd: 0.01 } },
   { type: 'pins', pinned: ['t1', 't1/b2'] },
   { type: 'pins', pinned: [] },
+  { type: 'prefillNote', text: 'Draft prepared: 2,400 tokens written to the cache, $0.0030.' },
+  { type: 'prefillNote', text: '' },
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -213,7 +215,7 @@ describe('the webview validator agrees with the zod schema', () => {
     }
     const allKinds: Array<HostToWebview['type']> = [
       'snapshot', 'pong', 'connection', 'sessions', 'turnStarted', 'deltas', 'toolCard', 'approval', 'editCard', 'steerStatus', 'error', 'turnFinished', 'sessionTotals', 'mentionResults', 'attachmentAdded',
-      'contextMeter', 'pins',
+      'contextMeter', 'pins', 'prefillNote',
     ];
     expect([...kinds].sort()).toEqual([...allKinds].sort());
   });
