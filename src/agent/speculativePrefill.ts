@@ -9,9 +9,10 @@
  * - One prefill at a time, never while a turn runs, never twice for the same request; over HTTP (or a
  *   client without `prefill`) nothing happens.
  * - The fork race (protocol §8: a fork can lose its parent if the source lane advances before the fork's
- *   `response.in_progress`): a send that matches waits for the prefill to END before its request goes
- *   (so the fork has long been in progress); a send that does not match does not use the prefill, so a
- *   prefill that loses its parent costs only itself.
+ *   `response.in_progress`): the turn's first request waits for a prefill in flight to END before it
+ *   goes, whether it uses it or not (an end implies in_progress passed; a draft's prefill is short). A
+ *   prefill that lost its parent would otherwise be resent in full by the transport: a billed write
+ *   of the whole context for nothing.
  * - Cache writes are billed (§8): every prefill's cost is reported (`onReport`) for the quiet line in
  *   the chat, and the default (`largeDrafts`) prefills only drafts worth it (see `worthPrefilling`).
  */
@@ -75,6 +76,8 @@ function requestKey(request: ModelRequest): string {
 export class SpeculativePrefill implements Disposable {
   private prepared: Prepared | undefined;
   private inFlight = false;
+  /** The prefill on the wire, even once forgotten: the next turn still waits for it (the fork race). */
+  private onWire: Promise<ModelOutcome> | undefined;
   private readonly emitter = new Emitter<PrefillReport>();
   /** Every prefill's cost and fate, for the chat's quiet line. */
   readonly onReport: Event<PrefillReport> = this.emitter.event;
@@ -96,7 +99,9 @@ export class SpeculativePrefill implements Disposable {
       const started = this.ports.now();
       const outcome = prefill(request, { token: source.token }).catch((error: unknown): ModelOutcome => ({ kind: 'networkError', message: String(error) }));
       this.prepared = { key, outcome, source };
+      this.onWire = outcome;
       const ended = await outcome;
+      if (this.onWire === outcome) this.onWire = undefined;
       if (ended.kind === 'completed') {
         const usage = ended.usage;
         this.emitter.fire({ kind: 'prefilled', usage, writeTokens: usage ? warmupWriteTokens(usage) : 0, costUsd: usage ? this.ports.costOf(usage) : undefined, ms: this.ports.now() - started });
@@ -109,18 +114,22 @@ export class SpeculativePrefill implements Disposable {
 
   /**
    * Before a turn's first request: the response id to continue when the prefill prepared exactly
-   * `request` (waiting for the prefill to end, or for `token`), else undefined. Either way the prefill
-   * is used at most once: it is forgotten here.
+   * `request`, else undefined. Waits for a prefill in flight to end (or for `token`) either way: the
+   * fork race above. The prefill is used at most once: it is forgotten here.
    */
   async adopt(request: ModelRequest, token: CancellationToken = CancellationToken.None): Promise<string | undefined> {
     const prepared = this.prepared;
     this.prepared = undefined;
-    if (!prepared) return undefined;
-    if (prepared.key !== requestKey(request)) {
-      this.emitter.fire({ kind: 'discarded', reason: 'changed' });
+    if (!prepared) {
+      if (this.onWire) await raceCancellation(this.onWire, token, undefined);
       return undefined;
     }
     const outcome = await raceCancellation(prepared.outcome, token, undefined);
+    if (prepared.key !== requestKey(request)) {
+      prepared.source.dispose();
+      this.emitter.fire({ kind: 'discarded', reason: 'changed' });
+      return undefined;
+    }
     prepared.source.dispose();
     if (outcome?.kind !== 'completed') {
       this.emitter.fire({ kind: 'discarded', reason: outcome === undefined ? 'cancelled' : 'failed' });

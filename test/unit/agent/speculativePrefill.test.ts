@@ -107,6 +107,25 @@ describe('speculative prefill with a scripted client', () => {
     expect(h.model.requests[0]!.forkFromResponseId).toBe('resp_prefill');
   });
 
+  it('a send that differs still waits for the prefill in flight to end, then does not use it', async () => {
+    const h = createAgentHarness();
+    let finishPrefill: (outcome: ModelOutcome) => void = () => undefined;
+    h.model.prefill = () => new Promise<ModelOutcome>((resolve) => (finishPrefill = resolve));
+    h.model.script(respond([say('Done.')]));
+    const session = h.sessions.create();
+
+    void h.agent.prefill.draftPaused(session, { text: LONG_DRAFT });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const turn = h.agent.runTurn(session, { text: `${LONG_DRAFT} Also this.` });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(h.model.requests).toHaveLength(0);
+
+    finishPrefill({ kind: 'completed', responseId: 'resp_prefill', output: [], usage: undefined, metrics: metrics({ mode: 'warmup' }) });
+    await turn;
+    expect(h.model.requests).toHaveLength(1);
+    expect(h.model.requests[0]!.forkFromResponseId).toBeUndefined();
+  });
+
   it('a failed prefill is not continued, and a prefill is used at most once', async () => {
     const h = createAgentHarness();
     h.model.prefill = async () => ({ kind: 'serverError', code: 'previous_response_not_found', message: 'lost', retryable: false });
