@@ -30,6 +30,8 @@ const RUNNING_PLACEHOLDER = 'Steer the running turn… (Esc to stop)';
 const WAITING_PLACEHOLDER = 'Answer the card above, or type to steer…';
 
 const MAX_TEXT = 200_000;
+/** A typing pause this long sends the draft to the host, which may prepare it (speculative prefill). */
+const DRAFT_PAUSE_MS = 900;
 
 export class Composer {
   readonly element = element('div', { class: 'composer' });
@@ -54,6 +56,9 @@ export class Composer {
   /** Browsers without `field-sizing: content` get the height measured from the text. */
   private readonly measureHeight = !(typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content'));
   private readonly steerPrefix = `steer-${Date.now().toString(36)}-`;
+  /** The quiet line about the draft's prefill (what it cost); the host words it. */
+  private readonly note = element('div', { class: 'composer-note', 'data-testid': 'prefill-note', 'aria-live': 'off', hidden: '' });
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly callbacks: ComposerCallbacks) {
     this.mentions = new MentionPopup(this.input, callbacks.send, (match, candidate) => {
@@ -71,7 +76,7 @@ export class Composer {
     const buttons = element('div', { class: 'composer-buttons' });
     buttons.append(attachSelection, this.stopButton, this.sendButton);
     row.append(this.input, buttons);
-    this.element.append(this.mentions.element, this.chips, row);
+    this.element.append(this.mentions.element, this.chips, row, this.note);
 
     this.input.addEventListener('keydown', (event) => this.onKey(event));
     this.input.addEventListener('input', () => {
@@ -122,6 +127,12 @@ export class Composer {
     this.changed();
   }
 
+  /** The host's line about the draft's speculative prefill; empty hides it. */
+  showPrefillNote(text: string): void {
+    this.note.textContent = text;
+    this.note.hidden = text === '';
+  }
+
   mentionResults(requestId: number, candidates: Parameters<MentionPopup['results']>[1]): void {
     this.mentions.results(requestId, candidates);
   }
@@ -162,6 +173,9 @@ export class Composer {
     this.input.value = '';
     this.mentions.close();
     this.changed();
+    // The message is on its way: no draft to prepare until the user types again.
+    if (this.draftTimer !== undefined) clearTimeout(this.draftTimer);
+    this.draftTimer = undefined;
   }
 
   private stop(): void {
@@ -172,6 +186,17 @@ export class Composer {
   private changed(): void {
     this.autosize();
     updateViewState({ draft: this.input.value, attachments: this.attachments });
+    this.scheduleDraftPause();
+  }
+
+  /** After a pause in typing with no turn running, the draft goes to the host (it decides whether to prepare it). */
+  private scheduleDraftPause(): void {
+    if (this.draftTimer !== undefined) clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => {
+      this.draftTimer = undefined;
+      if (this.callbacks.runningTurnId() !== undefined) return;
+      this.callbacks.send({ type: 'draftPaused', text: this.input.value.trim().slice(0, MAX_TEXT), attachments: this.attachments });
+    }, DRAFT_PAUSE_MS);
   }
 
   private autosize(): void {

@@ -229,6 +229,9 @@ function handle(message: HostToWebview): void {
       composer.setDraft(message.text);
       banner.replaceChildren(element('p', { class: 'branch-note', role: 'status', 'data-testid': 'branch-note' }, `New branch: the chat continues from here. ${BRANCH_COST_NOTE}`));
       return;
+    case 'prefillNote':
+      composer.showPrefillNote(message.text);
+      return;
   }
 }
 

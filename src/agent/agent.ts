@@ -30,6 +30,9 @@ import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
+import { EarlyToolStarts, PendingReads } from './earlyToolStart';
+import { SpeculativePrefill } from './speculativePrefill';
+import { priceFor, warmupCostUsd } from './context/pricing';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
@@ -49,6 +52,8 @@ export interface AgentDependencies {
   newId?: () => string;
   /** How long a tool may keep running after Stop before its output is written as "interrupted". */
   toolCancelGraceMs?: number;
+  /** Start read-only calls at their `output_item.done`, while the response streams (earlyToolStart.ts). Default on. */
+  earlyToolStart?: boolean;
 }
 
 export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
@@ -63,6 +68,8 @@ interface ActiveTurn {
   editAttempts: EditAttempts;
   /** Call ids this turn has started, so a call is never run twice. */
   started: Set<string>;
+  /** The current request's read-only calls started while it streams; discarded after each tool round. */
+  early: EarlyToolStarts | undefined;
   startedAt: number;
   metrics: TurnMetrics;
 }
@@ -76,10 +83,22 @@ export class Agent implements Disposable {
   private readonly newId: () => string;
   /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
   readonly context: ContextKeeper;
+  /** Drafts prepared while the user types (speculativePrefill.ts): the host feeds it typing pauses. */
+  readonly prefill: SpeculativePrefill;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
     this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
+    this.prefill = new SpeculativePrefill({
+      model: deps.model,
+      mode: () => deps.settings().speculativePrefill ?? 'largeDrafts',
+      requestFor: (session, input) => this.draftRequest(session, input),
+      costOf: (usage) => {
+        const settings = deps.settings();
+        return warmupCostUsd(usage, priceFor(settings.model, settings.modelPrices));
+      },
+      now: () => deps.clock.now(),
+    });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -162,6 +181,7 @@ export class Agent implements Disposable {
     this.active?.source.cancel();
     this.emitter.dispose();
     this.context.dispose();
+    this.prefill.dispose();
   }
 
   private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
@@ -181,6 +201,7 @@ export class Agent implements Disposable {
       steering: new SteeringInbox(),
       editAttempts: new EditAttempts(),
       started: new Set(),
+      early: undefined,
       startedAt: now,
       metrics: {
         requests: 0,
@@ -251,6 +272,7 @@ export class Agent implements Disposable {
       turn.metrics.toolRounds++;
       const roundStarted = this.deps.clock.now();
       await this.runToolRound(turn, calls);
+      void turn.early?.discard();
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
       for (const entry of turn.steering.takeAfterTools()) {
         session.items.push(userMessage(entry.text));
@@ -309,6 +331,22 @@ export class Agent implements Disposable {
   }
 
   /**
+   * The first request a turn for `input` would send now, for a speculative prefill; undefined while a
+   * turn runs. Built as runTurn builds it, except that the files it attaches are not recorded as read.
+   */
+  private async draftRequest(session: ChatSession, input: UserInput): Promise<ModelRequest | undefined> {
+    if (this.active) return undefined;
+    const text = redactUserText(input.text, this.deps.tools.services.knownSecrets()).text;
+    const draft = Object.create(session, { reads: { value: new PendingReads(session.reads) } }) as ChatSession;
+    const message = await buildUserMessage({ ...input, text }, draft, this.deps.tools.services);
+    if (this.active) return undefined;
+    const settings = this.deps.settings();
+    this.context.prepare(session, this.requestShape(settings), settings);
+    const request = this.context.request(session, this.requestShape(settings), settings);
+    return { ...request, input: [...request.input, message] };
+  }
+
+  /**
    * One model request of a turn, kept inside the window: compacts first when it would not fit, and
    * after a `context_length_exceeded` compacts once and retries once (never a loop).
    */
@@ -327,15 +365,21 @@ export class Agent implements Disposable {
 
   private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
     const request = withForkSource(turn.session, this.context.request(turn.session, this.requestShape(settings), settings));
+    // A branch's first request names its own fork source; a prefilled draft forks from the chain head it left.
+    const prefilled = turn.metrics.requests === 0 && request.forkFromResponseId === undefined ? await this.prefill.adopt(request, turn.token) : undefined;
+    if (prefilled !== undefined) request.forkFromResponseId = prefilled;
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();
     turn.requestInFlight = true;
+    void turn.early?.discard();
+    const early = (turn.early = this.earlyStarts(turn));
     let outcome: ModelOutcome;
     try {
       outcome = await this.deps.model.run(request, {
         token: turn.token,
         onEvent: (event) => {
+          early?.offer(event);
           if (event.kind === 'textDelta') this.emit({ type: 'textDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
           else if (event.kind === 'reasoningDelta') this.emit({ type: 'reasoningDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
           else if (event.kind === 'recovering') this.emit({ type: 'modelRecovering', turnId: turn.turnId, reason: event.reason, attempt: event.attempt });
@@ -350,6 +394,7 @@ export class Agent implements Disposable {
     // Steers offered during the request must have their answer before the transcript moves on.
     await turn.steering.settle();
     turn.metrics.modelMs += this.deps.clock.now() - started;
+    if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') void early?.discard();
     if (outcome.kind === 'completed' || outcome.kind === 'incomplete') {
       const m = outcome.metrics;
       turn.metrics.perRequest.push(m);
@@ -412,7 +457,7 @@ export class Agent implements Disposable {
       onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const result = await settleWithinGrace(turn.early?.take(call) ?? this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -432,6 +477,15 @@ export class Agent implements Disposable {
       ...(result.sandbox ? { sandbox: result.sandbox } : {}),
     });
     return result;
+  }
+
+  /** Early starts for the next request, with the context a call of this turn gets (but no approvals: see earlyToolStart.ts). */
+  private earlyStarts(turn: ActiveTurn): EarlyToolStarts | undefined {
+    if (this.deps.earlyToolStart === false) return undefined;
+    const { tools } = this.deps;
+    const run = (call: FunctionCallItem, token: CancellationToken, approvals: Approvals, reads: ToolCallContext['reads']) =>
+      tools.run(call, { turnId: turn.turnId, callId: call.call_id, token, approvals, journal: turn.session.journal, reads, editAttempts: turn.editAttempts, onEditApplied: () => undefined });
+    return new EarlyToolStarts({ isReadOnly: (name) => tools.effectOf(name) === 'read', run }, turn.token, turn.session.reads);
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
@@ -485,6 +539,7 @@ export class Agent implements Disposable {
       session.items.push(userMessage(entry.text));
       this.steerDelivered(turn, entry, 'keptInTranscript');
     }
+    void turn.early?.discard();
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
     const record = session.turns.find((t) => t.id === turn.turnId);
     if (record) record.outcome = outcome.kind;

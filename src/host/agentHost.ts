@@ -75,6 +75,8 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
         }
       }),
     );
+    // A prefill is a cache write like a warm-up: it counts in the session's cost.
+    this.store.add(this.agent.prefill.onReport((report) => report.kind === 'prefilled' && report.usage && this.recordWarmup(report.usage)));
   }
 
   // ─── Sessions ───────────────────────────────────────────────────────────────────────────────────
@@ -167,6 +169,12 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
   async runTurn(input: UserInput, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
     const session = await this.activeSession();
     return this.agent.runTurn(session, input, token);
+  }
+
+  /** The user paused typing `input` while no turn ran: the agent may prepare it (speculativePrefill.ts). */
+  async prefillDraft(input: UserInput): Promise<void> {
+    if (this.agent.runningTurn) return;
+    await this.agent.prefill.draftPaused(await this.activeSession(), input);
   }
 
   /** "Retry" after a failure, "Continue" after a budget pause, on the active session. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type AgentSettings, DEFAULT_COMPACTION_THRESHOLD, defaultAgentSettings } from '../agent/agentSettings';
 import type { ModelPrice } from '../agent/context/knownModels';
+import type { PrefillMode } from '../agent/speculativePrefill';
 import type { ProxySettings } from '../transport/proxy/proxySettings';
 import type { SandboxMode, SandboxSettings } from './tools/sandbox/commandSandbox';
 
@@ -81,7 +82,10 @@ export interface AgentToolConfig {
   /** `holdfast.compaction.threshold`: a share of the window in [0, 0.95]; 0 is off. */
   compactionThreshold: number;
   modelPrices: Record<string, ModelPrice>;
+  speculativePrefill: PrefillMode;
 }
+
+const prefillModes: readonly PrefillMode[] = ['largeDrafts', 'always', 'off'];
 
 const efforts: readonly ReasoningEffortSetting[] = ['default', 'minimal', 'low', 'medium', 'high'];
 
@@ -130,6 +134,7 @@ export function readAgentToolConfig(): AgentToolConfig {
     contextWindow: nonNegativeInteger(c.get('contextWindow')),
     compactionThreshold: shareOfWindow(c.get('compaction.threshold')),
     modelPrices: modelPrices(c.get('modelPrices')),
+    speculativePrefill: oneOf(c.get('speculativePrefill'), prefillModes, 'largeDrafts'),
   };
 }
 
@@ -191,5 +196,6 @@ export function readAgentSettings(connection: Pick<HoldfastConfig, 'model' | 'st
     contextWindow: config.contextWindow > 0 ? config.contextWindow : undefined,
     compactionThreshold: config.compactionThreshold,
     modelPrices: config.modelPrices,
+    speculativePrefill: config.speculativePrefill,
   };
 }

@@ -418,6 +418,15 @@ export const WebviewToHost = lazySchema(() =>
       text: z.string().min(1).max(Limits.userText),
       attachments: z.array(AttachmentView).max(Limits.attachments),
     }),
+    /**
+     * The user paused typing a draft while no turn ran (speculative prefill: the host may prepare it).
+     * Nothing is started for the user: a draft the user never sends only costs the prefill.
+     */
+    z.object({
+      type: z.literal('draftPaused'),
+      text: z.string().max(Limits.userText),
+      attachments: z.array(AttachmentView).max(Limits.attachments),
+    }),
     /** The user pressed Enter while a turn ran: steer it. `id` is the webview's, echoed in `steerStatus`. */
     z.object({ type: z.literal('steer'), id: Id, text: z.string().min(1).max(Limits.userText) }),
     /** Stop button (or Escape in the composer) while a turn runs. */
@@ -516,6 +525,8 @@ export const HostToWebview = lazySchema(() =>
     z.object({ type: z.literal('pins'), pinned: z.array(PinId).max(50) }),
     /** Text to put in the composer (the prompt of the turn a rewind or fork cut off, to edit and send again). */
     z.object({ type: z.literal('draft'), text: z.string().max(Limits.userText) }),
+    /** The quiet line under the composer about the draft's speculative prefill (what it cost, whether it was used); empty clears it. */
+    z.object({ type: z.literal('prefillNote'), text: z.string().max(Limits.shortText) }),
   ]),
 );
 export type HostToWebview = z.infer<typeof HostToWebview>;

@@ -228,6 +228,7 @@ const hostToWebview = union('type', {
   contextMeter: object({ type: oneOf('contextMeter'), meter: contextMeterView }),
   pins: object({ type: oneOf('pins'), pinned: array(string({ min: 1, max: Limits.id * 2 + 1 }), { max: 50 }) }),
   draft: object({ type: oneOf('draft'), text: string({ max: Limits.userText }) }),
+  prefillNote: object({ type: oneOf('prefillNote'), text: shortText }),
 });
 
 // The shapes must stay those of the zod schema: each type must be assignable to the other.

@@ -176,6 +176,12 @@ export interface ModelClient {
   steer(text: string, lane?: string): Promise<SteerResult>;
   /** The standalone compaction, between requests; absent where the client cannot compact. */
   compact?(request: CompactRequest, options?: { token?: CancellationToken }): Promise<CompactOutcome>;
+  /**
+   * Speculative prefill: `request` prepared on a side lane with `generate: false`, forked from the head
+   * of `request.lane`'s chain; a later request continues it with `forkFromResponseId`. WebSocket only
+   * (over HTTP it answers `prefill_skipped`); absent where the client cannot prefill.
+   */
+  prefill?(request: ModelRequest, options?: { token?: CancellationToken }): Promise<ModelOutcome>;
   readonly state: TransportState;
   readonly onDidChangeState: Event<TransportState>;
   readonly onDidMeasure: Event<RequestMetrics>;

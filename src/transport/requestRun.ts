@@ -178,7 +178,8 @@ export class RequestRun {
     const chain = scope ? scope.chain : this.ports.connector.httpChain;
     const fullInput = this.carried.length > 0 ? [...request.input, ...this.carried] : [...request.input];
     let plan: WirePlan;
-    if (warmup || this.forceFull || this.carried.length > 0) plan = { mode: 'full', input: fullInput, reason: 'noChain' };
+    // A warm-up goes full, unless it forks from a known response (a speculative prefill on its side lane).
+    if ((warmup && request.forkFromResponseId === undefined) || this.forceFull || this.carried.length > 0) plan = { mode: 'full', input: fullInput, reason: 'noChain' };
     else if (!scope && !this.params.store) plan = { mode: 'full', input: fullInput, reason: 'chainingUnavailable' };
     else plan = chain.plan(this.lane, this.params, fullInput, request.forkFromResponseId, request.forkPrefixItems);
     this.meter.transport = scope ? 'websocket' : 'http';

@@ -45,6 +45,9 @@ export { webSocketUrl } from './requestFrames';
 export type { TransportLogger, TransportMode, WorkspaceTransportOptions } from './transportOptions';
 export type { WarmUpResult } from './warmUp';
 
+/** The side lane speculative prefills run on (ModelClient.prefill). */
+export const PREFILL_LANE = 'holdfast.prefill';
+
 export class WorkspaceTransport implements ModelClient, Disposable {
   private readonly status: TransportStatus;
   private readonly measureEmitter = new Emitter<RequestMetrics>();
@@ -211,6 +214,13 @@ export class WorkspaceTransport implements ModelClient, Disposable {
   /** Resolves when the background rotation in flight (if any) has finished; for tests and measurements. */
   rotationSettled(): Promise<void> {
     return this.rotation.settled();
+  }
+
+  /** See ModelClient.prefill: `generate: false` on the prefill lane, forked from the caller lane's latest response. */
+  async prefill(request: ModelRequest, options: { token?: CancellationToken } = {}): Promise<ModelOutcome> {
+    if (this.disposed || this.usingHttp) return { kind: 'serverError', code: 'prefill_skipped', message: 'Prefill is WebSocket-only.', retryable: false };
+    const head = this.connector.current.value?.chain.linkFor(request.lane)?.responseId;
+    return this.runner.execute({ ...request, lane: PREFILL_LANE, forkFromResponseId: head }, { token: options.token }, true);
   }
 
   run(request: ModelRequest, options: RunOptions = {}): Promise<ModelOutcome> {

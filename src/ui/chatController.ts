@@ -13,6 +13,7 @@
  * Just over 400 lines: the dispatch of every view request is one switch, kept in one place so that
  * what the view may ask for is visible at once; the work of each request lives under `chat/`.
  */
+import { prefillNoteText } from './chat/prefillNote';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../agent/chatSession';
 import type { AgentEvent, TurnOutcome } from '../agent/events';
@@ -146,6 +147,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       notify: (message) => this.presenter.handle({ type: 'error', message }),
       refuse,
     });
+    this.store.add(agentHost.agent.prefill.onReport((report) => this.post({ type: 'prefillNote', text: prefillNoteText(report) })));
     this.store.add({ dispose: () => this.presenter.dispose() });
     this.store.add(this.posted);
     this.store.add(agentHost.approvals.setPresenter(this.approvalCards));
@@ -287,6 +289,10 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
     switch (request.type) {
       case 'sendPrompt':
         void this.sendPrompt(request.text, request.attachments);
+        return;
+      case 'draftPaused':
+        if (request.text.trim() === '' && request.attachments.length === 0) return this.agentHost.agent.prefill.forget();
+        void this.agentHost.prefillDraft(this.attachments.inputFor(request.text, request.attachments).input);
         return;
       case 'steer':
         return this.steer(request.id, request.text);

@@ -8,6 +8,7 @@ import { TYPICAL_COST, type CostModel } from '../emulator';
 import { measureActivation, type ActivationResult } from './activation';
 import { measureCalibratedRatios } from './calibratedRatios';
 import { measureInstructionsPlacement } from './instructionsPlacement';
+import { belowFloorMarkdown, measureBelowFloor } from './belowFloor';
 import { codeActionSummary, measureCodeActions, notMeasured, type CodeActionLatencyResult } from './codeActionLatency';
 import { buildAndMeasureBundles } from './bundleSizes';
 import type { ContenderId } from './contenders/contender';
@@ -55,6 +56,8 @@ export interface BenchOptions {
   webviewTokens?: number;
   /** Issue 16: instructions as `instructions` vs a developer message on a GPT-6.2-like model (default on). */
   instructionsPlacement?: boolean;
+  /** Early tool start + speculative prefill vs ResponsesWS and the sequential floor (on when true; `npm run bench` sets it). */
+  belowFloor?: boolean;
 }
 
 export const WS_CONCURRENCY = 3;
@@ -181,6 +184,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const instructionsPlacement =
     options.instructionsPlacement === false ? null : await phase('instructions placement (GPT-6.2-like)', () => measureInstructionsPlacement(options.quick ? 5 : 20));
 
+  const belowFloor =
+    options.belowFloor !== true ? null : await phase('below the sequential floor (early tools, prefill)', () => measureBelowFloor(options.quick ? 1 : options.reps, options.log));
+
   const summaries = summarize(runs, scenarios);
   const scenarioFacts = ([...new Set(runs.map((r) => r.scenario))] as ScenarioName[]).map((name) => {
     const ok = runs.find((r) => r.scenario === name && r.ok);
@@ -225,6 +231,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     codeActions,
     webviewStreaming,
     instructionsPlacement,
+    belowFloor,
     runs,
   };
   if (options.write) writeReport(report, options.resultsDir);
@@ -331,5 +338,5 @@ export function writeReport(report: BenchReport, dir: string): void {
     'Coinciding lines are equal: Holdfast WS and openai ResponsesWS send the same deltas; before compression, deltas are the floor.',
   );
   fs.writeFileSync(path.join(dir, 'refactor-50-bytes.svg'), svg);
-  fs.writeFileSync(path.join(dir, 'REPORT.md'), markdownReport(report));
+  fs.writeFileSync(path.join(dir, 'REPORT.md'), markdownReport(report) + (report.belowFloor ? `\n${belowFloorMarkdown(report.belowFloor)}` : ''));
 }

@@ -6,6 +6,7 @@ import type { CodeActionLatencyResult } from './codeActionLatency';
 import type { ContenderId } from './contenders/contender';
 import type { CpuReport } from './cpuCost';
 import type { PlacementReport } from './instructionsPlacement';
+import type { BelowFloorResult } from './belowFloor';
 import type { CostModel, LinkOptions } from '../emulator';
 import type { LinkName } from './links';
 import type { MachineInfo } from './machine';
@@ -50,5 +51,7 @@ export interface BenchReport {
   webviewStreaming: WebviewStreamingResult | null;
   /** Issue 16: uncached input per step, instructions top-level vs a developer message (GPT-6.2-like). */
   instructionsPlacement?: PlacementReport | null;
+  /** Early tool start and speculative prefill against ResponsesWS and the sequential floor (belowFloor.ts). */
+  belowFloor?: BelowFloorResult | null;
   runs: RunRecord[];
 }

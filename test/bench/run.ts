@@ -1,6 +1,6 @@
 // `npm run bench`: every contender on the same scripted work, links and server cost, in one run.
 // Options: --reps N (default 3), --quick (smoke run), --in-process (emulators in this process),
-// --timeout-min N (outer timeout; default 45, --quick 10), --no-calibrated, --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --webview-tokens N, --ws-concurrency N, --out DIR.
+// --timeout-min N (outer timeout; default 45, --quick 10), --no-calibrated, --no-cpu, --no-bundles, --no-activation, --no-code-actions, --no-webview, --no-below-floor, --webview-tokens N, --ws-concurrency N, --out DIR.
 // Writes test/bench/results/{report.json,REPORT.md,refactor-50-bytes.svg}.
 import * as path from 'node:path';
 import { codeActionSummary } from './codeActionLatency';
@@ -57,6 +57,7 @@ async function main(): Promise<number> {
     activation: !args.quick && !args.off.has('activation'),
     codeActions: !args.off.has('code-actions'),
     webview: !args.quick && !args.off.has('webview'),
+    belowFloor: !args.off.has('below-floor'),
     write: true,
     resultsDir: args.out,
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),

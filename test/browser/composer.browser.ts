@@ -22,6 +22,24 @@ const runningTurn: HostToWebview = { type: 'turnStarted', turn: { id: 't1', user
 
 export const composerTests: BrowserTest[] = [
   {
+    name: 'a typing pause sends the draft (draftPaused) for a speculative prefill, and the host\'s prefill note shows under the box',
+    async run({ open }) {
+      const page = await open();
+      await ready(page);
+      const input = page.getByTestId('composer-input');
+      await input.click();
+      await page.keyboard.type('Explain the lane scheduler');
+      await waitForExpression(page, `window.__holdfast.posts.some((p) => p && p.type === 'draftPaused')`);
+      checkEqual(await postsOfType(page, 'draftPaused'), [{ type: 'draftPaused', text: 'Explain the lane scheduler', attachments: [] }], 'one pause, one draft');
+      await postToWebview(page, { type: 'prefillNote', text: 'Draft prepared while you typed: 2,400 tokens written to the cache.' });
+      const note = page.getByTestId('prefill-note');
+      await note.waitFor({ state: 'visible' });
+      checkEqual(await note.textContent(), 'Draft prepared while you typed: 2,400 tokens written to the cache.', 'the note');
+      await postToWebview(page, { type: 'prefillNote', text: '' });
+      await note.waitFor({ state: 'hidden' });
+    },
+  },
+  {
     name: 'Enter sends, Shift+Enter adds a line; while a turn runs Enter steers (queued → delivered) and Escape stops',
     async run({ open }) {
       const page = await open();

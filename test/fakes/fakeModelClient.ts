@@ -12,6 +12,8 @@ export class FakeModelClient implements ModelClient {
   steerHandler: (text: string) => Promise<SteerResult> | SteerResult = () => ({ status: 'notDelivered', reason: 'no response running' });
   /** The standalone compaction; absent unless a test sets it (a client that cannot compact). */
   compact?: (request: CompactRequest) => Promise<CompactOutcome>;
+  /** The speculative prefill; absent unless a test sets it (a client that cannot prefill, like HTTP). */
+  prefill?: (request: ModelRequest) => Promise<ModelOutcome>;
   readonly state: TransportState = { kind: 'warm', latencyMs: 1 };
   private readonly stateEmitter = new Emitter<TransportState>();
   private readonly measureEmitter = new Emitter<RequestMetrics>();

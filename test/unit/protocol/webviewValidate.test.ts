@@ -136,6 +136,8 @@ const validMessages: unknown[] = [
   },
   { type: 'draft', text: 'prompt 3' },
   { type: 'draft', text: '' },
+  { type: 'prefillNote', text: 'Draft prepared: 2,400 tokens written to the cache, $0.0030.' },
+  { type: 'prefillNote', text: '' },
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -227,7 +229,7 @@ describe('the webview validator agrees with the zod schema', () => {
     }
     const allKinds: Array<HostToWebview['type']> = [
       'snapshot', 'pong', 'connection', 'sessions', 'turnStarted', 'deltas', 'toolCard', 'approval', 'editCard', 'steerStatus', 'error', 'turnFinished', 'sessionTotals', 'mentionResults', 'attachmentAdded',
-      'contextMeter', 'pins', 'draft',
+      'contextMeter', 'pins', 'draft', 'prefillNote',
     ];
     expect([...kinds].sort()).toEqual([...allKinds].sort());
   });
