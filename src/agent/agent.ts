@@ -35,6 +35,10 @@ import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
 import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
+import { DELEGATE_TOOL_NAME } from './subagents/delegateTool';
+import { SubagentRunner } from './subagents/subagentRunner';
+import { defaultSubagentSettings } from './subagents/subagentSettings';
+import { FileReadTracker } from '../tools/fileReadTracker';
 
 export interface AgentDependencies {
   model: ModelClient;
@@ -48,6 +52,8 @@ export interface AgentDependencies {
   newId?: () => string;
   /** How long a tool may keep running after Stop before its output is written as "interrupted". */
   toolCancelGraceMs?: number;
+  /** A model client on a socket of its own, for subagents where the server refuses lanes (subagents/). */
+  openLaneClient?: () => ModelClient & Disposable;
 }
 
 export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
@@ -63,6 +69,8 @@ interface ActiveTurn {
   /** Call ids this turn has started, so a call is never run twice. */
   started: Set<string>;
   startedAt: number;
+  /** The latest response of the turn: subagents fork from it. */
+  latestResponseId?: string;
   metrics: TurnMetrics;
 }
 
@@ -75,10 +83,20 @@ export class Agent implements Disposable {
   private readonly newId: () => string;
   /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
   readonly context: ContextKeeper;
+  /** Runs `delegate` calls (subagents on lanes). */
+  private readonly subagents: SubagentRunner;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
     this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
+    this.subagents = new SubagentRunner({
+      model: deps.model,
+      tools: deps.tools,
+      clock: deps.clock,
+      settings: () => deps.settings().subagents ?? defaultSubagentSettings(),
+      openLaneClient: deps.openLaneClient,
+      emit: (event) => this.emit(event),
+    });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -222,6 +240,7 @@ export class Agent implements Disposable {
       if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
 
       const outputStart = session.items.length;
+      turn.latestResponseId = outcome.responseId;
       session.items.push(...outcome.output);
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       this.recordSteersDeliveredInStream(turn, outcome.output);
@@ -410,7 +429,7 @@ export class Agent implements Disposable {
       onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const result = await settleWithinGrace(this.runTool(turn, call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -430,6 +449,21 @@ export class Agent implements Disposable {
       ...(result.sandbox ? { sandbox: result.sandbox } : {}),
     });
     return result;
+  }
+
+  /** A workspace tool, or `delegate` when subagents are on (subagents/subagentRunner.ts). */
+  private runTool(turn: ActiveTurn, call: FunctionCallItem, ctx: ToolCallContext): Promise<ToolCallResult> {
+    const settings = this.deps.settings();
+    if (call.name !== DELEGATE_TOOL_NAME || !settings.subagents?.enabled) return this.deps.tools.run(call, ctx);
+    return this.subagents.run({
+      turnId: turn.turnId,
+      call,
+      token: turn.token,
+      main: this.context.request(turn.session, this.requestShape(settings), settings),
+      forkFromResponseId: turn.latestResponseId,
+      // Each subagent tracks its own reads: what it read, the main agent has not seen.
+      toolContext: (_subagentId, callId) => ({ ...ctx, callId, reads: new FileReadTracker(), editAttempts: new EditAttempts() }),
+    });
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {

@@ -1,4 +1,5 @@
 import type { ModelPrice } from './context/knownModels';
+import type { SubagentSettings } from './subagents/subagentSettings';
 
 /** The agent's own settings (the tools read theirs through ToolSettingsStore). Read at the start of each turn. */
 export interface AgentSettings {
@@ -29,6 +30,8 @@ export interface AgentSettings {
   compactionMode?: 'socket' | 'standalone' | undefined;
   /** `holdfast.modelPrices`: USD per million tokens by model id, over the built-in table. */
   modelPrices: Record<string, ModelPrice>;
+  /** `holdfast.subagents.*`: the `delegate` tool and what subagents may do; undefined = off. */
+  subagents?: SubagentSettings | undefined;
 }
 
 export const DEFAULT_COMPACTION_THRESHOLD = 0.8;

@@ -99,6 +99,10 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
   budgetPaused: NOTHING, // its question card comes through the approvals port
   sessionSaveFailed: NOTHING,
+  // Subagent cards: not shown yet (the delegate call's own tool card shows the outcome).
+  subagentStarted: NOTHING,
+  subagentActivity: NOTHING,
+  subagentFinished: NOTHING,
   // The marker where compaction happened (in the turn it happened in, or after).
   compacted: (event, context) =>
     event.sessionId !== context.shownSessionId || event.turnId === undefined ? [] : [{ type: 'notice', turnId: event.turnId, message: compactionNotice(event.mark) }],
