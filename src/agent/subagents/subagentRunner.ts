@@ -91,7 +91,9 @@ export class SubagentRunner {
     const results = await Promise.all(tasks.map((task) => this.runOne(request, task, tasks.length, settings, mode)));
     const answered = results.filter((r) => r.kind === 'answered' || r.kind === 'stopped').length;
     if (request.token.isCancellationRequested) return done(`The user stopped the turn while ${tasks.length - answered} subagent(s) were running.\n\n${reports(tasks, results)}`, 'cancelled');
-    return done(`${answered} of ${tasks.length} subagent(s) answered (${MODE_WORDS[mode]}).\n\n${reports(tasks, results)}`, answered > 0 ? 'ok' : 'error');
+    // Lanes refused on the way: they ran as the fallback does.
+    const ranAs = mode === 'lanes' && this.lanesRejected ? this.mode : mode;
+    return done(`${answered} of ${tasks.length} subagent(s) answered (${MODE_WORDS[ranAs]}).\n\n${reports(tasks, results)}`, answered > 0 ? 'ok' : 'error');
   }
 
   private async runOne(request: DelegateRequest, task: SubagentTask, peers: number, settings: SubagentSettings, mode: SubagentMode): Promise<SubagentResult> {

@@ -155,3 +155,12 @@ describe('subagents on lanes (emulator)', () => {
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.startedAt).toBeGreaterThanOrEqual(sorted[i - 1]!.endedAt ?? Infinity);
   });
 });
+
+describe('subagents when the gateway refuses stream_id without naming the lane', () => {
+  it('the refusals still reach the subagents (oldest named lane first), which fall back', async () => {
+    const { sessions, agent, opened } = await setup({ emulator: { rejectStreamId: 'withoutStreamId' }, socketPerLane: true });
+    const outcome = await agent.runTurn(sessions.create(), { text: PROMPT });
+    expect(outcome.kind === 'completed' && outcome.text).toContain('3 of 3 subagent(s) answered (in parallel, one connection each)');
+    expect(opened).toHaveLength(3);
+  });
+});
