@@ -63,7 +63,7 @@ export class SubagentRunner {
 
   /** Where subagents run now. */
   get mode(): SubagentMode {
-    if (this.deps.model.state.kind === 'httpFallback') return 'sequential';
+    if (this.deps.model.state.kind === 'httpFallback' || this.deps.settings().parallel === false) return 'sequential';
     if (this.lanesRejected) return this.deps.openLaneClient ? 'socketPerLane' : 'sequential';
     return 'lanes';
   }

@@ -11,6 +11,8 @@ export interface SubagentSettings {
   maxToolCalls: number;
   /** Model requests one subagent may make (a hard stop, so a looping subagent ends). */
   maxRequests: number;
+  /** false: one after another even where lanes work (the benchmark's baseline). Default true. */
+  parallel?: boolean;
 }
 
 export const defaultSubagentSettings = (): SubagentSettings => ({ enabled: true, tools: 'readOnly', maxToolCalls: 12, maxRequests: 8 });
