@@ -29,7 +29,8 @@ suite('agent: three subagents on lanes of one socket', function () {
   suiteSetup(async () => {
     holdfast = await holdfastUnderTest();
     // The demo model at a model-like pace, so running in parallel has something to overlap.
-    emulator = await startEmulator({ scenario: 'default', tokensPerSecond: 300, pingIntervalMs: 0 });
+    // (The scenario object, as the bundled suite has no scenario files: `default.yaml` is exactly this.)
+    emulator = await startEmulator({ scenario: { name: 'default', fallback: 'auto', steps: [] }, tokensPerSecond: 300, pingIntervalMs: 0 });
     disconnect = await connectToEmulator(holdfast, emulator);
   });
 
