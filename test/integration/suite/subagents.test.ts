@@ -73,6 +73,19 @@ suite('agent: three subagents on lanes of one socket', function () {
       ['read_file', 'read_file', 'read_file'],
     );
 
+    // In the chat: the delegate call's card carries the three subagents as nested cards, all answered.
+    const turn = holdfast.chat.presenter.transcript().turns.at(-1);
+    const card = turn?.items.find((item) => item.kind === 'tool' && item.card.name === 'delegate');
+    assert.ok(card && card.kind === 'tool', 'the delegate card is in the chat');
+    assert.deepStrictEqual(
+      card.card.subagents?.map((s) => [s.index, s.status]),
+      [
+        [1, 'answered'],
+        [2, 'answered'],
+        [3, 'answered'],
+      ],
+    );
+
     // The measurement (printed, not asserted).
     const started = events.find((e) => e.event.type === 'toolCallStarted' && e.event.name === 'delegate')?.at ?? 0;
     const ended = events.find((e) => e.event.type === 'toolCallFinished' && e.event.name === 'delegate')?.at ?? 0;
