@@ -11,7 +11,8 @@ const SCENARIO: Scenario = {
   tokensPerSecond: 0,
   fallback: 'auto',
   steps: [
-    { id: 'slow', when: { userText: 'long essay' }, say: 'word '.repeat(300), tokensPerSecond: 300, repeat: true },
+    // Long enough (~4 s) that the source lane's short answer always completes first, even on a loaded machine.
+    { id: 'slow', when: { userText: 'long essay' }, say: 'word '.repeat(1000), tokensPerSecond: 300, repeat: true },
     { id: 'hello', when: { userText: 'hello' }, say: 'Hello there.', repeat: true },
   ],
 };
@@ -53,8 +54,8 @@ describe('lanes, §8', () => {
     // …while the source lane advances: its latest response is no longer the parent.
     c.send(create({ previous_response_id: parent, input: [userMessage('hello')] }));
     await c.untilTerminal();
-    await c.untilTerminal('fork-1');
-    const lost = await c.untilTerminal('fork-1');
+    await c.untilTerminal('fork-1', 30_000);
+    const lost = await c.untilTerminal('fork-1', 30_000);
     expect(errorCodeOf(lost.at(-1)!)).toBe('previous_response_not_found');
     expect(lost.at(-1)).toMatchObject({ stream_id: 'fork-1' });
   });
@@ -68,7 +69,7 @@ describe('lanes, §8', () => {
     await c.waitFor((f) => f.type === 'response.in_progress' && f['stream_id'] === 'fork-1');
     c.send(create({ previous_response_id: parent, input: [userMessage('hello')] }));
     await c.untilTerminal();
-    const fork = await c.untilTerminal('fork-1');
+    const fork = await c.untilTerminal('fork-1', 30_000);
     expect(fork.at(-1)).toMatchObject({ type: 'response.completed', stream_id: 'fork-1' });
   });
 
