@@ -4,7 +4,7 @@
  * file link only for tools that take a path; a command, task or query is shown as code; arguments
  * that arrive as raw JSON are shown as "name value" pairs, and an empty `{}` not at all.
  */
-import type { ToolCardView } from '../../src/protocol/webview';
+import type { SubagentView, ToolCardView } from '../../src/protocol/webview';
 import { element, formatMs, icon } from './dom';
 
 const PATH_TOOLS = new Set(['read_file', 'apply_edit', 'get_diagnostics']);
@@ -57,5 +57,43 @@ export function renderToolCard(card: ToolCardView): HTMLElement {
     details.append(element('summary', {}, 'Output'), element('pre', {}, card.output));
     root.append(details);
   }
+  if (card.subagents && card.subagents.length > 0) root.append(renderSubagents(card.subagents));
   return root;
+}
+
+const subagentIcon: Record<SubagentView['status'], string> = {
+  running: 'loading',
+  answered: 'check',
+  stopped: 'warning',
+  failed: 'error',
+  cancelled: 'circle-slash',
+};
+
+/** A delegate call's subagents: one collapsible card each, its progress on the summary line. */
+function renderSubagents(subagents: readonly SubagentView[]): HTMLElement {
+  const list = element('div', { class: 'subagents', role: 'list', 'data-testid': 'subagents' });
+  for (const subagent of [...subagents].sort((a, b) => a.index - b.index)) {
+    const card = element('details', { class: 'subagent-card', role: 'listitem', 'data-status': subagent.status, 'data-testid': 'subagent-card', 'data-subagent-id': subagent.id });
+    const status = icon(subagentIcon[subagent.status]);
+    if (subagent.status === 'running') status.classList.add('codicon-modifier-spin');
+    const timing = subagent.status === 'running' ? 'running…' : subagent.durationMs !== undefined ? formatMs(subagent.durationMs) : subagent.status;
+    const summary = element('summary', { class: 'card-head' });
+    summary.append(status, element('span', { class: 'tool-title' }, `Subagent ${subagent.index}: ${subagent.title}`), element('span', { class: 'tool-timing' }, timing));
+    summary.setAttribute('aria-label', `Subagent ${subagent.index}, ${subagent.title}: ${subagent.status}, ${subagent.toolCalls} tool calls`);
+    const body = element('div', { class: 'subagent-body' });
+    body.append(element('div', { class: 'subagent-activity', 'data-testid': 'subagent-activity' }, subagent.activity ?? ''), element('div', { class: 'card-message' }, `${subagent.toolCalls} tool call(s)`));
+    card.append(summary, body);
+    list.append(card);
+  }
+  return list;
+}
+
+/** A re-rendered card keeps the folds the user opened (its output, its subagents). */
+export function keepOpenFolds(previous: HTMLElement | undefined, next: HTMLElement): void {
+  if (!previous) return;
+  for (const fold of previous.querySelectorAll<HTMLDetailsElement>('details[open]')) {
+    const id = fold.getAttribute('data-subagent-id');
+    const match = id !== null ? next.querySelector<HTMLDetailsElement>(`details[data-subagent-id="${CSS.escape(id)}"]`) : next.querySelector<HTMLDetailsElement>('details.tool-output');
+    if (match) match.open = true;
+  }
 }

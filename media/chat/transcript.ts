@@ -23,7 +23,7 @@ import { errorAnnouncement, renderErrorCard } from './errorCard';
 import { renderTurnFooter } from './footer';
 import { renderSteerLine } from './steerLine';
 import { StreamingMarkdown } from './streamingMessage';
-import { renderToolCard } from './toolCards';
+import { keepOpenFolds, renderToolCard } from './toolCards';
 
 interface TurnDom {
   id: string;
@@ -105,7 +105,9 @@ export class Transcript {
   }
 
   toolCard(message: HostToWebviewOf<'toolCard'>): void {
-    this.upsertCard(message.turnId, `tool:${message.card.id}`, renderToolCard(message.card));
+    const rendered = renderToolCard(message.card);
+    keepOpenFolds(this.turns.get(message.turnId)?.cards.get(`tool:${message.card.id}`), rendered);
+    this.upsertCard(message.turnId, `tool:${message.card.id}`, rendered);
   }
 
   approval(message: HostToWebviewOf<'approval'>): void {

@@ -39,6 +39,10 @@ import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
 import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
+import { DELEGATE_TOOL_NAME } from './subagents/delegateTool';
+import { SubagentRunner } from './subagents/subagentRunner';
+import { defaultSubagentSettings } from './subagents/subagentSettings';
+import { FileReadTracker } from '../tools/fileReadTracker';
 
 export interface AgentDependencies {
   model: ModelClient;
@@ -54,6 +58,8 @@ export interface AgentDependencies {
   toolCancelGraceMs?: number;
   /** Start read-only calls at their `output_item.done`, while the response streams (earlyToolStart.ts). Default on. */
   earlyToolStart?: boolean;
+  /** A model client on a socket of its own, for subagents where the server refuses lanes (subagents/). */
+  openLaneClient?: () => ModelClient & Disposable;
 }
 
 export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
@@ -71,6 +77,8 @@ interface ActiveTurn {
   /** The current request's read-only calls started while it streams; discarded after each tool round. */
   early: EarlyToolStarts | undefined;
   startedAt: number;
+  /** The latest response of the turn: subagents fork from it. */
+  latestResponseId?: string;
   metrics: TurnMetrics;
 }
 
@@ -85,6 +93,8 @@ export class Agent implements Disposable {
   readonly context: ContextKeeper;
   /** Drafts prepared while the user types (speculativePrefill.ts): the host feeds it typing pauses. */
   readonly prefill: SpeculativePrefill;
+  /** Runs `delegate` calls (subagents on lanes). */
+  private readonly subagents: SubagentRunner;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -98,6 +108,14 @@ export class Agent implements Disposable {
         return warmupCostUsd(usage, priceFor(settings.model, settings.modelPrices));
       },
       now: () => deps.clock.now(),
+    });
+    this.subagents = new SubagentRunner({
+      model: deps.model,
+      tools: deps.tools,
+      clock: deps.clock,
+      settings: () => deps.settings().subagents ?? defaultSubagentSettings(),
+      openLaneClient: deps.openLaneClient,
+      emit: (event) => this.emit(event),
     });
   }
 
@@ -244,6 +262,7 @@ export class Agent implements Disposable {
       if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
 
       const outputStart = session.items.length;
+      turn.latestResponseId = outcome.responseId;
       session.items.push(...outcome.output);
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       noteResponse(session, turn.turnId, outcome.responseId);
@@ -457,7 +476,7 @@ export class Agent implements Disposable {
       onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(turn.early?.take(call) ?? this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const result = await settleWithinGrace(turn.early?.take(call) ?? this.runTool(turn, call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -486,6 +505,21 @@ export class Agent implements Disposable {
     const run = (call: FunctionCallItem, token: CancellationToken, approvals: Approvals, reads: ToolCallContext['reads']) =>
       tools.run(call, { turnId: turn.turnId, callId: call.call_id, token, approvals, journal: turn.session.journal, reads, editAttempts: turn.editAttempts, onEditApplied: () => undefined });
     return new EarlyToolStarts({ isReadOnly: (name) => tools.effectOf(name) === 'read', run }, turn.token, turn.session.reads);
+  }
+
+  /** A workspace tool, or `delegate` when subagents are on (subagents/subagentRunner.ts). */
+  private runTool(turn: ActiveTurn, call: FunctionCallItem, ctx: ToolCallContext): Promise<ToolCallResult> {
+    const settings = this.deps.settings();
+    if (call.name !== DELEGATE_TOOL_NAME || !settings.subagents?.enabled) return this.deps.tools.run(call, ctx);
+    return this.subagents.run({
+      turnId: turn.turnId,
+      call,
+      token: turn.token,
+      main: this.context.request(turn.session, this.requestShape(settings), settings),
+      forkFromResponseId: turn.latestResponseId,
+      // Each subagent tracks its own reads: what it read, the main agent has not seen.
+      toolContext: (_subagentId, callId) => ({ ...ctx, callId, reads: new FileReadTracker(), editAttempts: new EditAttempts() }),
+    });
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {

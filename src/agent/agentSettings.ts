@@ -1,5 +1,6 @@
 import type { ModelPrice } from './context/knownModels';
 import type { PrefillMode } from './speculativePrefill';
+import type { SubagentSettings } from './subagents/subagentSettings';
 
 /** The agent's own settings (the tools read theirs through ToolSettingsStore). Read at the start of each turn. */
 export interface AgentSettings {
@@ -32,6 +33,8 @@ export interface AgentSettings {
   modelPrices: Record<string, ModelPrice>;
   /** `holdfast.speculativePrefill` (speculativePrefill.ts); undefined = the default, `largeDrafts`. */
   speculativePrefill?: PrefillMode;
+  /** `holdfast.subagents.*`: the `delegate` tool and what subagents may do; undefined = off. */
+  subagents?: SubagentSettings | undefined;
 }
 
 export const DEFAULT_COMPACTION_THRESHOLD = 0.8;

@@ -9,6 +9,7 @@ import type { JournalEntry } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, SandboxReport } from '../tools/ports';
 import type { ToolCallStatus } from '../tools/toolRunner';
 import type { CompactionMark } from './context/sessionContext';
+import type { SubagentEvent } from './subagents/subagentEvents';
 
 export type ModelFailure = Exclude<ModelOutcome, { kind: 'completed' } | { kind: 'incomplete' } | { kind: 'cancelled' }>;
 
@@ -83,4 +84,6 @@ export type AgentEvent =
   | { type: 'sessionSaveFailed'; sessionId: string; message: string }
   /** The conversation was compacted; `mark` says where, how, and what it cost. `turnId`: the turn it happened in or after. */
   | { type: 'compacted'; sessionId: string; turnId: string | undefined; mark: CompactionMark }
-  | { type: 'turnFinished'; sessionId: string; turnId: string; outcome: TurnOutcome; metrics: TurnMetrics };
+  | { type: 'turnFinished'; sessionId: string; turnId: string; outcome: TurnOutcome; metrics: TurnMetrics }
+  /** Subagents of a `delegate` call: a nested card each (subagents/subagentEvents.ts). */
+  | SubagentEvent;

@@ -9,6 +9,7 @@ import type { FunctionToolDefinition } from '../protocol/items';
 import { functionToolsFor } from '../tools/definitions';
 import type { AgentSettings } from './agentSettings';
 import { storageFields } from './singleShot';
+import { delegateFunctionTool } from './subagents/delegateTool';
 
 export interface InstructionContext {
   trusted: boolean;
@@ -64,7 +65,7 @@ export function agentRequestShape(settings: AgentSettings, context: InstructionC
   return {
     model: settings.model,
     instructions: buildInstructions(context),
-    tools: functionToolsFor(context.trusted),
+    tools: settings.subagents?.enabled ? [...functionToolsFor(context.trusted), delegateFunctionTool()] : functionToolsFor(context.trusted),
     ...storageFields(settings.store),
     parallelToolCalls: true,
     toolChoice: 'auto',

@@ -22,6 +22,8 @@ export interface ChatAgentOptions {
   workspaceState: vscode.Memento;
   /** The workspace's warm socket (`HostConnection.transport`). */
   model: ModelClient;
+  /** A client on a socket of its own, for subagents where the server refuses lanes. */
+  openLaneClient?: () => ModelClient & { dispose(): void };
   /** The same settings the warm-up request is built from, so the first request continues the warm chain. */
   agentSettings: () => AgentSettings;
   /** Exact secrets to redact from tool output (the API key), read at each call. */
@@ -56,6 +58,7 @@ export function createChatAgent(store: DisposableStore, options: ChatAgentOption
       sessions,
       settings: options.agentSettings,
       clock: systemClock,
+      ...(options.openLaneClient ? { openLaneClient: options.openLaneClient } : {}),
     }),
   );
   return store.add(new AgentHost({ agent, approvals, sessions, services, toolSettings, workspaceState: options.workspaceState, log: options.log }));

@@ -77,6 +77,7 @@ export class Holdfast implements vscode.Disposable {
       this.agentHost = createChatAgent(this.store, {
         workspaceState: context.workspaceState,
         model: this.connection.transport,
+        openLaneClient: () => this.connection.openLaneClient(),
         agentSettings: () => this.agentSettings(),
         knownSecrets: () => (this.connection.knownKey ? [this.connection.knownKey] : []),
         log: this.log,

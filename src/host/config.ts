@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type AgentSettings, DEFAULT_COMPACTION_THRESHOLD, defaultAgentSettings } from '../agent/agentSettings';
+import { defaultSubagentSettings, type SubagentSettings } from '../agent/subagents/subagentSettings';
 import type { ModelPrice } from '../agent/context/knownModels';
 import type { PrefillMode } from '../agent/speculativePrefill';
 import type { ProxySettings } from '../transport/proxy/proxySettings';
@@ -197,5 +198,21 @@ export function readAgentSettings(connection: Pick<HoldfastConfig, 'model' | 'st
     compactionThreshold: config.compactionThreshold,
     modelPrices: config.modelPrices,
     speculativePrefill: config.speculativePrefill,
+    subagents: readSubagentSettings(),
+  };
+}
+
+/**
+ * `holdfast.subagents.*`. What subagents may do (`tools: all`) comes from the user's own settings only:
+ * a repository must not let its subagents edit or run.
+ */
+export function readSubagentSettings(): SubagentSettings {
+  const c = vscode.workspace.getConfiguration('holdfast');
+  const defaults = defaultSubagentSettings();
+  return {
+    ...defaults,
+    enabled: c.get('subagents.enabled') !== false,
+    tools: c.inspect<unknown>('subagents.tools')?.globalValue === 'all' ? 'all' : 'readOnly',
+    maxToolCalls: positiveInteger(c.get('subagents.maxToolCalls'), defaults.maxToolCalls),
   };
 }

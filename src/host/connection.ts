@@ -57,6 +57,24 @@ export class HostConnection implements vscode.Disposable {
     this.store.add(this.transport);
   }
 
+  /**
+   * A transport on a socket of its own, for a subagent where the server refuses lanes (`stream_id`):
+   * same server, key and proxy, no warm-up and no background rotation. The caller disposes it.
+   */
+  openLaneClient(): WorkspaceTransport {
+    const config = this.options.config();
+    return new WorkspaceTransport({
+      baseUrl: config.baseUrl,
+      transport: config.transport,
+      store: config.store,
+      rotateInBackground: false,
+      apiKey: () => this.apiKey(),
+      logger: this.options.log,
+      recorder: this.recorder,
+      proxy: () => this.options.config().proxy,
+    });
+  }
+
   /** The stored key; for a loopback server without one, a placeholder such servers accept. */
   async apiKey(): Promise<string | undefined> {
     const stored = await this.options.apiKeys.get();

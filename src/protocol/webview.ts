@@ -54,6 +54,21 @@ export const AttachmentView = lazySchema(() =>
 );
 export type AttachmentView = z.infer<typeof AttachmentView>;
 
+/** A subagent of a `delegate` call, nested in that call's card: what it works on and how far it got. */
+export const SubagentView = lazySchema(() =>
+  z.object({
+    id: Id,
+    index: z.number().int().min(1).max(16),
+    title: ShortText,
+    status: z.enum(['running', 'answered', 'stopped', 'failed', 'cancelled']),
+    /** What it does now ("read_file src/a.ts"), or when finished the first line of its report (or why it failed). */
+    activity: z.string().max(Limits.shortText).optional(),
+    toolCalls: Count,
+    durationMs: Millis.optional(),
+  }),
+);
+export type SubagentView = z.infer<typeof SubagentView>;
+
 /** A tool call as a compact card: what ran, on what, how long; the output folded. */
 export const ToolCardView = lazySchema(() =>
   z.object({
@@ -68,6 +83,8 @@ export const ToolCardView = lazySchema(() =>
     durationMs: Millis.optional(),
     /** The tool's output (already truncated by the host for display), shown folded. */
     output: z.string().max(Limits.toolOutput).optional(),
+    /** `delegate`: its subagents, each a nested, collapsible card. */
+    subagents: z.array(SubagentView).max(8).optional(),
   }),
 );
 export type ToolCardView = z.infer<typeof ToolCardView>;

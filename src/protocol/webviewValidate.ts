@@ -34,6 +34,16 @@ const attachmentView = union('kind', {
   }),
 });
 
+const subagentView = object({
+  id,
+  index: number({ int: true, min: 1, max: 16 }),
+  title: shortText,
+  status: oneOf('running', 'answered', 'stopped', 'failed', 'cancelled'),
+  activity: optional(string({ max: Limits.shortText })),
+  toolCalls: count,
+  durationMs: optional(millis),
+});
+
 const toolCardView = object({
   id,
   name: shortText,
@@ -42,6 +52,7 @@ const toolCardView = object({
   status: oneOf('running', 'done', 'failed', 'cancelled'),
   durationMs: optional(millis),
   output: optional(string({ max: Limits.toolOutput })),
+  subagents: optional(array(subagentView, { max: 8 })),
 });
 
 const diffHunk = object({

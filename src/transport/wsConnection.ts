@@ -11,7 +11,7 @@
 import { Emitter, type Event } from '../common/event';
 import { err, ok, type Result } from '../common/result';
 import { isTerminalEvent, normalizeError, parseServerEvent, type ServerEvent } from '../protocol/responses';
-import { ChainMemory, laneKey } from './chain';
+import { ChainMemory, DEFAULT_LANE, laneKey } from './chain';
 import type { ModelSocket, SocketFactory, UnexpectedResponse } from './socket';
 
 export type ConnectFailure =
@@ -219,7 +219,7 @@ export class WsConnection {
       return;
     }
     const event = parsed.value;
-    const key = laneKey(event.stream_id);
+    const key = this.refusedLaneKey(event) ?? laneKey(event.stream_id);
     const entry = this.inFlight.get(key);
     const isConnectionLimit = event.type === 'error' && normalizeError(event).code === 'websocket_connection_limit_reached';
 
@@ -249,6 +249,17 @@ export class WsConnection {
     }
     this.armIdle(key, entry);
     entry.listener.onEvent(event, bytes);
+  }
+
+  /**
+   * A gateway that refuses `stream_id` may answer without naming the lane; such an error cannot be the
+   * default lane's (its requests carry no stream_id), so it goes to the oldest named lane in flight
+   * (the gateway answers in order).
+   */
+  private refusedLaneKey(event: ServerEvent): string | undefined {
+    if (event.type !== 'error' || event.stream_id !== undefined || normalizeError(event).param !== 'stream_id') return undefined;
+    for (const key of this.inFlight.keys()) if (key !== DEFAULT_LANE) return key;
+    return undefined;
   }
 
   private lose(loss: ConnectionLoss): void {

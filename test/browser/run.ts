@@ -15,11 +15,13 @@ import { layoutTests } from './layout.browser';
 import { renderingTests } from './rendering.browser';
 import { reviewTests } from './review.browser';
 import { sanitisingTests } from './sanitising.browser';
+import { subagentTests } from './subagents.browser';
 
 const suites: Record<string, BrowserTest[]> = {
   sanitising: sanitisingTests,
   composer: composerTests,
   review: reviewTests,
+  subagents: subagentTests,
   layout: layoutTests,
   follow: followTests,
   context: contextTests,

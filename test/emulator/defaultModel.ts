@@ -8,6 +8,7 @@
 //    explain, or read it and add a review note): read first, then edit what was read (demoModel/fileFlows.ts).
 //  - Anything else: a short markdown answer saying what the demo model can do.
 import { lastUserText, offeredTools, trailingInput } from './context';
+import { delegateFlow, subagentInstructions, wantsSubagents } from './demoModel/delegateFlow';
 import { fileFlow, fixProblemsFlow, type FileIntent } from './demoModel/fileFlows';
 import { singleShotAnswer } from './demoModel/singleShot';
 import { fixTestsFlow, runTestsFlow } from './demoModel/testFlows';
@@ -20,6 +21,17 @@ const PATH_PATTERN = new RegExp(`(?:^|[\\s\`'"(\\[@])((?:[\\w.@-]+/)*[\\w@-][\\w
 
 export function findPath(text: string): string | null {
   return PATH_PATTERN.exec(text)?.[1] ?? null;
+}
+
+/** Every path `text` names, in order, without repeats. */
+export function findPaths(text: string): string[] {
+  const found: string[] = [];
+  let rest = text;
+  for (let path = findPath(rest); path !== null; path = findPath(rest)) {
+    if (!found.includes(path)) found.push(path);
+    rest = rest.slice(rest.indexOf(path) + path.length);
+  }
+  return found;
 }
 
 type Intent =
@@ -84,7 +96,13 @@ function simpleToolFlow(intent: Extract<Intent, { kind: 'list' | 'diagnostics' |
 }
 
 function agentAnswer(history: TurnHistory): PlannedItem[] {
-  const intent = intentOf(history.prompt);
+  // A subagent works on its task's instructions; the main agent may hand work to subagents.
+  const task = subagentInstructions(history.prompt);
+  if (task === null && wantsSubagents(history.prompt)) {
+    const delegated = delegateFlow(history, findPaths(history.prompt));
+    if (delegated) return delegated;
+  }
+  const intent = intentOf(task ?? history.prompt);
   switch (intent.kind) {
     case 'fixTests':
       return fixTestsFlow(history);

@@ -57,6 +57,13 @@ export interface EmulatorOptions {
    * so a test can show what the calibration depends on).
    */
   promptCaching?: boolean;
+  /**
+   * Behave like a gateway that does not know lanes: any `response.create` carrying `stream_id` gets a
+   * 400 `unknown_parameter` (param `stream_id`) and runs nothing. `true`: the error echoes the
+   * `stream_id` (as named-lane errors do); `'withoutStreamId'`: it does not (a gateway that never looked
+   * at the field). Default false.
+   */
+  rejectStreamId?: boolean | 'withoutStreamId';
   /** Faults armed from the start. */
   faults?: Fault[];
   /** Replay a recorded JSONL conversation instead of running the scripted model. */

@@ -218,6 +218,12 @@ export class WsConnection {
       this.limitReached(rawStreamId);
       return;
     }
+    const gateway = this.engine.options.rejectStreamId;
+    if (gateway && body['stream_id'] !== undefined) {
+      const echo = gateway === true && typeof body['stream_id'] === 'string' ? body['stream_id'] : null;
+      this.sendError(apiError(400, 'unknown_parameter', "Unknown parameter: 'stream_id'.", 'stream_id'), echo);
+      return;
+    }
     const request = validateCreate(body, 'ws', this.engine.models);
     if ('status' in request) {
       this.sendError(request, rawStreamId ?? (typeof body['stream_id'] === 'string' ? body['stream_id'] : null));

@@ -99,6 +99,19 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
   budgetPaused: NOTHING, // its question card comes through the approvals port
   sessionSaveFailed: NOTHING,
+  // Subagents: nested cards in their delegate call's card.
+  subagentStarted: (event) => [
+    { type: 'subagent', turnId: event.turnId, callId: event.callId, subagent: { id: event.subagentId, index: event.index, title: event.title, status: 'running', activity: 'starting', toolCalls: 0 } },
+  ],
+  subagentActivity: (event) => [{ type: 'subagent', turnId: event.turnId, callId: event.callId, subagent: { id: event.subagentId, activity: event.activity } }],
+  subagentFinished: (event) => [
+    {
+      type: 'subagent',
+      turnId: event.turnId,
+      callId: event.callId,
+      subagent: { id: event.subagentId, status: event.status, activity: event.summary, toolCalls: event.toolCalls, durationMs: event.durationMs },
+    },
+  ],
   // The marker where compaction happened (in the turn it happened in, or after).
   compacted: (event, context) =>
     event.sessionId !== context.shownSessionId || event.turnId === undefined ? [] : [{ type: 'notice', turnId: event.turnId, message: compactionNotice(event.mark) }],

@@ -3,7 +3,7 @@
  * error cards), each clipped to the protocol's bounds. Pure; where a card goes is the display model's
  * business (`displayModel.ts`).
  */
-import { type ApprovalView, type EditCardView, type ErrorView, Limits, type SteerView, type ToolCardView, type TurnView } from '../../protocol/webview';
+import { type ApprovalView, type EditCardView, type ErrorView, Limits, type SteerView, type SubagentView, type ToolCardView, type TurnView } from '../../protocol/webview';
 import { clipId, clipText, hunksWithCounts } from './clipping';
 import type { DisplayEventOf } from './displayEvents';
 
@@ -38,6 +38,23 @@ export function finishedToolCard(running: ToolCardView, event: DisplayEventOf<'t
   const card: ToolCardView = { ...running, status: event.status, durationMs: Math.max(0, event.durationMs ?? elapsedMs) };
   if (event.outputSummary !== undefined) card.output = clipText(event.outputSummary, Limits.toolOutput);
   return card;
+}
+
+/** The delegate card with one subagent's nested card added or changed (clipped to the protocol's bounds). */
+export function withSubagent(card: ToolCardView, patch: DisplayEventOf<'subagent'>['subagent']): ToolCardView {
+  const subagents = [...(card.subagents ?? [])];
+  const at = subagents.findIndex((s) => s.id === clipId(patch.id));
+  const previous: SubagentView = at >= 0 ? subagents[at]! : { id: clipId(patch.id), index: 1, title: '', status: 'running', toolCalls: 0 };
+  const next: SubagentView = { ...previous };
+  if (patch.index !== undefined) next.index = Math.min(16, Math.max(1, Math.floor(patch.index)));
+  if (patch.title !== undefined) next.title = patch.title.slice(0, Limits.shortText);
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.activity !== undefined) next.activity = patch.activity.slice(0, Limits.shortText);
+  if (patch.toolCalls !== undefined) next.toolCalls = patch.toolCalls;
+  if (patch.durationMs !== undefined) next.durationMs = Math.max(0, patch.durationMs);
+  if (at >= 0) subagents[at] = next;
+  else if (subagents.length < 8) subagents.push(next);
+  return { ...card, subagents };
 }
 
 export function commandApprovalCard(event: DisplayEventOf<'approvalRequested'>): ApprovalView {

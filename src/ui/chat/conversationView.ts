@@ -23,6 +23,7 @@ export const TOOL_TITLES: Record<string, string> = {
   apply_edit: 'Edit file',
   run_task: 'Run task',
   run_command: 'Run command',
+  delegate: 'Subagents',
 };
 
 /** The edit card id of a journal entry: its position in the session's journal (append-only). */

@@ -4,7 +4,10 @@
  * names where they mean the same thing; ids are the agent's (turn ids, call ids, approval ids). The
  * rest come from the controller (review entries, edit outcomes, errors it words itself).
  */
-import type { AttachmentView, DiffHunk, EditCardView, ErrorAction, SteerView } from '../../protocol/webview';
+import type { AttachmentView, DiffHunk, EditCardView, ErrorAction, SteerView, SubagentView } from '../../protocol/webview';
+
+/** A change to a subagent's nested card; `id` names it. */
+export type SubagentPatch = Partial<SubagentView> & { id: string };
 import type { RequestMetrics } from '../../transport/modelClient';
 import type { CommandSandboxOffer } from '../../tools/ports';
 
@@ -94,6 +97,8 @@ export type ChatDisplayEvent =
    * had streamed (the fragment) goes, the resent answer replaces it, and a note says so (once a turn).
    */
   | { type: 'responseResent'; turnId: string }
+  /** A subagent of the delegate call `callId` started, did something or finished: the fields given changed. */
+  | { type: 'subagent'; turnId: string; callId: string; subagent: SubagentPatch }
   | { type: 'error'; turnId?: string; message: string; actions?: readonly ErrorAction[] }
   /** Something the host did for the user that they should know (an information card in the turn, not an error). */
   | { type: 'notice'; turnId?: string; message: string };

@@ -29,6 +29,7 @@ import {
   runningToolCard,
   startedTurnView,
   steerView,
+  withSubagent,
 } from './cardViews';
 import { clipId } from './clipping';
 import type { PendingText } from './deltaCoalescer';
@@ -104,6 +105,8 @@ export class ChatDisplayModel {
         return this.finishTurn(event);
       case 'responseResent':
         return this.responseResent(event);
+      case 'subagent':
+        return this.subagent(event);
       case 'error':
       case 'notice':
         return this.error(event);
@@ -194,6 +197,16 @@ export class ChatDisplayModel {
     const entry = turn?.tools.get(clipId(event.callId));
     if (!turn || !entry) return [];
     entry.card = finishedToolCard(entry.card, event, this.clock.now() - entry.startedAt);
+    replaceItem(turn, { kind: 'tool', card: entry.card });
+    return [{ type: 'toolCard', turnId: turn.view.id, card: entry.card }];
+  }
+
+  /** A subagent's nested card changed: the delegate call's card carries it. */
+  private subagent(event: DisplayEventOf<'subagent'>): Messages {
+    const turn = this.turnsById.get(event.turnId);
+    const entry = turn?.tools.get(clipId(event.callId));
+    if (!turn || !entry) return [];
+    entry.card = withSubagent(entry.card, event.subagent);
     replaceItem(turn, { kind: 'tool', card: entry.card });
     return [{ type: 'toolCard', turnId: turn.view.id, card: entry.card }];
   }

@@ -66,6 +66,12 @@ export class TurnHistory {
     return name && tool ? { name, params: toolParameterNames(tool) } : undefined;
   }
 
+  /** The offered tool with exactly this name, if any. */
+  offers(name: string): ToolHandle | undefined {
+    const tool = this.tools.get(name);
+    return tool ? { name, params: toolParameterNames(tool) } : undefined;
+  }
+
   usesOf(role: ToolRole): ToolUse[] {
     const tool = this.tool(role);
     return tool ? this.uses.filter((u) => u.name === tool.name) : [];

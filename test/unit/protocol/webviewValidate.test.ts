@@ -105,6 +105,21 @@ const validMessages: unknown[] = [
   { type: 'deltas', turnId: 't1', items: [{ blockId: 'b1', text: 'hello', kind: 'reasoning' }, { blockId: 'b2', text: '' }] },
   { type: 'toolCard', turnId: 't1', card: toolCard },
   { type: 'toolCard', turnId: 't1', card: { id: 'c2', name: 'x', title: 'X', status: 'running' } },
+  // A delegate call's card with its subagents nested (issue 17).
+  {
+    type: 'toolCard',
+    turnId: 't1',
+    card: {
+      id: 'c3',
+      name: 'delegate',
+      title: 'Delegate',
+      status: 'running',
+      subagents: [
+        { id: 'c3.1', index: 1, title: 'callers of X', status: 'running', activity: 'search_text X', toolCalls: 1 },
+        { id: 'c3.2', index: 2, title: 'summarise a.ts', status: 'answered', activity: 'a.ts exports alpha', toolCalls: 2, durationMs: 812 },
+      ],
+    },
+  },
   { type: 'approval', turnId: 't1', card: commandCard },
   { type: 'approval', turnId: 't1', card: taskCard },
   { type: 'approval', turnId: 't1', card: reviewCard },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DELEGATE, delegateFunctionTool } from '../../../src/agent/subagents/delegateTool';
 import { ALL_TOOLS, deriveStrictJsonSchema, functionToolsFor } from '../../../src/tools/definitions';
 
 /**
@@ -8,9 +9,11 @@ import { ALL_TOOLS, deriveStrictJsonSchema, functionToolsFor } from '../../../sr
  */
 describe('precomputed tool schemas', () => {
   const derived = Object.fromEntries(ALL_TOOLS.map((tool) => [tool.name, deriveStrictJsonSchema(tool.schema)]));
+  // The agent's own tool (subagents), precomputed in the same file.
+  const withDelegate = { ...derived, [DELEGATE.name]: deriveStrictJsonSchema(DELEGATE.schema) };
 
   it('toolSchemas.json is what zod derives from the tool definitions', async () => {
-    await expect(`${JSON.stringify(derived, null, 2)}\n`).toMatchFileSnapshot('../../../src/tools/toolSchemas.json');
+    await expect(`${JSON.stringify(withDelegate, null, 2)}\n`).toMatchFileSnapshot('../../../src/tools/toolSchemas.json');
   });
 
   it('the tools sent to the API carry exactly the derived schemas, each call its own copy', () => {
@@ -25,5 +28,9 @@ describe('precomputed tool schemas', () => {
     const sent = functionToolsFor(false);
     expect(sent.map((tool) => tool.name)).toEqual(ALL_TOOLS.filter((tool) => tool.effect === 'read').map((tool) => tool.name));
     for (const tool of sent) expect(tool.parameters).toEqual(derived[tool.name]);
+  });
+
+  it('the delegate tool carries its derived schema', () => {
+    expect(delegateFunctionTool().parameters).toEqual(withDelegate[DELEGATE.name]);
   });
 });
