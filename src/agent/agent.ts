@@ -30,6 +30,8 @@ import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
 import { agentRequestShape } from './instructions';
+import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
+import { ProjectInstructionsTracker } from './projectInstructionsTracker';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
@@ -75,10 +77,13 @@ export class Agent implements Disposable {
   private readonly newId: () => string;
   /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
   readonly context: ContextKeeper;
+  /** The project's instruction files (AGENTS.md…) the requests carry; read at each turn's start. */
+  readonly projectInstructions: ProjectInstructionsTracker;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
     this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
+    this.projectInstructions = new ProjectInstructionsTracker(deps.tools.services);
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -93,12 +98,16 @@ export class Agent implements Disposable {
     if (this.active) return { kind: 'busy' };
     const typed = redactUserText(input.text, this.deps.tools.services.knownSecrets());
     input = { ...input, text: typed.text };
+    // Read before the turn begins: the window's instructions go in before its prompt.
+    const instructionFiles = await this.projectInstructions.refresh(session, input);
+    if (this.active) return { kind: 'busy' };
     const turn = this.begin(session, token, input.text);
     try {
       const message = await buildUserMessage(input, session, this.deps.tools.services);
       session.items.push(message);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: input.text });
       if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId });
+      this.reportProjectInstructions(turn, instructionFiles);
       return await this.loop(turn);
     } catch (error) {
       return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
@@ -110,10 +119,13 @@ export class Agent implements Disposable {
   /** Continues the conversation without new input: "Retry" after a failure, "Continue" after a budget pause. */
   async continueTurn(session: ChatSession, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
     if (this.active) return { kind: 'busy' };
+    const instructionFiles = await this.projectInstructions.refresh(session);
+    if (this.active) return { kind: 'busy' };
     const turn = this.begin(session, token, '');
     try {
       closeUnansweredCalls(session.items, () => NOT_RUN_OUTPUT);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: '' });
+      this.reportProjectInstructions(turn, instructionFiles);
       return await this.loop(turn);
     } catch (error) {
       return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
@@ -271,12 +283,18 @@ export class Agent implements Disposable {
     }
   }
 
+  /** Tells the chat which project instruction files the turn's requests carry, when they changed. */
+  private reportProjectInstructions(turn: ActiveTurn, changed: ProjectInstructionsSnapshot | undefined): void {
+    if (changed) this.emit({ type: 'projectInstructions', turnId: turn.turnId, files: changed.files, summary: describeIncluded(changed) });
+  }
+
   /** Everything of the agent's requests but their input, built in this one place. */
   private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
     const services = this.deps.tools.services;
     const shape = agentRequestShape(settings, {
       trusted: services.settings.read().workspaceTrusted,
       folderNames: services.workspace.folders.map((f) => f.name),
+      projectInstructions: this.projectInstructions.text,
     });
     return {
       model: shape.model,

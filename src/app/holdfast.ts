@@ -161,7 +161,9 @@ export class Holdfast implements vscode.Disposable {
   }
 
   /** Exactly what the chat agent's first request will carry, minus the input: the warm-up. */
-  private warmupRequest(): ModelRequest {
+  private async warmupRequest(): Promise<ModelRequest> {
+    // The root instruction files first, so the warm chain already carries them (issue 19).
+    await this.agentHost.agent.projectInstructions.refresh(undefined);
     return this.agentHost.agent.warmupRequest();
   }
 
