@@ -15,6 +15,11 @@ import { waitFor } from '../support/waiting';
  * child process), and the base URL names `model.internal`, a host only the proxy resolves: the model
  * server is reachable through the proxy alone. A proxy that refuses CONNECT sends the turn over HTTP at
  * once. The frames the emulator received and the proxy's own log are checked.
+ *
+ * VS Code patches Node's http/https in the extension host: with `http.proxySupport` at its default
+ * ("override") its own proxy agent replaces the agent of every request, Holdfast's included. The first
+ * two tests turn that off so they test Holdfast's routing (CONNECT tunnels); the last one runs with
+ * VS Code's default and checks the turn still completes through the proxy.
  */
 suite('proxy: turns through a real HTTP proxy set in http.proxy', function () {
   this.timeout(60_000);
@@ -29,8 +34,12 @@ suite('proxy: turns through a real HTTP proxy set in http.proxy', function () {
     await waitFor(`Holdfast to read http.proxy = ${proxy?.url}`, () => (holdfast.settings.proxy?.proxy ?? '') === (proxy?.url ?? ''), 5_000);
   };
 
+  const proxySupport = (value: string | undefined): Thenable<void> =>
+    vscode.workspace.getConfiguration('http').update('proxySupport', value, vscode.ConfigurationTarget.Global);
+
   suiteSetup(async () => {
     holdfast = await holdfastUnderTest();
+    await proxySupport('off');
     previousBaseUrl = workspaceBaseUrl();
     const script = path.join(holdfastExtension().extensionPath, 'test', 'unit', 'transport', 'proxyServer.mjs');
     tunnelling = await startTestProxy({ script });
@@ -42,6 +51,7 @@ suite('proxy: turns through a real HTTP proxy set in http.proxy', function () {
         steps: [
           { id: 'ws', when: { userText: 'Hello through the tunnel' }, say: 'Hello back through the tunnel.' },
           { id: 'http', when: { userText: 'Hello past a refusing proxy' }, say: 'Hello back over HTTP.' },
+          { id: 'default', when: { userText: 'Hello with VS Code\'s proxy support' }, say: 'Hello back through VS Code\'s agent.' },
         ],
       },
       tokensPerSecond: 0,
@@ -55,6 +65,7 @@ suite('proxy: turns through a real HTTP proxy set in http.proxy', function () {
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('holdfast.clearApiKey');
+    await proxySupport(undefined);
     if (holdfast) {
       await useProxy(undefined);
       await pointBaseUrlAt(holdfast, previousBaseUrl);
@@ -89,7 +100,7 @@ suite('proxy: turns through a real HTTP proxy set in http.proxy', function () {
     assert.deepStrictEqual(outcome, { kind: 'completed', text: 'Hello back over HTTP.' });
     assert.deepStrictEqual(
       modelRequests(emulator).slice(before).map((r) => r.transport),
-      ['http'],
+      ['http-sse'],
     );
     const log = refusing.log();
     assert.ok(log.some((line) => line.method === 'CONNECT' && line.denied === true), `the proxy did not refuse a CONNECT: ${JSON.stringify(log)}`);
@@ -97,5 +108,19 @@ suite('proxy: turns through a real HTTP proxy set in http.proxy', function () {
       log.some((line) => line.method === 'POST' && line.url === `http://model.internal:${emulator.port}/v1/responses`),
       `the proxy did not forward the HTTP request: ${JSON.stringify(log)}`,
     );
+  });
+
+  test('with VS Code\'s default proxy support ("override") the turn still completes through the proxy', async () => {
+    await proxySupport(undefined);
+    await useProxy(tunnelling);
+    holdfast.agentHost.newSession();
+    const seen = tunnelling.log().length;
+    const outcome = await holdfast.agentHost.runTurn({ text: 'Hello with VS Code\'s proxy support' });
+
+    assert.deepStrictEqual(outcome, { kind: 'completed', text: 'Hello back through VS Code\'s agent.' });
+    const log = tunnelling.log().slice(seen);
+    // Whatever carried it, it went through the proxy (only the proxy resolves model.internal).
+    assert.ok(log.some((line) => line.url.includes(`model.internal:${emulator.port}`)), `the proxy saw nothing: ${JSON.stringify(log)}`);
+    console.log(`      (VS Code's agent: proxy saw ${[...new Set(log.map((line) => line.method))].join(', ')}; transports ${modelRequests(emulator).slice(-1).map((r) => r.transport).join(', ')})`);
   });
 });
