@@ -11,7 +11,6 @@ import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { dirname, isInside, joinPath, relativeTo } from '../tools/policy/paths';
 import type { ToolServices } from '../tools/toolContext';
-import type { WorkspaceFolder } from '../tools/ports';
 
 /** The included text's cap (as Codex's `project_doc_max_bytes`): past it files are cut, with a note. */
 export const MAX_PROJECT_INSTRUCTION_BYTES = 32 * 1024;
@@ -52,8 +51,11 @@ export async function findInstructionFiles(services: Pick<ToolServices, 'workspa
     candidates.add(joinPath(folder.path, AGENTS_FILE));
     candidates.add(joinPath(folder.path, COPILOT_INSTRUCTIONS_FILE));
   }
+  // Many files in play share directories: each directory is looked at once per call.
+  const nearestIn = new Map<string, Promise<string | undefined>>();
   for (const file of filesInPlay) {
-    const nearest = await nearestAgentsFile(services, folders, file);
+    const folder = folders.find((f) => isInside(file, f.path));
+    const nearest = folder ? await nearestAgentsFile(services, folder.path.replace(/\/$/, ''), dirname(file), nearestIn) : undefined;
     if (nearest) candidates.add(nearest);
   }
   const found: string[] = [];
@@ -70,18 +72,16 @@ export async function findInstructionFiles(services: Pick<ToolServices, 'workspa
   return found.sort((a, b) => folderIndex(a) - folderIndex(b) || (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
 }
 
-/** The AGENTS.md nearest `file` up to (and excluding) its folder's root; undefined if none. */
-async function nearestAgentsFile(services: Pick<ToolServices, 'workspace'>, folders: readonly WorkspaceFolder[], file: string): Promise<string | undefined> {
-  const folder = folders.find((f) => isInside(file, f.path));
-  if (!folder) return undefined;
-  const isDirectory = (await services.workspace.stat(file))?.type === 'directory';
-  let directory = isDirectory ? file : dirname(file);
-  while (isInside(directory, folder.path) && directory !== folder.path.replace(/\/$/, '')) {
+/** The AGENTS.md nearest `directory`, up to (and excluding) its folder's `root`; undefined if none. */
+function nearestAgentsFile(services: Pick<ToolServices, 'workspace'>, root: string, directory: string, memo: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
+  if (directory === root || !isInside(directory, root)) return Promise.resolve(undefined);
+  let found = memo.get(directory);
+  if (!found) {
     const candidate = joinPath(directory, AGENTS_FILE);
-    if ((await services.workspace.stat(candidate))?.type === 'file') return candidate;
-    directory = dirname(directory);
+    found = services.workspace.stat(candidate).then((stat) => (stat?.type === 'file' ? candidate : nearestAgentsFile(services, root, dirname(directory), memo)));
+    memo.set(directory, found);
   }
-  return undefined;
+  return found;
 }
 
 /**
