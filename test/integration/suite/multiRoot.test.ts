@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
 import type { Holdfast } from '../../../src/app/holdfast';
 import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { API_CONFIG, MULTI_ROOT_GREP, WEB_CLIENT } from '../multiRootWorkspace';
+import { API_CONFIG, MULTI_ROOT_GREP, WEB_CLIENT, WEB_FOLDER_DENIAL } from '../multiRootWorkspace';
 import { connectToEmulator, createFrames, modelRequests, toolOutputOf } from '../support/emulatorSession';
 import { holdfastUnderTest } from '../support/holdfastExtension';
 
@@ -94,5 +94,9 @@ suite(`${MULTI_ROOT_GREP}: the agent reads from one folder and edits the other`,
     assert.ok(requests.length >= 3);
     assert.deepStrictEqual([...new Set(requests.map((r) => `${r.transport} ${r.connectionId}`))].length, 1);
     assert.strictEqual(emulator.stats().handshakes.accepted, 1);
+  });
+
+  test('a folder\'s own settings apply: web/.vscode/settings.json adds its deniedCommands', () => {
+    assert.ok(holdfast.agentHost.toolSettings.read().deniedCommands.includes(WEB_FOLDER_DENIAL));
   });
 });
