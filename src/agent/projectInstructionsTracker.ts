@@ -15,6 +15,8 @@ export class ProjectInstructionsTracker {
   private readonly inPlay = new Map<string, Set<string>>();
   /** Per session: the hash the chat was last told about. */
   private readonly shown = new Map<string, string>();
+  /** A turn has read the files: a preload finishing later must not replace its snapshot. */
+  private turnRefreshed = false;
 
   constructor(private readonly services: Pick<ToolServices, 'workspace' | 'paths'>) {}
 
@@ -28,18 +30,30 @@ export class ProjectInstructionsTracker {
   }
 
   /**
+   * Reads the workspace folders' root files before any turn (at start-up, for the warm-up). Never
+   * changes what a turn read: the requests of a turn keep one snapshot.
+   */
+  async preload(): Promise<void> {
+    try {
+      const snapshot = await readProjectInstructions(this.services, []);
+      if (!this.turnRefreshed) this.snapshot = snapshot;
+    } catch {
+      // Nothing to preload: the first turn reads them.
+    }
+  }
+
+  /**
    * Reads the files for `session` (and what the user just put in play). Returns the snapshot when the
    * session should be told (its first turn with files, or a change), undefined otherwise.
    */
-  async refresh(session: ChatSession | undefined, input?: UserInput): Promise<ProjectInstructionsSnapshot | undefined> {
-    const files = session ? this.filesInPlay(session, input) : [];
+  async refresh(session: ChatSession, input?: UserInput): Promise<ProjectInstructionsSnapshot | undefined> {
+    this.turnRefreshed = true;
     try {
-      this.snapshot = await readProjectInstructions(this.services, files);
+      this.snapshot = await readProjectInstructions(this.services, this.filesInPlay(session, input));
     } catch {
       // A workspace that cannot be read keeps the last snapshot: a turn never fails for its instructions.
       return undefined;
     }
-    if (!session) return undefined;
     const previous = this.shown.get(session.id);
     if (previous === this.snapshot.hash || (previous === undefined && this.snapshot.files.length === 0)) return undefined;
     this.shown.set(session.id, this.snapshot.hash);

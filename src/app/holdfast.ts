@@ -161,9 +161,7 @@ export class Holdfast implements vscode.Disposable {
   }
 
   /** Exactly what the chat agent's first request will carry, minus the input: the warm-up. */
-  private async warmupRequest(): Promise<ModelRequest> {
-    // The root instruction files first, so the warm chain already carries them (issue 19).
-    await this.agentHost.agent.projectInstructions.refresh(undefined);
+  private warmupRequest(): ModelRequest {
     return this.agentHost.agent.warmupRequest();
   }
 
@@ -172,6 +170,9 @@ export class Holdfast implements vscode.Disposable {
     // Reads the key from SecretStorage (no network) so redaction knows it before the first connect:
     // a user who pastes it into the first prompt with `holdfast.warmup` off is covered too.
     void this.connection.apiKey().catch(() => undefined);
+    // The root instruction files (AGENTS.md…), read while the socket connects, so the warm-up
+    // usually carries them already (issue 19); the warm-up itself never waits for files.
+    void this.agentHost.agent.projectInstructions.preload();
     this.publishConnection();
     this.connection.warmPerPolicy('activation');
   }

@@ -18,7 +18,7 @@ export interface HostConnectionOptions {
   apiKeys: ApiKeyStore;
   log: HostLog;
   /** The exact model, instructions and tools the chat agent will send: what the socket is warmed with. */
-  warmupRequest: () => ModelRequest | undefined | Promise<ModelRequest | undefined>;
+  warmupRequest: () => ModelRequest | undefined;
 }
 
 /**

@@ -122,4 +122,16 @@ describe('project instruction files in the agent\'s requests', () => {
     expect(h.model.requests[0]!.instructions).not.toContain('# Project instructions');
     expect(h.eventTypes()).not.toContain('projectInstructions');
   });
+
+  it('a preload before any turn puts the root AGENTS.md into the warm-up; it never replaces what a turn read', async () => {
+    const h = createAgentHarness({ settings: { instructionsPlacement: 'developerMessage' } });
+    h.workspace.write('/ws/AGENTS.md', 'Root rule.').write('/ws/api/AGENTS.md', 'Api rule.').write('/ws/api/x.ts', '');
+    await h.agent.projectInstructions.preload();
+    expect(developerTexts(h.agent.warmupRequest().input).join('')).toContain('Root rule.');
+
+    h.model.script(respond([say('ok')]));
+    await h.agent.runTurn(h.sessions.create(), { text: 'hi', activeFile: { path: 'api/x.ts' } });
+    await h.agent.projectInstructions.preload();
+    expect(h.agent.projectInstructions.text).toContain('Api rule.');
+  });
 });
