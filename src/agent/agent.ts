@@ -34,6 +34,8 @@ import { EarlyToolStarts, PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
 import { priceFor, warmupCostUsd } from './context/pricing';
 import { agentRequestShape } from './instructions';
+import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
+import { ProjectInstructionsTracker } from './projectInstructionsTracker';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
@@ -95,6 +97,8 @@ export class Agent implements Disposable {
   readonly prefill: SpeculativePrefill;
   /** Runs `delegate` calls (subagents on lanes). */
   private readonly subagents: SubagentRunner;
+  /** The project's instruction files (AGENTS.md…) the requests carry; read at each turn's start. */
+  readonly projectInstructions: ProjectInstructionsTracker;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -117,6 +121,7 @@ export class Agent implements Disposable {
       openLaneClient: deps.openLaneClient,
       emit: (event) => this.emit(event),
     });
+    this.projectInstructions = new ProjectInstructionsTracker(deps.tools.services);
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -131,12 +136,16 @@ export class Agent implements Disposable {
     if (this.active) return { kind: 'busy' };
     const typed = redactUserText(input.text, this.deps.tools.services.knownSecrets());
     input = { ...input, text: typed.text };
+    // Read before the turn begins: the window's instructions go in before its prompt.
+    const instructionFiles = await this.projectInstructions.refresh(session, input);
+    if (this.active) return { kind: 'busy' };
     const turn = this.begin(session, token, input.text);
     try {
       const message = await buildUserMessage(input, session, this.deps.tools.services);
       session.items.push(message);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: input.text });
       if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId });
+      this.reportProjectInstructions(turn, instructionFiles);
       return await this.loop(turn);
     } catch (error) {
       return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
@@ -148,10 +157,13 @@ export class Agent implements Disposable {
   /** Continues the conversation without new input: "Retry" after a failure, "Continue" after a budget pause. */
   async continueTurn(session: ChatSession, token: CancellationToken = CancellationToken.None): Promise<TurnOutcome> {
     if (this.active) return { kind: 'busy' };
+    const instructionFiles = await this.projectInstructions.refresh(session);
+    if (this.active) return { kind: 'busy' };
     const turn = this.begin(session, token, '');
     try {
       closeUnansweredCalls(session.items, () => NOT_RUN_OUTPUT);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: '' });
+      this.reportProjectInstructions(turn, instructionFiles);
       return await this.loop(turn);
     } catch (error) {
       return await this.finish(turn, { kind: 'failed', error: { kind: 'networkError', message: `Internal error: ${errorMessage(error)}` } });
@@ -314,12 +326,18 @@ export class Agent implements Disposable {
     }
   }
 
+  /** Tells the chat which project instruction files the turn's requests carry, when they changed. */
+  private reportProjectInstructions(turn: ActiveTurn, changed: ProjectInstructionsSnapshot | undefined): void {
+    if (changed) this.emit({ type: 'projectInstructions', turnId: turn.turnId, files: changed.files, summary: describeIncluded(changed) });
+  }
+
   /** Everything of the agent's requests but their input, built in this one place. */
   private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
     const services = this.deps.tools.services;
     const shape = agentRequestShape(settings, {
       trusted: services.settings.read().workspaceTrusted,
       folderNames: services.workspace.folders.map((f) => f.name),
+      projectInstructions: this.projectInstructions.text,
     });
     return {
       model: shape.model,

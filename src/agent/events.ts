@@ -10,6 +10,7 @@ import type { ApprovalAnswer, ApprovalRequest, SandboxReport } from '../tools/po
 import type { ToolCallStatus } from '../tools/toolRunner';
 import type { CompactionMark } from './context/sessionContext';
 import type { SubagentEvent } from './subagents/subagentEvents';
+import type { IncludedFile } from './projectInstructions';
 
 export type ModelFailure = Exclude<ModelOutcome, { kind: 'completed' } | { kind: 'incomplete' } | { kind: 'cancelled' }>;
 
@@ -79,6 +80,8 @@ export type AgentEvent =
    * replaced it (`USER_KEY_MARKER`) before it reached the transcript, the model or storage.
    */
   | { type: 'userTextRedacted'; turnId: string; steerId?: string }
+  /** The project instruction files the requests now carry (AGENTS.md…): at a session's first turn with some, and when their text changed. */
+  | { type: 'projectInstructions'; turnId: string; files: IncludedFile[]; summary: string }
   | { type: 'steerDelivered'; turnId: string; steerId: string; via: SteerChannel }
   | { type: 'budgetPaused'; turnId: string; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
   | { type: 'sessionSaveFailed'; sessionId: string; message: string }

@@ -14,6 +14,8 @@ import { delegateFunctionTool } from './subagents/delegateTool';
 export interface InstructionContext {
   trusted: boolean;
   folderNames: readonly string[];
+  /** The project's instruction files' section (projectInstructions.ts); absent or '' for none. */
+  projectInstructions?: string;
 }
 
 export function buildInstructions(context: InstructionContext): string {
@@ -45,6 +47,7 @@ export function buildInstructions(context: InstructionContext): string {
       'This workspace is not trusted (VS Code Workspace Trust), so only reading tools are available: you cannot edit files or run tasks and commands. Show proposed changes as code blocks in your answer, and tell the user that trusting the workspace enables editing.',
     );
   }
+  if (context.projectInstructions) lines.push('', context.projectInstructions);
   return lines.join('\n');
 }
 

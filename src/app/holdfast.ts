@@ -175,6 +175,9 @@ export class Holdfast implements vscode.Disposable {
     // Reads the key from SecretStorage (no network) so redaction knows it before the first connect:
     // a user who pastes it into the first prompt with `holdfast.warmup` off is covered too.
     void this.connection.apiKey().catch(() => undefined);
+    // The root instruction files (AGENTS.md…), read while the socket connects, so the warm-up
+    // usually carries them already (issue 19); the warm-up itself never waits for files.
+    void this.agentHost.agent.projectInstructions.preload();
     this.publishConnection();
     this.connection.warmPerPolicy('activation');
   }

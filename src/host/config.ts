@@ -100,8 +100,7 @@ function positiveInteger(value: unknown, fallback: number): number {
  * workspace must not be able to empty the user's deny list.
  */
 function mergedList(c: vscode.WorkspaceConfiguration, key: string): string[] {
-  const inspected = c.inspect<unknown>(key);
-  const values = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
+  const values = inspectedEverywhere(c, key);
   const merged = values.flatMap((value) => (Array.isArray(value) ? value : [])).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   return [...new Set(merged.map((v) => v.trim()))];
 }
@@ -114,9 +113,21 @@ function userList(c: vscode.WorkspaceConfiguration, key: string): string[] {
 
 /** Review wins: a workspace cannot switch off the review the user asked for, nor the reverse. */
 function strictestEditApproval(c: vscode.WorkspaceConfiguration): EditApprovalMode {
-  const inspected = c.inspect<unknown>('editApproval');
+  return inspectedEverywhere(c, 'editApproval').includes('review') ? 'review' : 'auto';
+}
+
+/**
+ * A setting's values in every scope: user, workspace, and each workspace folder's own
+ * `.vscode/settings.json` (in a multi-root window those are only seen through the folder's resource;
+ * issue 19). For settings that only make the agent stricter, so any folder's value counts everywhere.
+ */
+function inspectedEverywhere(c: vscode.WorkspaceConfiguration, key: string): unknown[] {
+  const inspected = c.inspect<unknown>(key);
   const values = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
-  return values.includes('review') ? 'review' : 'auto';
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    values.push(vscode.workspace.getConfiguration('holdfast', folder.uri).inspect<unknown>(key)?.workspaceFolderValue);
+  }
+  return values;
 }
 
 export function readAgentToolConfig(): AgentToolConfig {

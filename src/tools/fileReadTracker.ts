@@ -21,6 +21,11 @@ export class FileReadTracker {
     return known === hash(currentContent) ? 'current' : 'changed';
   }
 
+  /** The files the model has seen or written (as recorded: absolute paths). */
+  paths(): string[] {
+    return [...this.seen.keys()];
+  }
+
   forget(path: string): void {
     this.seen.delete(path);
   }

@@ -7,7 +7,7 @@
  * there skips hidden files and the excluded ones.
  */
 import type { CancellationToken } from '../../src/common/cancellation';
-import { matchesGlob } from '../../src/tools/policy/glob';
+import { globForFolder, matchesGlob } from '../../src/tools/policy/glob';
 import { isInside, joinPath, relativeTo } from '../../src/tools/policy/paths';
 import type { ListUnderOptions, WorkspaceListing } from '../../src/tools/policy/workspaceListing';
 import type {
@@ -95,7 +95,8 @@ export class MemoryWorkspace implements Workspace, WorkspaceListing {
       const folder = this.folders.find((f) => isInside(path, f.path));
       if (!folder) continue;
       const relative = relativeTo(path, folder.path);
-      if (this.isExcluded(relative) || !matchesGlob(relative, query.include)) continue;
+      const include = globForFolder(query.include, folder, this.folders);
+      if (include === undefined || this.isExcluded(relative) || !matchesGlob(relative, include)) continue;
       out.push(path);
       if (out.length >= query.maxResults) break;
     }
@@ -125,7 +126,8 @@ export class MemoryWorkspace implements Workspace, WorkspaceListing {
       const folder = this.folders.find((f) => isInside(path, f.path));
       if (!folder) continue;
       const relative = relativeTo(path, folder.path);
-      if (this.isExcluded(relative) || (query.include && !matchesGlob(relative, query.include))) continue;
+      const include = query.include === undefined ? undefined : globForFolder(query.include, folder, this.folders);
+      if (this.isExcluded(relative) || (query.include !== undefined && (include === undefined || !matchesGlob(relative, include)))) continue;
       const text = (await this.readFile(path)).split('\n');
       for (let i = 0; i < text.length; i++) {
         if (regex.test(text[i]!)) out.push({ path, line: i + 1, preview: text[i]! });

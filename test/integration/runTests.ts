@@ -7,6 +7,7 @@ import { copyFixtureWorkspace } from '../e2e/lib/fixtureWorkspace';
 import { reportNoVscode, requireVscode } from '../e2e/lib/noVscodeBanner';
 import { codeServerEntry, e2eRoot, repoRoot } from '../e2e/lib/paths';
 import { startBlackholeServer } from '../fakes/blackholeServer';
+import { MULTI_ROOT_GREP, writeTwoFolderWorkspace } from './multiRootWorkspace';
 
 /**
  * Runs the integration suites (out/test/integration, built by `node esbuild.js --tests`) inside a
@@ -17,7 +18,8 @@ import { startBlackholeServer } from '../fakes/blackholeServer';
  *    (also with HOLDFAST_VSCODE=desktop);
  *  - neither possible: a loud SKIPPED, which fails the run when HOLDFAST_REQUIRE_VSCODE=1 (CI).
  * Each run opens a fresh copy of test/fixtures/workspace whose `holdfast.baseUrl` points at a local
- * server that accepts connections and never answers.
+ * server that accepts connections and never answers; then a second pass opens a two-folder
+ * `.code-workspace` (multiRootWorkspace.ts) and runs only the multi-root suite in it.
  */
 const say = (message: string) => console.log(`[test:integration] ${message}`);
 
@@ -40,7 +42,9 @@ async function main(): Promise<number> {
   try {
     const workspace = copyFixtureWorkspace(scratch, { 'holdfast.baseUrl': blackhole.baseUrl });
     say(`workspace ${workspace} (holdfast.baseUrl = ${blackhole.baseUrl}, a server that never answers)`);
-    await runTests({
+    const grep = process.env['HOLDFAST_TEST_GREP'];
+    // HOLDFAST_TEST_GREP=multi-root runs the multi-root pass alone (in a single folder it only skips).
+    if (grep !== MULTI_ROOT_GREP) await runTests({
       vscodeExecutablePath,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath,
@@ -48,6 +52,17 @@ async function main(): Promise<number> {
       launchArgs: [workspace, `--user-data-dir=${path.join(scratch, 'user-data')}`, `--extensions-dir=${path.join(scratch, 'extensions')}`],
       extensionTestsEnv: { HOLDFAST_TEST_BLACKHOLE_URL: blackhole.baseUrl },
     });
+    if (grep === undefined || new RegExp(grep).test(`${MULTI_ROOT_GREP}:`)) {
+      const workspaceFile = writeTwoFolderWorkspace(scratch, { 'holdfast.baseUrl': blackhole.baseUrl });
+      say(`multi-root pass: ${workspaceFile}`);
+      await runTests({
+        vscodeExecutablePath,
+        extensionDevelopmentPath: repoRoot,
+        extensionTestsPath,
+        launchArgs: [workspaceFile, `--user-data-dir=${path.join(scratch, 'user-data-multi')}`, `--extensions-dir=${path.join(scratch, 'extensions')}`],
+        extensionTestsEnv: { HOLDFAST_TEST_BLACKHOLE_URL: blackhole.baseUrl, HOLDFAST_TEST_GREP: MULTI_ROOT_GREP },
+      });
+    }
     say(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {

@@ -11,7 +11,7 @@ import type {
   Workspace,
   WorkspaceFolder,
 } from '../../tools/ports';
-import { matchesGlob } from '../../tools/policy/glob';
+import { globForFolder, matchesGlob } from '../../tools/policy/glob';
 import type { ListUnderOptions, WorkspaceListing } from '../../tools/policy/workspaceListing';
 import { listWithRipgrep, searchWithRipgrep } from './ripgrepSearch';
 
@@ -61,6 +61,8 @@ export class VscodeWorkspace implements Workspace, WorkspaceListing {
     const results: string[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (token.isCancellationRequested || results.length >= query.maxResults || folder.uri.scheme !== 'file') continue;
+      const include = globForFolder(query.include, folder, this.folders);
+      if (include === undefined) continue;
       // ripgrep's view (every .gitignore, .git/info/exclude, hidden files, no .git), minus files.exclude.
       const files = (await listWithRipgrep(folder.uri.path, { sharedView: true, maxResults: LIST_SCAN_LIMIT }, token)) ?? [];
       const excluded = Object.entries(vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude') ?? {})
@@ -68,7 +70,7 @@ export class VscodeWorkspace implements Workspace, WorkspaceListing {
         .map(([glob]) => glob);
       for (const file of files) {
         const relative = file.slice(folder.uri.path.length + 1);
-        if (!matchesGlob(relative, query.include) || excluded.some((glob) => matchesGlob(relative, glob))) continue;
+        if (!matchesGlob(relative, include) || excluded.some((glob) => matchesGlob(relative, glob))) continue;
         results.push(file);
         if (results.length >= query.maxResults) break;
       }
@@ -87,8 +89,10 @@ export class VscodeWorkspace implements Workspace, WorkspaceListing {
     const matches: TextSearchMatch[] = [];
     for (const folder of this.folders) {
       if (token.isCancellationRequested || matches.length >= query.maxResults) break;
+      const include = query.include === undefined ? undefined : globForFolder(query.include, folder, this.folders);
+      if (query.include !== undefined && include === undefined) continue;
       matches.push(
-        ...(await searchWithRipgrep(folder.path, { ...query, maxResults: query.maxResults - matches.length }, token)),
+        ...(await searchWithRipgrep(folder.path, { ...query, include, maxResults: query.maxResults - matches.length }, token)),
       );
     }
     return matches;

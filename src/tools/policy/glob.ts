@@ -47,3 +47,17 @@ function compile(glob: string, options: GlobOptions): RegExp {
     return new RegExp(`^${glob.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, options.caseInsensitive ? 'i' : '');
   }
 }
+
+/**
+ * A tool's glob as it applies to one folder of the workspace. In a multi-root workspace a glob whose
+ * first segment names a folder (`web/src/**`) applies to that folder only, without the name (as paths
+ * do, see PathPolicy.locate); any other glob applies to every folder as it is. Undefined: not this folder.
+ */
+export function globForFolder(glob: string, folder: { name: string }, folders: readonly { name: string }[]): string | undefined {
+  if (folders.length < 2) return glob;
+  const slash = glob.indexOf('/');
+  const first = slash < 0 ? glob : glob.slice(0, slash);
+  if (!folders.some((f) => f.name === first)) return glob;
+  if (first !== folder.name) return undefined;
+  return slash < 0 ? '**' : glob.slice(slash + 1) || '**';
+}

@@ -87,6 +87,7 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
     { type: 'steer', turnId: event.turnId, steerId: context.steeringViewId ?? `steer-${event.steerId}`, text: event.text, status: 'queued' },
   ],
   userTextRedacted: (event) => [{ type: 'notice', turnId: event.turnId, message: KEY_REMOVED_NOTICE }],
+  projectInstructions: (event) => [{ type: 'notice', turnId: event.turnId, message: event.summary }],
   steerDelivered: (event, context) => {
     const steer = context.steer(event.steerId);
     if (!steer) return [];

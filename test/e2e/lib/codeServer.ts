@@ -143,7 +143,8 @@ export async function startCodeServer(run: RunDirectory, options: StartCodeServe
     serverLogFile,
     remoteUri: (absolutePath) => `vscode-remote://127.0.0.1:${port}${path.resolve(absolutePath)}`,
     workbenchUrl(payload) {
-      const query = new URLSearchParams({ folder: options.workspaceFolder });
+      // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+      const query = new URLSearchParams({ [options.workspaceFolder.endsWith('.code-workspace') ? 'workspace' : 'folder']: options.workspaceFolder });
       if (payload && payload.length > 0) query.set('payload', JSON.stringify(payload));
       return `${origin}/?${query.toString()}`;
     },

@@ -39,7 +39,7 @@ export async function runSuiteInCodeServer(options: SuiteRun): Promise<number> {
   say(`VS Code ${version.vscode} (${version.description}), web workbench + remote extension host`);
 
   const workspaceFolder = options.workspaceFolder ?? path.join(run.root, 'empty-workspace');
-  fs.mkdirSync(workspaceFolder, { recursive: true });
+  if (!fs.existsSync(workspaceFolder)) fs.mkdirSync(workspaceFolder, { recursive: true });
   const timeoutMs = options.timeoutMs ?? Number(process.env['HOLDFAST_SUITE_TIMEOUT_MS'] ?? 600_000);
 
   let code = 1;

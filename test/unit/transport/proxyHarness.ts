@@ -21,8 +21,9 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export function startTestProxy(options: { auth?: string; denyConnect?: boolean } = {}): Promise<TestProxy> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'proxyServer.mjs')], {
+/** `script`: where proxyServer.mjs is, for callers bundled elsewhere (the integration suites); `node`: the Node to run it. */
+export function startTestProxy(options: { auth?: string; denyConnect?: boolean; script?: string; node?: string } = {}): Promise<TestProxy> {
+  const child: ChildProcess = spawn(options.node ?? process.execPath, [options.script ?? path.join(__dirname, 'proxyServer.mjs')], {
     env: { PATH: process.env['PATH'], ...(options.auth ? { PROXY_AUTH: options.auth } : {}), ...(options.denyConnect ? { PROXY_DENY_CONNECT: '1' } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
