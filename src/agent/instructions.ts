@@ -13,6 +13,8 @@ import { storageFields } from './singleShot';
 export interface InstructionContext {
   trusted: boolean;
   folderNames: readonly string[];
+  /** The whole tool list when the caller has one (built-in and MCP tools); else the built-in tools. */
+  tools?: FunctionToolDefinition[];
 }
 
 export function buildInstructions(context: InstructionContext): string {
@@ -64,7 +66,7 @@ export function agentRequestShape(settings: AgentSettings, context: InstructionC
   return {
     model: settings.model,
     instructions: buildInstructions(context),
-    tools: functionToolsFor(context.trusted),
+    tools: context.tools ?? functionToolsFor(context.trusted),
     ...storageFields(settings.store),
     parallelToolCalls: true,
     toolChoice: 'auto',
