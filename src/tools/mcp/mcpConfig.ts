@@ -5,7 +5,8 @@
  * `sse` accepted as the legacy HTTP transport). Pure: the host hands in the text or the setting's value.
  * Bad input never throws: each broken server is left out with a problem that names it and says why.
  */
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser';
+// The ESM build: esbuild cannot bundle the package's UMD main (its requires are inside a factory).
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 import * as z from 'zod';
 import { lazySchema } from '../../protocol/lazySchema';
 
