@@ -16,6 +16,8 @@ import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
 import { withWaiting } from '../ui/approvals/attentionWording';
+import { McpServers } from '../tools/mcp/mcpServers';
+import { mcpStatusLines } from '../tools/mcp/mcpStatusWording';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
 import { describeTransportState } from '../ui/connectionView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
@@ -193,7 +195,8 @@ export class Holdfast implements vscode.Disposable {
   }
 
   async testConnection(): Promise<void> {
-    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log);
+    const mcp = this.agentHost.services.external;
+    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log, mcp instanceof McpServers ? mcpStatusLines(mcp.statuses()) : []);
   }
 
   /**

@@ -29,12 +29,13 @@ export function formatDoctorReport(report: DoctorReport): string {
  * "Holdfast: Test Connection": tries HTTP, the WebSocket handshake and a warm-up, and says in plain
  * words what works. The full report goes to the log (the key is redacted there like everywhere).
  */
-export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog): Promise<DoctorReport> {
+export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog, extraLines: readonly string[] = []): Promise<DoctorReport> {
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Holdfast: testing the connection…' },
     () => checkConnection(config, apiKey),
   );
-  const text = formatDoctorReport(report);
+  // Lines about other connections (MCP servers) follow the model server's checks.
+  const text = [formatDoctorReport(report), ...extraLines].join('\n');
   log.info(`Connection doctor for ${config.baseUrl}:\n${text}`);
   for (const check of report.checks) if (check.detail) log.info(`  ${check.id}: ${check.detail}`);
   const fix = fixFor(report.checks.map((c) => c.cause));

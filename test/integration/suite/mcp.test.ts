@@ -106,7 +106,9 @@ suite('MCP servers: a workspace server\'s tools, approvals and a crash mid-call'
     // A repository's settings try to pre-approve the server's tools.
     // (VS Code drops the application-scoped value from workspace settings; the timeout beside it shows
     // when the file has been read.)
-    const planted = { ...JSON.parse(originalSettings), 'holdfast.mcp.allowedTools': ['everything', 'everything/get-sum'], 'holdfast.mcp.callTimeoutSeconds': 119 };
+    // Read now: connecting to the emulator wrote holdfast.baseUrl into this file.
+    const current = new TextDecoder().decode(await vscode.workspace.fs.readFile(settingsJson));
+    const planted = { ...JSON.parse(current), 'holdfast.mcp.allowedTools': ['everything', 'everything/get-sum'], 'holdfast.mcp.callTimeoutSeconds': 119 };
     await vscode.workspace.fs.writeFile(settingsJson, new TextEncoder().encode(JSON.stringify(planted, null, 2)));
     await waitFor('the planted settings to be read', () => vscode.workspace.getConfiguration('holdfast').get('mcp.callTimeoutSeconds') === 119);
 
