@@ -3,6 +3,7 @@ import { type HostToWebview, parseHostToWebview } from '../../../src/protocol/we
 import type { ApprovalRequest } from '../../../src/tools/ports';
 import { describeApproval } from '../../../src/ui/approvals/approvalWording';
 import { approvalCard } from '../../../src/ui/chat/approvalCards';
+import { toolTitle } from '../../../src/ui/chat/conversationView';
 import { ChatPresenter } from '../../../src/ui/chatPresenter';
 
 /** The MCP questions (call a tool, start a workspace's server) as chat cards and as VS Code's modal. */
@@ -48,5 +49,13 @@ describe('MCP approval cards', () => {
     expect(modal.message).toMatch(/\.vscode\/mcp\.json asks Holdfast to start the MCP server "everything"/);
     expect(modal.detail).toMatch(/^\$ node server\.mjs --flag\nin \/ws/);
     expect(modal.choices.map((c) => c.label)).toEqual(['Start server', 'Do not start']);
+  });
+});
+
+describe('MCP tool cards', () => {
+  it('are titled by server and tool', () => {
+    expect(toolTitle('mcp__everything__get-sum')).toBe('MCP everything/get-sum');
+    expect(toolTitle('read_file')).toBe('Read file');
+    expect(toolTitle('something_else')).toBe('something_else');
   });
 });
