@@ -4,7 +4,9 @@
  * crash cases use test/fixtures/mcp/everythingThatCrashes.mjs: the same server behind a pipe that
  * kills it in the middle of a `trigger-long-running-operation` call.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancellationToken } from '../../../../src/common/cancellation';
@@ -34,9 +36,22 @@ class MemoryTrust implements McpTrustStore {
 }
 
 const hubs: McpServers[] = [];
+const children: ChildProcess[] = [];
 afterEach(() => {
   for (const hub of hubs.splice(0)) hub.dispose();
+  for (const child of children.splice(0)) child.kill();
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function setup(servers: McpServerDefinition[], options: { allowedTools?: string[]; callTimeoutMs?: number } = {}) {
   const config: McpConfig = { servers, problems: [] };
@@ -163,6 +178,24 @@ describe('MCP tools against @modelcontextprotocol/server-everything', { timeout:
     const user = setup([stdio('mine', EVERYTHING)]);
     await user.prepare();
     expect(user.harness.approvals.requests).toEqual([]);
+  });
+
+  it('reaches a streamable-HTTP server by URL (its user-setting allow rule skips the question)', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('listening on port')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the HTTP server exited with ${code}`)));
+    });
+    const { hub, harness, prepare } = setup([{ name: 'web', source: 'user', type: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: { 'X-Test': 'yes' } }], { allowedTools: ['web'] });
+    await prepare();
+    expect(hub.statuses()).toMatchObject([{ name: 'web', type: 'http', state: 'ready' }]);
+    const sum = await harness.call('mcp__web__get-sum', { a: 20, b: 22 });
+    expect(sum.output).toMatch(/The sum of 20 and 22 is 42/);
+    expect(harness.approvals.requests).toEqual([]);
   });
 
   it('reports a server that cannot start, without failing the request', async () => {
