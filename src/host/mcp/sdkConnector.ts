@@ -71,7 +71,9 @@ export class SdkConnector implements McpConnector {
       });
       return transport;
     }
-    const requestInit = { headers: server.headers };
+    const secrets = this.options.knownSecrets().filter((secret) => secret.length >= 8);
+    const headers = Object.fromEntries(Object.entries(server.headers).filter(([, value]) => !secrets.some((secret) => value.includes(secret))));
+    const requestInit = { headers };
     return server.type === 'sse' ? new SSEClientTransport(new URL(server.url), { requestInit }) : new StreamableHTTPClientTransport(new URL(server.url), { requestInit });
   }
 }

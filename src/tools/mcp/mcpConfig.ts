@@ -132,6 +132,8 @@ export function substitute(text: string, variables: McpVariables): string {
   return text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
     if (name === 'workspaceFolder' && variables.workspaceFolder !== undefined) return variables.workspaceFolder;
     if (name === 'userHome' && variables.userHome !== undefined) return variables.userHome;
+    // The API key is never handed to a server, not even by name from the environment.
+    if (name.toUpperCase() === 'ENV:OPENAI_API_KEY') throw new Error(`the variable ${whole} is never passed to a server`);
     if (name.startsWith('env:')) return variables.env[name.slice(4)] ?? '';
     throw new Error(`the variable ${whole} is not supported (use \${workspaceFolder}, \${userHome} or \${env:NAME})`);
   });

@@ -71,6 +71,7 @@ describe('MCP server definitions (.vscode/mcp.json and holdfast.mcp.servers)', (
   it('substitutes only the variables it knows', () => {
     expect(substitute('${userHome}/a:${workspaceFolder}:${env:MISSING}.', vars)).toBe('/home/u/a:/ws:.');
     expect(() => substitute('${command:x}', vars)).toThrow(/not supported/);
+    expect(() => substitute('Bearer ${env:OPENAI_API_KEY}', { ...vars, env: { OPENAI_API_KEY: 'sk-x' } })).toThrow(/never passed to a server/);
   });
 
   it('keeps the user\'s server when the workspace defines one of the same name', () => {
