@@ -226,7 +226,7 @@ export type ApprovalRequest =
   | { kind: 'continueAfterBudget'; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
   /** Call a tool of an MCP server (`arguments`: the JSON the model sent, cut to a readable size). */
   | { kind: 'mcpTool'; server: string; tool: string; source: 'user' | 'workspace'; arguments: string }
-  /** Start a stdio MCP server the workspace's `.vscode/mcp.json` defines: a command the workspace asks us to run. */
+  /** Start (stdio: `command`) or connect to (`http <url>`) an MCP server the workspace's `.vscode/mcp.json` defines. */
   | { kind: 'startMcpServer'; server: string; command: string; cwd: string | undefined };
 
 /**

@@ -152,15 +152,16 @@ export class McpServers implements ExternalTools {
     }
   }
 
-  /** A workspace stdio server starts only once the user agreed (asked in the chat, remembered). */
+  /**
+   * A workspace's server starts (stdio) or is connected to (http: its headers may carry tokens from
+   * the environment) only once the user agreed (asked in the chat, remembered).
+   */
   private async consented(server: ServerState, approvals: Approvals, token: CancellationToken): Promise<boolean> {
     const { definition } = server;
-    if (definition.source !== 'workspace' || definition.type !== 'stdio') return true;
+    if (definition.source !== 'workspace') return true;
     if (this.options.trust.isTrusted(server.fingerprint)) return true;
-    const answer = await approvals.request(
-      { kind: 'startMcpServer', server: definition.name, command: [definition.command, ...definition.args].join(' '), cwd: definition.cwd },
-      token,
-    );
+    const command = definition.type === 'stdio' ? [definition.command, ...definition.args].join(' ') : `${definition.type} ${definition.url}`;
+    const answer = await approvals.request({ kind: 'startMcpServer', server: definition.name, command, cwd: definition.type === 'stdio' ? definition.cwd : undefined }, token);
     if (answer === 'deny') {
       this.setState(server, 'declined', 'You declined to start this workspace server. Change .vscode/mcp.json or reload the window to be asked again.');
       return false;

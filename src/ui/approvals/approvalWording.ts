@@ -51,7 +51,7 @@ export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'revi
     case 'startMcpServer':
       return {
         message: `This workspace's .vscode/mcp.json asks Holdfast to start the MCP server "${request.server}". Start it?`,
-        detail: [`$ ${request.command}`, ...(request.cwd ? [`in ${request.cwd}`] : []), '', 'It runs as your own process, with your permissions. Allow only if you trust this workspace. Your answer is remembered until the definition changes.'].join('\n'),
+        detail: [`$ ${request.command}`, ...(request.cwd ? [`in ${request.cwd}`] : []), '', 'A stdio server runs as your own process, with your permissions; an http one gets the headers the file gives it. Allow only if you trust this workspace. Your answer is remembered until the definition changes.'].join('\n'),
         choices: [
           { label: 'Start server', answer: 'allowOnce' },
           { label: 'Do not start', answer: 'deny' },

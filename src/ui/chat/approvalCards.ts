@@ -59,7 +59,7 @@ export function approvalCard(
           command: tool ? `${request.server}/${request.tool} ${request.arguments}` : request.command,
           parts: [],
           cwd: tool ? `MCP server "${request.server}" (${request.source === 'user' ? 'your settings' : 'this workspace'})` : request.cwd ? displayOf(request.cwd) : '',
-          reason: tool ? mcpAllowHint(request.server, request.tool) : `This workspace's .vscode/mcp.json asks to start the MCP server "${request.server}": it runs as your own process. Allow only if you trust this workspace.`,
+          reason: tool ? mcpAllowHint(request.server, request.tool) : `This workspace's .vscode/mcp.json asks to start the MCP server "${request.server}": a stdio server runs as your own process, an http one gets the headers the file gives it. Allow only if you trust this workspace.`,
           canAllowAlways: false,
         },
         decisions: ['allowOnce', 'deny'],

@@ -45,14 +45,14 @@ class ChangingServer implements McpConnection, McpConnector {
   }
 }
 
-function hubWith(server: ChangingServer, definition: Partial<McpServerDefinition> = {}, allowedTools: string[] = []) {
+function hubWith(server: ChangingServer, definition: Partial<McpServerDefinition> = {}, allowedTools: string[] = [], agreedBefore = true) {
   const settings: McpSettings = {
     config: () => ({ servers: [{ name: 'srv', source: 'user', type: 'stdio', command: 'x', args: [], env: {}, cwd: undefined, ...definition } as McpServerDefinition], problems: [] }),
     allowedTools: () => allowedTools,
     callTimeoutMs: () => 10_000,
     startTimeoutMs: () => 10_000,
   };
-  return new McpServers({ connector: async () => server, settings, trust: { isTrusted: () => true, trust: async () => undefined }, workspaceTrusted: () => true });
+  return new McpServers({ connector: async () => server, settings, trust: { isTrusted: () => agreedBefore, trust: async () => undefined }, workspaceTrusted: () => true });
 }
 
 describe('MCP tool list changes and the cached prefix', () => {
@@ -108,6 +108,18 @@ describe('MCP tool list changes and the cached prefix', () => {
     expect((await call('mcp__srv__a', {})).output).toBe('a ran with {}');
     expect(approvals.requests.map((r) => r.kind)).toEqual(['mcpTool']);
     expect(approvals.requests[0]).toMatchObject({ server: 'srv', tool: 'a', source: 'workspace' });
+    hub.dispose();
+  });
+
+  it('asks before connecting to a workspace\'s http server too (its headers may carry tokens)', async () => {
+    const server = new ChangingServer();
+    const hub = hubWith(server, { source: 'workspace', type: 'http', url: 'https://mcp.example.invalid/mcp', headers: { Authorization: 'Bearer t' } } as Partial<McpServerDefinition>, [], false);
+    const { runner, approvals } = createAgentHarness({ external: hub });
+    approvals.answer = 'deny';
+    await runner.prepare(approvals, CancellationToken.None);
+    expect(approvals.requests).toEqual([{ kind: 'startMcpServer', server: 'srv', command: 'http https://mcp.example.invalid/mcp', cwd: undefined }]);
+    expect(server.listed).toEqual([]);
+    expect(runner.functionTools(true).some((t) => t.name.startsWith('mcp__'))).toBe(false);
     hub.dispose();
   });
 
