@@ -99,14 +99,15 @@ function configs() {
     {
       ...common,
       name: 'extension',
-      entryPoints: { extension: 'src/extension.ts', main: 'src/app/main.ts' },
+      // mcp: the MCP SDK connector, required from main the first time an MCP server starts.
+      entryPoints: { extension: 'src/extension.ts', main: 'src/app/main.ts', mcp: 'src/host/mcp/sdkConnector.ts' },
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',
       target: 'node20',
       // ws loads these native speed-ups only if present; the bundle must not try to include them.
-      // './main.js' is the second bundle, required at run time from the first.
-      external: ['vscode', 'bufferutil', 'utf-8-validate', './main.js'],
+      // './main.js' is the second bundle, required at run time from the first; './mcp.js' the third.
+      external: ['vscode', 'bufferutil', 'utf-8-validate', './main.js', './mcp.js'],
     },
     {
       ...common,

@@ -106,10 +106,10 @@ function renderCommandCard(card: CommandApprovalView): HTMLElement {
     'data-testid': 'approval-card',
     'data-card-id': card.id,
     role: 'group',
-    'aria-label': `Approval needed to run ${card.kind === 'task' ? 'a task' : 'a command'}`,
+    'aria-label': `Approval needed to ${COMMAND_HEADS[card.kind].aria}`,
   });
   const head = element('div', { class: 'card-head' });
-  head.append(icon(card.kind === 'task' ? 'tasklist' : 'terminal'), element('span', {}, card.kind === 'task' ? 'Run task' : 'Run command'));
+  head.append(icon(COMMAND_HEADS[card.kind].icon), element('span', {}, COMMAND_HEADS[card.kind].title));
   root.append(head);
   root.append(element('pre', { class: 'approval-command', 'data-testid': 'approval-command' }, card.command));
   if (card.parts.length > 1) {
@@ -138,6 +138,13 @@ function renderCommandCard(card: CommandApprovalView): HTMLElement {
   }
   return root;
 }
+
+const COMMAND_HEADS: Record<CommandApprovalView['kind'], { aria: string; icon: string; title: string }> = {
+  command: { aria: 'run a command', icon: 'terminal', title: 'Run command' },
+  task: { aria: 'run a task', icon: 'tasklist', title: 'Run task' },
+  mcpTool: { aria: 'call an MCP tool', icon: 'plug', title: 'Call MCP tool' },
+  mcpServer: { aria: 'start an MCP server', icon: 'server-process', title: 'Start MCP server' },
+};
 
 type SandboxLine = NonNullable<CommandApprovalView['sandbox']>;
 

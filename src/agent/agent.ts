@@ -334,10 +334,12 @@ export class Agent implements Disposable {
   /** Everything of the agent's requests but their input, built in this one place. */
   private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
     const services = this.deps.tools.services;
+    const trusted = services.settings.read().workspaceTrusted;
     const shape = agentRequestShape(settings, {
-      trusted: services.settings.read().workspaceTrusted,
+      trusted,
       folderNames: services.workspace.folders.map((f) => f.name),
       projectInstructions: this.projectInstructions.text,
+      tools: this.deps.tools.functionTools(trusted),
     });
     return {
       model: shape.model,
@@ -389,6 +391,8 @@ export class Agent implements Disposable {
    */
   private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
     const { session, turnId, token } = turn;
+    // MCP servers start (or restart) here, so the request offers their tools.
+    await this.deps.tools.prepare(this.approvalsFor(turn), token);
     this.context.prepare(session, this.requestShape(settings), settings);
     const before = await this.context.beforeRequest(session, turnId, token);
     if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;

@@ -16,6 +16,8 @@ export interface InstructionContext {
   folderNames: readonly string[];
   /** The project's instruction files' section (projectInstructions.ts); absent or '' for none. */
   projectInstructions?: string;
+  /** The whole tool list when the caller has one (built-in and MCP tools); else the built-in tools. */
+  tools?: FunctionToolDefinition[];
 }
 
 export function buildInstructions(context: InstructionContext): string {
@@ -64,11 +66,16 @@ export interface AgentRequestShape {
   lane: string | undefined;
 }
 
+/** The `delegate` tool comes last, after the built-in and MCP tools, when subagents are on. */
+function withDelegate(tools: FunctionToolDefinition[], settings: AgentSettings): FunctionToolDefinition[] {
+  return settings.subagents?.enabled ? [...tools, delegateFunctionTool()] : tools;
+}
+
 export function agentRequestShape(settings: AgentSettings, context: InstructionContext): AgentRequestShape {
   return {
     model: settings.model,
     instructions: buildInstructions(context),
-    tools: settings.subagents?.enabled ? [...functionToolsFor(context.trusted), delegateFunctionTool()] : functionToolsFor(context.trusted),
+    tools: withDelegate(context.tools ?? functionToolsFor(context.trusted), settings),
     ...storageFields(settings.store),
     parallelToolCalls: true,
     toolChoice: 'auto',

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { Agent } from '../agent/agent';
 import type { AgentSettings } from '../agent/agentSettings';
 import { SessionStore } from '../agent/sessionStore';
@@ -6,6 +6,8 @@ import { systemClock } from '../common/clock';
 import type { DisposableStore } from '../common/disposable';
 import { AgentHost } from '../host/agentHost';
 import type { Logger } from '../host/log';
+import { loadSdkConnector } from '../host/mcp/loadConnector';
+import { MementoMcpTrust, VscodeMcpSettings } from '../host/mcp/vscodeMcpSettings';
 import { VscodeToolSettings } from '../host/toolSettings';
 import { VscodeDiagnostics } from '../host/tools/vscodeDiagnostics';
 import { VscodeTasks } from '../host/tools/vscodeTasks';
@@ -14,6 +16,7 @@ import { VscodeWorkspace } from '../host/tools/vscodeWorkspace';
 import { WorkspaceSessionStorage } from '../host/workspaceSessionStorage';
 import { VscodeApprovals } from '../ui/approvals/vscodeApprovals';
 import { createToolServices } from '../tools/createToolServices';
+import { McpServers } from '../tools/mcp/mcpServers';
 import { ToolRunner } from '../tools/toolRunner';
 import type { ModelClient } from '../transport/modelClient';
 
@@ -40,6 +43,21 @@ export interface ChatAgentOptions {
 export function createChatAgent(store: DisposableStore, options: ChatAgentOptions): AgentHost<VscodeApprovals> {
   const toolSettings = new VscodeToolSettings(options.workspaceState);
   const approvals = store.add(new VscodeApprovals());
+  const mcp = store.add(
+    new McpServers({
+      connector: async () =>
+        loadSdkConnector({
+          knownSecrets: options.knownSecrets,
+          defaultCwd: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+          clientVersion: String(vscode.extensions.getExtension('holdfast.holdfast')?.packageJSON?.version ?? '0'),
+          log: (line) => options.log.info(line),
+        }),
+      settings: new VscodeMcpSettings(),
+      trust: new MementoMcpTrust(options.workspaceState),
+      workspaceTrusted: () => vscode.workspace.isTrusted,
+      log: (line) => options.log.info(line),
+    }),
+  );
   const services = createToolServices({
     workspace: new VscodeWorkspace(),
     diagnostics: store.add(new VscodeDiagnostics()),
@@ -48,6 +66,7 @@ export function createChatAgent(store: DisposableStore, options: ChatAgentOption
     settings: toolSettings,
     clock: systemClock,
     knownSecrets: options.knownSecrets,
+    external: mcp,
   });
   const sessions = new SessionStore(new WorkspaceSessionStorage(options.workspaceState), systemClock);
   const agent = store.add(

@@ -17,6 +17,8 @@ import { ChatViewProvider } from '../ui/chatViewProvider';
 import { DiagnosticCodeActions } from '../ui/codeActions/diagnosticCodeActions';
 import { ExplanationView } from '../ui/codeActions/explanationView';
 import { withWaiting } from '../ui/approvals/attentionWording';
+import { McpServers } from '../tools/mcp/mcpServers';
+import { mcpStatusLines } from '../tools/mcp/mcpStatusWording';
 import { runDoctorCommand } from '../ui/connectionDoctorCommand';
 import { describeTransportState } from '../ui/connectionView';
 import { InlineEditController } from '../ui/inlineEdit/inlineEditController';
@@ -201,7 +203,11 @@ export class Holdfast implements vscode.Disposable {
   }
 
   async testConnection(): Promise<void> {
-    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log, this.agentHost.services.terminal.sandbox());
+    const mcp = this.agentHost.services.external;
+    await runDoctorCommand(this.config, await this.connection.apiKey(), this.log, {
+      sandbox: this.agentHost.services.terminal.sandbox(),
+      lines: mcp instanceof McpServers ? mcpStatusLines(mcp.statuses()) : [],
+    });
   }
 
   /**

@@ -95,11 +95,15 @@ export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
 const ApprovalState = lazySchema(() => z.enum(['pending', 'allowedOnce', 'allowedAlways', 'denied', 'cancelled']));
 
-/** A request to run a task or command; the user answers Allow once / Always allow this / Deny. */
+/**
+ * A request to run a task or command, call an MCP server's tool (`mcpTool`: `command` is
+ * "server/tool", `parts` the arguments) or start a workspace's MCP server (`mcpServer`); the user
+ * answers Allow once / Always allow this / Deny.
+ */
 export const CommandApprovalView = lazySchema(() =>
   z.object({
     id: Id,
-    kind: z.enum(['command', 'task']),
+    kind: z.enum(['command', 'task', 'mcpTool', 'mcpServer']),
     /** The exact command (or task name) that would run, as the policy parsed it. */
     command: z.string().min(1).max(Limits.command),
     /** Each part of a chain, pipe or subshell, as the policy saw them. */

@@ -64,7 +64,7 @@ const truncated = withDefault(boolean(), () => false);
 
 const commandApproval = object({
   id,
-  kind: oneOf('command', 'task'),
+  kind: oneOf('command', 'task', 'mcpTool', 'mcpServer'),
   command: string({ min: 1, max: Limits.command }),
   parts: withDefault(array(string({ max: Limits.command }), { max: 100 }), () => []),
   cwd: string({ max: Limits.path }),
@@ -84,6 +84,8 @@ const commandApproval = object({
 const approvalCard = union('kind', {
   command: commandApproval,
   task: commandApproval,
+  mcpTool: commandApproval,
+  mcpServer: commandApproval,
   review: object({ id, kind: oneOf('review'), path: pathText, change: oneOf('modified', 'created'), added: count, removed: count, hunks, truncated, state: approvalState }),
   question: object({
     id,

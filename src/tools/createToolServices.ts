@@ -1,3 +1,4 @@
+import type { ExternalTools } from './externalTools';
 import { CommandPolicy } from './policy/commandPolicy';
 import { PathPolicy } from './policy/pathPolicy';
 import type { Clock, Diagnostics, Tasks, Terminal, ToolSettingsStore, Workspace } from './ports';
@@ -12,6 +13,8 @@ export interface ToolPorts {
   clock: Clock;
   /** Exact secrets to redact (the configured API key); read at each call. */
   knownSecrets?: () => readonly string[];
+  /** Tools from MCP servers (the host builds them lazily). */
+  external?: ExternalTools;
 }
 
 /** Wires the policies onto the ports; the host calls this once per workspace. */

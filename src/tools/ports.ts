@@ -226,7 +226,11 @@ export type ApprovalRequest =
   /** The model failed to match its edits on one file several times; continue letting it try? */
   | { kind: 'editMismatches'; path: string; failures: number; lastError: string }
   /** A per-turn budget ran out; continue the turn? */
-  | { kind: 'continueAfterBudget'; budget: 'toolRounds' | 'tokens'; used: number; limit: number };
+  | { kind: 'continueAfterBudget'; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
+  /** Call a tool of an MCP server (`arguments`: the JSON the model sent, cut to a readable size). */
+  | { kind: 'mcpTool'; server: string; tool: string; source: 'user' | 'workspace'; arguments: string }
+  /** Start (stdio: `command`) or connect to (`http <url>`) an MCP server the workspace's `.vscode/mcp.json` defines. */
+  | { kind: 'startMcpServer'; server: string; command: string; cwd: string | undefined };
 
 /**
  * Which question of which agent turn is asked: the ids the agent's `approvalRequested` /

@@ -5,6 +5,7 @@
  */
 import type { CancellationToken } from '../common/cancellation';
 import type { EditJournal, JournalEntry } from './editJournal';
+import type { ExternalTools } from './externalTools';
 import type { FileReadTracker } from './fileReadTracker';
 import type { CommandPolicy } from './policy/commandPolicy';
 import type { PathPolicy } from './policy/pathPolicy';
@@ -21,6 +22,8 @@ export interface ToolServices {
   clock: Clock;
   /** Exact secrets to redact from every output (the configured API key), beyond key-shaped text. */
   knownSecrets: () => readonly string[];
+  /** Tools from MCP servers, offered and run next to the built-in ones; none when undefined. */
+  external?: ExternalTools;
 }
 
 /** Per-turn state of apply_edit: repeated mismatches per file, and files the user said to stop editing. */

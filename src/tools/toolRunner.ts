@@ -5,11 +5,13 @@
  * redacted and bounded here, in one place, whatever the tool.
  */
 import { errorMessage } from '../common/result';
-import type { FunctionCallItem } from '../protocol/items';
+import type { CancellationToken } from '../common/cancellation';
+import type { FunctionCallItem, FunctionToolDefinition } from '../protocol/items';
 import { prepareToolOutput } from './boundOutput';
 import {
   APPLY_EDIT,
   findTool,
+  functionToolsFor,
   GET_DIAGNOSTICS,
   LIST_FILES,
   parseArguments,
@@ -28,7 +30,7 @@ import { readFile } from './impl/readFile';
 import { runCommand } from './impl/runCommand';
 import { runTask } from './impl/runTask';
 import { searchText } from './impl/searchText';
-import type { SandboxReport } from './ports';
+import type { Approvals, SandboxReport } from './ports';
 import type { ToolCallContext, ToolOutput, ToolServices } from './toolContext';
 import { ToolError, type ToolErrorKind } from './toolError';
 
@@ -63,7 +65,17 @@ export class ToolRunner {
 
   /** Whether the call only reads (so it may overlap with other reading calls). */
   effectOf(name: string): ToolEffect | undefined {
-    return findTool(name)?.effect;
+    return findTool(name)?.effect ?? (this.services.external?.has(name) ? 'execute' : undefined);
+  }
+
+  /** Every function tool to offer: the built-in ones, then the external (MCP) ones in their stable order. */
+  functionTools(trusted: boolean): FunctionToolDefinition[] {
+    return [...functionToolsFor(trusted), ...(this.services.external?.definitions(trusted) ?? [])];
+  }
+
+  /** Before a request: lets the external tools start what they need (never throws). */
+  async prepare(approvals: Approvals, token: CancellationToken): Promise<void> {
+    await this.services.external?.prepare(approvals, token);
   }
 
   async run(call: FunctionCallItem, ctx: ToolCallContext): Promise<ToolCallResult> {
@@ -79,6 +91,7 @@ export class ToolRunner {
 
     const trusted = this.services.settings.read().workspaceTrusted;
     const tool = findTool(call.name);
+    if (!tool && this.services.external?.has(call.name)) return this.runExternal(call, ctx, trusted, finish);
     if (!tool) {
       const names = toolsFor(trusted).map((t) => t.name).join(', ');
       return finish(`There is no tool named "${call.name}". Available tools: ${names}.`, 'error', undefined);
@@ -100,7 +113,21 @@ export class ToolRunner {
       return finish(`${tool.name} failed: ${errorMessage(error)}`, 'error', undefined);
     }
   }
+
+  private async runExternal(call: FunctionCallItem, ctx: ToolCallContext, trusted: boolean, finish: Finish): Promise<ToolCallResult> {
+    if (!trusted) return finish(`Refused: ${call.name} is not available because this workspace is not trusted (Workspace Trust).`, 'refused', undefined);
+    if (ctx.token.isCancellationRequested) return finish(cancelledOutput(call.name), 'cancelled', undefined);
+    try {
+      const result = await this.services.external!.run(call.name, call.arguments, ctx);
+      return finish(result.text, 'ok', result.path);
+    } catch (error) {
+      if (error instanceof ToolError) return finish(error.message, error.kind, undefined);
+      return finish(`${call.name} failed: ${errorMessage(error)}`, 'error', undefined);
+    }
+  }
 }
+
+type Finish = (output: string, status: ToolCallStatus, path: string | undefined) => ToolCallResult;
 
 export function cancelledOutput(name: string): string {
   return `${name} was cancelled: the user stopped the turn before it finished. Its effects, if any, may be partial.`;

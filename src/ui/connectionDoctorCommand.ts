@@ -30,16 +30,24 @@ export function formatDoctorReport(report: DoctorReport, sandbox?: SandboxStatus
   ].join('\n');
 }
 
+/** What the report says besides the model server's checks: the command sandbox, the MCP servers. */
+export interface DoctorExtras {
+  sandbox?: Promise<SandboxStatus>;
+  /** Lines about other connections (MCP servers), after the model server's checks. */
+  lines?: readonly string[];
+}
+
 /**
  * "Holdfast: Test Connection": tries HTTP, the WebSocket handshake and a warm-up, and says in plain
  * words what works. The full report goes to the log (the key is redacted there like everywhere).
  */
-export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog, sandbox?: Promise<SandboxStatus>): Promise<DoctorReport> {
+export async function runDoctorCommand(config: HoldfastConfig, apiKey: string | undefined, log: HostLog, extras: DoctorExtras = {}): Promise<DoctorReport> {
+  const sandbox = extras.sandbox;
   const [report, sandboxStatus] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Holdfast: testing the connection…' },
     () => Promise.all([checkConnection(config, apiKey), sandbox?.catch(() => undefined)]),
   );
-  const text = formatDoctorReport(report, sandboxStatus);
+  const text = [formatDoctorReport(report, sandboxStatus), ...(extras.lines ?? [])].join('\n');
   log.info(`Connection doctor for ${config.baseUrl}:\n${text}`);
   for (const check of report.checks) if (check.detail) log.info(`  ${check.id}: ${check.detail}`);
   const fix = fixFor(report.checks.map((c) => c.cause));

@@ -3,12 +3,13 @@ import { Agent } from '../../src/agent/agent';
 import { type AgentSettings, defaultAgentSettings } from '../../src/agent/agentSettings';
 import type { AgentEvent } from '../../src/agent/events';
 import { MemorySessionStorage, SessionStore } from '../../src/agent/sessionStore';
+import type { ExternalTools } from '../../src/tools/externalTools';
 import type { ToolSettings } from '../../src/tools/ports';
 import { FakeModelClient } from './fakeModelClient';
 import { createToolHarness } from './toolHarness';
 
-export function createAgentHarness(options: { settings?: Partial<AgentSettings>; tools?: Partial<ToolSettings>; storage?: MemorySessionStorage; toolCancelGraceMs?: number } = {}) {
-  const tools = createToolHarness({ settings: options.tools });
+export function createAgentHarness(options: { settings?: Partial<AgentSettings>; tools?: Partial<ToolSettings>; storage?: MemorySessionStorage; toolCancelGraceMs?: number; external?: ExternalTools } = {}) {
+  const tools = createToolHarness({ settings: options.tools, ...(options.external ? { external: options.external } : {}) });
   const model = new FakeModelClient();
   const storage = options.storage ?? new MemorySessionStorage();
   let ids = 0;

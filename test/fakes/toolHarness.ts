@@ -2,6 +2,7 @@
 import { CancellationToken } from '../../src/common/cancellation';
 import type { FunctionCallItem } from '../../src/protocol/items';
 import { createToolServices } from '../../src/tools/createToolServices';
+import type { ExternalTools } from '../../src/tools/externalTools';
 import { EditJournal, type JournalEntry } from '../../src/tools/editJournal';
 import { FileReadTracker } from '../../src/tools/fileReadTracker';
 import { ManualClock } from './manualClock';
@@ -16,7 +17,7 @@ import { type ToolCallResult, ToolRunner } from '../../src/tools/toolRunner';
 
 export const CONFIGURED_KEY = 'configured-key-0123456789abcdef';
 
-export function createToolHarness(options: { settings?: Partial<ToolSettings>; folders?: Array<string | WorkspaceFolder> } = {}) {
+export function createToolHarness(options: { settings?: Partial<ToolSettings>; folders?: Array<string | WorkspaceFolder>; external?: ExternalTools } = {}) {
   const workspace = new MemoryWorkspace(options.folders ?? ['/ws']);
   const settings = new MemoryToolSettings(options.settings);
   const terminal = new ScriptedTerminal();
@@ -24,7 +25,7 @@ export function createToolHarness(options: { settings?: Partial<ToolSettings>; f
   const diagnostics = new MemoryDiagnostics();
   const approvals = new ScriptedApprovals('deny');
   const clock = new ManualClock();
-  const services = createToolServices({ workspace, diagnostics, tasks, terminal, settings, clock, knownSecrets: () => [CONFIGURED_KEY] });
+  const services = createToolServices({ workspace, diagnostics, tasks, terminal, settings, clock, knownSecrets: () => [CONFIGURED_KEY], ...(options.external ? { external: options.external } : {}) });
   const runner = new ToolRunner(services);
   const journal = new EditJournal();
   const reads = new FileReadTracker();

@@ -42,6 +42,21 @@ export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'revi
           { label: 'Stop editing this file', answer: 'deny' },
         ],
       };
+    case 'mcpTool':
+      return {
+        message: `Holdfast wants to call the tool "${request.tool}" of the MCP server "${request.server}".`,
+        detail: [`Arguments: ${request.arguments}`, '', mcpAllowHint(request.server, request.tool)].join('\n'),
+        choices: [allow, deny],
+      };
+    case 'startMcpServer':
+      return {
+        message: `This workspace's .vscode/mcp.json asks Holdfast to start the MCP server "${request.server}". Start it?`,
+        detail: [`$ ${request.command}`, ...(request.cwd ? [`in ${request.cwd}`] : []), '', 'A stdio server runs as your own process, with your permissions; an http one gets the headers the file gives it. Allow only if you trust this workspace. Your answer is remembered until the definition changes.'].join('\n'),
+        choices: [
+          { label: 'Start server', answer: 'allowOnce' },
+          { label: 'Do not start', answer: 'deny' },
+        ],
+      };
     case 'continueAfterBudget':
       return {
         message: `This turn reached its ${request.budget === 'toolRounds' ? 'tool-round' : 'token'} budget (${request.used} of ${request.limit}). Continue?`,
@@ -52,6 +67,11 @@ export function describeApproval(request: Exclude<ApprovalRequest, { kind: 'revi
         ],
       };
   }
+}
+
+/** How to stop being asked: only the user's own settings can allow MCP tools. */
+export function mcpAllowHint(server: string, tool: string): string {
+  return `To allow it without asking, add "${server}/${tool}" (or "${server}" for all its tools) to holdfast.mcp.allowedTools in your USER settings.`;
 }
 
 /** The buttons that grant a sandboxed command more than the sandbox gives, for one run. */

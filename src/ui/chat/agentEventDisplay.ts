@@ -10,7 +10,7 @@ import type { JournalEntry } from '../../tools/editJournal';
 import { outcomeOf } from './approvalCards';
 import { clipHunks } from './clipping';
 import { compactionNotice } from './compactionWording';
-import { editChange, TOOL_TITLES } from './conversationView';
+import { editChange, toolTitle } from './conversationView';
 import type { ChatDisplayEvent } from './displayEvents';
 import { editHunks } from './editHunks';
 import { describeOutcome } from './failureWording';
@@ -57,7 +57,7 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   textDelta: (event) => [{ type: 'textDelta', turnId: event.turnId, blockId: event.itemId, delta: event.delta }],
   reasoningDelta: (event) => [{ type: 'textDelta', turnId: event.turnId, blockId: `r-${event.itemId}`, delta: event.delta, channel: 'reasoning' }],
   toolCallStarted: (event) => [
-    { type: 'toolCallStarted', turnId: event.turnId, callId: event.callId, name: event.name, title: TOOL_TITLES[event.name] ?? event.name, target: event.path ?? event.argsSummary },
+    { type: 'toolCallStarted', turnId: event.turnId, callId: event.callId, name: event.name, title: toolTitle(event.name), target: event.path ?? event.argsSummary },
   ],
   toolCallFinished: (event) => [
     {

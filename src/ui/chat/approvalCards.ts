@@ -5,7 +5,7 @@
  */
 import type { ApprovalDecision } from '../../protocol/webview';
 import type { ApprovalAnswer, ApprovalRequest } from '../../tools/ports';
-import { describeApproval } from '../approvals/approvalWording';
+import { describeApproval, mcpAllowHint } from '../approvals/approvalWording';
 import type { DisplayEventOf } from './displayEvents';
 import { editHunks } from './editHunks';
 
@@ -45,6 +45,24 @@ export function approvalCard(
           ...(request.kind === 'runCommand' ? (request.sandbox?.grants ?? []) : []),
           'deny',
         ],
+      };
+    }
+    case 'mcpTool':
+    case 'startMcpServer': {
+      const tool = request.kind === 'mcpTool';
+      return {
+        event: {
+          type: 'approvalRequested',
+          turnId,
+          approvalId,
+          approvalKind: tool ? 'mcpTool' : 'mcpServer',
+          command: tool ? `${request.server}/${request.tool} ${request.arguments}` : request.command,
+          parts: [],
+          cwd: tool ? `MCP server "${request.server}" (${request.source === 'user' ? 'your settings' : 'this workspace'})` : request.cwd ? displayOf(request.cwd) : '',
+          reason: tool ? mcpAllowHint(request.server, request.tool) : `This workspace's .vscode/mcp.json asks to start the MCP server "${request.server}": a stdio server runs as your own process, an http one gets the headers the file gives it. Allow only if you trust this workspace.`,
+          canAllowAlways: false,
+        },
+        decisions: ['allowOnce', 'deny'],
       };
     }
     case 'reviewEdit':

@@ -26,6 +26,12 @@ export const TOOL_TITLES: Record<string, string> = {
   delegate: 'Subagents',
 };
 
+/** A tool card's title: the built-in tool's words, "MCP server/tool" for an MCP tool, else the name. */
+export function toolTitle(name: string): string {
+  const mcp = /^mcp__(.+?)__(.+)$/.exec(name);
+  return TOOL_TITLES[name] ?? (mcp ? `MCP ${mcp[1]}/${mcp[2]}` : name);
+}
+
 /** The edit card id of a journal entry: its position in the session's journal (append-only). */
 export function editCardId(index: number): string {
   return `edit-${index}`;
@@ -93,7 +99,7 @@ export function conversationViewOf(session: ChatSession, saved: SessionTranscrip
         const target = argumentsPath(item.arguments);
         const card: Extract<TurnItemView, { kind: 'tool' }> = {
           kind: 'tool',
-          card: { id: item.call_id.slice(0, Limits.id) || '_', name: item.name.slice(0, Limits.shortText), title: TOOL_TITLES[item.name] ?? item.name.slice(0, Limits.shortText), status: 'done' },
+          card: { id: item.call_id.slice(0, Limits.id) || '_', name: item.name.slice(0, Limits.shortText), title: toolTitle(item.name).slice(0, Limits.shortText), status: 'done' },
         };
         if (target !== undefined) card.card.target = target.slice(0, Limits.path);
         tools.set(item.call_id, card);

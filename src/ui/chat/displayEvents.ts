@@ -30,7 +30,7 @@ export type ChatDisplayEvent =
       type: 'approvalRequested';
       turnId: string;
       approvalId: string;
-      approvalKind: 'command' | 'task';
+      approvalKind: 'command' | 'task' | 'mcpTool' | 'mcpServer';
       command: string;
       parts?: readonly string[];
       cwd: string;

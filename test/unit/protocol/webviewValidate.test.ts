@@ -41,6 +41,8 @@ const commandCard = {
   state: 'pending',
 };
 const taskCard = { id: 'a2', kind: 'task', command: 'build', cwd: '', canAllowAlways: false, state: 'allowedOnce' };
+const mcpToolCard = { id: 'a5', kind: 'mcpTool', command: 'everything/get-sum {"a":1}', cwd: 'MCP server "everything" (your settings)', reason: 'hint', canAllowAlways: false, state: 'pending' };
+const mcpServerCard = { id: 'a6', kind: 'mcpServer', command: 'node server.js', cwd: '.', canAllowAlways: false, state: 'denied' };
 const reviewCard = { id: 'a3', kind: 'review', path: 'src/a.ts', change: 'modified', added: 1, removed: 1, hunks: [hunk], state: 'denied' };
 const questionCard = { id: 'a4', kind: 'question', topic: 'budget', message: 'Continue?', detail: 'used 1M tokens', continueLabel: 'Continue', stopLabel: 'Stop', state: 'cancelled' };
 const toolCard = { id: 'c1', name: 'read_file', title: 'Read file', target: 'src/a.ts', status: 'done', durationMs: 3, output: 'text' };
@@ -122,6 +124,8 @@ const validMessages: unknown[] = [
   },
   { type: 'approval', turnId: 't1', card: commandCard },
   { type: 'approval', turnId: 't1', card: taskCard },
+  { type: 'approval', turnId: 't1', card: mcpToolCard },
+  { type: 'approval', turnId: 't1', card: mcpServerCard },
   { type: 'approval', turnId: 't1', card: reviewCard },
   { type: 'approval', turnId: 't1', card: questionCard },
   { type: 'editCard', turnId: 't1', card: editCard },
