@@ -24,6 +24,8 @@ const MAX_IN_FLIGHT = 16;
 /** The contract names no code for a steer into a response with context_management: the emulator's choice. */
 export const STEER_WITH_COMPACTION = 'steering_incompatible_with_context_management';
 const MAX_NAMED_LANES = 32;
+/** Steers one response may hold at once (accepted, not yet applied, or pending): the next one fails `too_many_pending_steers`. The limit is the emulator's choice. */
+export const MAX_PENDING_STEERS = 4;
 
 interface Lane {
   streamId: string | null;
@@ -50,6 +52,8 @@ export class WsConnection {
   private readonly running = new Map<string, Running>();
   /** Steered text waiting for the next create that continues a response stopped for tool output. */
   private readonly pendingSteers = new Map<string, JsonObject[]>();
+  /** Steers held per response id (accepted into a running response or pending), for `too_many_pending_steers`. */
+  private readonly heldSteers = new Map<string, number>();
   private readonly up: LinkDirection;
   private readonly down: LinkDirection;
   private closing = false;
@@ -337,6 +341,7 @@ export class WsConnection {
         await engine.modelledDelay('cost.hydration', engine.options.hydrationDelayMs ?? 0, this.id);
       }
       const steered = this.pendingSteers.get(request.previousResponseId);
+      this.heldSteers.delete(request.previousResponseId);
       if (steered) {
         this.pendingSteers.delete(request.previousResponseId);
         steeredInput = [...steeredInput, ...steered];
@@ -365,7 +370,7 @@ export class WsConnection {
       sink: this.sink(),
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(this.id),
-      ...runExtras(setup),
+      ...runExtras(setup, request),
     });
     record.responseId = run.id;
     const running: Running = { run, lane, steerInput: null };
@@ -402,6 +407,7 @@ export class WsConnection {
         if (result.status === 'steered' && running.steerInput) {
           // The successor continues automatically on the same lane, from the steered response.
           const successor: CreateRequest = { ...request, input: [], previousResponseId: running.run.id, generate: true };
+          this.heldSteers.delete(running.run.id);
           await this.execute(successor, lane, running.steerInput);
         }
         break;
@@ -438,7 +444,16 @@ export class WsConnection {
     if ((running?.run.request ?? latest?.request)?.compactThreshold != null) {
       return failed(STEER_WITH_COMPACTION, 'Steering cannot be combined with context_management; compact with /responses/compact between turns instead.');
     }
+    const held = this.heldSteers.get(previousId) ?? 0;
+    if (held >= MAX_PENDING_STEERS) return failed('too_many_pending_steers', `Response with id '${previousId}' already holds ${held} steers; wait for it to apply them.`);
+    this.heldSteers.set(previousId, held + 1);
     const steerId = newId('steer');
+    if (running && running.steerInput !== null) {
+      // Already steered and stopping: this input joins the first, for the successor.
+      running.steerInput.push(...input.map((i) => ({ type: 'message', ...i })));
+      this.sendSteer('response.steer.accepted', { steer: { id: steerId, previous_response_id: previousId } }, running, laneStreamId);
+      return;
+    }
     if (running && running.run.status === 'in_progress' && running.run.output.some((o) => o['type'] === 'function_call')) {
       // The response already asked for a tool: a successor could not run without its output. The text is
       // accepted and held for the next create that continues this response (after the tool outputs).
@@ -458,6 +473,7 @@ export class WsConnection {
       this.sendSteer('response.steer.pending', { steer: { id: steerId, previous_response_id: previousId, required_input: requiredInput } }, null, laneStreamId);
       return;
     }
+    this.heldSteers.set(previousId, held);
     failed('response_already_completed', `Response with id '${previousId}' has already completed.`);
   }
 }
