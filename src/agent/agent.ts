@@ -19,7 +19,7 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ReasoningEffortLevel, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
 import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
@@ -32,6 +32,8 @@ import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
 import { agentRequestShape } from './instructions';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
+import { SteerReceipts } from './steerReceipts';
+import { acceptsConfigurationUpdate, EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
 import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
@@ -62,6 +64,10 @@ interface ActiveTurn {
   editAttempts: EditAttempts;
   /** Call ids this turn has started, so a call is never run twice. */
   started: Set<string>;
+  /** Why a steer now waits for the next request instead of being offered (set per request). */
+  steerBlocked: string | undefined;
+  /** This turn's top-level effort when the model cannot take a `configuration_update` (a new cached prefix). */
+  effortOverride: ReasoningEffortLevel | undefined;
   startedAt: number;
   metrics: TurnMetrics;
 }
@@ -75,10 +81,12 @@ export class Agent implements Disposable {
   private readonly newId: () => string;
   /** The sessions' model windows: instructions, pins, compaction, cost (context/contextKeeper.ts). */
   readonly context: ContextKeeper;
+  private readonly receipts: SteerReceipts;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
     this.context = new ContextKeeper({ model: deps.model, settings: deps.settings, emit: (event) => this.emit(event) });
+    this.receipts = new SteerReceipts((event) => this.emit(event));
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -98,6 +106,8 @@ export class Agent implements Disposable {
       const message = await buildUserMessage(input, session, this.deps.tools.services);
       session.items.push(message);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: input.text });
+      // After the prompt (which stays the turn's first item): the effort holds for the responses that follow.
+      this.applyEffort(turn, input.effort);
       if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId });
       return await this.loop(turn);
     } catch (error) {
@@ -135,8 +145,17 @@ export class Agent implements Disposable {
     const entry: SteerEntry = { id: this.newId(), text: typed.text };
     this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text: entry.text });
     if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId, steerId: entry.id });
-    if (turn.requestInFlight) {
-      turn.steering.offer(entry, this.deps.model.steer(entry.text, this.deps.settings().lane), (delivered) => this.steerDelivered(turn, delivered, 'stream'));
+    if (turn.requestInFlight && turn.steerBlocked !== undefined) {
+      this.receipts.waiting(turn.turnId, entry, turn.steerBlocked);
+      turn.steering.queue(entry);
+    } else if (turn.requestInFlight) {
+      const { model, lane } = this.deps.settings();
+      turn.steering.offer(
+        entry,
+        this.deps.model.steer(entry.text, lane),
+        (delivered) => this.steerDelivered(turn, delivered, 'stream'),
+        (settled, result) => result.status === 'delivered' || this.receipts.settled(turn.turnId, model, settled, result),
+      );
     } else {
       turn.steering.queue(entry);
     }
@@ -180,6 +199,8 @@ export class Agent implements Disposable {
       steering: new SteeringInbox(),
       editAttempts: new EditAttempts(),
       started: new Set(),
+      steerBlocked: undefined,
+      effortOverride: undefined,
       startedAt: now,
       metrics: {
         requests: 0,
@@ -200,6 +221,7 @@ export class Agent implements Disposable {
   }
 
   private end(turn: ActiveTurn): void {
+    this.receipts.turnEnded(turn.turnId);
     if (this.active === turn) this.active = undefined;
     turn.source.dispose();
   }
@@ -225,6 +247,7 @@ export class Agent implements Disposable {
       session.items.push(...outcome.output);
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       this.recordSteersDeliveredInStream(turn, outcome.output);
+      this.receipts.answered(turn.turnId);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
           this.emit({ type: 'assistantMessage', turnId: turn.turnId, itemId: item.id, text: assistantText(item) });
@@ -324,7 +347,8 @@ export class Agent implements Disposable {
   }
 
   private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = this.context.request(turn.session, this.requestShape(settings), settings);
+    const request = withEffort(this.context.request(turn.session, this.requestShape(settings), settings), turn.effortOverride);
+    turn.steerBlocked = this.receipts.blockedWhy(request);
     this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
     turn.metrics.requests++;
     const started = this.deps.clock.now();
@@ -471,7 +495,21 @@ export class Agent implements Disposable {
   private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
     // Steering is in use: this session's compaction stays out of band from now on (§8).
     if (via === 'stream') turn.session.context.steeringUsed = true;
+    if (via !== 'keptInTranscript') this.receipts.delivered(turn.turnId, entry.id);
     this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
+  }
+
+  /** This message's "think harder / faster": a configuration_update item where the model takes one, else this turn's top-level effort. */
+  private applyEffort(turn: ActiveTurn, choice: EffortChoice | undefined): void {
+    const settings = this.deps.settings();
+    const plan = planEffort(settings.model, turn.session.items, settings.reasoningEffort ?? 'medium', choice);
+    if (plan.kind === 'item') {
+      turn.session.items.push(plan.item);
+      if (plan.announce) this.emit({ type: 'effortChanged', turnId: turn.turnId, effort: plan.effort, via: 'configurationUpdate', note: EFFORT_NOTE.kept(plan.effort) });
+    } else if (plan.kind === 'topLevel') {
+      turn.effortOverride = plan.effort;
+      this.emit({ type: 'effortChanged', turnId: turn.turnId, effort: plan.effort, via: 'topLevel', note: EFFORT_NOTE.newPrefix(plan.effort) });
+    }
   }
 
   private async finish(turn: ActiveTurn, outcome: TurnOutcome): Promise<TurnOutcome> {
@@ -503,4 +541,13 @@ export class Agent implements Disposable {
   private emit(event: AgentEvent): void {
     this.emitter.fire(event);
   }
+}
+
+/**
+ * The request as sent: this turn's top-level effort where one was chosen, and no `configuration_update`
+ * items for a model that rejects them (the session may have started on one that takes them).
+ */
+function withEffort(request: ModelRequest, effort: ReasoningEffortLevel | undefined): ModelRequest {
+  const input = acceptsConfigurationUpdate(request.model) ? request.input : request.input.filter((item) => item.type !== 'configuration_update');
+  return effort === undefined ? { ...request, input } : { ...request, input, reasoning: { ...request.reasoning, effort } };
 }

@@ -101,7 +101,7 @@ const editCardView = object({
 const steerView = object({
   id,
   text: string({ max: Limits.userText }),
-  status: oneOf('queued', 'delivered', 'pending', 'nextTurn', 'failed'),
+  status: oneOf('queued', 'delivered', 'pending', 'nextTurn', 'failed', 'answered', 'unknown'),
   reason: optional(string({ max: Limits.errorText })),
 });
 
