@@ -311,6 +311,7 @@ export class Agent implements Disposable {
       toolChoice: shape.toolChoice,
       reasoning: shape.reasoning,
       lane: shape.lane,
+      ...(settings.serviceTier !== undefined ? { serviceTier: settings.serviceTier } : {}),
     };
   }
 

@@ -29,6 +29,8 @@ export interface AgentSettings {
   compactionMode?: 'socket' | 'standalone' | undefined;
   /** `holdfast.modelPrices`: USD per million tokens by model id, over the built-in table. */
   modelPrices: Record<string, ModelPrice>;
+  /** `holdfast.serviceTier` (`service_tier`); undefined: not sent. */
+  serviceTier?: string;
 }
 
 export const DEFAULT_COMPACTION_THRESHOLD = 0.8;
