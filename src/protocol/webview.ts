@@ -244,7 +244,7 @@ export const TurnFooterView = lazySchema(() =>
     connectSavedMs: Millis.optional(),
     warmupSavedMs: Millis.optional(),
     /** The `service_tier` the server reported for the turn's last answer (the tier that actually ran it). */
-    serviceTier: z.string().max(40).optional(),
+    serviceTier: z.string().max(64).optional(),
   }),
 );
 export type TurnFooterView = z.infer<typeof TurnFooterView>;

@@ -127,7 +127,7 @@ const turnFooterView = object({
   recoveries: withDefault(count, () => 0),
   connectSavedMs: optional(millis),
   warmupSavedMs: optional(millis),
-  serviceTier: optional(string({ max: 40 })),
+  serviceTier: optional(string({ max: 64 })),
 });
 
 const sessionTotalsView = object({ turns: count, bytesSent: count, statelessBytes: count, timeSavedMs: optional(millis) });

@@ -32,7 +32,7 @@ describe('configuration_update', () => {
     c.send(create('gpt-6.2', { input: [userMessage('hello')] }));
     const first = responseOf((await c.untilTerminal()).at(-1));
     expect(first['reasoning']).toEqual({ effort: 'low' });
-    c.send(create('gpt-6.2', { previous_response_id: first['id'], input: [HIGH, userMessage('hello again')] }));
+    c.send(create('gpt-6.2', { previous_response_id: first['id'] ?? null, input: [HIGH, userMessage('hello again')] }));
     const second = responseOf((await c.untilTerminal()).at(-1));
     expect(second['status']).toBe('completed');
     expect(second['reasoning']).toEqual({ effort: 'high' });
@@ -45,7 +45,7 @@ describe('configuration_update', () => {
     const c = await fixture.connect();
     c.send(create('gpt-6.2', { input: [userMessage('hello')] }));
     const first = responseOf((await c.untilTerminal()).at(-1));
-    c.send(create('gpt-6.2', { previous_response_id: first['id'], reasoning: { effort: 'high' }, input: [userMessage('hello again')] }));
+    c.send(create('gpt-6.2', { previous_response_id: first['id'] ?? null, reasoning: { effort: 'high' }, input: [userMessage('hello again')] }));
     const second = responseOf((await c.untilTerminal()).at(-1));
     expect((second['usage'] as { input_tokens_details: { cached_tokens: number } }).input_tokens_details.cached_tokens).toBe(0);
   });
@@ -98,7 +98,7 @@ describe('too_many_pending_steers', () => {
     steer();
     const refused = (await c.collect((f) => String(f.type).startsWith('response.steer')))[0];
     expect(refused).toMatchObject({ type: 'response.steer.failed', error: { code: 'too_many_pending_steers' }, steer: { input: [userMessage('more')] } });
-    c.send(create('gpt-6.2', { previous_response_id: stopped['id'], input: [toolOutput('call_look', 'export const b = 2;')] }));
+    c.send(create('gpt-6.2', { previous_response_id: stopped['id'] ?? null, input: [toolOutput('call_look', 'export const b = 2;')] }));
     const after = responseOf((await c.untilTerminal()).at(-1));
     expect(after['status']).toBe('completed');
     c.send({ type: 'response.steer', previous_response_id: after['id'] ?? null, input: [userMessage('late')] });
