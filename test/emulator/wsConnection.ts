@@ -1,6 +1,6 @@
 // One WebSocket-mode connection: frame parsing, lanes (default + named, FIFO each), the connection-local
 // cache (the latest response per lane), steering, the 60-minute limit, pings, and the modelled link.
-// (Over 400 lines: one connection's state; steering, ~70 lines, is the piece to move out next.)
+// (Over 400 lines: one connection's state; steering, ~110 lines with its faults and limits, is the piece to move out next.)
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import type { CacheOutcome, RequestRecord } from './accounting';
@@ -37,6 +37,8 @@ interface Running {
   run: ResponseRun;
   lane: Lane;
   steerInput: JsonObject[] | null;
+  /** A `dropOnSteer` fault at `steered`: cut the connection instead of starting the successor. */
+  dropWhenSteered?: boolean;
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -54,6 +56,8 @@ export class WsConnection {
   private readonly pendingSteers = new Map<string, JsonObject[]>();
   /** Steers held per response id (accepted into a running response or pending), for `too_many_pending_steers`. */
   private readonly heldSteers = new Map<string, number>();
+  /** The type of the reply the steer being answered got (for `dropOnSteer` faults). */
+  private lastSteerReply: string | null = null;
   private readonly up: LinkDirection;
   private readonly down: LinkDirection;
   private closing = false;
@@ -404,7 +408,8 @@ export class WsConnection {
       case 'steered': {
         const stored = engine.remember(running.run.id, request, setup, result.output, result.outputTokens);
         this.latestByLane.set(laneKey, stored);
-        if (result.status === 'steered' && running.steerInput) {
+        if (result.status === 'steered' && running.dropWhenSteered) this.sink().drop();
+        else if (result.status === 'steered' && running.steerInput) {
           // The successor continues automatically on the same lane, from the steered response.
           const successor: CreateRequest = { ...request, input: [], previousResponseId: running.run.id, generate: true };
           this.heldSteers.delete(running.run.id);
@@ -422,11 +427,21 @@ export class WsConnection {
   }
 
   private sendSteer(type: string, payload: JsonObject, target: Running | null, laneStreamId: string | null): void {
+    this.lastSteerReply = type;
     const seq = target ? target.run.takeSequence() : 0;
     this.send({ type, sequence_number: seq, ...(laneStreamId ? { stream_id: laneStreamId } : {}), ...payload });
   }
 
   private onSteer(body: JsonObject): void {
+    const fault = this.engine.faults.takeSteerFault(this.id);
+    if (fault?.at === 'received') return this.sink().drop();
+    this.lastSteerReply = null;
+    this.answerSteer(body, fault?.at === 'steered');
+    // A fault after the reply: cut once the reply of that kind went out.
+    if (fault && this.lastSteerReply === `response.steer.${fault.at}`) this.sink().drop();
+  }
+
+  private answerSteer(body: JsonObject, dropWhenSteered: boolean): void {
     const previousId = typeof body['previous_response_id'] === 'string' ? body['previous_response_id'] : '';
     const input = Array.isArray(body['input']) ? body['input'].filter(isObject) : [];
     const running = this.running.get(previousId) ?? null;
@@ -463,6 +478,7 @@ export class WsConnection {
     }
     if (running && running.run.status === 'in_progress' && running.steerInput === null) {
       running.steerInput = input.map((i) => ({ type: 'message', ...i }));
+      running.dropWhenSteered = dropWhenSteered;
       this.sendSteer('response.steer.accepted', { steer: { id: steerId, previous_response_id: previousId } }, running, laneStreamId);
       running.run.abort('steered');
       return;
