@@ -53,6 +53,9 @@ export class Composer {
   private readonly mentions: MentionPopup;
   private attachments: AttachmentView[] = [];
   private steerCounter = 0;
+  /** "Think harder / faster" for the next message only; undefined: the base effort. */
+  private effort: 'high' | 'low' | undefined;
+  private readonly effortButton = element('button', { type: 'button', class: 'effort-toggle', 'data-testid': 'effort-toggle', 'aria-pressed': 'false' }, 'Effort: normal');
   /** Browsers without `field-sizing: content` get the height measured from the text. */
   private readonly measureHeight = !(typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content'));
   private readonly steerPrefix = `steer-${Date.now().toString(36)}-`;
@@ -74,7 +77,9 @@ export class Composer {
     attachSelection.addEventListener('click', () => callbacks.send({ type: 'attachSelection' }));
     const row = element('div', { class: 'composer-row' });
     const buttons = element('div', { class: 'composer-buttons' });
-    buttons.append(attachSelection, this.stopButton, this.sendButton);
+    this.effortButton.title = 'Reasoning effort for the next message: normal, think harder, or faster';
+    this.effortButton.addEventListener('click', () => this.setEffort(this.effort === undefined ? 'high' : this.effort === 'high' ? 'low' : undefined));
+    buttons.append(this.effortButton, attachSelection, this.stopButton, this.sendButton);
     row.append(this.input, buttons);
     this.element.append(this.mentions.element, this.chips, row, this.note);
 
@@ -156,19 +161,43 @@ export class Composer {
     }
   }
 
+  /** A steer whose outcome was unknown, sent again (one click on its line): a steer while a turn runs, else the host makes it the next prompt. */
+  resend(text: string): void {
+    this.sendSteer(text, this.callbacks.runningTurnId());
+  }
+
+  /** A refused steer's words come back, unless the user is already typing something else. */
+  restore(text: string): void {
+    if (this.input.value.trim() !== '') return;
+    this.input.value = text;
+    this.changed();
+    this.focus();
+  }
+
+  private setEffort(effort: 'high' | 'low' | undefined): void {
+    this.effort = effort;
+    this.effortButton.textContent = effort === 'high' ? 'Effort: think harder' : effort === 'low' ? 'Effort: faster' : 'Effort: normal';
+    this.effortButton.setAttribute('aria-pressed', String(effort !== undefined));
+  }
+
+  private sendSteer(text: string, running: string | undefined): void {
+    this.steerCounter++;
+    const id = `${this.steerPrefix}${this.steerCounter}`;
+    this.callbacks.send({ type: 'steer', id, text: text.slice(0, MAX_TEXT) });
+    if (running !== undefined) this.callbacks.showSteer(running, { id, text, status: 'queued' });
+  }
+
   private submit(): void {
     const text = this.input.value.trim();
     if (text === '') return;
     const running = this.callbacks.runningTurnId();
     if (running !== undefined) {
-      this.steerCounter++;
-      const id = `${this.steerPrefix}${this.steerCounter}`;
-      this.callbacks.send({ type: 'steer', id, text: text.slice(0, MAX_TEXT) });
-      this.callbacks.showSteer(running, { id, text, status: 'queued' });
+      this.sendSteer(text, running);
     } else {
-      this.callbacks.send({ type: 'sendPrompt', text: text.slice(0, MAX_TEXT), attachments: this.attachments });
+      this.callbacks.send({ type: 'sendPrompt', text: text.slice(0, MAX_TEXT), attachments: this.attachments, ...(this.effort ? { effort: this.effort } : {}) });
       this.attachments = [];
       this.drawChips();
+      this.setEffort(undefined); // per message
     }
     this.input.value = '';
     this.mentions.close();

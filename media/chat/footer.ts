@@ -58,6 +58,9 @@ function appendMetrics(root: HTMLElement, footer: TurnFooterView): void {
         (footer.recoveries > 0 ? `. The connection was recovered ${footer.recoveries === 1 ? 'once' : `${footer.recoveries} times`} during the turn.` : ''),
     ),
   );
+  if (footer.serviceTier !== undefined) {
+    root.append(part('server-process', `tier ${footer.serviceTier}`, `The server ran this answer on the ${footer.serviceTier} service tier (holdfast.serviceTier asks for one).`));
+  }
   const connectMs = footer.connectSavedMs ?? 0;
   const warmupMs = footer.warmupSavedMs ?? 0;
   if (connectMs + warmupMs > 0) {

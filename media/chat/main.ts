@@ -77,6 +77,7 @@ const composer = new Composer({
   },
 });
 scroll.jumpButton.addEventListener('click', () => composer.focus());
+transcript.resendSteer = (text) => composer.resend(text);
 root.append(header, sessions.element, banner, conversationArea, announcer.element, composer.element);
 
 function refreshRunning(): void {
@@ -196,6 +197,8 @@ function handle(message: HostToWebview): void {
       return;
     case 'steerStatus':
       transcript.steer(message.turnId, message.steer);
+      // The server refused it: the words come back to the composer (the line says why).
+      if (message.steer.status === 'failed') composer.restore(message.steer.text);
       return;
     case 'error':
       if (!transcript.error(message.turnId, message.error)) {

@@ -126,8 +126,11 @@ export class Transcript {
     this.upsertCard(message.turnId, `edit:${message.card.id}`, renderEditCard(message.card));
   }
 
+  /** Sends a steer's text again (its outcome was unknown); set by the view. */
+  resendSteer: ((text: string) => void) | undefined;
+
   steer(turnId: string, steer: SteerView): void {
-    this.upsertCard(turnId, `steer:${steer.id}`, renderSteerLine(steer));
+    this.upsertCard(turnId, `steer:${steer.id}`, renderSteerLine(steer, this.resendSteer));
   }
 
   /** Shows an error in its turn; returns false when the turn is unknown (the caller shows a banner). */
@@ -233,7 +236,7 @@ export class Transcript {
       case 'edit':
         return this.upsertCard(turn.id, `edit:${item.card.id}`, renderEditCard(item.card));
       case 'steer':
-        return this.upsertCard(turn.id, `steer:${item.steer.id}`, renderSteerLine(item.steer));
+        return this.upsertCard(turn.id, `steer:${item.steer.id}`, renderSteerLine(item.steer, this.resendSteer));
       case 'error':
         this.upsertCard(turn.id, `error:${item.error.id}`, renderErrorCard(item.error, turn.id));
         return;

@@ -20,7 +20,7 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ReasoningEffortLevel, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
 import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
@@ -38,6 +38,8 @@ import { describeIncluded, type ProjectInstructionsSnapshot } from './projectIns
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
+import { SteerReceipts } from './steerReceipts';
+import { acceptsConfigurationUpdate, EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
 import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
@@ -78,6 +80,10 @@ interface ActiveTurn {
   started: Set<string>;
   /** The current request's read-only calls started while it streams; discarded after each tool round. */
   early: EarlyToolStarts | undefined;
+  /** Why a steer now waits for the next request instead of being offered (set per request). */
+  steerBlocked: string | undefined;
+  /** This turn's top-level effort when the model cannot take a `configuration_update` (a new cached prefix). */
+  effortOverride: ReasoningEffortLevel | undefined;
   startedAt: number;
   /** The latest response of the turn: subagents fork from it. */
   latestResponseId?: string;
@@ -99,6 +105,7 @@ export class Agent implements Disposable {
   private readonly subagents: SubagentRunner;
   /** The project's instruction files (AGENTS.md…) the requests carry; read at each turn's start. */
   readonly projectInstructions: ProjectInstructionsTracker;
+  private readonly receipts: SteerReceipts;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -122,6 +129,7 @@ export class Agent implements Disposable {
       emit: (event) => this.emit(event),
     });
     this.projectInstructions = new ProjectInstructionsTracker(deps.tools.services);
+    this.receipts = new SteerReceipts((event) => this.emit(event));
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -144,6 +152,8 @@ export class Agent implements Disposable {
       const message = await buildUserMessage(input, session, this.deps.tools.services);
       session.items.push(message);
       this.emit({ type: 'turnStarted', sessionId: session.id, turnId: turn.turnId, userText: input.text });
+      // After the prompt (which stays the turn's first item): the effort holds for the responses that follow.
+      this.applyEffort(turn, input.effort);
       if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId });
       this.reportProjectInstructions(turn, instructionFiles);
       return await this.loop(turn);
@@ -185,8 +195,17 @@ export class Agent implements Disposable {
     const entry: SteerEntry = { id: this.newId(), text: typed.text };
     this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text: entry.text });
     if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId, steerId: entry.id });
-    if (turn.requestInFlight) {
-      turn.steering.offer(entry, this.deps.model.steer(entry.text, this.deps.settings().lane), (delivered) => this.steerDelivered(turn, delivered, 'stream'));
+    if (turn.requestInFlight && turn.steerBlocked !== undefined) {
+      this.receipts.waiting(turn.turnId, entry, turn.steerBlocked);
+      turn.steering.queue(entry);
+    } else if (turn.requestInFlight) {
+      const { model, lane } = this.deps.settings();
+      turn.steering.offer(
+        entry,
+        this.deps.model.steer(entry.text, lane),
+        (delivered) => this.steerDelivered(turn, delivered, 'stream'),
+        (settled, result) => result.status === 'delivered' || this.receipts.settled(turn.turnId, model, settled, result),
+      );
     } else {
       turn.steering.queue(entry);
     }
@@ -232,6 +251,8 @@ export class Agent implements Disposable {
       editAttempts: new EditAttempts(),
       started: new Set(),
       early: undefined,
+      steerBlocked: undefined,
+      effortOverride: undefined,
       startedAt: now,
       metrics: {
         requests: 0,
@@ -252,6 +273,7 @@ export class Agent implements Disposable {
   }
 
   private end(turn: ActiveTurn): void {
+    this.receipts.turnEnded(turn.turnId);
     if (this.active === turn) this.active = undefined;
     turn.source.dispose();
   }
@@ -279,6 +301,7 @@ export class Agent implements Disposable {
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       noteResponse(session, turn.turnId, outcome.responseId);
       this.recordSteersDeliveredInStream(turn, outcome.output);
+      this.receipts.answered(turn.turnId);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
           this.emit({ type: 'assistantMessage', turnId: turn.turnId, itemId: item.id, text: assistantText(item) });
@@ -351,6 +374,7 @@ export class Agent implements Disposable {
       toolChoice: shape.toolChoice,
       reasoning: shape.reasoning,
       lane: shape.lane,
+      ...(settings.serviceTier !== undefined ? { serviceTier: settings.serviceTier } : {}),
     };
   }
 
@@ -405,7 +429,8 @@ export class Agent implements Disposable {
   }
 
   private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = withForkSource(turn.session, this.context.request(turn.session, this.requestShape(settings), settings));
+    const request = withEffort(withForkSource(turn.session, this.context.request(turn.session, this.requestShape(settings), settings)), turn.effortOverride);
+    turn.steerBlocked = this.receipts.blockedWhy(request);
     // A branch's first request names its own fork source; a prefilled draft forks from the chain head it left.
     const prefilled = turn.metrics.requests === 0 && request.forkFromResponseId === undefined ? await this.prefill.adopt(request, turn.token) : undefined;
     if (prefilled !== undefined) request.forkFromResponseId = prefilled;
@@ -584,7 +609,21 @@ export class Agent implements Disposable {
   private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
     // Steering is in use: this session's compaction stays out of band from now on (§8).
     if (via === 'stream') turn.session.context.steeringUsed = true;
+    if (via !== 'keptInTranscript') this.receipts.delivered(turn.turnId, entry.id);
     this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
+  }
+
+  /** This message's "think harder / faster": a configuration_update item where the model takes one, else this turn's top-level effort. */
+  private applyEffort(turn: ActiveTurn, choice: EffortChoice | undefined): void {
+    const settings = this.deps.settings();
+    const plan = planEffort(settings.model, turn.session.items, settings.reasoningEffort ?? 'medium', choice);
+    if (plan.kind === 'item') {
+      turn.session.items.push(plan.item);
+      if (plan.announce) this.emit({ type: 'effortChanged', turnId: turn.turnId, effort: plan.effort, via: 'configurationUpdate', note: EFFORT_NOTE.kept(plan.effort) });
+    } else if (plan.kind === 'topLevel') {
+      turn.effortOverride = plan.effort;
+      this.emit({ type: 'effortChanged', turnId: turn.turnId, effort: plan.effort, via: 'topLevel', note: EFFORT_NOTE.newPrefix(plan.effort) });
+    }
   }
 
   private async finish(turn: ActiveTurn, outcome: TurnOutcome): Promise<TurnOutcome> {
@@ -617,4 +656,13 @@ export class Agent implements Disposable {
   private emit(event: AgentEvent): void {
     this.emitter.fire(event);
   }
+}
+
+/**
+ * The request as sent: this turn's top-level effort where one was chosen, and no `configuration_update`
+ * items for a model that rejects them (the session may have started on one that takes them).
+ */
+function withEffort(request: ModelRequest, effort: ReasoningEffortLevel | undefined): ModelRequest {
+  const input = acceptsConfigurationUpdate(request.model) ? request.input : request.input.filter((item) => item.type !== 'configuration_update');
+  return effort === undefined ? { ...request, input } : { ...request, input, reasoning: { ...request.reasoning, effort } };
 }

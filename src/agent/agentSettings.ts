@@ -35,6 +35,8 @@ export interface AgentSettings {
   speculativePrefill?: PrefillMode;
   /** `holdfast.subagents.*`: the `delegate` tool and what subagents may do; undefined = off. */
   subagents?: SubagentSettings | undefined;
+  /** `holdfast.serviceTier` (`service_tier`); undefined: not sent. */
+  serviceTier?: string;
 }
 
 export const DEFAULT_COMPACTION_THRESHOLD = 0.8;

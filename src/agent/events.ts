@@ -83,6 +83,16 @@ export type AgentEvent =
   /** The project instruction files the requests now carry (AGENTS.md…): at a session's first turn with some, and when their text changed. */
   | { type: 'projectInstructions'; turnId: string; files: IncludedFile[]; summary: string }
   | { type: 'steerDelivered'; turnId: string; steerId: string; via: SteerChannel }
+  /** The steer waits for the next request (`why`, plain words: held for tool results, the model cannot be steered…). */
+  | { type: 'steerWaiting'; turnId: string; steerId: string; why: string }
+  /** The model answered a response that had the steer in its context. */
+  | { type: 'steerAnswered'; turnId: string; steerId: string }
+  /** The connection dropped after the steer was sent: whether the model read it is unknown. Not resent on its own. */
+  | { type: 'steerUnknown'; turnId: string; steerId: string; text: string; why: string }
+  /** The server refused the text itself: it goes back to the composer. */
+  | { type: 'steerReturned'; turnId: string; steerId: string; text: string; why: string }
+  /** This message's reasoning effort differs from the base (`note`: how, and what it costs the cache). */
+  | { type: 'effortChanged'; turnId: string; effort: string; via: 'configurationUpdate' | 'topLevel'; note: string }
   | { type: 'budgetPaused'; turnId: string; budget: 'toolRounds' | 'tokens'; used: number; limit: number }
   | { type: 'sessionSaveFailed'; sessionId: string; message: string }
   /** The conversation was compacted; `mark` says where, how, and what it cost. `turnId`: the turn it happened in or after. */

@@ -19,14 +19,27 @@ export class SteeringInbox {
   private inStream: SteerEntry[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
-  /** Offers an entry through the transport's steering; the result decides where it waits. */
-  offer(entry: SteerEntry, deliver: Promise<SteerResult>, onDelivered: (entry: SteerEntry) => void): void {
+  /**
+   * Offers an entry through the transport's steering; the result decides where it waits. `keep`, when
+   * given, decides for an undelivered entry whether it is queued for the next request (true) or left
+   * to the caller, who has told the user (an unknown outcome, a refusal).
+   */
+  offer(
+    entry: SteerEntry,
+    deliver: Promise<SteerResult>,
+    onDelivered: (entry: SteerEntry) => void,
+    onSettled?: (entry: SteerEntry, result: SteerResult) => boolean,
+  ): void {
     const settled = deliver.then(
       (result) => {
         if (result.status === 'delivered') {
           this.inStream.push(entry);
           onDelivered(entry);
-        } else if (result.status === 'pending') this.afterTools.push(entry);
+          return;
+        }
+        const keep = onSettled?.(entry, result) ?? true;
+        if (!keep) return;
+        if (result.status === 'pending') this.afterTools.push(entry);
         else this.queued.push(entry);
       },
       () => {

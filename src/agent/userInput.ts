@@ -22,6 +22,8 @@ export interface UserInput {
   mentions?: readonly string[];
   /** Attach the workspace's current errors and warnings (the user asked for them, e.g. "/fix"). */
   includeDiagnostics?: boolean;
+  /** "Think harder" (high) or "faster" (low) for this message only (agent/effort.ts). */
+  effort?: 'high' | 'low';
 }
 
 const MAX_CONTEXT_BYTES = 96 * 1024;

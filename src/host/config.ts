@@ -63,6 +63,8 @@ export function affectsConnection(event: vscode.ConfigurationChangeEvent): boole
 }
 
 export type ReasoningEffortSetting = 'default' | 'minimal' | 'low' | 'medium' | 'high';
+export type ServiceTierSetting = 'auto' | 'default' | 'flex' | 'priority' | 'fast';
+const serviceTiers: readonly ServiceTierSetting[] = ['auto', 'default', 'flex', 'priority', 'fast'];
 export type EditApprovalMode = 'auto' | 'review';
 
 /**
@@ -73,6 +75,8 @@ export interface AgentToolConfig {
   maxToolRoundsPerTurn: number;
   maxTokensPerTurn: number;
   reasoningEffort: ReasoningEffortSetting;
+  /** `holdfast.serviceTier`; `auto` is not sent. */
+  serviceTier: ServiceTierSetting;
   editApproval: EditApprovalMode;
   allowedCommands: string[];
   deniedCommands: string[];
@@ -136,6 +140,7 @@ export function readAgentToolConfig(): AgentToolConfig {
     maxToolRoundsPerTurn: positiveInteger(c.get('maxToolRoundsPerTurn'), 25),
     maxTokensPerTurn: positiveInteger(c.get('maxTokensPerTurn'), 1_000_000),
     reasoningEffort: oneOf(c.get('reasoningEffort'), efforts, 'default'),
+    serviceTier: oneOf(c.get('serviceTier'), serviceTiers, 'auto'),
     editApproval: strictestEditApproval(c),
     // Lists that widen what the agent may do come from the user's own settings only: a repository's
     // .vscode/settings.json must not pre-approve commands or open its secrets. Denials merge every scope.
@@ -205,6 +210,7 @@ export function readAgentSettings(connection: Pick<HoldfastConfig, 'model' | 'st
     maxToolRoundsPerTurn: config.maxToolRoundsPerTurn,
     maxTokensPerTurn: config.maxTokensPerTurn,
     reasoningEffort: config.reasoningEffort === 'default' ? undefined : config.reasoningEffort,
+    ...(config.serviceTier !== 'auto' ? { serviceTier: config.serviceTier } : {}),
     contextWindow: config.contextWindow > 0 ? config.contextWindow : undefined,
     compactionThreshold: config.compactionThreshold,
     modelPrices: config.modelPrices,

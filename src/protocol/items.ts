@@ -67,13 +67,26 @@ export interface CompactionItem {
   encrypted_content: string;
 }
 
+/**
+ * A change of reasoning effort from this point of the conversation on (§8, GPT-6 family, not pro
+ * models): unlike a top-level `reasoning.effort` change it keeps the cached prefix. Input only; it
+ * stays in the transcript so a full resend reproduces the context the server saw.
+ */
+export interface ConfigurationUpdateItem {
+  type: 'configuration_update';
+  reasoning: { effort: ReasoningEffortLevel };
+}
+
+export type ReasoningEffortLevel = 'minimal' | 'low' | 'medium' | 'high';
+
 export type ResponseItem =
   | UserMessageItem
   | AssistantMessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
   | ReasoningItem
-  | CompactionItem;
+  | CompactionItem
+  | ConfigurationUpdateItem;
 
 /** A function tool as offered to the model. */
 export interface FunctionToolDefinition {
@@ -95,6 +108,10 @@ export interface Usage {
 
 export function userMessage(text: string): UserMessageItem {
   return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+}
+
+export function configurationUpdate(effort: ReasoningEffortLevel): ConfigurationUpdateItem {
+  return { type: 'configuration_update', reasoning: { effort } };
 }
 
 export function developerMessage(text: string): UserMessageItem {

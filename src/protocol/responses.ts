@@ -32,6 +32,8 @@ export interface ResponseRequestParams {
   max_output_tokens?: number;
   /** Server-side compaction past `compact_threshold` tokens (§8). Part of the chain: a change starts a new one. */
   context_management?: ContextManagement[];
+  /** `auto`, `default`, `flex`, `priority`, `fast`…: the response reports the tier it ran on. */
+  service_tier?: string;
 }
 
 export interface ContextManagement {
@@ -107,6 +109,8 @@ const responseObjectSchema = lazySchema(() =>
     error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
     incomplete_details: z.object({ reason: z.string().nullish() }).nullish(),
     previous_response_id: z.string().nullish(),
+    /** The tier that served the response (§8), which may differ from the one asked for. */
+    service_tier: z.string().nullish(),
   }),
 );
 export type WireResponse = z.infer<typeof responseObjectSchema>;

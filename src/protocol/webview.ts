@@ -211,9 +211,11 @@ export const SteerView = lazySchema(() =>
     text: z.string().max(Limits.userText),
     /**
      * queued: the host has it; delivered: the running response took it; pending: held for the next
-     * request of this turn; nextTurn: it will be sent as the next prompt; failed: not sent (see reason).
+     * request of this turn; nextTurn: it will be sent as the next prompt; failed: not sent (see reason;
+     * the text goes back to the composer); answered: the model answered with it in context; unknown:
+     * the connection dropped before the server confirmed it (the line offers a resend).
      */
-    status: z.enum(['queued', 'delivered', 'pending', 'nextTurn', 'failed']),
+    status: z.enum(['queued', 'delivered', 'pending', 'nextTurn', 'failed', 'answered', 'unknown']),
     reason: z.string().max(Limits.errorText).optional(),
   }),
 );
@@ -262,6 +264,8 @@ export const TurnFooterView = lazySchema(() =>
      */
     connectSavedMs: Millis.optional(),
     warmupSavedMs: Millis.optional(),
+    /** The `service_tier` the server reported for the turn's last answer (the tier that actually ran it). */
+    serviceTier: z.string().max(64).optional(),
   }),
 );
 export type TurnFooterView = z.infer<typeof TurnFooterView>;
@@ -438,6 +442,8 @@ export const WebviewToHost = lazySchema(() =>
       type: z.literal('sendPrompt'),
       text: z.string().min(1).max(Limits.userText),
       attachments: z.array(AttachmentView).max(Limits.attachments),
+      /** The composer's "think harder" (high) / "faster" (low) for this message only. */
+      effort: z.enum(['high', 'low']).optional(),
     }),
     /**
      * The user paused typing a draft while no turn ran (speculative prefill: the host may prepare it).

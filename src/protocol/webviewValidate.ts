@@ -114,7 +114,7 @@ const editCardView = object({
 const steerView = object({
   id,
   text: string({ max: Limits.userText }),
-  status: oneOf('queued', 'delivered', 'pending', 'nextTurn', 'failed'),
+  status: oneOf('queued', 'delivered', 'pending', 'nextTurn', 'failed', 'answered', 'unknown'),
   reason: optional(string({ max: Limits.errorText })),
 });
 
@@ -140,6 +140,7 @@ const turnFooterView = object({
   recoveries: withDefault(count, () => 0),
   connectSavedMs: optional(millis),
   warmupSavedMs: optional(millis),
+  serviceTier: optional(string({ max: 64 })),
 });
 
 const sessionTotalsView = object({ turns: count, bytesSent: count, statelessBytes: count, timeSavedMs: optional(millis) });

@@ -41,6 +41,8 @@ export interface ModelRequest {
    * chain like the other parameters. Never with steering: the server refuses a steer into such a response.
    */
   contextManagement?: { compactThreshold: number };
+  /** `service_tier` (`holdfast.serviceTier`); absent: the server's default. */
+  serviceTier?: string;
 }
 
 /** A standalone compaction (`POST /responses/compact`): the window to compact, and for which model. */
@@ -116,6 +118,8 @@ export interface RequestMetrics {
    * the critical path. Else 0; the same zero rules as `connectAvoidedMs`.
    */
   warmupAvoidedMs: number;
+  /** The `service_tier` the server reported for this request's response (the tier it actually ran on). */
+  serviceTier?: string;
 }
 
 export type ModelOutcome =

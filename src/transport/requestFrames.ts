@@ -53,6 +53,7 @@ export function paramsOf(request: ModelRequest, defaultStore: boolean): Response
   if (request.include !== undefined) params.include = [...request.include];
   if (request.maxOutputTokens !== undefined) params.max_output_tokens = request.maxOutputTokens;
   if (request.contextManagement !== undefined) params.context_management = [{ type: 'compaction', compact_threshold: request.contextManagement.compactThreshold }];
+  if (request.serviceTier !== undefined) params.service_tier = request.serviceTier;
   return params;
 }
 
@@ -66,6 +67,7 @@ export function requestFromParams(params: ResponseRequestParams, input: Response
   if (params.max_output_tokens !== undefined) request.maxOutputTokens = params.max_output_tokens;
   const compaction = params.context_management?.find((entry) => entry.type === 'compaction');
   if (compaction) request.contextManagement = { compactThreshold: compaction.compact_threshold };
+  if (params.service_tier !== undefined) request.serviceTier = params.service_tier;
   return request;
 }
 

@@ -301,13 +301,13 @@ export class RequestRun {
         if (this.spec.warmup) scope?.warmups.remember(end.responseId, { startedAt: this.attemptStartedAt, endedAt: this.ports.context.clock.now() });
         const held = steer.takeHeld();
         if (held.length > 0) chain.holdPendingSteer(this.lane, held);
-        const metrics = this.finish(end.responseId, end.usage);
+        const metrics = withTier(this.finish(end.responseId, end.usage), reader);
         return { kind: 'completed', responseId: end.responseId, output: end.output, usage: end.usage, metrics };
       }
       case 'incomplete': {
         steer.onRequestEnded(false);
         chain.forget(this.lane);
-        const metrics = this.finish(end.responseId, end.usage);
+        const metrics = withTier(this.finish(end.responseId, end.usage), reader);
         return { kind: 'incomplete', responseId: end.responseId, reason: end.reason, output: end.output, usage: end.usage, metrics };
       }
       case 'failed': {
@@ -382,4 +382,9 @@ export class RequestRun {
     this.ports.measured(metrics, this.spec.onMeasured);
     return metrics;
   }
+}
+
+function withTier(metrics: RequestMetrics, reader: ResponseReader): RequestMetrics {
+  if (reader.serviceTier !== undefined) metrics.serviceTier = reader.serviceTier;
+  return metrics;
 }

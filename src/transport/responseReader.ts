@@ -12,7 +12,7 @@ import {
   type WireUsage,
 } from '../protocol/responses';
 import type { ModelStreamEvent } from './modelClient';
-import type { SteerTracker } from './steer';
+import { steerErrorCode, type SteerTracker } from './steer';
 
 export type ReadEnd =
   | { kind: 'completed'; responseId: string; output: ResponseItem[]; usage: Usage | undefined }
@@ -27,6 +27,7 @@ export class ResponseReader {
   /** Output of earlier (steered) responses of this request, plus the steered user messages. */
   private readonly carried: ResponseItem[];
   private usageTotal: Usage | undefined;
+  private reportedTier: string | undefined;
   private firstTokenSeen = false;
 
   constructor(
@@ -49,8 +50,14 @@ export class ResponseReader {
     return this.currentResponseId;
   }
 
+  /** The `service_tier` the latest response object reported: the tier that actually served it. */
+  get serviceTier(): string | undefined {
+    return this.reportedTier;
+  }
+
   /** Returns the end of the request when `event` is its terminal event. */
   handle(event: ServerEvent): ReadEnd | undefined {
+    if ('response' in event && typeof event.response.service_tier === 'string') this.reportedTier = event.response.service_tier;
     switch (event.type) {
       case 'response.output_text.delta':
       case 'response.refusal.delta':
@@ -96,8 +103,14 @@ export class ResponseReader {
           code: event.response.error?.code ?? 'response_failed',
           message: event.response.error?.message ?? 'The response failed.',
         };
-      case 'error':
+      case 'error': {
+        const steerCode = steerErrorCode(event);
+        if (steerCode !== undefined) {
+          this.steer?.onSteerError(steerCode); // it answers a steer: the response goes on
+          return undefined;
+        }
         return { kind: 'error', error: normalizeError(event) };
+      }
       case 'response.steer.accepted':
         this.steer?.onAccepted(event);
         return undefined;

@@ -13,7 +13,22 @@
  */
 import type { ResponseItem, UserMessageItem } from '../protocol/items';
 import type { SteerResult } from './modelClient';
-import type { ServerEventOf } from '../protocol/responses';
+import { normalizeError, type ServerEvent, type ServerEventOf } from '../protocol/responses';
+
+/**
+ * Error codes that answer a `response.steer`, not the request it steers. The documented reply is
+ * `response.steer.failed`; a server may send them as an `error` event instead (build for both
+ * readings), and one that does not know steering answers `unknown_event_type` (only steers can be
+ * unknown: Holdfast sends no other frame a server could not know). Such an error never ends the request.
+ */
+const STEER_ERROR_CODES = new Set(['too_many_pending_steers', 'steering_not_supported', 'invalid_steer_input', 'response_already_completed', 'response_not_found', 'unknown_event_type']);
+
+/** The error code when `event` is an `error` that answers a steer; else undefined. */
+export function steerErrorCode(event: ServerEvent): string | undefined {
+  if (event.type !== 'error') return undefined;
+  const code = normalizeError(event).code;
+  return STEER_ERROR_CODES.has(code) ? code : undefined;
+}
 
 interface OfferedSteer {
   items: UserMessageItem[];
@@ -71,10 +86,18 @@ export class SteerTracker {
   }
 
   onFailed(event: ServerEventOf<'response.steer.failed'>): void {
+    this.failOldest(event.error?.code ?? event.error?.message ?? 'steer_failed');
+  }
+
+  /** A steer answered by an `error` event (`steerErrorCode`) rather than `response.steer.failed`. */
+  onSteerError(code: string): void {
+    this.failOldest(code === 'unknown_event_type' ? 'steering_not_supported' : code);
+  }
+
+  private failOldest(reason: string): void {
     const offer = this.offers.find((o) => !o.accepted) ?? this.offers[0];
     if (!offer) return;
     this.offers.splice(this.offers.indexOf(offer), 1);
-    const reason = event.error?.code ?? event.error?.message ?? 'steer_failed';
     offer.settle({ status: 'notDelivered', reason });
   }
 

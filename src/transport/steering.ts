@@ -14,7 +14,7 @@ import { userMessage, type UserMessageItem } from '../protocol/items';
 import type { ResponseSteerFrame, ServerEvent } from '../protocol/responses';
 import { laneKey, type ChainMemory } from './chain';
 import type { SteerResult } from './modelClient';
-import type { SteerTracker } from './steer';
+import { steerErrorCode, type SteerTracker } from './steer';
 
 /** The socket a running request is on, as far as steering needs it. */
 export interface SteerableConnection {
@@ -90,6 +90,9 @@ export class LaneSteers implements Disposable {
       if (held.length > 0) chain.holdPendingSteer(entry.lane, held);
     } else if (event.type === 'response.steer.failed') {
       entry.steer.onFailed(event);
+    } else {
+      const code = steerErrorCode(event);
+      if (code !== undefined) entry.steer.onSteerError(code);
     }
   }
 

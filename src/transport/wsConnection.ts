@@ -12,6 +12,7 @@ import { Emitter, type Event } from '../common/event';
 import { err, ok, type Result } from '../common/result';
 import { isTerminalEvent, normalizeError, parseServerEvent, type ServerEvent } from '../protocol/responses';
 import { ChainMemory, DEFAULT_LANE, laneKey } from './chain';
+import { steerErrorCode } from './steer';
 import type { ModelSocket, SocketFactory, UnexpectedResponse } from './socket';
 
 export type ConnectFailure =
@@ -234,7 +235,8 @@ export class WsConnection {
       return;
     }
 
-    if (isTerminalEvent(event) && !(event.type === 'response.incomplete' && event.response.incomplete_details?.reason === 'steered')) {
+    const steered = event.type === 'response.incomplete' && event.response.incomplete_details?.reason === 'steered';
+    if (isTerminalEvent(event) && !steered && steerErrorCode(event) === undefined) {
       // Read to its terminal event: the lane is clean and free before the listener runs (so it may start the next request).
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       this.inFlight.delete(key);

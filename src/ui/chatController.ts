@@ -248,10 +248,14 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
       case 'steerQueued':
         for (const line of shown) if (line.type === 'steer') state.steers.set(event.steerId, { viewId: line.steerId, turnId: event.turnId, text: event.text });
         return;
-      case 'steerDelivered':
+      // A delivered steer is still answered later; one whose outcome is unknown or that came back is done.
+      case 'steerAnswered':
+      case 'steerUnknown':
+      case 'steerReturned':
         state.steers.delete(event.steerId);
         return;
       case 'turnFinished':
+        for (const [steerId, steer] of state.steers) if (steer.turnId === event.turnId) state.steers.delete(steerId);
         if (state.runningTurnId === event.turnId) state.runningTurnId = undefined;
         state.chatTurns.delete(event.turnId);
         if (shown.some((e) => e.type === 'error' && e.actions?.includes('retry'))) this.retryable.add(event.turnId);
@@ -288,7 +292,7 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
   private async dispatch(request: ChatRequest): Promise<void> {
     switch (request.type) {
       case 'sendPrompt':
-        void this.sendPrompt(request.text, request.attachments);
+        void this.sendPrompt(request.text, request.attachments, undefined, request.effort);
         return;
       case 'draftPaused':
         if (request.text.trim() === '' && request.attachments.length === 0) return this.agentHost.agent.prefill.forget();
@@ -356,9 +360,10 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
    * `busy` when another turn is running. `userText` is the user's line when `text` is a prompt the
    * host wrote for them (Explain): the model gets `text`, the chat shows `userText`.
    */
-  async sendPrompt(text: string, attachments: readonly AttachmentView[] = [], userText?: string): Promise<TurnOutcome> {
+  async sendPrompt(text: string, attachments: readonly AttachmentView[] = [], userText?: string, effort?: 'high' | 'low'): Promise<TurnOutcome> {
     await this.ensureInitialised();
-    const { input, shown } = this.attachments.inputFor(text, attachments);
+    const { input: built, shown } = this.attachments.inputFor(text, attachments);
+    const input = effort === undefined ? built : { ...built, effort };
     this.state.nextAttachments = shown;
     this.state.nextUserText = userText;
     this.state.nextFromChat = true;

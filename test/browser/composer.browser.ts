@@ -74,6 +74,35 @@ export const composerTests: BrowserTest[] = [
     },
   },
   {
+    name: 'steer receipts: an unknown outcome offers one-click resend, a refused steer comes back to the composer, effort rides one message',
+    async run({ open }) {
+      const page = await open();
+      await ready(page);
+      const input = page.getByTestId('composer-input');
+      await page.getByTestId('effort-toggle').click();
+      checkEqual(await page.getByTestId('effort-toggle').textContent(), 'Effort: think harder', 'one click: think harder');
+      await input.click();
+      await page.keyboard.type('hard one');
+      await page.keyboard.press('Enter');
+      checkEqual(await postsOfType(page, 'sendPrompt'), [{ type: 'sendPrompt', text: 'hard one', attachments: [], effort: 'high' }], 'the prompt carries the effort');
+      checkEqual(await page.getByTestId('effort-toggle').textContent(), 'Effort: normal', 'per message: back to normal');
+
+      await postToWebview(page, runningTurn);
+      await page.getByTestId('stop-button').waitFor({ state: 'visible' });
+      await postToWebview(page, { type: 'steerStatus', turnId: 't1', steer: { id: 'sx', text: 'wait, use util.ts', status: 'unknown', reason: 'The connection dropped.' } });
+      await page.waitForSelector('[data-testid="steer"][data-status="unknown"]');
+      checkEqual(await page.getByTestId('steer-reason').textContent(), 'The connection dropped.', 'the line says why');
+      await page.getByTestId('steer-resend').click();
+      const resent = await postsOfType(page, 'steer');
+      check(resent.length === 1 && resent[0]!.text === 'wait, use util.ts', `one click resends it as a steer: ${JSON.stringify(resent)}`);
+      checkEqual(await page.getByTestId('steer-resend').count(), 0, 'the button goes once used');
+
+      await postToWebview(page, { type: 'steerStatus', turnId: 't1', steer: { id: 'sy', text: 'odd words', status: 'failed', reason: 'Refused.' } });
+      await page.waitForSelector('[data-testid="steer"][data-status="failed"]');
+      checkEqual(await input.inputValue(), 'odd words', 'a refused steer comes back to the empty composer');
+    },
+  },
+  {
     name: '@ completion asks the host, ignores stale answers, and picking adds an attachment chip',
     async run({ open }) {
       const page = await open();

@@ -9,7 +9,8 @@ import { isCostModelled, requestCost, resolveCost, type CostModel } from './cost
 import { apiError, contextLengthExceeded, type ApiError } from './errors';
 import { FaultBook } from './faults';
 import { resolveLink, type LinkOptions } from './link';
-import { PROFILED_MODELS, profileOf, requestCostUsd, type ModelProfile } from './modelProfiles';
+import { effectiveEffort, effortSegment, reportedServiceTier } from './configuration';
+import { PROFILED_MODELS, profileOf, requestCostUsd, type ModelProfile, type ReasoningEffort } from './modelProfiles';
 import { sleep } from './pacing';
 import type { Plan } from './plan';
 import { cacheWriteTokens, commonPrefixTokens, PromptCache, promptSegments, segmentsOf, totalTokens, type PromptSegment } from './promptCache';
@@ -50,6 +51,8 @@ export interface TurnSetup {
   profile: ModelProfile;
   /** context_management compaction: the item this response emits first, or null. */
   compaction: JsonObject | null;
+  /** The reasoning effort in force: the latest `configuration_update` in the context, else the top-level one. */
+  effort: ReasoningEffort;
   /** Reasoning tokens the model spends before answering (billed, never shown): the timing profile's. */
   hiddenReasoningTokens: number;
   /** The output pace used for modelled time (tokens/s; 0 = unpaced). */
@@ -132,13 +135,14 @@ export class Engine {
   setupTurn(request: CreateRequest, previous: StoredResponse | null, cache: CacheOutcome, extraInput: JsonObject[] = []): TurnSetup | ApiError {
     const profile = profileOf(request.model);
     const context = compactedView([...(previous?.context ?? []), ...request.input, ...extraInput]);
-    const segments = promptSegments({ instructions: request.instructions, tools: request.tools, context, instructionsAfterInput: profile.features.instructionsAfterInput });
+    const segments = this.promptOf(request, context, profile);
     const inputTokens = totalTokens(segments);
     if (inputTokens > profile.contextWindow) return contextLengthExceeded(inputTokens, profile.contextWindow);
     // The connection cache holds the previous response itself; anything else is prompt caching.
     const cachedTokens = cache === 'hit' && previous ? commonPrefixTokens(previous.segments, segments) : this.prefixCached(segments);
     this.registerPrompt(segments);
-    const base = { context, segments, inputTokens, cachedTokens, cacheWriteTokens: cacheWriteTokens(inputTokens, cachedTokens), profile, compaction: null, hiddenReasoningTokens: 0, modelledTokensPerSecond: 0 };
+    const effort = request.reasoningEffort;
+    const base = { context, segments, inputTokens, cachedTokens, cacheWriteTokens: cacheWriteTokens(inputTokens, cachedTokens), profile, compaction: null, effort, hiddenReasoningTokens: 0, modelledTokensPerSecond: 0 };
     if (!request.generate) return { ...base, plan: null };
     const pairing = pairingError(context);
     if (pairing) return apiError(400, null, pairing, 'input');
@@ -151,7 +155,8 @@ export class Engine {
     const plan = this.model.plan({ model: request.model, context: view, instructions: request.instructions, tools: request.tools, include: request.include });
     const pace = this.paceFor(plan, profile);
     if (this.options.virtualTime) plan.tokensPerSecond = 0;
-    return { ...base, plan, compaction, hiddenReasoningTokens: this.timed ? profile.timing.reasoningTokens[request.reasoningEffort] : 0, modelledTokensPerSecond: pace };
+    const inForce = effectiveEffort(request.reasoningEffort, context);
+    return { ...base, plan, compaction, effort: inForce, hiddenReasoningTokens: this.timed ? profile.timing.reasoningTokens[inForce] : 0, modelledTokensPerSecond: pace };
   }
 
   /**
@@ -168,7 +173,7 @@ export class Engine {
   remember(id: string, request: CreateRequest, setup: TurnSetup, output: JsonObject[], outputTokens: number): StoredResponse {
     const segments = [...setup.segments, ...segmentsOf(output)];
     // The KV of the output is computed too: a chain that resends it over HTTP finds it cached.
-    this.registerPrompt(promptSegments({ instructions: request.instructions, tools: request.tools, context: [...setup.context, ...output], instructionsAfterInput: setup.profile.features.instructionsAfterInput }));
+    this.registerPrompt(this.promptOf(request, [...setup.context, ...output], setup.profile));
     const stored: StoredResponse = {
       id,
       model: request.model,
@@ -182,6 +187,12 @@ export class Engine {
     };
     if (request.store) this.store.set(id, stored);
     return stored;
+  }
+
+  /** The prompt in reading order; an explicit top-level effort heads it (changing it starts a new prefix). */
+  private promptOf(request: CreateRequest, context: readonly JsonObject[], profile: ModelProfile): PromptSegment[] {
+    const segments = promptSegments({ instructions: request.instructions, tools: request.tools, context, instructionsAfterInput: profile.features.instructionsAfterInput });
+    return hasExplicitEffort(request) ? [effortSegment(request.reasoningEffort), ...segments] : segments;
   }
 
   prefixCached(segments: readonly PromptSegment[]): number {
@@ -227,10 +238,17 @@ export class Engine {
 }
 
 /** What a ResponseRun takes from the turn's setup besides the plan. */
-export function runExtras(setup: TurnSetup): { hiddenReasoningTokens: number; cacheWriteTokens: number | null; compaction: JsonObject | null } {
+export function runExtras(setup: TurnSetup, request: CreateRequest): { hiddenReasoningTokens: number; cacheWriteTokens: number | null; compaction: JsonObject | null; reported: JsonObject } {
   return {
+    // What the response object reports besides the request's echo: the tier used, the effort in force.
+    reported: { service_tier: reportedServiceTier(request.raw['service_tier']), reasoning: { effort: setup.effort } },
     hiddenReasoningTokens: setup.hiddenReasoningTokens,
     cacheWriteTokens: setup.profile.features.cacheWrites ? setup.cacheWriteTokens : null,
     compaction: setup.compaction,
   };
+}
+
+function hasExplicitEffort(request: CreateRequest): boolean {
+  const reasoning = request.raw['reasoning'];
+  return typeof reasoning === 'object' && reasoning !== null && !Array.isArray(reasoning) && typeof reasoning['effort'] === 'string';
 }

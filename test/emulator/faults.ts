@@ -36,7 +36,14 @@ export type ImmediateFault =
   /** Send the unsolicited 60-minute `websocket_connection_limit_reached` error now, then close the socket(s). */
   { kind: 'connectionLimitNow' };
 
-export type FaultSpec = StreamFault | RequestFault | UpgradeFault | ImmediateFault;
+/**
+ * Faults at a point of a steer's life (WebSocket): cut the connection when the next steer frame is
+ * `received` (before any reply: its outcome is unknown to the client), right after its `accepted` or
+ * `pending` reply, or once the response it steered ended `steered` (before the successor starts).
+ */
+export type SteerFault = { kind: 'dropOnSteer'; at: 'received' | 'accepted' | 'pending' | 'steered' };
+
+export type FaultSpec = StreamFault | RequestFault | UpgradeFault | ImmediateFault | SteerFault;
 
 /** What `setFault()` and `POST /__admin/fault` take. */
 export type Fault = FaultSpec & {
@@ -66,7 +73,7 @@ export class FaultBook {
 
   arm(fault: Fault): void {
     const known = STREAM_KINDS.has(fault.kind) || REQUEST_KINDS.has(fault.kind) || UPGRADE_KINDS.has(fault.kind);
-    if (!known && fault.kind !== 'connectionLimitNow') throw new Error(`unknown fault kind: ${String(fault.kind)}`);
+    if (!known && fault.kind !== 'connectionLimitNow' && fault.kind !== 'dropOnSteer') throw new Error(`unknown fault kind: ${String(fault.kind)}`);
     this.armed.push({ fault, remaining: fault.count ?? 1 });
   }
 
@@ -104,6 +111,10 @@ export class FaultBook {
 
   takeRequestFault(connectionId: string | null, isContinuation: boolean): (RequestFault & Fault) | null {
     return this.take<RequestFault>(REQUEST_KINDS, connectionId, (f) => f.kind !== 'previousResponseNotFound' || isContinuation);
+  }
+
+  takeSteerFault(connectionId: string | null): (SteerFault & Fault) | null {
+    return this.take<SteerFault>(new Set(['dropOnSteer']), connectionId);
   }
 
   /** All stream faults armed for the next response are taken together (e.g. a stall and then a drop). */

@@ -251,7 +251,7 @@ export class HttpHandler {
       sink,
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(conn.id),
-      ...runExtras(setup),
+      ...runExtras(setup, request),
     });
     record.responseId = run.id;
     const result = await run.run();

@@ -11,7 +11,7 @@ export interface ModelFeatures {
   steering: boolean | 'option';
   /** Function tools declared `async: true` (GPT-6 family). Data only for now. */
   asyncTools: boolean;
-  /** The `configuration_update` input item (GPT-6 family). Data only for now. */
+  /** The `configuration_update` input item (GPT-6 family, not pro models): a 400 `unsupported_input_item` where false. */
   configurationUpdate: boolean;
   /** Top-level `instructions` are appended after the input (GPT-6.2+), so they are never a cached prefix. */
   instructionsAfterInput: boolean;
@@ -43,6 +43,8 @@ export interface ModelProfile {
 const LEGACY: ModelFeatures = { steering: 'option', asyncTools: false, configurationUpdate: false, instructionsAfterInput: false, cacheWrites: false };
 const GPT_5_6: ModelFeatures = { steering: false, asyncTools: false, configurationUpdate: false, instructionsAfterInput: false, cacheWrites: true };
 const GPT_6: ModelFeatures = { steering: true, asyncTools: true, configurationUpdate: true, instructionsAfterInput: true, cacheWrites: true };
+/** Pro models reject `configuration_update` (§8). */
+const GPT_6_PRO: ModelFeatures = { ...GPT_6, configurationUpdate: false };
 
 /**
  * The default model's timing (gpt-5.2, Holdfast's default). Output 150 tokens/s: Artificial Analysis
@@ -83,6 +85,7 @@ const profiles: ModelProfile[] = [
   // Emulated newer models (§8). Windows and prices are assumptions, not published figures.
   { id: 'gpt-5.6', contextWindow: 400_000, features: GPT_5_6, timing: DEFAULT_TIMING, price: { input: 1.75, output: 14 } },
   { id: 'gpt-6.2', contextWindow: 400_000, features: GPT_6, timing: DEFAULT_TIMING, price: { input: 2.5, output: 20 } },
+  { id: 'gpt-6.2-pro', contextWindow: 400_000, features: GPT_6_PRO, timing: DEFAULT_TIMING, price: { input: 25, output: 200 } },
   // A GPT-6.2-like model with a 32k window, for long sessions that must compact.
   { id: 'test-32k', contextWindow: 32_768, features: GPT_6, timing: DEFAULT_TIMING, price: { input: 2.5, output: 20 } },
 ];

@@ -1,4 +1,5 @@
 // Validates a response.create (WebSocket frame, flattened) or a POST /responses body, and normalises it.
+import { configurationUpdateError, serviceTierError } from './configuration';
 import { apiError, type ApiError } from './errors';
 import { profileOf, reasoningEffortOf } from './modelProfiles';
 import type { CreateRequest, Json, JsonObject } from './types';
@@ -71,6 +72,8 @@ export function validateCreate(body: JsonObject, transport: 'ws' | 'http', model
   }
   const input = normaliseInput(body['input']);
   if (!Array.isArray(input)) return input;
+  const configuration = configurationUpdateError(model, input) ?? serviceTierError(body['service_tier']);
+  if (configuration) return configuration;
   const tools = body['tools'];
   if (tools !== undefined && tools !== null && !Array.isArray(tools)) return apiError(400, 'invalid_type', "Invalid type for 'tools': expected an array.", 'tools');
   const instructions = body['instructions'];

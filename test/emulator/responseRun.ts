@@ -47,6 +47,8 @@ export interface RunParams {
   cacheWriteTokens?: number | null;
   /** context_management compaction: emitted as the first output item. */
   compaction?: JsonObject | null;
+  /** Fields the response object reports beyond the request's echo (service_tier, reasoning). */
+  reported?: JsonObject;
 }
 
 export class ResponseRun {
@@ -103,6 +105,7 @@ export class ResponseRun {
       usage: null,
       metadata: (r.raw['metadata'] as Json) ?? {},
       ...(r.streamId ? { stream_id: r.streamId } : {}),
+      ...this.params.reported,
       ...extra,
     };
   }

@@ -1,6 +1,6 @@
 // One WebSocket-mode connection: frame parsing, lanes (default + named, FIFO each), the connection-local
 // cache (the latest response per lane), steering, the 60-minute limit, pings, and the modelled link.
-// (Over 400 lines: one connection's state; steering, ~70 lines, is the piece to move out next.)
+// (Over 400 lines: one connection's state; steering, ~110 lines with its faults and limits, is the piece to move out next.)
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import type { CacheOutcome, RequestRecord } from './accounting';
@@ -24,6 +24,8 @@ const MAX_IN_FLIGHT = 16;
 /** The contract names no code for a steer into a response with context_management: the emulator's choice. */
 export const STEER_WITH_COMPACTION = 'steering_incompatible_with_context_management';
 const MAX_NAMED_LANES = 32;
+/** Steers one response may hold at once (accepted, not yet applied, or pending): the next one fails `too_many_pending_steers`. The limit is the emulator's choice. */
+export const MAX_PENDING_STEERS = 4;
 
 interface Lane {
   streamId: string | null;
@@ -35,6 +37,8 @@ interface Running {
   run: ResponseRun;
   lane: Lane;
   steerInput: JsonObject[] | null;
+  /** A `dropOnSteer` fault at `steered`: cut the connection instead of starting the successor. */
+  dropWhenSteered?: boolean;
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -50,6 +54,10 @@ export class WsConnection {
   private readonly running = new Map<string, Running>();
   /** Steered text waiting for the next create that continues a response stopped for tool output. */
   private readonly pendingSteers = new Map<string, JsonObject[]>();
+  /** Steers held per response id (accepted into a running response or pending), for `too_many_pending_steers`. */
+  private readonly heldSteers = new Map<string, number>();
+  /** The type of the reply the steer being answered got (for `dropOnSteer` faults). */
+  private lastSteerReply: string | null = null;
   private readonly up: LinkDirection;
   private readonly down: LinkDirection;
   private closing = false;
@@ -343,6 +351,7 @@ export class WsConnection {
         await engine.modelledDelay('cost.hydration', engine.options.hydrationDelayMs ?? 0, this.id);
       }
       const steered = this.pendingSteers.get(request.previousResponseId);
+      this.heldSteers.delete(request.previousResponseId);
       if (steered) {
         this.pendingSteers.delete(request.previousResponseId);
         steeredInput = [...steeredInput, ...steered];
@@ -371,7 +380,7 @@ export class WsConnection {
       sink: this.sink(),
       createdAt: Math.floor(engine.clock() / 1000),
       extraFaults: engine.faults.takeStreamFaults(this.id),
-      ...runExtras(setup),
+      ...runExtras(setup, request),
     });
     record.responseId = run.id;
     const running: Running = { run, lane, steerInput: null };
@@ -405,9 +414,11 @@ export class WsConnection {
       case 'steered': {
         const stored = engine.remember(running.run.id, request, setup, result.output, result.outputTokens);
         this.latestByLane.set(laneKey, stored);
-        if (result.status === 'steered' && running.steerInput) {
+        if (result.status === 'steered' && running.dropWhenSteered) this.sink().drop();
+        else if (result.status === 'steered' && running.steerInput) {
           // The successor continues automatically on the same lane, from the steered response.
           const successor: CreateRequest = { ...request, input: [], previousResponseId: running.run.id, generate: true };
+          this.heldSteers.delete(running.run.id);
           await this.execute(successor, lane, running.steerInput);
         }
         break;
@@ -422,11 +433,21 @@ export class WsConnection {
   }
 
   private sendSteer(type: string, payload: JsonObject, target: Running | null, laneStreamId: string | null): void {
+    this.lastSteerReply = type;
     const seq = target ? target.run.takeSequence() : 0;
     this.send({ type, sequence_number: seq, ...(laneStreamId ? { stream_id: laneStreamId } : {}), ...payload });
   }
 
   private onSteer(body: JsonObject): void {
+    const fault = this.engine.faults.takeSteerFault(this.id);
+    if (fault?.at === 'received') return this.sink().drop();
+    this.lastSteerReply = null;
+    this.answerSteer(body, fault?.at === 'steered');
+    // A fault after the reply: cut once the reply of that kind went out.
+    if (fault && this.lastSteerReply === `response.steer.${fault.at}`) this.sink().drop();
+  }
+
+  private answerSteer(body: JsonObject, dropWhenSteered: boolean): void {
     const previousId = typeof body['previous_response_id'] === 'string' ? body['previous_response_id'] : '';
     const input = Array.isArray(body['input']) ? body['input'].filter(isObject) : [];
     const running = this.running.get(previousId) ?? null;
@@ -444,7 +465,16 @@ export class WsConnection {
     if ((running?.run.request ?? latest?.request)?.compactThreshold != null) {
       return failed(STEER_WITH_COMPACTION, 'Steering cannot be combined with context_management; compact with /responses/compact between turns instead.');
     }
+    const held = this.heldSteers.get(previousId) ?? 0;
+    if (held >= MAX_PENDING_STEERS) return failed('too_many_pending_steers', `Response with id '${previousId}' already holds ${held} steers; wait for it to apply them.`);
+    this.heldSteers.set(previousId, held + 1);
     const steerId = newId('steer');
+    if (running && running.steerInput !== null) {
+      // Already steered and stopping: this input joins the first, for the successor.
+      running.steerInput.push(...input.map((i) => ({ type: 'message', ...i })));
+      this.sendSteer('response.steer.accepted', { steer: { id: steerId, previous_response_id: previousId } }, running, laneStreamId);
+      return;
+    }
     if (running && running.run.status === 'in_progress' && running.run.output.some((o) => o['type'] === 'function_call')) {
       // The response already asked for a tool: a successor could not run without its output. The text is
       // accepted and held for the next create that continues this response (after the tool outputs).
@@ -454,6 +484,7 @@ export class WsConnection {
     }
     if (running && running.run.status === 'in_progress' && running.steerInput === null) {
       running.steerInput = input.map((i) => ({ type: 'message', ...i }));
+      running.dropWhenSteered = dropWhenSteered;
       this.sendSteer('response.steer.accepted', { steer: { id: steerId, previous_response_id: previousId } }, running, laneStreamId);
       running.run.abort('steered');
       return;
@@ -464,6 +495,7 @@ export class WsConnection {
       this.sendSteer('response.steer.pending', { steer: { id: steerId, previous_response_id: previousId, required_input: requiredInput } }, null, laneStreamId);
       return;
     }
+    this.heldSteers.set(previousId, held);
     failed('response_already_completed', `Response with id '${previousId}' has already completed.`);
   }
 }

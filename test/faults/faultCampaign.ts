@@ -171,7 +171,11 @@ function planFault(rng: Rng, kind: FaultKind, ref: Reference): PlannedFault {
       if (kind === 'steer' && rng() < 0.6) {
         // Into a running response: its stream pauses (for less than the idle timeout) at a random event,
         // and the user's text arrives meanwhile: steered, or held when the response already asked for a tool.
-        return { kind, trigger: atRequest, faults: [{ kind: 'stall', ms: int(rng, 150, 300), afterEvents: afterEvents(rng, ref, request) }] };
+        const faults: Fault[] = [{ kind: 'stall', ms: int(rng, 150, 300), afterEvents: afterEvents(rng, ref, request) }];
+        // Half of them lose the connection at a point of the steer's life (drawn last, so plans of other
+        // kinds and seeds stay as they were): before any reply, after accepted / pending, or once steered.
+        if (rng() < 0.5) faults.push({ kind: 'dropOnSteer', at: pick(rng, ['received', 'accepted', 'pending', 'steered'] as const) });
+        return { kind, trigger: atRequest, faults };
       }
       // Mid-stream (a text delta), between requests (a tool starting), or right as a request starts.
       const options: Trigger[] = [atRequest];
@@ -332,7 +336,7 @@ export async function executeRun(plan: RunPlan, ref: Reference, host: CampaignHo
     violations,
     injected,
     injectedAtWarmUp,
-    steers: record.events.flatMap((e) => (e.type === 'steerDelivered' ? [e.via] : [])),
+    steers: record.events.flatMap((e) => (e.type === 'steerDelivered' ? [e.via] : e.type === 'steerUnknown' ? ['unknown'] : e.type === 'steerReturned' ? ['returned'] : [])),
     durationMs: record.durationMs,
     recoveries: record.events.reduce((n, e) => n + (e.type === 'turnFinished' ? e.metrics.recoveries : 0), 0),
     usedHttp: record.stats.totals.httpConnections > 0,
@@ -424,9 +428,12 @@ export function judge(plan: RunPlan, ref: Reference, record: RunRecord, injected
 
   // 4. The transcript is valid for the API and is what the store holds; every steer is in it once.
   v.push(...transcriptProblems(record.transcript));
+  // A steer whose outcome is unknown (connection lost) or that the server refused is shown so, and not
+  // in the transcript: the user resends it with one click. Every other one is in it exactly once.
   const steersSent = record.events.filter((e) => e.type === 'steerQueued').length;
+  const steersShown = record.events.filter((e) => e.type === 'steerUnknown' || e.type === 'steerReturned').length;
   const steersKept = record.transcript.filter((i) => isAside(userText(i) ?? '')).length;
-  if (steersKept !== steersSent) v.push(`${steersSent} steer(s) sent but ${steersKept} in the transcript (lost or duplicated)`);
+  if (steersKept + steersShown !== steersSent) v.push(`${steersSent} steer(s) sent but ${steersKept} in the transcript and ${steersShown} shown as unknown or refused (lost or duplicated)`);
   if (!record.storedTranscript) v.push('the session was not stored');
   else if (JSON.stringify(record.storedTranscript) !== JSON.stringify(JSON.parse(JSON.stringify(record.transcript)))) v.push('the stored session differs from the transcript');
   return v;

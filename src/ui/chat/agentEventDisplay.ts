@@ -5,7 +5,7 @@
  * cards offered, the steers queued) comes in as `DisplayContext`; the controller keeps that state.
  */
 import type { AgentEvent, TurnOutcome } from '../../agent/events';
-import type { AttachmentView } from '../../protocol/webview';
+import type { AttachmentView, SteerView } from '../../protocol/webview';
 import type { JournalEntry } from '../../tools/editJournal';
 import { outcomeOf } from './approvalCards';
 import { clipHunks } from './clipping';
@@ -93,6 +93,13 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
     if (!steer) return [];
     return [{ type: 'steer', turnId: steer.turnId, steerId: steer.viewId, text: steer.text, status: event.via === 'keptInTranscript' ? 'nextTurn' : 'delivered' }];
   },
+  steerWaiting: (event, context) => steerLine(event.steerId, context, 'pending', event.why),
+  steerAnswered: (event, context) => steerLine(event.steerId, context, 'answered'),
+  // Not resent on its own: the line offers the resend (one click in the view).
+  steerUnknown: (event, context) => steerLine(event.steerId, context, 'unknown', event.why),
+  // The view puts a live `failed` steer's text back in an empty composer.
+  steerReturned: (event, context) => steerLine(event.steerId, context, 'failed', event.why),
+  effortChanged: (event) => [{ type: 'notice', turnId: event.turnId, message: event.note }],
   turnFinished: (event, context) => (event.sessionId !== context.shownSessionId ? [] : turnEnd(event)),
   requestStarted: NOTHING,
   assistantMessage: NOTHING,
@@ -117,6 +124,12 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   compacted: (event, context) =>
     event.sessionId !== context.shownSessionId || event.turnId === undefined ? [] : [{ type: 'notice', turnId: event.turnId, message: compactionNotice(event.mark) }],
 };
+
+function steerLine(steerId: string, context: DisplayContext, status: SteerView['status'], reason?: string): ChatDisplayEvent[] {
+  const steer = context.steer(steerId);
+  if (!steer) return [];
+  return [{ type: 'steer', turnId: steer.turnId, steerId: steer.viewId, text: steer.text, status, ...(reason !== undefined ? { reason } : {}) }];
+}
 
 /** The user's line of a turn: their own words for a prompt the host wrote (Explain), "↻ Retry" for a retry. */
 function userTextOf(prompt: string, context: DisplayContext): string {

@@ -49,5 +49,7 @@ export function footerFromRequests(requests: readonly RequestMetrics[], totalMs:
   const overSocket = footer.transport === 'websocket' && first !== undefined;
   footer.connectSavedMs = overSocket ? measuredMs(first.connectAvoidedMs) : 0;
   footer.warmupSavedMs = overSocket ? measuredMs(first.warmupAvoidedMs) : 0;
+  const tier = [...requests].reverse().find((r) => r.serviceTier !== undefined)?.serviceTier;
+  if (tier !== undefined) footer.serviceTier = tier.slice(0, 64);
   return footer;
 }

@@ -39,7 +39,8 @@ describe('wire types agree with the openai SDK (6.49.0)', () => {
   it('our response.create (minus WebSocket-only fields) is a ResponsesClientEvent', () => {
     // `include` is `string[]` in ModelRequest (a contract choice), the SDK's is a union of known strings;
     // `input` and `tools` are checked item by item below.
-    type Overlap = Omit<ResponseCreateFrame, 'stream_id' | 'generate' | 'include' | 'input' | 'tools'>;
+    // `service_tier` is checked apart: §8's `fast`/`ultrafast` are newer than these typings.
+    type Overlap = Omit<ResponseCreateFrame, 'stream_id' | 'generate' | 'include' | 'input' | 'tools' | 'service_tier'>;
     type SdkOverlap = Omit<ResponsesClientEvent, 'input' | 'tools'>;
     expectTypeOf<Overlap>().toExtend<SdkOverlap>();
     expectTypeOf<Overlap & { include?: ResponseIncludable[] }>().toExtend<SdkOverlap>();
@@ -57,6 +58,8 @@ describe('wire types agree with the openai SDK (6.49.0)', () => {
     expectTypeOf<FunctionCallItem>().not.toExtend<ResponseFunctionToolCall>();
     expectTypeOf<AssistantMessageItem>().not.toExtend<ResponseOutputMessage>();
     expectTypeOf<FunctionToolDefinition & { strict: boolean }>().toExtend<FunctionTool>();
+    // Every tier the SDK knows is one we may send; ours is wider (`fast`, `ultrafast`).
+    expectTypeOf<NonNullable<ResponsesClientEvent['service_tier']>>().toExtend<NonNullable<ResponseCreateFrame['service_tier']>>();
     expect(true).toBe(true);
   });
 

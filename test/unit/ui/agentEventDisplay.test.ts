@@ -200,6 +200,17 @@ describe('displayEventsOf: steering', () => {
     expect(displayEventsOf({ type: 'steerDelivered', turnId: 't1', steerId: 'st1', via: 'keptInTranscript' }, context({ steers }))[0]).toMatchObject({ status: 'nextTurn' });
     expect(displayEventsOf({ type: 'steerDelivered', turnId: 't1', steerId: 'nope', via: 'stream' }, context({ steers }))).toEqual([]);
   });
+
+  it('the rest of the receipt: waiting with why, answered, unknown with why, refused (failed) with why; effort notes', () => {
+    const steers = { st1: { viewId: 'v-7', turnId: 't1', text: 'only unit tests' } };
+    const line = { type: 'steer', turnId: 't1', steerId: 'v-7', text: 'only unit tests' };
+    expect(displayEventsOf({ type: 'steerWaiting', turnId: 't1', steerId: 'st1', why: 'w' }, context({ steers }))).toEqual([{ ...line, status: 'pending', reason: 'w' }]);
+    expect(displayEventsOf({ type: 'steerAnswered', turnId: 't1', steerId: 'st1' }, context({ steers }))).toEqual([{ ...line, status: 'answered' }]);
+    expect(displayEventsOf({ type: 'steerUnknown', turnId: 't1', steerId: 'st1', text: 'only unit tests', why: 'u' }, context({ steers }))).toEqual([{ ...line, status: 'unknown', reason: 'u' }]);
+    expect(displayEventsOf({ type: 'steerReturned', turnId: 't1', steerId: 'st1', text: 'only unit tests', why: 'r' }, context({ steers }))).toEqual([{ ...line, status: 'failed', reason: 'r' }]);
+    expect(displayEventsOf({ type: 'steerAnswered', turnId: 't1', steerId: 'nope' }, context({ steers }))).toEqual([]);
+    expect(displayEventsOf({ type: 'effortChanged', turnId: 't1', effort: 'high', via: 'configurationUpdate', note: 'n' }, context())).toEqual([{ type: 'notice', turnId: 't1', message: 'n' }]);
+  });
 });
 
 describe('displayEventsOf: events the chat does not show', () => {

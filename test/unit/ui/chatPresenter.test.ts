@@ -353,6 +353,11 @@ describe('ChatPresenter: session list and totals', () => {
     expect(presenter.snapshot().session!.totals).toEqual({ turns: 4, bytesSent: 35_000, statelessBytes: 96_000, timeSavedMs: 250 });
   });
 
+  it('footerFromRequests shows the service tier the server reported for the turn’s last answer, none when none was reported', () => {
+    expect(footerFromRequests([metrics({ serviceTier: 'flex' }), metrics({ serviceTier: 'priority' }), metrics()], 1_000).serviceTier).toBe('priority');
+    expect(footerFromRequests([metrics()], 1_000)).not.toHaveProperty('serviceTier');
+  });
+
   it('footerFromRequests counts time saved once per turn, from its first request, and none when any request went over HTTP', () => {
     const onSocket = [metrics({ connectAvoidedMs: 120, warmupAvoidedMs: 45 }), metrics({ connectAvoidedMs: 120 }), metrics({ connectAvoidedMs: 120 })];
     expect(footerFromRequests(onSocket, 3_000)).toMatchObject({ requests: 3, connectSavedMs: 120, warmupSavedMs: 45 });
