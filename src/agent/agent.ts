@@ -29,7 +29,10 @@ import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
+import { AsyncJobs, isAsyncCall } from './asyncJobs';
+import { windowItems } from './context/window';
 import { agentRequestShape } from './instructions';
+import { LiveOutputTail } from './liveOutputTail';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
@@ -62,8 +65,15 @@ interface ActiveTurn {
   editAttempts: EditAttempts;
   /** Call ids this turn has started, so a call is never run twice. */
   started: Set<string>;
+  /** Async calls running in the background (asyncJobs.ts); the turn waits for them before it ends. */
+  jobs: AsyncJobs;
   startedAt: number;
   metrics: TurnMetrics;
+}
+
+interface BackgroundRun {
+  token: CancellationToken;
+  onOutput: (chunk: string) => void;
 }
 
 export const NOT_RUN_OUTPUT = 'Not run: the user stopped the turn before this call started. Nothing was done.';
@@ -127,6 +137,11 @@ export class Agent implements Disposable {
     this.active?.source.cancel();
   }
 
+  /** The background card's Stop: cancels one async call; the model still gets its (cancelled) output. */
+  stopBackgroundCall(callId: string): boolean {
+    return this.active?.jobs.stop(callId) ?? false;
+  }
+
   /** Text the user sent while a turn runs. Never lost: see SteeringInbox. An API key in it is replaced as in `runTurn`. */
   steer(text: string): SteerAcceptance {
     const turn = this.active;
@@ -139,6 +154,7 @@ export class Agent implements Disposable {
       turn.steering.offer(entry, this.deps.model.steer(entry.text, this.deps.settings().lane), (delivered) => this.steerDelivered(turn, delivered, 'stream'));
     } else {
       turn.steering.queue(entry);
+      turn.jobs.wake(); // a turn waiting for its background calls sends the text now
     }
     return { status: 'queued', steerId: entry.id };
   }
@@ -180,6 +196,7 @@ export class Agent implements Disposable {
       steering: new SteeringInbox(),
       editAttempts: new EditAttempts(),
       started: new Set(),
+      jobs: new AsyncJobs(source.token),
       startedAt: now,
       metrics: {
         requests: 0,
@@ -201,6 +218,7 @@ export class Agent implements Disposable {
 
   private end(turn: ActiveTurn): void {
     if (this.active === turn) this.active = undefined;
+    turn.jobs.dispose();
     turn.source.dispose();
   }
 
@@ -216,6 +234,7 @@ export class Agent implements Disposable {
         session.items.push(userMessage(entry.text));
         this.steerDelivered(turn, entry, 'nextRequest');
       }
+      this.queueBackgroundOutputs(turn);
 
       const outcome = await this.request(turn, settings);
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
@@ -241,6 +260,10 @@ export class Agent implements Disposable {
           }
           continue; // the user spoke while the model answered: let it answer that too
         }
+        if (turn.jobs.hasAny) {
+          await this.untilBackgroundChanges(turn); // the model waits for its background calls
+          continue;
+        }
         const text = outcome.output.map((item) => (item.type === 'message' && item.role === 'assistant' ? assistantText(item) : '')).join('');
         if (outcome.kind === 'incomplete' && outcome.reason !== 'steered') return this.finish(turn, { kind: 'incomplete', reason: outcome.reason, text });
         return this.finish(turn, { kind: 'completed', text });
@@ -248,7 +271,9 @@ export class Agent implements Disposable {
 
       turn.metrics.toolRounds++;
       const roundStarted = this.deps.clock.now();
-      await this.runToolRound(turn, calls);
+      const itemsBefore = session.items.length;
+      for (const call of calls.filter(isAsyncCall)) this.startBackgroundCall(turn, call);
+      await this.runToolRound(turn, calls.filter((call) => !isAsyncCall(call)));
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
       for (const entry of turn.steering.takeAfterTools()) {
         session.items.push(userMessage(entry.text));
@@ -268,6 +293,8 @@ export class Agent implements Disposable {
         if (answer !== 'continue') return this.finish(turn, answer);
         tokenLimit = tokens + settings.maxTokensPerTurn;
       }
+      // Only background calls this round: nothing new for the model until one ends (or the user types).
+      if (session.items.length === itemsBefore && !turn.steering.hasWaiting) await this.untilBackgroundChanges(turn);
     }
   }
 
@@ -388,12 +415,14 @@ export class Agent implements Disposable {
     }
   }
 
-  private async runCall(turn: ActiveTurn, call: FunctionCallItem): Promise<ToolCallResult | undefined> {
+  /** `background`: an async call's own token (its Stop) and live output; else the turn's token. */
+  private async runCall(turn: ActiveTurn, call: FunctionCallItem, background?: BackgroundRun): Promise<ToolCallResult | undefined> {
     if (turn.started.has(call.call_id) || answeredCallIds(turn.session.items).has(call.call_id)) return undefined;
     turn.started.add(call.call_id);
     turn.metrics.toolCalls++;
+    const token = background?.token ?? turn.token;
     const summary = summarizeArguments(call, this.deps.tools.services.knownSecrets());
-    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path });
+    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path, ...(background ? { background: true as const } : {}) });
     // A review the user kept in this call is that edit's one question: its card must not ask again.
     let kept: string | undefined;
     const approvals = this.approvalsFor(turn, (request, answer) => {
@@ -402,15 +431,16 @@ export class Agent implements Disposable {
     const ctx: ToolCallContext = {
       turnId: turn.turnId,
       callId: call.call_id,
-      token: turn.token,
+      token,
       approvals,
       journal: turn.session.journal,
       reads: turn.session.reads,
       editAttempts: turn.editAttempts,
       onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
+      ...(background ? { onOutput: background.onOutput } : {}),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -430,6 +460,42 @@ export class Agent implements Disposable {
       ...(result.sandbox ? { sandbox: result.sandbox } : {}),
     });
     return result;
+  }
+
+  private startBackgroundCall(turn: ActiveTurn, call: FunctionCallItem): void {
+    const publish = (tail: string): void => this.emit({ type: 'toolCallOutput', turnId: turn.turnId, callId: call.call_id, tail });
+    turn.jobs.start(call, async (token) => {
+      const tail = new LiveOutputTail(this.deps.clock, () => this.deps.tools.services.knownSecrets(), publish);
+      try {
+        return await this.runCall(turn, call, { token, onOutput: (chunk) => tail.push(chunk) });
+      } finally {
+        tail.dispose();
+      }
+    });
+  }
+
+  /**
+   * Writes the outputs of background calls that ended into the transcript, once each, at a request
+   * boundary (never during a request, so the chain's prefix stays intact). A call a compaction folded
+   * out of the model's window can no longer be answered by id: its output goes as a developer message.
+   */
+  private queueBackgroundOutputs(turn: ActiveTurn): void {
+    const { session } = turn;
+    for (const { call, result } of turn.jobs.takeReady()) {
+      if (answeredCallIds(session.items).has(call.call_id)) continue;
+      const inWindow = windowItems(session).some((item) => item.type === 'function_call' && item.call_id === call.call_id);
+      session.items.push(
+        inWindow
+          ? functionCallOutput(call.call_id, result.output)
+          : developerMessage(`The background call ${call.name} (call_id ${call.call_id}) from before the conversation was compacted has ended. Its output:\n${result.output}`),
+      );
+      this.emit({ type: 'backgroundOutputQueued', turnId: turn.turnId, callId: call.call_id });
+    }
+  }
+
+  /** Waits until a background call ends, the user types, or Stop. */
+  private async untilBackgroundChanges(turn: ActiveTurn): Promise<void> {
+    if (turn.jobs.hasAny) await turn.jobs.whenChanged(turn.token);
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
@@ -482,6 +548,9 @@ export class Agent implements Disposable {
       session.items.push(userMessage(entry.text));
       this.steerDelivered(turn, entry, 'keptInTranscript');
     }
+    // The turn ends only after its background calls (Stop cancels them): their outputs stay in the transcript.
+    await turn.jobs.settle();
+    this.queueBackgroundOutputs(turn);
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
     const record = session.turns.find((t) => t.id === turn.turnId);
     if (record) record.outcome = outcome.kind;

@@ -8,6 +8,7 @@
 import type { FunctionToolDefinition } from '../protocol/items';
 import { functionToolsFor } from '../tools/definitions';
 import type { AgentSettings } from './agentSettings';
+import { declareAsyncTools } from './asyncTools';
 import { storageFields } from './singleShot';
 
 export interface InstructionContext {
@@ -64,7 +65,7 @@ export function agentRequestShape(settings: AgentSettings, context: InstructionC
   return {
     model: settings.model,
     instructions: buildInstructions(context),
-    tools: functionToolsFor(context.trusted),
+    tools: declareAsyncTools(functionToolsFor(context.trusted), settings.model),
     ...storageFields(settings.store),
     parallelToolCalls: true,
     toolChoice: 'auto',

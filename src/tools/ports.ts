@@ -167,7 +167,7 @@ export type SandboxReport =
 export interface Tasks {
   list(): Promise<TaskInfo[]>;
   /** Runs the task and resolves when it ends (or on timeout / cancellation, after stopping it). */
-  run(label: string, options: { timeoutMs: number; token: CancellationToken }): Promise<ProcessResult>;
+  run(label: string, options: { timeoutMs: number; token: CancellationToken; onOutput?: (chunk: string) => void }): Promise<ProcessResult>;
 }
 
 /**
@@ -177,7 +177,7 @@ export interface Tasks {
 export interface Terminal {
   /** Whether commands can run sandboxed here (the host probes once and caches). */
   sandbox(): Promise<SandboxStatus>;
-  run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult>;
+  run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement; onOutput?: (chunk: string) => void }): Promise<ProcessResult>;
 }
 
 /**

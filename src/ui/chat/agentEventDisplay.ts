@@ -94,6 +94,8 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   },
   turnFinished: (event, context) => (event.sessionId !== context.shownSessionId ? [] : turnEnd(event)),
   requestStarted: NOTHING,
+  toolCallOutput: NOTHING,
+  backgroundOutputQueued: NOTHING,
   assistantMessage: NOTHING,
   // The response is sent again: the fragment it streamed is replaced, not shown twice.
   modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
