@@ -495,7 +495,9 @@ export class Agent implements Disposable {
 
   /** Waits until a background call ends, the user types, or Stop. */
   private async untilBackgroundChanges(turn: ActiveTurn): Promise<void> {
-    if (turn.jobs.hasAny) await turn.jobs.whenChanged(turn.token);
+    if (!turn.jobs.hasAny) return;
+    if (!turn.jobs.hasReady) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
+    await turn.jobs.whenChanged(turn.token);
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
@@ -549,6 +551,7 @@ export class Agent implements Disposable {
       this.steerDelivered(turn, entry, 'keptInTranscript');
     }
     // The turn ends only after its background calls (Stop cancels them): their outputs stay in the transcript.
+    if (turn.jobs.runningCount > 0) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
     await turn.jobs.settle();
     this.queueBackgroundOutputs(turn);
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));

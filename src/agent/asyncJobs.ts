@@ -53,8 +53,8 @@ export class AsyncJobs implements Disposable {
     return this.running.size > 0 || this.ready.length > 0;
   }
 
-  isRunning(callId: string): boolean {
-    return this.running.has(callId);
+  runningCallIds(): string[] {
+    return [...this.running.keys()];
   }
 
   /**

@@ -64,6 +64,8 @@ export type AgentEvent =
   | { type: 'toolCallOutput'; turnId: string; callId: string; tail: string }
   /** A background call's output went into the transcript: the next request carries it to the model. */
   | { type: 'backgroundOutputQueued'; turnId: string; callId: string }
+  /** The turn waits for its background calls (the model is idle, or the turn is ending): nothing is sent meanwhile. */
+  | { type: 'backgroundWait'; turnId: string; callIds: string[] }
   | {
       type: 'toolCallFinished';
       turnId: string;

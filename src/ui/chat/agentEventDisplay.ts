@@ -96,6 +96,7 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   requestStarted: NOTHING,
   toolCallOutput: NOTHING,
   backgroundOutputQueued: NOTHING,
+  backgroundWait: NOTHING,
   assistantMessage: NOTHING,
   // The response is sent again: the fragment it streamed is replaced, not shown twice.
   modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],
