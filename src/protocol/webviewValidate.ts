@@ -42,6 +42,8 @@ const toolCardView = object({
   status: oneOf('running', 'done', 'failed', 'cancelled'),
   durationMs: optional(millis),
   output: optional(string({ max: Limits.toolOutput })),
+  background: optional(boolean()),
+  liveOutput: optional(string({ max: Limits.toolOutput })),
 });
 
 const diffHunk = object({
