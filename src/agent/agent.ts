@@ -440,7 +440,7 @@ export class Agent implements Disposable {
       ...(background ? { onOutput: background.onOutput } : {}),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(this.deps.tools.run(call, ctx), token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const settled = await settleWithinGrace(this.deps.tools.run(call, ctx), token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -448,6 +448,8 @@ export class Agent implements Disposable {
       path: summary.path,
       durationMs: this.deps.clock.now() - started,
     }));
+    // A background call the user stopped reports how far it got; its card says it was stopped.
+    const result = background && token.isCancellationRequested && settled.status === 'ok' ? { ...settled, status: 'cancelled' as const } : settled;
     this.emit({
       type: 'toolCallFinished',
       turnId: turn.turnId,

@@ -129,6 +129,7 @@ describe('async tools: the agent loop', () => {
     expect(h.agent.stopBackgroundCall('c_task')).toBe(true);
     expect(await turn).toEqual({ kind: 'completed', text: 'You stopped the tests.' });
     expect(h.agent.stopBackgroundCall('c_task')).toBe(false);
+    expect(h.events.find((e) => e.type === 'toolCallFinished' && e.callId === 'c_task')).toMatchObject({ status: 'cancelled' });
   });
 
   it('Stop of the turn stops its jobs and leaves a valid transcript', async () => {

@@ -5,6 +5,9 @@
  * output must reach the server exactly once in the conversation, whatever happens to the socket while
  * the job runs: a drop mid-response, the 60-minute limit while idle, a background rotation.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../../src/agent/agent';
 import { type AgentSettings, defaultAgentSettings } from '../../../src/agent/agentSettings';
@@ -95,6 +98,18 @@ describe('async tools: agent, transport and emulator', () => {
     expect(outputRecords(h.emu, 'call_task')).toHaveLength(1);
     expect(session.items.filter((i) => i.type === 'function_call_output' && i.call_id === 'call_task')).toHaveLength(1);
     expect(h.tools.tasks.runs).toEqual(['npm: test']);
+    keepFrames('04-async-tool.jsonl', h.emu);
+  });
+
+  it('over HTTP (no socket, stateless): the same conversation, each request a full resend with the output once', async () => {
+    const h = await setup({ transport: { transport: 'http' } });
+    const { session, turn } = await runUntilWaiting(h);
+    h.finishTask(exited(0, 'Tests: 12 passed'));
+    expect(await turn).toEqual({ kind: 'completed', text: 'All 12 tests passed.' });
+    const requests = h.emu.stats().requests;
+    expect(requests.map((r) => r.transport)).toEqual(['http-sse', 'http-sse', 'http-sse', 'http-sse']);
+    expect(requests.every((r) => r.kind === 'full')).toBe(true);
+    expect(session.items.filter((i) => i.type === 'function_call_output' && i.call_id === 'call_task')).toHaveLength(1);
   });
 
   it('a connection lost mid-response while the job runs: one resend, the task runs once, its output arrives once', async () => {
@@ -153,4 +168,18 @@ describe('async tools: agent, transport and emulator', () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
+}
+
+/**
+ * The conversation's frames in the shape of /work/shared/protocol/frames (`{"dir","frame"}` per line),
+ * written to a temporary folder (HOLDFAST_KEEP_FRAMES=1 keeps it and prints where).
+ */
+function keepFrames(name: string, emu: Emulator): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holdfast-async-frames-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, emu.framesJsonl());
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { dir: string; frame: JsonObject });
+  expect(lines.every((l) => (l.dir === 'send' || l.dir === 'recv') && typeof l.frame['type'] === 'string')).toBe(true);
+  if (process.env['HOLDFAST_KEEP_FRAMES'] === '1') process.stderr.write(`frames kept in ${file}\n`);
+  else fs.rmSync(dir, { recursive: true, force: true });
 }
