@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NOT_RUN_OUTPUT } from '../../../src/agent/agent';
+import type { CancellationToken } from '../../../src/common/cancellation';
 import { declareAsyncTools } from '../../../src/agent/asyncTools';
 import type { AgentEvent } from '../../../src/agent/events';
 import type { FunctionCallItem, FunctionCallOutputItem, ResponseItem } from '../../../src/protocol/items';
@@ -25,7 +26,7 @@ function heldProcess() {
   let started!: () => void;
   const running = new Promise<void>((resolve) => (started = resolve));
   let output: ((chunk: string) => void) | undefined;
-  const handler = (run: { token: import('../../../src/common/cancellation').CancellationToken; onOutput?: (chunk: string) => void }): Promise<ProcessResult> => {
+  const handler = (run: { token: CancellationToken; onOutput?: (chunk: string) => void }): Promise<ProcessResult> => {
     output = run.onOutput;
     started();
     return Promise.race([new Promise<ProcessResult>((resolve) => (finish = resolve)), untilCancelled(run.token, 'stopped')]);
