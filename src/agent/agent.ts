@@ -479,18 +479,19 @@ export class Agent implements Disposable {
   /**
    * Writes the outputs of background calls that ended into the transcript, once each, at a request
    * boundary (never during a request, so the chain's prefix stays intact). A call a compaction folded
-   * out of the model's window can no longer be answered by id: its output goes as a developer message.
+   * out of the model's window is written again (without its item id) before its output, so the output
+   * is never an orphan in the window the server sees.
    */
   private queueBackgroundOutputs(turn: ActiveTurn): void {
     const { session } = turn;
     for (const { call, result } of turn.jobs.takeReady()) {
       if (answeredCallIds(session.items).has(call.call_id)) continue;
       const inWindow = windowItems(session).some((item) => item.type === 'function_call' && item.call_id === call.call_id);
-      session.items.push(
-        inWindow
-          ? functionCallOutput(call.call_id, result.output)
-          : developerMessage(`The background call ${call.name} (call_id ${call.call_id}) from before the conversation was compacted has ended. Its output:\n${result.output}`),
-      );
+      if (!inWindow) {
+        const { id: _serverItemId, ...again } = call;
+        session.items.push(again);
+      }
+      session.items.push(functionCallOutput(call.call_id, result.output));
       this.emit({ type: 'backgroundOutputQueued', turnId: turn.turnId, callId: call.call_id });
     }
   }

@@ -202,4 +202,31 @@ describe('async tools: the agent loop', () => {
     expect(await h.agent.runTurn(h.sessions.create(), { text: 'test' })).toEqual({ kind: 'completed', text: 'Done.' });
     expect(h.events.some((e) => e.type === 'toolCallStarted' && e.background)).toBe(false);
   });
+
+  it('a call a compaction folded out of the window is written again before its output, never an orphan', async () => {
+    const h = gpt6();
+    const task = heldProcess();
+    h.tasks.handler = task.handler;
+    h.model.script(
+      respond([asyncCall('c_task', 'run_task', { label: 'npm: test' }), callTool('c_a', 'read_file', readArgs('src/a.ts'))]),
+      (request, options) => {
+        setTimeout(() => task.finish(exited(0, '12 passed')), 0);
+        // The server compacted during generation: the window now starts at the compaction item.
+        return respond([{ type: 'compaction', id: 'cmp_1', encrypted_content: 'opaque' }, say('Waiting for the tests.', 'msg_wait')])(request, options);
+      },
+      (request, options) => {
+        const window = request.input.slice(request.input.findIndex((i) => i.type === 'compaction'));
+        expect(window.slice(-2)).toMatchObject([
+          { type: 'function_call', call_id: 'c_task', name: 'run_task', async: true },
+          { type: 'function_call_output', call_id: 'c_task', output: expect.stringContaining('12 passed') },
+        ]);
+        expect(window.at(-2)).not.toHaveProperty('id');
+        return respond([say('All 12 tests pass.', 'msg_done')])(request, options);
+      },
+    );
+    const session = h.sessions.create();
+    const outcome = await h.agent.runTurn(session, { text: 'run the tests' });
+    expect(outcome).toEqual({ kind: 'completed', text: 'All 12 tests pass.' });
+    expect(outputsOf(session.items, 'c_task')).toHaveLength(1);
+  });
 });
