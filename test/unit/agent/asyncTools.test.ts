@@ -4,7 +4,7 @@
  * end before it (unless the user stops it). Approvals, the journal of events and budgets treat the
  * call like a sync one.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NOT_RUN_OUTPUT } from '../../../src/agent/agent';
 import type { CancellationToken } from '../../../src/common/cancellation';
 import { declareAsyncTools } from '../../../src/agent/asyncTools';
@@ -114,6 +114,32 @@ describe('async tools: the agent loop', () => {
     await task.running;
     expect(h.model.requests).toHaveLength(1); // no empty request while the job runs
     task.finish(exited(1, '1 failed'));
+    expect(await turn).toEqual({ kind: 'completed', text: 'Done.' });
+  });
+
+  it('text the user sends while the turn waits for a job goes to the model at once', async () => {
+    const h = gpt6();
+    const task = heldProcess();
+    h.tasks.handler = task.handler;
+    h.model.script(
+      respond([asyncCall('c_task', 'run_task', { label: 'npm: test' })]),
+      (request, options) => {
+        expect(request.input.at(-1)).toMatchObject({ type: 'message', role: 'user', content: [{ text: 'also check b.ts' }] });
+        expect(outputsOf(request.input, 'c_task')).toHaveLength(0);
+        return respond([say('Will do once the tests end.', 'msg_ack')])(request, options);
+      },
+      (request, options) => {
+        expect(outputsOf(request.input, 'c_task')).toHaveLength(1);
+        return respond([say('Done.')])(request, options);
+      },
+    );
+    const turn = h.agent.runTurn(h.sessions.create(), { text: 'test' });
+    await task.running;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(h.agent.steer('also check b.ts')).toMatchObject({ status: 'queued' });
+    await vi.waitFor(() => expect(h.model.requests).toHaveLength(2));
+    await vi.waitFor(() => expect(h.events.filter((e) => e.type === 'backgroundWait')).toHaveLength(2));
+    task.finish(exited(0, 'ok'));
     expect(await turn).toEqual({ kind: 'completed', text: 'Done.' });
   });
 
