@@ -106,6 +106,12 @@ function activate(target: Element): boolean {
     }
     return true;
   }
+  const stopCall = target.closest<HTMLButtonElement>('[data-stop-call]');
+  if (stopCall?.dataset['stopCall']) {
+    stopCall.disabled = true; // the host's next card for this call replaces the button
+    send({ type: 'stopBackgroundCall', callId: stopCall.dataset['stopCall'] });
+    return true;
+  }
   const edit = target.closest<HTMLButtonElement>('[data-edit]');
   if (edit) {
     const card = edit.closest<HTMLElement>('[data-card-id]');

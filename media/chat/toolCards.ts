@@ -5,7 +5,7 @@
  * that arrive as raw JSON are shown as "name value" pairs, and an empty `{}` not at all.
  */
 import type { SubagentView, ToolCardView } from '../../src/protocol/webview';
-import { element, formatMs, icon } from './dom';
+import { element, formatMs, icon, textButton } from './dom';
 
 const PATH_TOOLS = new Set(['read_file', 'apply_edit', 'get_diagnostics']);
 
@@ -48,10 +48,11 @@ export function renderToolCard(card: ToolCardView): HTMLElement {
   head.append(status, element('span', { class: 'tool-title' }, card.title));
   const target = renderTarget(card);
   if (target) head.append(target);
-  const timing = card.status === 'running' ? 'running…' : card.durationMs !== undefined ? formatMs(card.durationMs) : card.status;
+  const timing = card.status === 'running' ? (card.background ? 'running in the background…' : 'running…') : card.durationMs !== undefined ? formatMs(card.durationMs) : card.status;
   head.append(element('span', { class: 'tool-timing' }, timing));
   head.setAttribute('aria-label', `${card.title}${target ? ` on ${target.textContent ?? ''}` : ''}: ${card.status}${card.durationMs !== undefined ? `, ${formatMs(card.durationMs)}` : ''}`);
   root.append(head);
+  if (card.background && card.status === 'running') root.append(...renderBackground(card));
   if (card.output !== undefined && card.output !== '') {
     const details = element('details', { class: 'tool-output' });
     details.append(element('summary', {}, 'Output'), element('pre', {}, card.output));
@@ -96,4 +97,16 @@ export function keepOpenFolds(previous: HTMLElement | undefined, next: HTMLEleme
     const match = id !== null ? next.querySelector<HTMLDetailsElement>(`details[data-subagent-id="${CSS.escape(id)}"]`) : next.querySelector<HTMLDetailsElement>('details.tool-output');
     if (match) match.open = true;
   }
+}
+
+/**
+ * A background (async) call while it runs: its live output (the end of it) and a Stop that cancels
+ * only this call; the model keeps working meanwhile and gets the output when it ends.
+ */
+function renderBackground(card: ToolCardView): HTMLElement[] {
+  const bar = element('div', { class: 'tool-background' });
+  bar.append(textButton('Stop', { 'data-stop-call': card.id, 'data-testid': 'tool-stop', title: 'Stop this background call; the agent gets what it printed so far' }, 'debug-stop'));
+  const shown: HTMLElement[] = [bar];
+  if (card.liveOutput) shown.push(element('pre', { class: 'tool-live-output', 'data-testid': 'tool-live-output' }, card.liveOutput));
+  return shown;
 }

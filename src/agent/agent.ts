@@ -36,6 +36,9 @@ import { priceFor, warmupCostUsd } from './context/pricing';
 import { agentRequestShape } from './instructions';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
+import { AsyncJobs, isAsyncCall } from './asyncJobs';
+import { windowItems } from './context/window';
+import { LiveOutputTail } from './liveOutputTail';
 import type { SessionStore } from './sessionStore';
 import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { SteerReceipts } from './steerReceipts';
@@ -84,10 +87,17 @@ interface ActiveTurn {
   steerBlocked: string | undefined;
   /** This turn's top-level effort when the model cannot take a `configuration_update` (a new cached prefix). */
   effortOverride: ReasoningEffortLevel | undefined;
+  /** Async calls running in the background (asyncJobs.ts); the turn waits for them before it ends. */
+  jobs: AsyncJobs;
   startedAt: number;
   /** The latest response of the turn: subagents fork from it. */
   latestResponseId?: string;
   metrics: TurnMetrics;
+}
+
+interface BackgroundRun {
+  token: CancellationToken;
+  onOutput: (chunk: string) => void;
 }
 
 export const NOT_RUN_OUTPUT = 'Not run: the user stopped the turn before this call started. Nothing was done.';
@@ -187,6 +197,11 @@ export class Agent implements Disposable {
     this.active?.source.cancel();
   }
 
+  /** The background card's Stop: cancels one async call; the model still gets its (cancelled) output. */
+  stopBackgroundCall(callId: string): boolean {
+    return this.active?.jobs.stop(callId) ?? false;
+  }
+
   /** Text the user sent while a turn runs. Never lost: see SteeringInbox. An API key in it is replaced as in `runTurn`. */
   steer(text: string): SteerAcceptance {
     const turn = this.active;
@@ -208,6 +223,7 @@ export class Agent implements Disposable {
       );
     } else {
       turn.steering.queue(entry);
+      turn.jobs.wake(); // a turn waiting for its background calls sends the text now
     }
     return { status: 'queued', steerId: entry.id };
   }
@@ -253,6 +269,7 @@ export class Agent implements Disposable {
       early: undefined,
       steerBlocked: undefined,
       effortOverride: undefined,
+      jobs: new AsyncJobs(source.token),
       startedAt: now,
       metrics: {
         requests: 0,
@@ -275,6 +292,7 @@ export class Agent implements Disposable {
   private end(turn: ActiveTurn): void {
     this.receipts.turnEnded(turn.turnId);
     if (this.active === turn) this.active = undefined;
+    turn.jobs.dispose();
     turn.source.dispose();
   }
 
@@ -290,6 +308,7 @@ export class Agent implements Disposable {
         session.items.push(userMessage(entry.text));
         this.steerDelivered(turn, entry, 'nextRequest');
       }
+      this.queueBackgroundOutputs(turn);
 
       const outcome = await this.request(turn, settings);
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
@@ -318,6 +337,10 @@ export class Agent implements Disposable {
           }
           continue; // the user spoke while the model answered: let it answer that too
         }
+        if (turn.jobs.hasAny) {
+          await this.untilBackgroundChanges(turn); // the model waits for its background calls
+          continue;
+        }
         const text = outcome.output.map((item) => (item.type === 'message' && item.role === 'assistant' ? assistantText(item) : '')).join('');
         if (outcome.kind === 'incomplete' && outcome.reason !== 'steered') return this.finish(turn, { kind: 'incomplete', reason: outcome.reason, text });
         return this.finish(turn, { kind: 'completed', text });
@@ -325,7 +348,9 @@ export class Agent implements Disposable {
 
       turn.metrics.toolRounds++;
       const roundStarted = this.deps.clock.now();
-      await this.runToolRound(turn, calls);
+      const itemsBefore = session.items.length;
+      for (const call of calls.filter(isAsyncCall)) this.startBackgroundCall(turn, call);
+      await this.runToolRound(turn, calls.filter((call) => !isAsyncCall(call)));
       void turn.early?.discard();
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
       for (const entry of turn.steering.takeAfterTools()) {
@@ -346,6 +371,8 @@ export class Agent implements Disposable {
         if (answer !== 'continue') return this.finish(turn, answer);
         tokenLimit = tokens + settings.maxTokensPerTurn;
       }
+      // Only background calls this round: nothing new for the model until one ends (or the user types).
+      if (session.items.length === itemsBefore && !turn.steering.hasWaiting) await this.untilBackgroundChanges(turn);
     }
   }
 
@@ -501,12 +528,14 @@ export class Agent implements Disposable {
     }
   }
 
-  private async runCall(turn: ActiveTurn, call: FunctionCallItem): Promise<ToolCallResult | undefined> {
+  /** `background`: an async call's own token (its Stop) and live output; else the turn's token. */
+  private async runCall(turn: ActiveTurn, call: FunctionCallItem, background?: BackgroundRun): Promise<ToolCallResult | undefined> {
     if (turn.started.has(call.call_id) || answeredCallIds(turn.session.items).has(call.call_id)) return undefined;
     turn.started.add(call.call_id);
     turn.metrics.toolCalls++;
+    const token = background?.token ?? turn.token;
     const summary = summarizeArguments(call, this.deps.tools.services.knownSecrets());
-    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path });
+    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path, ...(background ? { background: true as const } : {}) });
     // A review the user kept in this call is that edit's one question: its card must not ask again.
     let kept: string | undefined;
     const approvals = this.approvalsFor(turn, (request, answer) => {
@@ -515,15 +544,16 @@ export class Agent implements Disposable {
     const ctx: ToolCallContext = {
       turnId: turn.turnId,
       callId: call.call_id,
-      token: turn.token,
+      token,
       approvals,
       journal: turn.session.journal,
       reads: turn.session.reads,
       editAttempts: turn.editAttempts,
       onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
+      ...(background ? { onOutput: background.onOutput } : {}),
     };
     const started = this.deps.clock.now();
-    const result = await settleWithinGrace(turn.early?.take(call) ?? this.runTool(turn, call, ctx), turn.token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
+    const settled = await settleWithinGrace(turn.early?.take(call) ?? this.runTool(turn, call, ctx), token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
       callId: call.call_id,
       name: call.name,
       output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
@@ -531,6 +561,8 @@ export class Agent implements Disposable {
       path: summary.path,
       durationMs: this.deps.clock.now() - started,
     }));
+    // A background call the user stopped reports how far it got; its card says it was stopped.
+    const result = background && token.isCancellationRequested && settled.status === 'ok' ? { ...settled, status: 'cancelled' as const } : settled;
     this.emit({
       type: 'toolCallFinished',
       turnId: turn.turnId,
@@ -567,6 +599,45 @@ export class Agent implements Disposable {
       // Each subagent tracks its own reads: what it read, the main agent has not seen.
       toolContext: (_subagentId, callId) => ({ ...ctx, callId, reads: new FileReadTracker(), editAttempts: new EditAttempts() }),
     });
+  }
+
+  private startBackgroundCall(turn: ActiveTurn, call: FunctionCallItem): void {
+    const publish = (tail: string): void => this.emit({ type: 'toolCallOutput', turnId: turn.turnId, callId: call.call_id, tail });
+    turn.jobs.start(call, async (token) => {
+      const tail = new LiveOutputTail(this.deps.clock, () => this.deps.tools.services.knownSecrets(), publish);
+      try {
+        return await this.runCall(turn, call, { token, onOutput: (chunk) => tail.push(chunk) });
+      } finally {
+        tail.dispose();
+      }
+    });
+  }
+
+  /**
+   * Writes the outputs of background calls that ended into the transcript, once each, at a request
+   * boundary (never during a request, so the chain's prefix stays intact). A call a compaction folded
+   * out of the model's window is written again (without its item id) before its output, so the output
+   * is never an orphan in the window the server sees.
+   */
+  private queueBackgroundOutputs(turn: ActiveTurn): void {
+    const { session } = turn;
+    for (const { call, result } of turn.jobs.takeReady()) {
+      if (answeredCallIds(session.items).has(call.call_id)) continue;
+      const inWindow = windowItems(session).some((item) => item.type === 'function_call' && item.call_id === call.call_id);
+      if (!inWindow) {
+        const { id: _serverItemId, ...again } = call;
+        session.items.push(again);
+      }
+      session.items.push(functionCallOutput(call.call_id, result.output));
+      this.emit({ type: 'backgroundOutputQueued', turnId: turn.turnId, callId: call.call_id });
+    }
+  }
+
+  /** Waits until a background call ends, the user types, or Stop. */
+  private async untilBackgroundChanges(turn: ActiveTurn): Promise<void> {
+    if (!turn.jobs.hasAny) return;
+    if (!turn.jobs.hasReady) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
+    await turn.jobs.whenChanged(turn.token);
   }
 
   private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
@@ -635,6 +706,10 @@ export class Agent implements Disposable {
       this.steerDelivered(turn, entry, 'keptInTranscript');
     }
     void turn.early?.discard();
+    // The turn ends only after its background calls (Stop cancels them): their outputs stay in the transcript.
+    if (turn.jobs.runningCount > 0) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
+    await turn.jobs.settle();
+    this.queueBackgroundOutputs(turn);
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
     const record = session.turns.find((t) => t.id === turn.turnId);
     if (record) record.outcome = outcome.kind;

@@ -52,7 +52,22 @@ export type AgentEvent =
   /** A finished assistant message (deltas were for display; this is what the transcript holds). */
   | { type: 'assistantMessage'; turnId: string; itemId: string | undefined; text: string }
   | { type: 'modelRecovering'; turnId: string; reason: string; attempt: number }
-  | { type: 'toolCallStarted'; turnId: string; callId: string; name: string; argsSummary: string; path: string | undefined }
+  | {
+      type: 'toolCallStarted';
+      turnId: string;
+      callId: string;
+      name: string;
+      argsSummary: string;
+      path: string | undefined;
+      /** An async call (§8): it runs in the background while the model keeps working. */
+      background?: true;
+    }
+  /** A background call's latest output (its redacted tail, not a chunk): the card shows it live. */
+  | { type: 'toolCallOutput'; turnId: string; callId: string; tail: string }
+  /** A background call's output went into the transcript: the next request carries it to the model. */
+  | { type: 'backgroundOutputQueued'; turnId: string; callId: string }
+  /** The turn waits for its background calls (the model is idle, or the turn is ending): nothing is sent meanwhile. */
+  | { type: 'backgroundWait'; turnId: string; callIds: string[] }
   | {
       type: 'toolCallFinished';
       turnId: string;

@@ -8,6 +8,7 @@
 import type { FunctionToolDefinition } from '../protocol/items';
 import { functionToolsFor } from '../tools/definitions';
 import type { AgentSettings } from './agentSettings';
+import { declareAsyncTools } from './asyncTools';
 import { storageFields } from './singleShot';
 import { delegateFunctionTool } from './subagents/delegateTool';
 
@@ -75,7 +76,7 @@ export function agentRequestShape(settings: AgentSettings, context: InstructionC
   return {
     model: settings.model,
     instructions: buildInstructions(context),
-    tools: withDelegate(context.tools ?? functionToolsFor(context.trusted), settings),
+    tools: withDelegate(declareAsyncTools(context.tools ?? functionToolsFor(context.trusted), settings.model), settings),
     ...storageFields(settings.store),
     parallelToolCalls: true,
     toolChoice: 'auto',

@@ -182,6 +182,11 @@ export class AgentHost<TApprovals extends Approvals = Approvals> implements vsco
     return this.agent.continueTurn(await this.activeSession(), token);
   }
 
+  /** The background card's Stop (an async call of the running turn). */
+  stopBackgroundCall(callId: string): boolean {
+    return this.agent.stopBackgroundCall(callId);
+  }
+
   stop(): void {
     this.agent.stop();
   }

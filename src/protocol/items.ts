@@ -40,6 +40,8 @@ export interface FunctionCallItem {
   /** JSON text, exactly as the model wrote it (it may be invalid: tools validate). */
   arguments: string;
   status?: string;
+  /** The server marks a call to a tool declared async (§8): its output may come in any later request. */
+  async?: boolean;
 }
 
 export interface FunctionCallOutputItem {
@@ -95,6 +97,8 @@ export interface FunctionToolDefinition {
   description: string;
   parameters: Record<string, unknown>;
   strict?: boolean;
+  /** Async tool (§8, GPT-6 family): the model keeps working while it runs. */
+  async?: boolean;
 }
 
 export interface Usage {

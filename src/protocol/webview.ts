@@ -85,6 +85,10 @@ export const ToolCardView = lazySchema(() =>
     output: z.string().max(Limits.toolOutput).optional(),
     /** `delegate`: its subagents, each a nested, collapsible card. */
     subagents: z.array(SubagentView).max(8).optional(),
+    /** An async call (§8): it runs in the background while the model keeps working; the card offers Stop. */
+    background: z.boolean().optional(),
+    /** A running background call's latest output (its redacted end), shown live. */
+    liveOutput: z.string().max(Limits.toolOutput).optional(),
   }),
 );
 export type ToolCardView = z.infer<typeof ToolCardView>;
@@ -458,6 +462,8 @@ export const WebviewToHost = lazySchema(() =>
     z.object({ type: z.literal('steer'), id: Id, text: z.string().min(1).max(Limits.userText) }),
     /** Stop button (or Escape in the composer) while a turn runs. */
     z.object({ type: z.literal('stop'), turnId: Id.optional() }),
+    /** Stop on a background tool card: cancels that call only (the model gets its output, the turn goes on). */
+    z.object({ type: z.literal('stopBackgroundCall'), callId: Id }),
     /** Retry on an error card: run the failed turn again. */
     z.object({ type: z.literal('retry'), turnId: Id }),
     /** An answer on an approval card (a review's Keep is `allowOnce`, Discard `deny`; a question's Continue / Stop likewise). */

@@ -53,6 +53,8 @@ const toolCardView = object({
   durationMs: optional(millis),
   output: optional(string({ max: Limits.toolOutput })),
   subagents: optional(array(subagentView, { max: 8 })),
+  background: optional(boolean()),
+  liveOutput: optional(string({ max: Limits.toolOutput })),
 });
 
 const diffHunk = object({

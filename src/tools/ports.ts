@@ -168,7 +168,7 @@ export type SandboxReport =
 export interface Tasks {
   list(): Promise<TaskInfo[]>;
   /** Runs the task and resolves when it ends (or on timeout / cancellation, after stopping it). */
-  run(label: string, options: { timeoutMs: number; token: CancellationToken }): Promise<ProcessResult>;
+  run(label: string, options: { timeoutMs: number; token: CancellationToken; onOutput?: (chunk: string) => void }): Promise<ProcessResult>;
 }
 
 /**
@@ -180,7 +180,7 @@ export interface Terminal {
   sandbox(): Promise<SandboxStatus>;
   /** Fires when that status changes (the first command, a settings change); hosts without a sandbox may omit it. */
   readonly onDidChangeSandboxStatus?: Event<SandboxStatus>;
-  run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult>;
+  run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement; onOutput?: (chunk: string) => void }): Promise<ProcessResult>;
 }
 
 /**

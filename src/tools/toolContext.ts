@@ -41,6 +41,8 @@ export interface ToolCallContext {
   reads: FileReadTracker;
   editAttempts: EditAttempts;
   onEditApplied: (entry: JournalEntry) => void;
+  /** Live process output (run_command, run_task) for a card the user watches; the final output is still the result. */
+  onOutput?: (chunk: string) => void;
 }
 
 /** What a tool returns; the runner bounds and redacts `text` before it reaches the model. */

@@ -304,6 +304,9 @@ export class ChatController implements ChatViewListener, vscode.Disposable {
         if (request.turnId !== undefined && request.turnId !== this.state.runningTurnId) return this.refuse(`stop for turn ${request.turnId}, which is not running`);
         this.agentHost.stop();
         return;
+      case 'stopBackgroundCall':
+        if (!this.agentHost.stopBackgroundCall(request.callId)) return this.refuse(`stop of background call ${request.callId}, which is not running`);
+        return;
       case 'retry':
         if (!this.retryable.delete(request.turnId)) return this.refuse(`retry of turn ${request.turnId}, which was not offered`);
         this.state.nextFromChat = true;

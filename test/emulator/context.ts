@@ -125,20 +125,25 @@ export function toolParameterNames(tool: JsonObject): string[] {
 
 /**
  * The server's pairing rules, as the real API enforces them before running the model:
- * every function_call needs a function_call_output, and every output needs its call.
+ * every function_call needs a function_call_output, and every output needs its call. An async call
+ * (asyncTools.ts) may wait for its output; no call may be answered twice (the emulator's strictness:
+ * a client that delivers an async output twice is caught).
  */
 export function pairingError(context: readonly JsonObject[]): string | null {
   const calls = new Set<string>();
+  const asyncCalls = new Set<string>();
   const answered = new Set<string>();
   for (const item of context) {
     const type = itemType(item);
     const callId = String(item['call_id'] ?? '');
     if (type === 'function_call') calls.add(callId);
+    if (type === 'function_call' && item['async'] === true) asyncCalls.add(callId);
     if (type === 'function_call_output') {
       if (!calls.has(callId)) return `No tool call found for function call output with call_id ${callId}.`;
+      if (answered.has(callId)) return `Duplicate tool output for function call ${callId}.`;
       answered.add(callId);
     }
   }
-  for (const callId of calls) if (!answered.has(callId)) return `No tool output found for function call ${callId}.`;
+  for (const callId of calls) if (!answered.has(callId) && !asyncCalls.has(callId)) return `No tool output found for function call ${callId}.`;
   return null;
 }

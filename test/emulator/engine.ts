@@ -3,6 +3,7 @@
 // (building the model's context, counting tokens, planning).
 import { randomBytes } from 'node:crypto';
 import { Accounting, type CacheOutcome, type RequestRecord } from './accounting';
+import { asyncDeclarationError, markAsyncCalls } from './asyncTools';
 import { CompactionMemory, compactedView, compactionItem, summaryTokens } from './compaction';
 import { pairingError } from './context';
 import { isCostModelled, requestCost, resolveCost, type CostModel } from './costModel';
@@ -134,6 +135,8 @@ export class Engine {
    */
   setupTurn(request: CreateRequest, previous: StoredResponse | null, cache: CacheOutcome, extraInput: JsonObject[] = []): TurnSetup | ApiError {
     const profile = profileOf(request.model);
+    const unsupported = asyncDeclarationError(request, profile);
+    if (unsupported) return unsupported;
     const context = compactedView([...(previous?.context ?? []), ...request.input, ...extraInput]);
     const segments = this.promptOf(request, context, profile);
     const inputTokens = totalTokens(segments);
@@ -153,6 +156,7 @@ export class Engine {
     if (compaction) this.compactions.remember(compaction, context);
     const view = this.compactions.expand(compaction ? [compaction] : context);
     const plan = this.model.plan({ model: request.model, context: view, instructions: request.instructions, tools: request.tools, include: request.include });
+    markAsyncCalls(plan, request);
     const pace = this.paceFor(plan, profile);
     if (this.options.virtualTime) plan.tokensPerSecond = 0;
     const inForce = effectiveEffort(request.reasoningEffort, context);
@@ -182,7 +186,8 @@ export class Engine {
       inputTokens: setup.inputTokens,
       outputTokens,
       segments,
-      pendingCallIds: output.filter((o) => o['type'] === 'function_call').map((o) => String(o['call_id'] ?? '')),
+      // Async calls (asyncTools.ts) need no output before the next request.
+      pendingCallIds: output.filter((o) => o['type'] === 'function_call' && o['async'] !== true).map((o) => String(o['call_id'] ?? '')),
       request,
     };
     if (request.store) this.store.set(id, stored);

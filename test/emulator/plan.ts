@@ -4,7 +4,7 @@ import type { JsonObject } from './types';
 
 export type PlannedItem =
   | { kind: 'text'; text: string }
-  | { kind: 'call'; name: string; arguments: string; callId: string }
+  | { kind: 'call'; name: string; arguments: string; callId: string; async?: boolean }
   | { kind: 'reasoning'; summary: string };
 
 export type PlanEnding =

@@ -260,7 +260,7 @@ export class ResponseRun {
     }
     if (planned.kind === 'call') {
       const id = newId('fc');
-      const base = { type: 'function_call', id, call_id: planned.callId, name: planned.name };
+      const base = { type: 'function_call', id, call_id: planned.callId, name: planned.name, ...(planned.async ? { async: true } : {}) };
       if (!(await step({ type: 'response.output_item.added', output_index: outputIndex, item: { ...base, arguments: '', status: 'in_progress' } }))) return errorDue();
       for (const piece of tokenPieces(planned.arguments)) {
         await pacer.release(1);

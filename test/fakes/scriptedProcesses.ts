@@ -5,7 +5,7 @@
 import type { CancellationToken } from '../../src/common/cancellation';
 import type { Confinement, ProcessResult, SandboxStatus, TaskInfo, Tasks, Terminal } from '../../src/tools/ports';
 
-export type ProcessHandler = (run: { command: string; cwd: string; token: CancellationToken; timeoutMs: number }) => Promise<ProcessResult> | ProcessResult;
+export type ProcessHandler = (run: { command: string; cwd: string; token: CancellationToken; timeoutMs: number; onOutput?: (chunk: string) => void }) => Promise<ProcessResult> | ProcessResult;
 
 export const exited = (exitCode: number, output = ''): ProcessResult => ({ exitCode, output, timedOut: false, cancelled: false });
 
@@ -31,10 +31,10 @@ export class ScriptedTerminal implements Terminal {
     return this.sandboxStatus;
   }
 
-  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult> {
+  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement; onOutput?: (chunk: string) => void }): Promise<ProcessResult> {
     this.runs.push({ command, cwd: options.cwd, timeoutMs: options.timeoutMs });
     this.confinements.push(options.confinement);
-    return this.handler({ command, cwd: options.cwd, token: options.token, timeoutMs: options.timeoutMs });
+    return this.handler({ command, cwd: options.cwd, token: options.token, timeoutMs: options.timeoutMs, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
   }
 }
 
@@ -50,7 +50,7 @@ export class ScriptedTasks implements Tasks {
     return [...this.tasks];
   }
 
-  async run(label: string, options: { timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+  async run(label: string, options: { timeoutMs: number; token: CancellationToken; onOutput?: (chunk: string) => void }): Promise<ProcessResult> {
     this.runs.push(label);
     return this.handler({ command: label, cwd: '', ...options });
   }

@@ -133,6 +133,7 @@ async function runWith(emu: Emulator, setup: RunSetup, cleanups: Array<() => voi
   const initialFiles = workspace.snapshot();
   const settings = new MemoryToolSettings({ allowedCommands: ['npm test'], ...setup.tools });
   const terminal = new ScriptedTerminal(() => exited(0, setup.terminalOutput ?? TEST_OUTPUT));
+  const backgroundJob = setup.scenario.asyncJobOutlivesSocket ? heldUntilTheTurnWaits(terminal, emu, setup.terminalOutput ?? TEST_OUTPUT) : undefined;
   const tasks = new ScriptedTasks([{ label: 'npm: test', source: 'npm', detail: 'vitest run' }], () => exited(0, TEST_OUTPUT));
   const clock = new ManualClock();
   const services = createToolServices({ workspace, diagnostics: new MemoryDiagnostics(), tasks, terminal, settings, clock, knownSecrets: () => [emu.apiKey] });
@@ -142,12 +143,13 @@ async function runWith(emu: Emulator, setup: RunSetup, cleanups: Array<() => voi
   let ids = 0;
   const newId = (): string => `id_${++ids}`;
   const store = new SessionStore(storage, clock, newId);
-  const agentSettings = defaultAgentSettings();
+  const agentSettings = { ...defaultAgentSettings(), ...(setup.scenario.model ? { model: setup.scenario.model } : {}) };
   const agent = new Agent({ model: transport, tools: runner, approvals, sessions: store, settings: () => agentSettings, clock, newId, toolCancelGraceMs: 200 });
   cleanups.push(() => agent.dispose());
   const events: AgentEvent[] = [];
   agent.onEvent((event) => {
     setup.hooks?.onAgentEvent?.(event, emu, { stop: () => agent.stop(), steer: (text) => void agent.steer(text) });
+    if (event.type === 'backgroundWait') backgroundJob?.release();
     events.push(event);
   });
 
@@ -211,6 +213,28 @@ async function runWith(emu: Emulator, setup: RunSetup, cleanups: Array<() => voi
     apiKey: emu.apiKey,
   };
   return record;
+}
+
+/**
+ * Commands that end only once the turn waits for them (`backgroundWait`), after the socket was closed
+ * (the 60-minute limit), so the job outlives it; Stop ends them at once, as a killed process would.
+ */
+function heldUntilTheTurnWaits(terminal: ScriptedTerminal, emu: Emulator, output: string): { release(): void } {
+  const waiting: Array<() => void> = [];
+  terminal.handler = ({ token }) =>
+    new Promise((resolve) => {
+      const cancelled = (): void => resolve({ exitCode: undefined, output: '', timedOut: false, cancelled: true });
+      if (token.isCancellationRequested) return cancelled();
+      token.onCancellationRequested(cancelled);
+      waiting.push(() => resolve(exited(0, output)));
+    });
+  return {
+    release: () => {
+      if (waiting.length === 0) return;
+      if (emu.stats().connections.some((c) => c.transport === 'ws' && c.closedAt === null)) emu.setFault({ kind: 'connectionLimitNow' });
+      for (const finish of waiting.splice(0)) finish();
+    },
+  };
 }
 
 /** How many events the emulator sent for each request (recv frames between two creates). */

@@ -8,6 +8,13 @@ export interface CampaignScenario {
   emulatorScenario: string;
   files: Record<string, string>;
   prompts: string[];
+  /** The agent's model when not the default (a GPT-6-like model has async tools). */
+  model?: string;
+  /**
+   * Its `run_command` runs in the background: the harness ends the job only when the turn waits for
+   * it, and first closes the socket (the 60-minute limit), so the job outlives it.
+   */
+  asyncJobOutlivesSocket?: boolean;
 }
 
 /**
@@ -23,6 +30,18 @@ export const PACKAGE_JSON =
 
 export const MATH_TS = 'export function add(a: number, b: number): string {\n  return a + b;\n}\n';
 export const INDEX_TS = "import { add } from './math';\nconsole.log(add(1, 2));\n";
+
+/** Async tools (issue 17): a background test run that outlives its socket while the model keeps reading. */
+export const ASYNC_JOB_SCENARIO: CampaignScenario = {
+  name: 'async-job',
+  emulatorScenario: 'faults-async',
+  files: { 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n', 'package.json': PACKAGE_JSON },
+  prompts: ['Please run the tests and read the code meanwhile.'],
+  model: 'gpt-6.2',
+  asyncJobOutlivesSocket: true,
+};
+
+/** What the plain-Node campaign runs (the VS Code host runs `CAMPAIGN_SCENARIOS`). */
 
 export const CAMPAIGN_SCENARIOS: readonly CampaignScenario[] = [
   {
@@ -44,3 +63,6 @@ export const CAMPAIGN_SCENARIOS: readonly CampaignScenario[] = [
     prompts: ['Explain how the transport works, in detail.'],
   },
 ];
+
+/** What the plain-Node campaign runs: every scenario, and the async job (the VS Code host runs `CAMPAIGN_SCENARIOS`). */
+export const PLAIN_NODE_SCENARIOS: readonly CampaignScenario[] = [...CAMPAIGN_SCENARIOS, ASYNC_JOB_SCENARIO];

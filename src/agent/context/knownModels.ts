@@ -19,6 +19,8 @@ export interface KnownModel {
   contextWindow: number | undefined;
   /** `response.steer` works (GPT-6 family); false: the server answers `steering_not_supported`. */
   steers: boolean;
+  /** Function tools may be declared `async: true` (GPT-6 family, §8); absent: no. */
+  asyncTools?: boolean;
   price: ModelPrice | undefined;
 }
 
@@ -42,7 +44,7 @@ const TABLE: Record<string, KnownModel> = {
   // Newer models (§8): steering and cache-write billing are documented; windows and prices are not
   // yet in the table's sources, so they are left to the settings.
   'gpt-5.6': { contextWindow: undefined, steers: false, price: undefined },
-  'gpt-6.2': { contextWindow: undefined, steers: true, price: undefined },
+  'gpt-6.2': { contextWindow: undefined, steers: true, asyncTools: true, price: undefined },
 };
 
 const DATED = /-\d{4}-\d{2}-\d{2}$/;
@@ -51,6 +53,6 @@ const DATED = /-\d{4}-\d{2}-\d{2}$/;
 export function knownModel(model: string): KnownModel | undefined {
   const row = TABLE[model] ?? TABLE[model.replace(DATED, '')];
   if (row) return row;
-  if (/^gpt-6([.-]|$)/.test(model)) return { contextWindow: undefined, steers: true, price: undefined };
+  if (/^gpt-6([.-]|$)/.test(model)) return { contextWindow: undefined, steers: true, asyncTools: true, price: undefined };
   return undefined;
 }

@@ -62,7 +62,7 @@ export class VscodeTasks implements Tasks {
     return tasks.map((task) => ({ label: task.name, source: task.source, detail: task.detail }));
   }
 
-  async run(label: string, options: { timeoutMs: number; token: CancellationToken }): Promise<ProcessResult> {
+  async run(label: string, options: { timeoutMs: number; token: CancellationToken; onOutput?: (chunk: string) => void }): Promise<ProcessResult> {
     const tasks = await vscode.tasks.fetchTasks();
     const task = tasks.find((t) => t.name === label) ?? tasks.find((t) => `${t.source}: ${t.name}` === label);
     if (!task) {
@@ -95,7 +95,10 @@ export class VscodeTasks implements Tasks {
               token: stopped.token,
               maxOutputBytes: MAX_OUTPUT,
               env: envOf(task),
-              onOutput: (chunk) => write.fire(chunk.replace(/\r?\n/g, '\r\n')),
+              onOutput: (chunk) => {
+                write.fire(chunk.replace(/\r?\n/g, '\r\n'));
+                options.onOutput?.(chunk);
+              },
             }).then((result) => {
               close.fire(result.exitCode ?? 1);
               stopped.dispose();

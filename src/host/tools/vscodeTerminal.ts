@@ -34,7 +34,7 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
     return this.commandSandbox.status();
   }
 
-  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement }): Promise<ProcessResult> {
+  async run(command: string, options: { cwd: string; timeoutMs: number; token: CancellationToken; confinement: Confinement; onOutput?: (chunk: string) => void }): Promise<ProcessResult> {
     const writeEmitter = new vscode.EventEmitter<string>();
     // Closing the terminal while the command runs stops the command (the whole process group).
     const stopped = new CancellationTokenSource(options.token);
@@ -57,7 +57,10 @@ export class VscodeTerminal implements Terminal, vscode.Disposable {
       confinement: options.confinement,
       maxOutputBytes: MAX_OUTPUT,
       onStart: (where) => writeEmitter.fire(`\x1b[2m$ ${command}  (${where})\x1b[0m\r\n`),
-      onOutput: (chunk) => writeEmitter.fire(chunk.replace(/\r?\n/g, '\r\n')),
+      onOutput: (chunk) => {
+        writeEmitter.fire(chunk.replace(/\r?\n/g, '\r\n'));
+        options.onOutput?.(chunk);
+      },
     }).catch((error: unknown) => {
       // The sandbox could not be set up: nothing ran. Say so where the user looks, and fail the call.
       writeEmitter.fire(`\x1b[31mNot run: ${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);

@@ -31,6 +31,6 @@ export async function runCommand(args: z.infer<typeof runCommandArgs>, ctx: Tool
     confinement = confinementFor(answer, plan.offer);
   } else confinement = plan.confinement;
   const timeoutMs = (args.timeout_seconds ?? DEFAULT_COMMAND_TIMEOUT_S) * 1000;
-  const result = await services.terminal.run(args.command, { cwd: cwd.absolute, timeoutMs, token: ctx.token, confinement });
+  const result = await services.terminal.run(args.command, { cwd: cwd.absolute, timeoutMs, token: ctx.token, confinement, ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}) });
   return { text: describeProcessResult('The command', result, timeoutMs), tailHeavy: true, ...(result.sandbox ? { sandbox: result.sandbox } : {}) };
 }

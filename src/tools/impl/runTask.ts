@@ -19,6 +19,6 @@ export async function runTask(args: z.infer<typeof runTaskArgs>, ctx: ToolCallCo
     if (answer === 'deny') throw new ToolError(`The user declined to run the task "${task.label}". Do not retry it; ask the user how to proceed.`, 'denied');
     if (answer === 'alwaysAllow') await services.settings.allowTask(task.label);
   }
-  const result = await services.tasks.run(task.label, { timeoutMs: TASK_TIMEOUT_MS, token: ctx.token });
+  const result = await services.tasks.run(task.label, { timeoutMs: TASK_TIMEOUT_MS, token: ctx.token, ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}) });
   return { text: describeProcessResult(`Task "${task.label}"`, result, TASK_TIMEOUT_MS), tailHeavy: true };
 }

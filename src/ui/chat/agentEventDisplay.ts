@@ -57,8 +57,17 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   textDelta: (event) => [{ type: 'textDelta', turnId: event.turnId, blockId: event.itemId, delta: event.delta }],
   reasoningDelta: (event) => [{ type: 'textDelta', turnId: event.turnId, blockId: `r-${event.itemId}`, delta: event.delta, channel: 'reasoning' }],
   toolCallStarted: (event) => [
-    { type: 'toolCallStarted', turnId: event.turnId, callId: event.callId, name: event.name, title: toolTitle(event.name), target: event.path ?? event.argsSummary },
+    {
+      type: 'toolCallStarted',
+      turnId: event.turnId,
+      callId: event.callId,
+      name: event.name,
+      title: toolTitle(event.name),
+      target: event.path ?? event.argsSummary,
+      ...(event.background ? { background: true } : {}),
+    },
   ],
+  toolCallOutput: (event) => [{ type: 'toolCallOutput', turnId: event.turnId, callId: event.callId, tail: event.tail }],
   toolCallFinished: (event) => [
     {
       type: 'toolCallFinished',
@@ -102,6 +111,8 @@ const ROWS: { [T in AgentEvent['type']]: Row<T> } = {
   effortChanged: (event) => [{ type: 'notice', turnId: event.turnId, message: event.note }],
   turnFinished: (event, context) => (event.sessionId !== context.shownSessionId ? [] : turnEnd(event)),
   requestStarted: NOTHING,
+  backgroundOutputQueued: NOTHING,
+  backgroundWait: NOTHING,
   assistantMessage: NOTHING,
   // The response is sent again: the fragment it streamed is replaced, not shown twice.
   modelRecovering: (event) => [{ type: 'responseResent', turnId: event.turnId }],

@@ -30,12 +30,19 @@ export function runningToolCard(event: DisplayEventOf<'toolCallStarted'>): ToolC
     status: 'running',
   };
   if (event.target !== undefined) card.target = event.target.slice(0, Limits.path);
+  if (event.background) card.background = true;
   return card;
+}
+
+/** A running background card with its latest output (the end of it, if longer than a card holds). */
+export function liveToolCard(running: ToolCardView, event: DisplayEventOf<'toolCallOutput'>): ToolCardView {
+  return { ...running, liveOutput: event.tail.slice(-Limits.toolOutput) };
 }
 
 /** The finished card; `elapsedMs` counts when the event has no duration of its own. */
 export function finishedToolCard(running: ToolCardView, event: DisplayEventOf<'toolCallFinished'>, elapsedMs: number): ToolCardView {
-  const card: ToolCardView = { ...running, status: event.status, durationMs: Math.max(0, event.durationMs ?? elapsedMs) };
+  const { liveOutput: _shownWhileRunning, ...rest } = running;
+  const card: ToolCardView = { ...rest, status: event.status, durationMs: Math.max(0, event.durationMs ?? elapsedMs) };
   if (event.outputSummary !== undefined) card.output = clipText(event.outputSummary, Limits.toolOutput);
   return card;
 }

@@ -15,7 +15,9 @@ export type ChatDisplayEvent =
   | { type: 'turnStarted'; turnId: string; userText: string; attachments?: readonly AttachmentView[] }
   /** Answer or reasoning-summary text; `blockId` is stable per output item (the item id, prefixed for reasoning). */
   | { type: 'textDelta'; turnId: string; blockId: string; delta: string; channel?: 'answer' | 'reasoning' }
-  | { type: 'toolCallStarted'; turnId: string; callId: string; name: string; title?: string; target?: string }
+  | { type: 'toolCallStarted'; turnId: string; callId: string; name: string; title?: string; target?: string; background?: boolean }
+  /** A background call's latest output (redacted tail), for its card. */
+  | { type: 'toolCallOutput'; turnId: string; callId: string; tail: string }
   | {
       type: 'toolCallFinished';
       turnId: string;

@@ -22,6 +22,7 @@ import {
   commandApprovalCard,
   errorCard,
   finishedToolCard,
+  liveToolCard,
   questionCard,
   resolvedEditCard,
   reviewCard,
@@ -87,6 +88,8 @@ export class ChatDisplayModel {
         return this.toolStarted(event);
       case 'toolCallFinished':
         return this.toolFinished(event);
+      case 'toolCallOutput':
+        return this.toolOutput(event);
       case 'approvalRequested':
         return this.showApproval(event.turnId, commandApprovalCard(event));
       case 'reviewRequested':
@@ -190,6 +193,15 @@ export class ChatDisplayModel {
     if (!this.placeItem(turn, turn.tools.has(card.id), { kind: 'tool', card })) return [];
     turn.tools.set(card.id, { card, startedAt: this.clock.now() });
     return [{ type: 'toolCard', turnId: turn.view.id, card }];
+  }
+
+  private toolOutput(event: DisplayEventOf<'toolCallOutput'>): Messages {
+    const turn = this.turnsById.get(event.turnId);
+    const entry = turn?.tools.get(clipId(event.callId));
+    if (!turn || !entry || entry.card.status !== 'running') return [];
+    entry.card = liveToolCard(entry.card, event);
+    replaceItem(turn, { kind: 'tool', card: entry.card });
+    return [{ type: 'toolCard', turnId: turn.view.id, card: entry.card }];
   }
 
   private toolFinished(event: DisplayEventOf<'toolCallFinished'>): Messages {

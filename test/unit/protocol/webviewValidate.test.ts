@@ -122,6 +122,8 @@ const validMessages: unknown[] = [
       ],
     },
   },
+  { type: 'toolCard', turnId: 't1', card: { id: 'c3', name: 'run_task', title: 'Run task', status: 'running', background: true, liveOutput: 'step 1 ok\n' } },
+  { type: 'toolCard', turnId: 't1', card: { id: 'c4', name: 'run_task', title: 'Run task', status: 'done', background: false } },
   { type: 'approval', turnId: 't1', card: commandCard },
   { type: 'approval', turnId: 't1', card: taskCard },
   { type: 'approval', turnId: 't1', card: mcpToolCard },

@@ -130,6 +130,22 @@ describe('ChatPresenter: ordering', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('a background call: its card runs in the background, shows its live output, and drops it when finished', () => {
+    const { presenter, posts } = setup();
+    presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'test' });
+    presenter.handle({ type: 'toolCallStarted', turnId: 't1', callId: 'c1', name: 'run_task', title: 'Run task', target: 'npm: test', background: true });
+    presenter.handle({ type: 'toolCallOutput', turnId: 't1', callId: 'c1', tail: 'step 1 ok\n' });
+    presenter.handle({ type: 'toolCallFinished', turnId: 't1', callId: 'c1', status: 'done', outputSummary: '12 passed' });
+    presenter.handle({ type: 'toolCallOutput', turnId: 't1', callId: 'c1', tail: 'late' });
+    const cards = posts.filter((p): p is Extract<HostToWebview, { type: 'toolCard' }> => p.type === 'toolCard').map((p) => p.card);
+    expect(cards).toEqual([
+      { id: 'c1', name: 'run_task', title: 'Run task', target: 'npm: test', status: 'running', background: true },
+      { id: 'c1', name: 'run_task', title: 'Run task', target: 'npm: test', status: 'running', background: true, liveOutput: 'step 1 ok\n' },
+      expect.objectContaining({ id: 'c1', status: 'done', background: true, output: '12 passed' }),
+    ]);
+    expect(cards[2]).not.toHaveProperty('liveOutput');
+  });
+
   it('flushes before a connection change and before deltas of another turn', () => {
     const { presenter, posts } = setup();
     presenter.handle({ type: 'turnStarted', turnId: 't1', userText: 'a' });
