@@ -117,7 +117,8 @@ suite('warm-up: a warm socket before the first prompt, never awaited', function 
     assert.deepStrictEqual(prompt['tools'], warm['tools']);
     assert.strictEqual(prompt['model'], warm['model']);
     const toolNames = (warm['tools'] as Array<{ name: string }>).map((t) => t.name);
-    assert.deepStrictEqual(toolNames, ['read_file', 'list_files', 'search_text', 'get_diagnostics', 'apply_edit', 'run_task', 'run_command']);
+    // `delegate` (subagents on lanes) is on by default and comes after the workspace tools.
+    assert.deepStrictEqual(toolNames, ['read_file', 'list_files', 'search_text', 'get_diagnostics', 'apply_edit', 'run_task', 'run_command', 'delegate']);
     // The instructions ride the chain as its leading developer message, not as top-level `instructions` (issue 16).
     assert.strictEqual(warm['instructions'], undefined);
     const [instructions] = warm['input'] as Array<{ role?: string; content?: Array<{ text?: string }> }>;
