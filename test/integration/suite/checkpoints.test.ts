@@ -5,9 +5,8 @@ import type { Holdfast } from '../../../src/app/holdfast';
 import { StorageCheckpointFiles } from '../../../src/host/checkpoints/storageCheckpointFiles';
 import { Checkpointer } from '../../../src/tools/checkpoints/checkpointer';
 import type { RestoreCommandResult } from '../../../src/ui/restoreCodeCommand';
-import { type Emulator, type Scenario, startEmulator } from '../../emulator';
-import { connectToEmulator } from '../support/emulatorSession';
-import { holdfastUnderTest } from '../support/holdfastExtension';
+import type { Scenario } from '../../emulator';
+import { type ConnectedEmulator, connectedEmulator } from '../support/emulatorSession';
 import { fileIn, readText, workspaceRoot, writeText } from '../support/workspaceFiles';
 
 /**
@@ -49,19 +48,14 @@ const scenario: Scenario = {
 suite('checkpoints: restore code to a turn, in a folder that is not a git repository', function () {
   this.timeout(90_000);
   let holdfast: Holdfast;
-  let emulator: Emulator;
-  let disconnect: (() => Promise<void>) | undefined;
+  let connected: ConnectedEmulator | undefined;
 
   suiteSetup(async () => {
-    holdfast = await holdfastUnderTest();
-    emulator = await startEmulator({ scenario, tokensPerSecond: 0, pingIntervalMs: 0 });
-    disconnect = await connectToEmulator(holdfast, emulator);
+    connected = await connectedEmulator({ scenario, tokensPerSecond: 0 });
+    ({ holdfast } = connected);
   });
 
-  suiteTeardown(async () => {
-    await disconnect?.();
-    await emulator?.close();
-  });
+  suiteTeardown(() => connected?.close());
 
   async function turn(name: string): Promise<string> {
     const outcome = await holdfast.agentHost.runTurn({ text: `checkpoints ${name}` });

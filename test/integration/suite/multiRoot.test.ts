@@ -3,10 +3,9 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
 import type { Holdfast } from '../../../src/app/holdfast';
-import { type Emulator, type Scenario, startEmulator } from '../../emulator';
+import type { Emulator, Scenario } from '../../emulator';
 import { API_CONFIG, MULTI_ROOT_GREP, WEB_CLIENT, WEB_FOLDER_DENIAL } from '../multiRootWorkspace';
-import { connectToEmulator, createFrames, modelRequests, toolOutputOf } from '../support/emulatorSession';
-import { holdfastUnderTest } from '../support/holdfastExtension';
+import { type ConnectedEmulator, connectedEmulator, createFrames, modelRequests, toolOutputOf } from '../support/emulatorSession';
 
 /**
  * Issue 19 in a real VS Code with a two-folder `.code-workspace` (runTests.ts's multi-root pass; in
@@ -50,19 +49,15 @@ suite(`${MULTI_ROOT_GREP}: the agent reads from one folder and edits the other`,
   this.timeout(60_000);
   let holdfast: Holdfast;
   let emulator: Emulator;
-  let disconnect: (() => Promise<void>) | undefined;
+  let connected: ConnectedEmulator | undefined;
 
   suiteSetup(async function () {
     if ((vscode.workspace.workspaceFolders ?? []).length < 2) this.skip();
-    holdfast = await holdfastUnderTest();
-    emulator = await startEmulator({ scenario, tokensPerSecond: 0, pingIntervalMs: 0 });
-    disconnect = await connectToEmulator(holdfast, emulator);
+    connected = await connectedEmulator({ scenario, tokensPerSecond: 0 });
+    ({ holdfast, emulator } = connected);
   });
 
-  suiteTeardown(async () => {
-    await disconnect?.();
-    await emulator?.close();
-  });
+  suiteTeardown(() => connected?.close());
 
   test('search spans both folders; api is read, web is edited, paths carry the folder name', async () => {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.name);

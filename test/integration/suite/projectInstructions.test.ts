@@ -3,9 +3,8 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
 import type { Holdfast } from '../../../src/app/holdfast';
-import { type Emulator, startEmulator } from '../../emulator';
-import { connectToEmulator, createFrames } from '../support/emulatorSession';
-import { holdfastUnderTest } from '../support/holdfastExtension';
+import type { Emulator } from '../../emulator';
+import { type ConnectedEmulator, connectedEmulator, createFrames } from '../support/emulatorSession';
 import { fileIn, writeText } from '../support/workspaceFiles';
 
 /**
@@ -26,12 +25,11 @@ suite('project instructions: an AGENTS.md rule reaches the request', function ()
   this.timeout(60_000);
   let holdfast: Holdfast;
   let emulator: Emulator;
-  let disconnect: (() => Promise<void>) | undefined;
+  let connected: ConnectedEmulator | undefined;
 
   suiteSetup(async () => {
-    holdfast = await holdfastUnderTest();
     await writeText('AGENTS.md', `# Rules\n\n${RULE}\n`);
-    emulator = await startEmulator({
+    connected = await connectedEmulator({
       scenario: {
         name: 'agents-md',
         fallback: 'fail',
@@ -41,14 +39,12 @@ suite('project instructions: an AGENTS.md rule reaches the request', function ()
         ],
       },
       tokensPerSecond: 0,
-      pingIntervalMs: 0,
     });
-    disconnect = await connectToEmulator(holdfast, emulator);
+    ({ holdfast, emulator } = connected);
   });
 
   suiteTeardown(async () => {
-    await disconnect?.();
-    await emulator?.close();
+    await connected?.close();
     await vscode.workspace.fs.delete(fileIn('AGENTS.md')).then(undefined, () => undefined);
   });
 

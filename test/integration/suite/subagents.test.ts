@@ -3,9 +3,8 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../../../src/agent/events';
 import type { Holdfast } from '../../../src/app/holdfast';
-import { type Emulator, startEmulator } from '../../emulator';
-import { connectToEmulator, createFrames } from '../support/emulatorSession';
-import { holdfastUnderTest } from '../support/holdfastExtension';
+import type { Emulator } from '../../emulator';
+import { type ConnectedEmulator, connectedEmulator, createFrames } from '../support/emulatorSession';
 
 /**
  * Issue 17: three subagents on lanes inside a real VS Code. The emulator's demo model answers a prompt
@@ -24,20 +23,18 @@ suite('agent: three subagents on lanes of one socket', function () {
   this.timeout(180_000);
   let holdfast: Holdfast;
   let emulator: Emulator;
-  let disconnect: (() => Promise<void>) | undefined;
+  let connected: ConnectedEmulator | undefined;
 
   suiteSetup(async () => {
-    holdfast = await holdfastUnderTest();
     // The demo model at a model-like pace, so running in parallel has something to overlap.
     // (The scenario object, as the bundled suite has no scenario files: `default.yaml` is exactly this.)
-    emulator = await startEmulator({ scenario: { name: 'default', fallback: 'auto', steps: [] }, tokensPerSecond: 300, pingIntervalMs: 0 });
-    disconnect = await connectToEmulator(holdfast, emulator);
+    connected = await connectedEmulator({ scenario: { name: 'default', fallback: 'auto', steps: [] }, tokensPerSecond: 300 });
+    ({ holdfast, emulator } = connected);
   });
 
   suiteTeardown(async () => {
     if (holdfast?.agentHost.agent.runningTurn) holdfast.agentHost.stop();
-    await disconnect?.();
-    await emulator?.close();
+    await connected?.close();
   });
 
   test('the delegate call runs three subagents in parallel on named lanes, forked from the main response', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { startEmulator, type Emulator, type Scenario } from '../../emulator';
+import { startEmulator, type Emulator, type EmulatorOptions, type Scenario } from '../../emulator';
 import type { Holdfast } from '../../../src/app/holdfast';
 import { holdfastUnderTest, pointBaseUrlAt, workspaceBaseUrl } from './holdfastExtension';
 
@@ -43,6 +43,28 @@ export async function connectToEmulator(holdfast: Holdfast, emulator: Emulator):
   return async () => {
     await vscode.commands.executeCommand('holdfast.clearApiKey');
     await pointBaseUrlAt(holdfast, previous);
+  };
+}
+
+/** Holdfast connected to a fresh emulator for one suite; `close()` (in suiteTeardown) undoes both. */
+export interface ConnectedEmulator {
+  holdfast: Holdfast;
+  emulator: Emulator;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator with `options` (no pings) and connects the running Holdfast to it. */
+export async function connectedEmulator(options: EmulatorOptions): Promise<ConnectedEmulator> {
+  const holdfast = await holdfastUnderTest();
+  const emulator = await startEmulator({ pingIntervalMs: 0, ...options });
+  const disconnect = await connectToEmulator(holdfast, emulator);
+  return {
+    holdfast,
+    emulator,
+    async close() {
+      await disconnect();
+      await emulator.close();
+    },
   };
 }
 
