@@ -13,6 +13,13 @@ import { MentionPopup } from './mentions';
 import { updateViewState, viewState } from './state';
 import { attachmentLabel } from './transcript';
 
+/** The effort toggle's states for the next message (click cycles normal → think harder → faster). */
+const EFFORT = {
+  normal: { icon: 'dashboard', label: 'Effort: normal. Click for the next message to think harder (or, twice, to go faster).' },
+  high: { icon: 'lightbulb', label: 'Effort: think harder, for the next message. Click for faster.' },
+  low: { icon: 'zap', label: 'Effort: faster, for the next message. Click for normal.' },
+} as const;
+
 export interface ComposerCallbacks {
   send(message: WebviewToHost): void;
   /** The running turn, if any: Enter then steers it. */
@@ -55,7 +62,8 @@ export class Composer {
   private steerCounter = 0;
   /** "Think harder / faster" for the next message only; undefined: the base effort. */
   private effort: 'high' | 'low' | undefined;
-  private readonly effortButton = element('button', { type: 'button', class: 'effort-toggle', 'data-testid': 'effort-toggle', 'aria-pressed': 'false' }, 'Effort: normal');
+  // An icon, not a word: the composer keeps its width for the text at 220 px.
+  private readonly effortButton = iconButton(EFFORT.normal.icon, EFFORT.normal.label, { class: 'icon-button effort-toggle', 'data-testid': 'effort-toggle', 'aria-pressed': 'false' });
   /** Browsers without `field-sizing: content` get the height measured from the text. */
   private readonly measureHeight = !(typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content'));
   private readonly steerPrefix = `steer-${Date.now().toString(36)}-`;
@@ -77,7 +85,6 @@ export class Composer {
     attachSelection.addEventListener('click', () => callbacks.send({ type: 'attachSelection' }));
     const row = element('div', { class: 'composer-row' });
     const buttons = element('div', { class: 'composer-buttons' });
-    this.effortButton.title = 'Reasoning effort for the next message: normal, think harder, or faster';
     this.effortButton.addEventListener('click', () => this.setEffort(this.effort === undefined ? 'high' : this.effort === 'high' ? 'low' : undefined));
     buttons.append(this.effortButton, attachSelection, this.stopButton, this.sendButton);
     row.append(this.input, buttons);
@@ -176,7 +183,10 @@ export class Composer {
 
   private setEffort(effort: 'high' | 'low' | undefined): void {
     this.effort = effort;
-    this.effortButton.textContent = effort === 'high' ? 'Effort: think harder' : effort === 'low' ? 'Effort: faster' : 'Effort: normal';
+    const shown = EFFORT[effort ?? 'normal'];
+    this.effortButton.replaceChildren(icon(shown.icon));
+    this.effortButton.title = shown.label;
+    this.effortButton.setAttribute('aria-label', shown.label);
     this.effortButton.setAttribute('aria-pressed', String(effort !== undefined));
   }
 

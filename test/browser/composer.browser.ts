@@ -80,12 +80,13 @@ export const composerTests: BrowserTest[] = [
       await ready(page);
       const input = page.getByTestId('composer-input');
       await page.getByTestId('effort-toggle').click();
-      checkEqual(await page.getByTestId('effort-toggle').textContent(), 'Effort: think harder', 'one click: think harder');
+      checkEqual((await page.getByTestId('effort-toggle').getAttribute('aria-label'))?.startsWith('Effort: think harder'), true, 'one click: think harder');
+      checkEqual(await page.getByTestId('effort-toggle').getAttribute('aria-pressed'), 'true', 'shown as pressed');
       await input.click();
       await page.keyboard.type('hard one');
       await page.keyboard.press('Enter');
       checkEqual(await postsOfType(page, 'sendPrompt'), [{ type: 'sendPrompt', text: 'hard one', attachments: [], effort: 'high' }], 'the prompt carries the effort');
-      checkEqual(await page.getByTestId('effort-toggle').textContent(), 'Effort: normal', 'per message: back to normal');
+      checkEqual((await page.getByTestId('effort-toggle').getAttribute('aria-label'))?.startsWith('Effort: normal'), true, 'per message: back to normal');
 
       await postToWebview(page, runningTurn);
       await page.getByTestId('stop-button').waitFor({ state: 'visible' });

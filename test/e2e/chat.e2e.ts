@@ -185,7 +185,7 @@ export const suite: E2eSuite = {
       },
     },
     {
-      name: 'text typed during a run is delivered as steering (queued → delivered)',
+      name: 'text typed during a run is delivered as steering (queued → delivered → answered)',
       timeoutMs: 60_000,
       async run({ page, run }) {
         assert.ok(emulator);
@@ -208,9 +208,10 @@ export const suite: E2eSuite = {
         const steer = lastTurn(page).locator('[data-testid="steer"]');
         await steer.first().waitFor({ state: 'attached', timeout: 5_000 });
         await saveScreenshot(page, run, 'chat-09-steer-sent');
-        await waitUntil('the steer line to read delivered', async () => (await steer.first().getAttribute('data-status')) === 'delivered', 20_000, 20);
+        // The receipt: queued → delivered (the server took it) → answered (the model's answer came after it).
+        await waitUntil('the steer line to read answered', async () => (await steer.first().getAttribute('data-status')) === 'answered', 20_000, 20);
         const seen = (await (await webviewFrame(page)).evaluate('window.__steerStatuses')) as string[];
-        assert.deepStrictEqual(seen, ['queued', 'delivered'], `steer statuses: ${seen.join(' → ')}`);
+        assert.deepStrictEqual(seen, ['queued', 'delivered', 'answered'], `steer statuses: ${seen.join(' → ')}`);
         console.log(`      (steer statuses seen: ${seen.join(' → ')})`);
         await waitTurnStatus(page, 'done');
         assert.ok((await answerText(page)).includes(CHAT_STEERED_ANSWER), 'the model answered the steering text');
