@@ -91,6 +91,7 @@ async function turnButton(page: Page, index: number, action: 'restoreCode' | 're
 
 let beforeTurn2: Record<string, string> = {};
 let afterTurn3: Record<string, string> = {};
+let topLevel: string[] = [];
 
 export const suite: E2eSuite = {
   name: 'checkpoints: restore code to a turn and branches after a real window reload, in a folder that is not a git repository',
@@ -100,6 +101,7 @@ export const suite: E2eSuite = {
       timeoutMs: 240_000,
       async run({ page, workspaceFolder }) {
         assert.ok(!fs.existsSync(path.join(workspaceFolder, '.git')), 'the workspace folder is not a git repository');
+        topLevel = [...fs.readdirSync(workspaceFolder), 'ck'].sort();
         const emu = await startEmulator({ scenario, acceptAnyKey: true, pingIntervalMs: 0 });
         onCleanup(() => emu.close());
         writeWorkspaceSettings(workspaceFolder, { 'holdfast.baseUrl': emu.url });
@@ -148,7 +150,7 @@ export const suite: E2eSuite = {
     {
       name: 'rewind the chat to turn 2, another way, a second reload, and the first branch back from the tree',
       timeoutMs: 240_000,
-      async run({ page }) {
+      async run({ page, workspaceFolder }) {
         await turnButton(page, 1, 'rewind');
         await waitUntil('the chat to go back to one turn', async () => (await turnCount(page)) === 1, 30_000);
         const input = chat(page).locator('[data-testid="composer-input"]');
@@ -172,6 +174,8 @@ export const suite: E2eSuite = {
         assert.ok(PROMPTS.every((prompt, i) => first[i]?.includes(prompt)), `the first branch's prompts: ${first.join(' | ')}`);
         const text = (await chat(page).locator('[data-testid="transcript"]').textContent()) ?? '';
         assert.ok(text.includes('Done with turn3.') && !text.includes('Took another way'), 'the first branch\'s answers, not the other branch\'s');
+        // The checkpoints live in the extension's storage: nothing new in the folder, no .git made.
+        assert.deepStrictEqual(fs.readdirSync(workspaceFolder).sort(), topLevel, 'the workspace holds no checkpoint files');
       },
     },
   ],
