@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startEmulator, type Scenario } from '../emulator';
+import { type Emulator, startEmulator, type Scenario } from '../emulator';
 import { chat, sendPrompt, turnCount, waitTurnStatus } from './lib/chatView';
 import { onCleanup } from './lib/cleanup';
 import type { E2eSuite } from './lib/e2eSuite';
@@ -92,6 +92,7 @@ async function turnButton(page: Page, index: number, action: 'restoreCode' | 're
 let beforeTurn2: Record<string, string> = {};
 let afterTurn3: Record<string, string> = {};
 let topLevel: string[] = [];
+let emulator: Emulator | undefined;
 
 export const suite: E2eSuite = {
   name: 'checkpoints: restore code to a turn and branches after a real window reload, in a folder that is not a git repository',
@@ -103,6 +104,7 @@ export const suite: E2eSuite = {
         assert.ok(!fs.existsSync(path.join(workspaceFolder, '.git')), 'the workspace folder is not a git repository');
         topLevel = [...fs.readdirSync(workspaceFolder), 'ck'].sort();
         const emu = await startEmulator({ scenario, acceptAnyKey: true, pingIntervalMs: 0 });
+        emulator = emu;
         onCleanup(() => emu.close());
         writeWorkspaceSettings(workspaceFolder, { 'holdfast.baseUrl': emu.url });
         fs.mkdirSync(path.join(workspaceFolder, 'ck'), { recursive: true });
@@ -151,6 +153,7 @@ export const suite: E2eSuite = {
       name: 'rewind the chat to turn 2, another way, a second reload, and the first branch back from the tree',
       timeoutMs: 240_000,
       async run({ page, workspaceFolder }) {
+        assert.ok(emulator);
         await turnButton(page, 1, 'rewind');
         await waitUntil('the chat to go back to one turn', async () => (await turnCount(page)) === 1, 30_000);
         const input = chat(page).locator('[data-testid="composer-input"]');
@@ -159,6 +162,12 @@ export const suite: E2eSuite = {
         await sendPrompt(page, OTHER_WAY);
         await waitTurnStatus(page, 'done');
         const shown = async () => chat(page).locator('[data-testid="user-message"]').allTextContents();
+        // After a reload no lane holds turn 1's response: the fork is one full resend of turn 1 + the new prompt.
+        const create = emulator.frames().map((f) => f.frame as { type?: string; previous_response_id?: string; input?: unknown }).filter((f) => f.type === 'response.create').at(-1);
+        const resent = JSON.stringify(create?.input ?? []);
+        assert.ok(resent.includes(OTHER_WAY), 'the last response.create is the other way');
+        assert.strictEqual(create?.previous_response_id, undefined, 'a new chain, not a continuation');
+        assert.ok(resent.includes(PROMPTS[0]!) && resent.includes('Done with turn1.') && !resent.includes(PROMPTS[1]!) && !resent.includes('Done with turn3.'), `turn 1 resent, the later turns not: ${resent.slice(0, 400)}`);
         const onBranch = await shown();
         assert.ok(onBranch.length === 2 && onBranch[0]!.includes(PROMPTS[0]!) && onBranch[1]!.includes(OTHER_WAY), `the new branch: ${onBranch.join(' | ')}`);
 
