@@ -25,6 +25,7 @@ const NEW = 'created in turn 2\n';
 const B_HAND = 'bravo 3\nmy own line, typed between turns\n';
 const PROMPTS = ['checkpoints-e2e turn1', 'checkpoints-e2e turn2', 'checkpoints-e2e turn3'];
 const OTHER_WAY = 'checkpoints-e2e another way';
+const ON_FIRST_BRANCH = 'checkpoints-e2e turn4 on the first branch';
 
 type Calls = NonNullable<Scenario['steps'][number]['calls']>;
 
@@ -50,6 +51,7 @@ const scenario: Scenario = {
     ...readThenEdit('turn2', 'ck/a.txt', 'alpha 1', 'alpha 2', [{ name: 'apply_edit', callId: 'turn2_create', arguments: { path: 'ck/new.txt', edits: [], content: NEW } }]),
     ...readThenEdit('turn3', 'ck/b.txt', 'bravo 0', 'bravo 3'),
     { id: 'other', when: { userText: OTHER_WAY }, say: 'Took another way from turn 2.', repeat: true },
+    { id: 'turn4', when: { userText: ON_FIRST_BRANCH }, say: 'Done with turn4.', repeat: true },
   ],
 };
 
@@ -81,6 +83,23 @@ async function acceptRestorePreview(page: Page, title: string): Promise<string[]
   await widget.locator('.quick-input-box input').press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: 15_000 });
   return rows;
+}
+
+/** The last response.create the client sent (its input as JSON, to look for the prompts and answers in it). */
+function lastCreate(emulator: Emulator): { previous_response_id?: string; input?: unknown } | undefined {
+  type Create = { type?: string; previous_response_id?: string; input?: unknown };
+  return emulator
+    .frames()
+    .map((f) => f.frame as Create)
+    .filter((f) => f.type === 'response.create')
+    .at(-1);
+}
+
+/** The id of the completed response whose output says `text`. */
+function responseIdSaying(emulator: Emulator, text: string): string | undefined {
+  type Completed = { type?: string; response?: { id?: string; output?: unknown } };
+  const frames = emulator.frames().map((f) => f.frame as Completed);
+  return frames.find((f) => f.type === 'response.completed' && JSON.stringify(f.response?.output ?? []).includes(text))?.response?.id;
 }
 
 async function turnButton(page: Page, index: number, action: 'restoreCode' | 'rewind'): Promise<void> {
@@ -163,7 +182,7 @@ export const suite: E2eSuite = {
         await waitTurnStatus(page, 'done');
         const shown = async () => chat(page).locator('[data-testid="user-message"]').allTextContents();
         // After a reload no lane holds turn 1's response: the fork is one full resend of turn 1 + the new prompt.
-        const create = emulator.frames().map((f) => f.frame as { type?: string; previous_response_id?: string; input?: unknown }).filter((f) => f.type === 'response.create').at(-1);
+        const create = lastCreate(emulator);
         const resent = JSON.stringify(create?.input ?? []);
         assert.ok(resent.includes(OTHER_WAY), 'the last response.create is the other way');
         assert.strictEqual(create?.previous_response_id, undefined, 'a new chain, not a continuation');
@@ -183,6 +202,16 @@ export const suite: E2eSuite = {
         assert.ok(PROMPTS.every((prompt, i) => first[i]?.includes(prompt)), `the first branch's prompts: ${first.join(' | ')}`);
         const text = (await chat(page).locator('[data-testid="transcript"]').textContent()) ?? '';
         assert.ok(text.includes('Done with turn3.') && !text.includes('Took another way'), 'the first branch\'s answers, not the other branch\'s');
+        // The model sees the first branch again: turn 3 in the context, the other way not.
+        await sendPrompt(page, ON_FIRST_BRANCH);
+        await waitTurnStatus(page, 'done');
+        const context = JSON.stringify(lastCreate(emulator)?.input ?? []);
+        assert.ok(context.includes(ON_FIRST_BRANCH), 'the last response.create is turn 4');
+        assert.ok(!context.includes(OTHER_WAY), 'the other branch is not in the context');
+        const previous = lastCreate(emulator)?.previous_response_id;
+        console.log(`      (turn 4 on the first branch: ${previous === undefined ? 'a full resend' : 'chained to turn 3'}, ${context.length} chars of input)`);
+        if (previous === undefined) assert.ok(context.includes('Done with turn3.'), `turn 3 resent: ${context.slice(0, 400)}`);
+        else assert.strictEqual(previous, responseIdSaying(emulator, 'Done with turn3.'), 'chained to turn 3\'s response');
         // The checkpoints live in the extension's storage: nothing new in the folder, no .git made.
         assert.deepStrictEqual(fs.readdirSync(workspaceFolder).sort(), topLevel, 'the workspace holds no checkpoint files');
       },
