@@ -10,6 +10,7 @@ import {
   type ServerEvent,
   type WireError,
 } from '../protocol/responses';
+import { setIdleTimer, type IdleTimer } from './idleTimer';
 import { SseParser } from './sse';
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<Response>;
@@ -88,24 +89,24 @@ export async function streamResponses(options: HttpStreamOptions): Promise<HttpS
   }
 }
 
-/** Aborts the request when the server has been silent for `idleTimeoutMs`; re-armed on every read. */
+/** Aborts the request when the server has been silent for `idleTimeoutMs` (idleTimer.ts); re-armed on every read. */
 class IdleWatchdog {
   readonly controller = new AbortController();
   fired = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: IdleTimer | undefined;
 
   constructor(private readonly idleTimeoutMs: number) {}
 
   arm(): void {
     this.clear();
-    this.timer = setTimeout(() => {
+    this.timer = setIdleTimer(this.idleTimeoutMs, () => {
       this.fired = true;
       this.controller.abort();
-    }, this.idleTimeoutMs);
+    });
   }
 
   clear(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.clear();
     this.timer = undefined;
   }
 }

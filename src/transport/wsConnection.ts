@@ -12,6 +12,7 @@ import { Emitter, type Event } from '../common/event';
 import { err, ok, type Result } from '../common/result';
 import { isTerminalEvent, normalizeError, parseServerEvent, type ServerEvent } from '../protocol/responses';
 import { ChainMemory, DEFAULT_LANE, laneKey } from './chain';
+import { setIdleTimer, type IdleTimer } from './idleTimer';
 import { steerErrorCode } from './steer';
 import type { ModelSocket, SocketFactory, UnexpectedResponse } from './socket';
 
@@ -56,7 +57,7 @@ export interface ConnectOptions {
 
 interface InFlight {
   listener: RequestListener;
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  idleTimer: IdleTimer | undefined;
   idleTimeoutMs: number;
 }
 
@@ -197,12 +198,12 @@ export class WsConnection {
   }
 
   private armIdle(key: string, entry: InFlight): void {
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
-    entry.idleTimer = setTimeout(() => {
+    entry.idleTimer?.clear();
+    entry.idleTimer = setIdleTimer(entry.idleTimeoutMs, () => {
       const seconds = Math.round(entry.idleTimeoutMs / 100) / 10;
       this.lose({ reason: 'idleTimeout', message: `No event from the server for ${seconds} s.` });
       this.socket.close(1000, 'idle timeout');
-    }, entry.idleTimeoutMs);
+    });
   }
 
   private onMessage(data: string, binary: boolean, bytes: number): void {
@@ -238,7 +239,7 @@ export class WsConnection {
     const steered = event.type === 'response.incomplete' && event.response.incomplete_details?.reason === 'steered';
     if (isTerminalEvent(event) && !steered && steerErrorCode(event) === undefined) {
       // Read to its terminal event: the lane is clean and free before the listener runs (so it may start the next request).
-      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer?.clear();
       this.inFlight.delete(key);
       entry.listener.onEvent(event, bytes);
       if (isConnectionLimit) {
@@ -270,7 +271,7 @@ export class WsConnection {
     const entries = [...this.inFlight.values()];
     this.inFlight.clear();
     for (const entry of entries) {
-      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer?.clear();
       entry.listener.onLost(loss);
     }
     this.lossEmitter.fire(loss);
