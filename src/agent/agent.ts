@@ -15,7 +15,7 @@
 import { noteResponse, withForkSource } from './branches/branchOps';
 import { raceCancellation, settleWithinGrace } from '../common/async';
 import { randomUUID } from '../common/ids';
-import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
+import { CancellationToken } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
@@ -28,19 +28,20 @@ import { cancelledOutput, type ToolCallResult, type ToolRunner } from '../tools/
 import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/modelClient';
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
-import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
+import type { AgentEvent, SteerChannel, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
 import { EarlyToolStarts, PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
+import { type ActiveTurn, newActiveTurn, NOT_RUN_OUTPUT } from './activeTurn';
 import { priceFor, warmupCostUsd } from './context/pricing';
 import { agentRequestShape } from './instructions';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
-import { AsyncJobs, isAsyncCall } from './asyncJobs';
+import { isAsyncCall } from './asyncJobs';
 import { windowItems } from './context/window';
 import { LiveOutputTail } from './liveOutputTail';
 import type { SessionStore } from './sessionStore';
-import { SteeringInbox, type SteerEntry } from './steeringInbox';
+import type { SteerEntry } from './steeringInbox';
 import { SteerReceipts } from './steerReceipts';
 import { acceptsConfigurationUpdate, EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
@@ -71,36 +72,12 @@ export interface AgentDependencies {
 
 export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
 
-interface ActiveTurn {
-  session: ChatSession;
-  turnId: string;
-  source: CancellationTokenSource;
-  token: CancellationToken;
-  requestInFlight: boolean;
-  steering: SteeringInbox;
-  editAttempts: EditAttempts;
-  /** Call ids this turn has started, so a call is never run twice. */
-  started: Set<string>;
-  /** The current request's read-only calls started while it streams; discarded after each tool round. */
-  early: EarlyToolStarts | undefined;
-  /** Why a steer now waits for the next request instead of being offered (set per request). */
-  steerBlocked: string | undefined;
-  /** This turn's top-level effort when the model cannot take a `configuration_update` (a new cached prefix). */
-  effortOverride: ReasoningEffortLevel | undefined;
-  /** Async calls running in the background (asyncJobs.ts); the turn waits for them before it ends. */
-  jobs: AsyncJobs;
-  startedAt: number;
-  /** The latest response of the turn: subagents fork from it. */
-  latestResponseId?: string;
-  metrics: TurnMetrics;
-}
-
 interface BackgroundRun {
   token: CancellationToken;
   onOutput: (chunk: string) => void;
 }
 
-export const NOT_RUN_OUTPUT = 'Not run: the user stopped the turn before this call started. Nothing was done.';
+export { NOT_RUN_OUTPUT };
 
 export class Agent implements Disposable {
   private readonly emitter = new Emitter<AgentEvent>();
@@ -253,38 +230,10 @@ export class Agent implements Disposable {
     // The window's instructions (and pins after a compaction) go before the turn's first item.
     this.context.prepare(session, this.requestShape());
     this.context.turnStarted(session);
-    const source = new CancellationTokenSource(token);
     const turnId = this.newId();
     const now = this.deps.clock.now();
     session.turns.push({ id: turnId, startedAt: now, firstItem: session.items.length, userText: text, outcome: undefined });
-    const turn: ActiveTurn = {
-      session,
-      turnId,
-      source,
-      token: source.token,
-      requestInFlight: false,
-      steering: new SteeringInbox(),
-      editAttempts: new EditAttempts(),
-      started: new Set(),
-      early: undefined,
-      steerBlocked: undefined,
-      effortOverride: undefined,
-      jobs: new AsyncJobs(source.token),
-      startedAt: now,
-      metrics: {
-        requests: 0,
-        toolRounds: 0,
-        toolCalls: 0,
-        modelMs: 0,
-        toolMs: 0,
-        totalMs: 0,
-        usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
-        bytesSent: 0,
-        statelessBytes: 0,
-        recoveries: 0,
-        perRequest: [],
-      },
-    };
+    const turn = newActiveTurn(session, turnId, token, now);
     this.active = turn;
     return turn;
   }
