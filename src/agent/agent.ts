@@ -20,7 +20,7 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ReasoningEffortLevel, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
 import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
@@ -34,7 +34,7 @@ import { EarlyToolStarts, PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
 import { type ActiveTurn, newActiveTurn, NOT_RUN_OUTPUT } from './activeTurn';
 import { priceFor, warmupCostUsd } from './context/pricing';
-import { agentRequestShape } from './instructions';
+import { AgentRequests, withEffort } from './agentRequests';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
 import { isAsyncCall } from './asyncJobs';
@@ -43,7 +43,7 @@ import { LiveOutputTail } from './liveOutputTail';
 import type { SessionStore } from './sessionStore';
 import type { SteerEntry } from './steeringInbox';
 import { SteerReceipts } from './steerReceipts';
-import { acceptsConfigurationUpdate, EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
+import { EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
 import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
@@ -93,6 +93,7 @@ export class Agent implements Disposable {
   /** The project's instruction files (AGENTS.md…) the requests carry; read at each turn's start. */
   readonly projectInstructions: ProjectInstructionsTracker;
   private readonly receipts: SteerReceipts;
+  private readonly requests: AgentRequests;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -117,6 +118,7 @@ export class Agent implements Disposable {
     });
     this.projectInstructions = new ProjectInstructionsTracker(deps.tools.services);
     this.receipts = new SteerReceipts((event) => this.emit(event));
+    this.requests = new AgentRequests(deps.settings, deps.tools, this.projectInstructions);
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -228,7 +230,7 @@ export class Agent implements Disposable {
 
   private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
     // The window's instructions (and pins after a compaction) go before the turn's first item.
-    this.context.prepare(session, this.requestShape());
+    this.context.prepare(session, this.requests.shape());
     this.context.turnStarted(session);
     const turnId = this.newId();
     const now = this.deps.clock.now();
@@ -330,34 +332,9 @@ export class Agent implements Disposable {
     if (changed) this.emit({ type: 'projectInstructions', turnId: turn.turnId, files: changed.files, summary: describeIncluded(changed) });
   }
 
-  /** Everything of the agent's requests but their input, built in this one place. */
-  private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
-    const services = this.deps.tools.services;
-    const trusted = services.settings.read().workspaceTrusted;
-    const shape = agentRequestShape(settings, {
-      trusted,
-      folderNames: services.workspace.folders.map((f) => f.name),
-      projectInstructions: this.projectInstructions.text,
-      tools: this.deps.tools.functionTools(trusted),
-    });
-    return {
-      model: shape.model,
-      instructions: shape.instructions,
-      tools: shape.tools,
-      store: shape.store,
-      include: shape.include,
-      parallelToolCalls: shape.parallelToolCalls,
-      toolChoice: shape.toolChoice,
-      reasoning: shape.reasoning,
-      lane: shape.lane,
-      ...(settings.serviceTier !== undefined ? { serviceTier: settings.serviceTier } : {}),
-    };
-  }
-
   /** The agent's request for `input` as given, with the instructions where `instructionsPlacement` puts them. */
   buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
-    const shape = this.requestShape(settings);
-    return { ...shape, instructions: settings.instructionsPlacement === 'developerMessage' ? '' : shape.instructions, input: [...input] };
+    return this.requests.build(input, settings);
   }
 
   /**
@@ -365,8 +342,7 @@ export class Agent implements Disposable {
    * instructions' developer message, or nothing), so the first prompt continues the warm chain.
    */
   warmupRequest(settings: AgentSettings = this.deps.settings()): ModelRequest {
-    const placed = settings.instructionsPlacement === 'developerMessage';
-    return this.buildRequest(placed ? [developerMessage(this.requestShape(settings).instructions)] : [], settings);
+    return this.requests.warmup(settings);
   }
 
   /**
@@ -380,8 +356,8 @@ export class Agent implements Disposable {
     const message = await buildUserMessage({ ...input, text }, draft, this.deps.tools.services);
     if (this.active) return undefined;
     const settings = this.deps.settings();
-    this.context.prepare(session, this.requestShape(settings), settings);
-    const request = this.context.request(session, this.requestShape(settings), settings);
+    this.context.prepare(session, this.requests.shape(settings), settings);
+    const request = this.context.request(session, this.requests.shape(settings), settings);
     return { ...request, input: [...request.input, message] };
   }
 
@@ -393,7 +369,7 @@ export class Agent implements Disposable {
     const { session, turnId, token } = turn;
     // MCP servers start (or restart) here, so the request offers their tools.
     await this.deps.tools.prepare(this.approvalsFor(turn), token);
-    this.context.prepare(session, this.requestShape(settings), settings);
+    this.context.prepare(session, this.requests.shape(settings), settings);
     const before = await this.context.beforeRequest(session, turnId, token);
     if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
     const outcome = await this.send(turn, settings);
@@ -405,7 +381,7 @@ export class Agent implements Disposable {
   }
 
   private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = withEffort(withForkSource(turn.session, this.context.request(turn.session, this.requestShape(settings), settings)), turn.effortOverride);
+    const request = withEffort(withForkSource(turn.session, this.context.request(turn.session, this.requests.shape(settings), settings)), turn.effortOverride);
     turn.steerBlocked = this.receipts.blockedWhy(request);
     // A branch's first request names its own fork source; a prefilled draft forks from the chain head it left.
     const prefilled = turn.metrics.requests === 0 && request.forkFromResponseId === undefined ? await this.prefill.adopt(request, turn.token) : undefined;
@@ -543,7 +519,7 @@ export class Agent implements Disposable {
       turnId: turn.turnId,
       call,
       token: turn.token,
-      main: this.context.request(turn.session, this.requestShape(settings), settings),
+      main: this.context.request(turn.session, this.requests.shape(settings), settings),
       forkFromResponseId: turn.latestResponseId,
       // Each subagent tracks its own reads: what it read, the main agent has not seen.
       toolContext: (_subagentId, callId) => ({ ...ctx, callId, reads: new FileReadTracker(), editAttempts: new EditAttempts() }),
@@ -680,13 +656,4 @@ export class Agent implements Disposable {
   private emit(event: AgentEvent): void {
     this.emitter.fire(event);
   }
-}
-
-/**
- * The request as sent: this turn's top-level effort where one was chosen, and no `configuration_update`
- * items for a model that rejects them (the session may have started on one that takes them).
- */
-function withEffort(request: ModelRequest, effort: ReasoningEffortLevel | undefined): ModelRequest {
-  const input = acceptsConfigurationUpdate(request.model) ? request.input : request.input.filter((item) => item.type !== 'configuration_update');
-  return effort === undefined ? { ...request, input } : { ...request, input, reasoning: { ...request.reasoning, effort } };
 }
