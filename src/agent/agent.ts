@@ -13,44 +13,39 @@
  * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
  */
 import { noteResponse, withForkSource } from './branches/branchOps';
-import { raceCancellation, settleWithinGrace } from '../common/async';
 import { randomUUID } from '../common/ids';
 import { CancellationToken } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, functionCallOutput, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
-import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
-import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
-import { cancelledOutput, type ToolCallResult, type ToolRunner } from '../tools/toolRunner';
+import type { Approvals, Clock } from '../tools/ports';
+import { cancelledOutput, type ToolRunner } from '../tools/toolRunner';
 import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/modelClient';
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnOutcome } from './events';
 import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
-import { EarlyToolStarts, PendingReads } from './earlyToolStart';
+import { PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
 import { type ActiveTurn, newActiveTurn, NOT_RUN_OUTPUT } from './activeTurn';
 import { priceFor, warmupCostUsd } from './context/pricing';
 import { AgentRequests, withEffort } from './agentRequests';
+import { TurnToolCalls } from './turnToolCalls';
+import { queueBackgroundOutputs, untilBackgroundChanges } from './backgroundCalls';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
 import { isAsyncCall } from './asyncJobs';
-import { windowItems } from './context/window';
-import { LiveOutputTail } from './liveOutputTail';
 import type { SessionStore } from './sessionStore';
 import type { SteerEntry } from './steeringInbox';
 import { SteerReceipts } from './steerReceipts';
 import { EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
 import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
-import { firstLine, summarizeArguments } from './toolCallSummary';
 import { buildUserMessage, type UserInput } from './userInput';
-import { DELEGATE_TOOL_NAME } from './subagents/delegateTool';
 import { SubagentRunner } from './subagents/subagentRunner';
 import { defaultSubagentSettings } from './subagents/subagentSettings';
-import { FileReadTracker } from '../tools/fileReadTracker';
 
 export interface AgentDependencies {
   model: ModelClient;
@@ -72,11 +67,6 @@ export interface AgentDependencies {
 
 export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
 
-interface BackgroundRun {
-  token: CancellationToken;
-  onOutput: (chunk: string) => void;
-}
-
 export { NOT_RUN_OUTPUT };
 
 export class Agent implements Disposable {
@@ -94,6 +84,7 @@ export class Agent implements Disposable {
   readonly projectInstructions: ProjectInstructionsTracker;
   private readonly receipts: SteerReceipts;
   private readonly requests: AgentRequests;
+  private readonly calls: TurnToolCalls;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -119,6 +110,18 @@ export class Agent implements Disposable {
     this.projectInstructions = new ProjectInstructionsTracker(deps.tools.services);
     this.receipts = new SteerReceipts((event) => this.emit(event));
     this.requests = new AgentRequests(deps.settings, deps.tools, this.projectInstructions);
+    this.calls = new TurnToolCalls({
+      tools: deps.tools,
+      approvals: deps.approvals,
+      clock: deps.clock,
+      settings: deps.settings,
+      newId: this.newId,
+      emit: (event) => this.emit(event),
+      subagents: this.subagents,
+      mainRequest: (session, settings) => this.context.request(session, this.requests.shape(settings), settings),
+      toolCancelGraceMs: deps.toolCancelGraceMs,
+      earlyToolStart: deps.earlyToolStart,
+    });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -259,7 +262,7 @@ export class Agent implements Disposable {
         session.items.push(userMessage(entry.text));
         this.steerDelivered(turn, entry, 'nextRequest');
       }
-      this.queueBackgroundOutputs(turn);
+      queueBackgroundOutputs(turn, (event) => this.emit(event));
 
       const outcome = await this.request(turn, settings);
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
@@ -289,7 +292,7 @@ export class Agent implements Disposable {
           continue; // the user spoke while the model answered: let it answer that too
         }
         if (turn.jobs.hasAny) {
-          await this.untilBackgroundChanges(turn); // the model waits for its background calls
+          await untilBackgroundChanges(turn, (event) => this.emit(event)); // the model waits for its background calls
           continue;
         }
         const text = outcome.output.map((item) => (item.type === 'message' && item.role === 'assistant' ? assistantText(item) : '')).join('');
@@ -300,8 +303,8 @@ export class Agent implements Disposable {
       turn.metrics.toolRounds++;
       const roundStarted = this.deps.clock.now();
       const itemsBefore = session.items.length;
-      for (const call of calls.filter(isAsyncCall)) this.startBackgroundCall(turn, call);
-      await this.runToolRound(turn, calls.filter((call) => !isAsyncCall(call)));
+      for (const call of calls.filter(isAsyncCall)) this.calls.startBackground(turn, call);
+      await this.calls.runRound(turn, calls.filter((call) => !isAsyncCall(call)));
       void turn.early?.discard();
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
       for (const entry of turn.steering.takeAfterTools()) {
@@ -323,7 +326,7 @@ export class Agent implements Disposable {
         tokenLimit = tokens + settings.maxTokensPerTurn;
       }
       // Only background calls this round: nothing new for the model until one ends (or the user types).
-      if (session.items.length === itemsBefore && !turn.steering.hasWaiting) await this.untilBackgroundChanges(turn);
+      if (session.items.length === itemsBefore && !turn.steering.hasWaiting) await untilBackgroundChanges(turn, (event) => this.emit(event));
     }
   }
 
@@ -368,7 +371,7 @@ export class Agent implements Disposable {
   private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
     const { session, turnId, token } = turn;
     // MCP servers start (or restart) here, so the request offers their tools.
-    await this.deps.tools.prepare(this.approvalsFor(turn), token);
+    await this.deps.tools.prepare(this.calls.approvalsFor(turn), token);
     this.context.prepare(session, this.requests.shape(settings), settings);
     const before = await this.context.beforeRequest(session, turnId, token);
     if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
@@ -391,7 +394,7 @@ export class Agent implements Disposable {
     const started = this.deps.clock.now();
     turn.requestInFlight = true;
     void turn.early?.discard();
-    const early = (turn.early = this.earlyStarts(turn));
+    const early = (turn.early = this.calls.earlyStarts(turn));
     let outcome: ModelOutcome;
     try {
       outcome = await this.deps.model.run(request, {
@@ -429,166 +432,9 @@ export class Agent implements Disposable {
     return outcome;
   }
 
-  /**
-   * Runs one round of calls. Consecutive reading calls run concurrently; a writing or executing call
-   * runs alone, in the order the model gave. Outputs are appended in call order after each group.
-   */
-  private async runToolRound(turn: ActiveTurn, calls: FunctionCallItem[]): Promise<void> {
-    const groups: FunctionCallItem[][] = [];
-    for (const call of calls) {
-      const reads = this.deps.tools.effectOf(call.name) === 'read';
-      const last = groups[groups.length - 1];
-      if (reads && last && last.every((c) => this.deps.tools.effectOf(c.name) === 'read')) last.push(call);
-      else groups.push([call]);
-    }
-    for (const group of groups) {
-      if (turn.token.isCancellationRequested) {
-        for (const call of group) this.recordNotRun(turn, call);
-        continue;
-      }
-      const results = await Promise.all(group.map((call) => this.runCall(turn, call)));
-      for (const result of results) {
-        if (result) turn.session.items.push(functionCallOutput(result.callId, result.output));
-      }
-    }
-  }
-
-  /** `background`: an async call's own token (its Stop) and live output; else the turn's token. */
-  private async runCall(turn: ActiveTurn, call: FunctionCallItem, background?: BackgroundRun): Promise<ToolCallResult | undefined> {
-    if (turn.started.has(call.call_id) || answeredCallIds(turn.session.items).has(call.call_id)) return undefined;
-    turn.started.add(call.call_id);
-    turn.metrics.toolCalls++;
-    const token = background?.token ?? turn.token;
-    const summary = summarizeArguments(call, this.deps.tools.services.knownSecrets());
-    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path, ...(background ? { background: true as const } : {}) });
-    // A review the user kept in this call is that edit's one question: its card must not ask again.
-    let kept: string | undefined;
-    const approvals = this.approvalsFor(turn, (request, answer) => {
-      if (request.kind === 'reviewEdit') kept = answer === 'deny' ? undefined : request.after;
-    });
-    const ctx: ToolCallContext = {
-      turnId: turn.turnId,
-      callId: call.call_id,
-      token,
-      approvals,
-      journal: turn.session.journal,
-      reads: turn.session.reads,
-      editAttempts: turn.editAttempts,
-      onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
-      ...(background ? { onOutput: background.onOutput } : {}),
-    };
-    const started = this.deps.clock.now();
-    const settled = await settleWithinGrace(turn.early?.take(call) ?? this.runTool(turn, call, ctx), token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
-      callId: call.call_id,
-      name: call.name,
-      output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
-      status: 'cancelled',
-      path: summary.path,
-      durationMs: this.deps.clock.now() - started,
-    }));
-    // A background call the user stopped reports how far it got; its card says it was stopped.
-    const result = background && token.isCancellationRequested && settled.status === 'ok' ? { ...settled, status: 'cancelled' as const } : settled;
-    this.emit({
-      type: 'toolCallFinished',
-      turnId: turn.turnId,
-      callId: call.call_id,
-      name: call.name,
-      status: result.status,
-      durationMs: result.durationMs,
-      outputSummary: firstLine(result.output),
-      path: result.path ?? summary.path,
-      ...(result.sandbox ? { sandbox: result.sandbox } : {}),
-    });
-    return result;
-  }
-
-  /** Early starts for the next request, with the context a call of this turn gets (but no approvals: see earlyToolStart.ts). */
-  private earlyStarts(turn: ActiveTurn): EarlyToolStarts | undefined {
-    if (this.deps.earlyToolStart === false) return undefined;
-    const { tools } = this.deps;
-    const run = (call: FunctionCallItem, token: CancellationToken, approvals: Approvals, reads: ToolCallContext['reads']) =>
-      tools.run(call, { turnId: turn.turnId, callId: call.call_id, token, approvals, journal: turn.session.journal, reads, editAttempts: turn.editAttempts, onEditApplied: () => undefined });
-    return new EarlyToolStarts({ isReadOnly: (name) => tools.effectOf(name) === 'read', run }, turn.token, turn.session.reads);
-  }
-
-  /** A workspace tool, or `delegate` when subagents are on (subagents/subagentRunner.ts). */
-  private runTool(turn: ActiveTurn, call: FunctionCallItem, ctx: ToolCallContext): Promise<ToolCallResult> {
-    const settings = this.deps.settings();
-    if (call.name !== DELEGATE_TOOL_NAME || !settings.subagents?.enabled) return this.deps.tools.run(call, ctx);
-    return this.subagents.run({
-      turnId: turn.turnId,
-      call,
-      token: turn.token,
-      main: this.context.request(turn.session, this.requests.shape(settings), settings),
-      forkFromResponseId: turn.latestResponseId,
-      // Each subagent tracks its own reads: what it read, the main agent has not seen.
-      toolContext: (_subagentId, callId) => ({ ...ctx, callId, reads: new FileReadTracker(), editAttempts: new EditAttempts() }),
-    });
-  }
-
-  private startBackgroundCall(turn: ActiveTurn, call: FunctionCallItem): void {
-    const publish = (tail: string): void => this.emit({ type: 'toolCallOutput', turnId: turn.turnId, callId: call.call_id, tail });
-    turn.jobs.start(call, async (token) => {
-      const tail = new LiveOutputTail(this.deps.clock, () => this.deps.tools.services.knownSecrets(), publish);
-      try {
-        return await this.runCall(turn, call, { token, onOutput: (chunk) => tail.push(chunk) });
-      } finally {
-        tail.dispose();
-      }
-    });
-  }
-
-  /**
-   * Writes the outputs of background calls that ended into the transcript, once each, at a request
-   * boundary (never during a request, so the chain's prefix stays intact). A call a compaction folded
-   * out of the model's window is written again (without its item id) before its output, so the output
-   * is never an orphan in the window the server sees.
-   */
-  private queueBackgroundOutputs(turn: ActiveTurn): void {
-    const { session } = turn;
-    for (const { call, result } of turn.jobs.takeReady()) {
-      if (answeredCallIds(session.items).has(call.call_id)) continue;
-      const inWindow = windowItems(session).some((item) => item.type === 'function_call' && item.call_id === call.call_id);
-      if (!inWindow) {
-        const { id: _serverItemId, ...again } = call;
-        session.items.push(again);
-      }
-      session.items.push(functionCallOutput(call.call_id, result.output));
-      this.emit({ type: 'backgroundOutputQueued', turnId: turn.turnId, callId: call.call_id });
-    }
-  }
-
-  /** Waits until a background call ends, the user types, or Stop. */
-  private async untilBackgroundChanges(turn: ActiveTurn): Promise<void> {
-    if (!turn.jobs.hasAny) return;
-    if (!turn.jobs.hasReady) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
-    await turn.jobs.whenChanged(turn.token);
-  }
-
-  private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
-    if (answeredCallIds(turn.session.items).has(call.call_id)) return;
-    turn.session.items.push(functionCallOutput(call.call_id, NOT_RUN_OUTPUT));
-    this.emit({ type: 'toolCallFinished', turnId: turn.turnId, callId: call.call_id, name: call.name, status: 'cancelled', durationMs: 0, outputSummary: NOT_RUN_OUTPUT, path: undefined });
-  }
-
-  /** The UI's Approvals, asked with the turn's ids, with events around each question and Stop settling it as a denial. */
-  private approvalsFor(turn: ActiveTurn, onAnswer?: (request: ApprovalRequest, answer: ApprovalAnswer) => void): Approvals {
-    return {
-      request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
-        const context = { turnId: turn.turnId, approvalId: this.newId() };
-        this.emit({ type: 'approvalRequested', ...context, request });
-        const answer = await raceCancellation(this.deps.approvals.request(request, token, context), token, 'deny' as const, { rejectAsCancel: true });
-        // Stop settles an open question as a denial; the event says so, so the card reads "No longer needed".
-        this.emit({ type: 'approvalResolved', ...context, answer, ...(token.isCancellationRequested ? { cancelled: true as const } : {}) });
-        onAnswer?.(request, answer);
-        return answer;
-      },
-    };
-  }
-
   private async askToContinue(turn: ActiveTurn, budget: 'toolRounds' | 'tokens', used: number, limit: number): Promise<'continue' | TurnOutcome> {
     this.emit({ type: 'budgetPaused', turnId: turn.turnId, budget, used, limit });
-    const answer = await this.approvalsFor(turn).request({ kind: 'continueAfterBudget', budget, used, limit }, turn.token);
+    const answer = await this.calls.approvalsFor(turn).request({ kind: 'continueAfterBudget', budget, used, limit }, turn.token);
     if (turn.token.isCancellationRequested) return { kind: 'cancelled' };
     return answer === 'deny' ? { kind: 'budgetPaused', budget, used, limit } : 'continue';
   }
@@ -634,7 +480,7 @@ export class Agent implements Disposable {
     // The turn ends only after its background calls (Stop cancels them): their outputs stay in the transcript.
     if (turn.jobs.runningCount > 0) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
     await turn.jobs.settle();
-    this.queueBackgroundOutputs(turn);
+    queueBackgroundOutputs(turn, (event) => this.emit(event));
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
     const record = session.turns.find((t) => t.id === turn.turnId);
     if (record) record.outcome = outcome.kind;
