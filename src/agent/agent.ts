@@ -12,7 +12,7 @@
  * pins, cost) is the context keeper's (context/contextKeeper.ts). Over 400 lines: a turn is one state
  * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
  */
-import { noteResponse, withForkSource } from './branches/branchOps';
+import { noteResponse } from './branches/branchOps';
 import { randomUUID } from '../common/ids';
 import { CancellationToken } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
@@ -23,17 +23,18 @@ import { assistantText, type FunctionCallItem, type ResponseItem, userMessage } 
 import type { RevertResult } from '../tools/editJournal';
 import type { Approvals, Clock } from '../tools/ports';
 import { cancelledOutput, type ToolRunner } from '../tools/toolRunner';
-import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/modelClient';
+import type { ModelClient, ModelRequest } from '../transport/modelClient';
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
 import type { AgentEvent, SteerChannel, TurnOutcome } from './events';
-import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
+import { ContextKeeper } from './context/contextKeeper';
 import { PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
 import { type ActiveTurn, newActiveTurn, NOT_RUN_OUTPUT } from './activeTurn';
 import { priceFor, warmupCostUsd } from './context/pricing';
-import { AgentRequests, withEffort } from './agentRequests';
+import { AgentRequests } from './agentRequests';
 import { TurnToolCalls } from './turnToolCalls';
+import { TurnRequests } from './turnRequest';
 import { queueBackgroundOutputs, untilBackgroundChanges } from './backgroundCalls';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
@@ -85,6 +86,7 @@ export class Agent implements Disposable {
   private readonly receipts: SteerReceipts;
   private readonly requests: AgentRequests;
   private readonly calls: TurnToolCalls;
+  private readonly turnRequests: TurnRequests;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -121,6 +123,17 @@ export class Agent implements Disposable {
       mainRequest: (session, settings) => this.context.request(session, this.requests.shape(settings), settings),
       toolCancelGraceMs: deps.toolCancelGraceMs,
       earlyToolStart: deps.earlyToolStart,
+    });
+    this.turnRequests = new TurnRequests({
+      model: deps.model,
+      tools: deps.tools,
+      clock: deps.clock,
+      context: this.context,
+      requests: this.requests,
+      receipts: this.receipts,
+      prefill: this.prefill,
+      calls: this.calls,
+      emit: (event) => this.emit(event),
     });
   }
 
@@ -264,7 +277,7 @@ export class Agent implements Disposable {
       }
       queueBackgroundOutputs(turn, (event) => this.emit(event));
 
-      const outcome = await this.request(turn, settings);
+      const outcome = await this.turnRequests.run(turn, settings);
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
       if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
 
@@ -362,74 +375,6 @@ export class Agent implements Disposable {
     this.context.prepare(session, this.requests.shape(settings), settings);
     const request = this.context.request(session, this.requests.shape(settings), settings);
     return { ...request, input: [...request.input, message] };
-  }
-
-  /**
-   * One model request of a turn, kept inside the window: compacts first when it would not fit, and
-   * after a `context_length_exceeded` compacts once and retries once (never a loop).
-   */
-  private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const { session, turnId, token } = turn;
-    // MCP servers start (or restart) here, so the request offers their tools.
-    await this.deps.tools.prepare(this.calls.approvalsFor(turn), token);
-    this.context.prepare(session, this.requests.shape(settings), settings);
-    const before = await this.context.beforeRequest(session, turnId, token);
-    if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
-    const outcome = await this.send(turn, settings);
-    if (!isContextOverflow(outcome) || outcome.kind !== 'serverError') return outcome;
-    const recovered = await this.context.recover(session, turnId, token, outcome);
-    if (recovered !== undefined) return recovered === 'cancelled' ? { kind: 'cancelled' } : recovered;
-    const retried = await this.send(turn, settings);
-    return isContextOverflow(retried) ? this.context.tooLarge(session) : retried;
-  }
-
-  private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = withEffort(withForkSource(turn.session, this.context.request(turn.session, this.requests.shape(settings), settings)), turn.effortOverride);
-    turn.steerBlocked = this.receipts.blockedWhy(request);
-    // A branch's first request names its own fork source; a prefilled draft forks from the chain head it left.
-    const prefilled = turn.metrics.requests === 0 && request.forkFromResponseId === undefined ? await this.prefill.adopt(request, turn.token) : undefined;
-    if (prefilled !== undefined) request.forkFromResponseId = prefilled;
-    this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
-    turn.metrics.requests++;
-    const started = this.deps.clock.now();
-    turn.requestInFlight = true;
-    void turn.early?.discard();
-    const early = (turn.early = this.calls.earlyStarts(turn));
-    let outcome: ModelOutcome;
-    try {
-      outcome = await this.deps.model.run(request, {
-        token: turn.token,
-        onEvent: (event) => {
-          early?.offer(event);
-          if (event.kind === 'textDelta') this.emit({ type: 'textDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
-          else if (event.kind === 'reasoningDelta') this.emit({ type: 'reasoningDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
-          else if (event.kind === 'recovering') this.emit({ type: 'modelRecovering', turnId: turn.turnId, reason: event.reason, attempt: event.attempt });
-        },
-      });
-    } catch (error) {
-      // The transport promises typed outcomes; a throw is a bug there, reported as a network error here.
-      outcome = { kind: 'networkError', message: errorMessage(error) };
-    } finally {
-      turn.requestInFlight = false;
-    }
-    // Steers offered during the request must have their answer before the transcript moves on.
-    await turn.steering.settle();
-    turn.metrics.modelMs += this.deps.clock.now() - started;
-    if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') void early?.discard();
-    if (outcome.kind === 'completed' || outcome.kind === 'incomplete') {
-      const m = outcome.metrics;
-      turn.metrics.perRequest.push(m);
-      turn.metrics.bytesSent += m.bytesSent;
-      turn.metrics.statelessBytes += m.statelessBytes;
-      turn.metrics.recoveries += m.recoveries;
-      if (outcome.usage) {
-        turn.metrics.usage.inputTokens += outcome.usage.inputTokens;
-        turn.metrics.usage.cachedTokens += outcome.usage.cachedTokens;
-        turn.metrics.usage.outputTokens += outcome.usage.outputTokens;
-        turn.metrics.usage.reasoningTokens += outcome.usage.reasoningTokens;
-      }
-    }
-    return outcome;
   }
 
   private async askToContinue(turn: ActiveTurn, budget: 'toolRounds' | 'tokens', used: number, limit: number): Promise<'continue' | TurnOutcome> {
