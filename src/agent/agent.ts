@@ -9,8 +9,9 @@
  * - text the user sends meanwhile is steered into the running response, or sent at the next tool
  *   boundary, and in every case ends up in the transcript.
  * Outcomes are typed; nothing here throws at the caller. The model window (instructions, compaction,
- * pins, cost) is the context keeper's (context/contextKeeper.ts). Over 400 lines: a turn is one state
- * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
+ * pins, cost) is the context keeper's (context/contextKeeper.ts). The turn's state is activeTurn.ts; its
+ * requests turnRequest.ts (shaped by agentRequests.ts), its tool calls turnToolCalls.ts and
+ * backgroundCalls.ts, its steering turnSteering.ts. This file keeps the loop: when each of them runs.
  */
 import { noteResponse } from './branches/branchOps';
 import { randomUUID } from '../common/ids';
@@ -19,14 +20,14 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, type FunctionCallItem, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, type FunctionCallItem, type ResponseItem } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
 import type { Approvals, Clock } from '../tools/ports';
 import { cancelledOutput, type ToolRunner } from '../tools/toolRunner';
 import type { ModelClient, ModelRequest } from '../transport/modelClient';
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
-import type { AgentEvent, SteerChannel, TurnOutcome } from './events';
+import type { AgentEvent, TurnOutcome } from './events';
 import { ContextKeeper } from './context/contextKeeper';
 import { PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
@@ -35,15 +36,15 @@ import { priceFor, warmupCostUsd } from './context/pricing';
 import { AgentRequests } from './agentRequests';
 import { TurnToolCalls } from './turnToolCalls';
 import { TurnRequests } from './turnRequest';
+import { type SteerAcceptance, TurnSteering } from './turnSteering';
 import { queueBackgroundOutputs, untilBackgroundChanges } from './backgroundCalls';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
 import { isAsyncCall } from './asyncJobs';
 import type { SessionStore } from './sessionStore';
-import type { SteerEntry } from './steeringInbox';
 import { SteerReceipts } from './steerReceipts';
 import { EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
-import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
+import { answeredCallIds, closeUnansweredCalls } from './transcript';
 import { buildUserMessage, type UserInput } from './userInput';
 import { SubagentRunner } from './subagents/subagentRunner';
 import { defaultSubagentSettings } from './subagents/subagentSettings';
@@ -66,7 +67,7 @@ export interface AgentDependencies {
   openLaneClient?: () => ModelClient & Disposable;
 }
 
-export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
+export type { SteerAcceptance };
 
 export { NOT_RUN_OUTPUT };
 
@@ -87,6 +88,7 @@ export class Agent implements Disposable {
   private readonly requests: AgentRequests;
   private readonly calls: TurnToolCalls;
   private readonly turnRequests: TurnRequests;
+  private readonly steering: TurnSteering;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -124,6 +126,7 @@ export class Agent implements Disposable {
       toolCancelGraceMs: deps.toolCancelGraceMs,
       earlyToolStart: deps.earlyToolStart,
     });
+    this.steering = new TurnSteering({ model: deps.model, tools: deps.tools, settings: deps.settings, newId: this.newId, receipts: this.receipts, emit: (event) => this.emit(event) });
     this.turnRequests = new TurnRequests({
       model: deps.model,
       tools: deps.tools,
@@ -201,26 +204,7 @@ export class Agent implements Disposable {
   steer(text: string): SteerAcceptance {
     const turn = this.active;
     if (!turn || text.trim() === '') return { status: 'noTurnRunning' };
-    const typed = redactUserText(text, this.deps.tools.services.knownSecrets());
-    const entry: SteerEntry = { id: this.newId(), text: typed.text };
-    this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text: entry.text });
-    if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId, steerId: entry.id });
-    if (turn.requestInFlight && turn.steerBlocked !== undefined) {
-      this.receipts.waiting(turn.turnId, entry, turn.steerBlocked);
-      turn.steering.queue(entry);
-    } else if (turn.requestInFlight) {
-      const { model, lane } = this.deps.settings();
-      turn.steering.offer(
-        entry,
-        this.deps.model.steer(entry.text, lane),
-        (delivered) => this.steerDelivered(turn, delivered, 'stream'),
-        (settled, result) => result.status === 'delivered' || this.receipts.settled(turn.turnId, model, settled, result),
-      );
-    } else {
-      turn.steering.queue(entry);
-      turn.jobs.wake(); // a turn waiting for its background calls sends the text now
-    }
-    return { status: 'queued', steerId: entry.id };
+    return this.steering.accept(turn, text);
   }
 
   /** Restores every file a turn touched (deleting the ones it created) and tells the model so. */
@@ -271,10 +255,7 @@ export class Agent implements Disposable {
 
     for (;;) {
       if (turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
-      for (const entry of turn.steering.takeQueued()) {
-        session.items.push(userMessage(entry.text));
-        this.steerDelivered(turn, entry, 'nextRequest');
-      }
+      this.steering.keep(turn, turn.steering.takeQueued(), 'nextRequest');
       queueBackgroundOutputs(turn, (event) => this.emit(event));
 
       const outcome = await this.turnRequests.run(turn, settings);
@@ -286,7 +267,7 @@ export class Agent implements Disposable {
       session.items.push(...outcome.output);
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       noteResponse(session, turn.turnId, outcome.responseId);
-      this.recordSteersDeliveredInStream(turn, outcome.output);
+      this.steering.recordDeliveredInStream(turn, outcome.output);
       this.receipts.answered(turn.turnId);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
@@ -298,10 +279,7 @@ export class Agent implements Disposable {
       const calls = outcome.output.filter((item): item is FunctionCallItem => item.type === 'function_call' && !answered.has(item.call_id));
       if (calls.length === 0) {
         if (turn.steering.hasWaiting) {
-          for (const entry of turn.steering.takeAfterTools()) {
-            session.items.push(userMessage(entry.text));
-            this.steerDelivered(turn, entry, 'afterTools');
-          }
+          this.steering.keep(turn, turn.steering.takeAfterTools(), 'afterTools');
           continue; // the user spoke while the model answered: let it answer that too
         }
         if (turn.jobs.hasAny) {
@@ -320,10 +298,7 @@ export class Agent implements Disposable {
       await this.calls.runRound(turn, calls.filter((call) => !isAsyncCall(call)));
       void turn.early?.discard();
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
-      for (const entry of turn.steering.takeAfterTools()) {
-        session.items.push(userMessage(entry.text));
-        this.steerDelivered(turn, entry, 'afterTools');
-      }
+      this.steering.keep(turn, turn.steering.takeAfterTools(), 'afterTools');
       await this.save(session);
       if (turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
 
@@ -384,22 +359,6 @@ export class Agent implements Disposable {
     return answer === 'deny' ? { kind: 'budgetPaused', budget, used, limit } : 'continue';
   }
 
-  private recordSteersDeliveredInStream(turn: ActiveTurn, output: readonly ResponseItem[]): void {
-    const present = output.map(userText).filter((t): t is string => t !== undefined);
-    for (const entry of turn.steering.takeInStream()) {
-      const index = present.indexOf(entry.text);
-      if (index !== -1) present.splice(index, 1);
-      else turn.session.items.push(userMessage(entry.text)); // the transport did not echo it: keep the words
-    }
-  }
-
-  private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
-    // Steering is in use: this session's compaction stays out of band from now on (§8).
-    if (via === 'stream') turn.session.context.steeringUsed = true;
-    if (via !== 'keptInTranscript') this.receipts.delivered(turn.turnId, entry.id);
-    this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
-  }
-
   /** This message's "think harder / faster": a configuration_update item where the model takes one, else this turn's top-level effort. */
   private applyEffort(turn: ActiveTurn, choice: EffortChoice | undefined): void {
     const settings = this.deps.settings();
@@ -417,10 +376,7 @@ export class Agent implements Disposable {
     const { session } = turn;
     // Whatever the user typed and the model did not get stays in the transcript for the next request.
     await turn.steering.settle();
-    for (const entry of turn.steering.takeAll()) {
-      session.items.push(userMessage(entry.text));
-      this.steerDelivered(turn, entry, 'keptInTranscript');
-    }
+    this.steering.keep(turn, turn.steering.takeAll(), 'keptInTranscript');
     void turn.early?.discard();
     // The turn ends only after its background calls (Stop cancels them): their outputs stay in the transcript.
     if (turn.jobs.runningCount > 0) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
