@@ -9,47 +9,45 @@
  * - text the user sends meanwhile is steered into the running response, or sent at the next tool
  *   boundary, and in every case ends up in the transcript.
  * Outcomes are typed; nothing here throws at the caller. The model window (instructions, compaction,
- * pins, cost) is the context keeper's (context/contextKeeper.ts). Over 400 lines: a turn is one state
- * machine (requests, tool rounds, steering, budgets, Stop), and splitting it would spread its state.
+ * pins, cost) is the context keeper's (context/contextKeeper.ts). The turn's state is activeTurn.ts; its
+ * requests turnRequest.ts (shaped by agentRequests.ts), its tool calls turnToolCalls.ts and
+ * backgroundCalls.ts, its steering turnSteering.ts. This file keeps the loop: when each of them runs.
  */
-import { noteResponse, withForkSource } from './branches/branchOps';
-import { raceCancellation, settleWithinGrace } from '../common/async';
+import { noteResponse } from './branches/branchOps';
 import { randomUUID } from '../common/ids';
-import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
+import { CancellationToken } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/event';
 import { redactUserText } from '../common/redact';
 import { errorMessage } from '../common/result';
-import { assistantText, developerMessage, functionCallOutput, type FunctionCallItem, type ReasoningEffortLevel, type ResponseItem, userMessage } from '../protocol/items';
+import { assistantText, type FunctionCallItem, type ResponseItem } from '../protocol/items';
 import type { RevertResult } from '../tools/editJournal';
-import type { ApprovalAnswer, ApprovalRequest, Approvals, Clock } from '../tools/ports';
-import { EditAttempts, type ToolCallContext } from '../tools/toolContext';
-import { cancelledOutput, type ToolCallResult, type ToolRunner } from '../tools/toolRunner';
-import type { ModelClient, ModelOutcome, ModelRequest } from '../transport/modelClient';
+import type { Approvals, Clock } from '../tools/ports';
+import { cancelledOutput, type ToolRunner } from '../tools/toolRunner';
+import type { ModelClient, ModelRequest } from '../transport/modelClient';
 import type { AgentSettings } from './agentSettings';
 import type { ChatSession } from './chatSession';
-import type { AgentEvent, SteerChannel, TurnMetrics, TurnOutcome } from './events';
-import { ContextKeeper, isContextOverflow } from './context/contextKeeper';
-import { EarlyToolStarts, PendingReads } from './earlyToolStart';
+import type { AgentEvent, TurnOutcome } from './events';
+import { ContextKeeper } from './context/contextKeeper';
+import { PendingReads } from './earlyToolStart';
 import { SpeculativePrefill } from './speculativePrefill';
+import { type ActiveTurn, newActiveTurn, NOT_RUN_OUTPUT } from './activeTurn';
 import { priceFor, warmupCostUsd } from './context/pricing';
-import { agentRequestShape } from './instructions';
+import { AgentRequests } from './agentRequests';
+import { TurnToolCalls } from './turnToolCalls';
+import { TurnRequests } from './turnRequest';
+import { type SteerAcceptance, TurnSteering } from './turnSteering';
+import { queueBackgroundOutputs, untilBackgroundChanges } from './backgroundCalls';
 import { describeIncluded, type ProjectInstructionsSnapshot } from './projectInstructions';
 import { ProjectInstructionsTracker } from './projectInstructionsTracker';
-import { AsyncJobs, isAsyncCall } from './asyncJobs';
-import { windowItems } from './context/window';
-import { LiveOutputTail } from './liveOutputTail';
+import { isAsyncCall } from './asyncJobs';
 import type { SessionStore } from './sessionStore';
-import { SteeringInbox, type SteerEntry } from './steeringInbox';
 import { SteerReceipts } from './steerReceipts';
-import { acceptsConfigurationUpdate, EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
-import { answeredCallIds, closeUnansweredCalls, userText } from './transcript';
-import { firstLine, summarizeArguments } from './toolCallSummary';
+import { EFFORT_NOTE, planEffort, type EffortChoice } from './effort';
+import { answeredCallIds, closeUnansweredCalls } from './transcript';
 import { buildUserMessage, type UserInput } from './userInput';
-import { DELEGATE_TOOL_NAME } from './subagents/delegateTool';
 import { SubagentRunner } from './subagents/subagentRunner';
 import { defaultSubagentSettings } from './subagents/subagentSettings';
-import { FileReadTracker } from '../tools/fileReadTracker';
 
 export interface AgentDependencies {
   model: ModelClient;
@@ -69,38 +67,9 @@ export interface AgentDependencies {
   openLaneClient?: () => ModelClient & Disposable;
 }
 
-export type SteerAcceptance = { status: 'queued'; steerId: string } | { status: 'noTurnRunning' };
+export type { SteerAcceptance };
 
-interface ActiveTurn {
-  session: ChatSession;
-  turnId: string;
-  source: CancellationTokenSource;
-  token: CancellationToken;
-  requestInFlight: boolean;
-  steering: SteeringInbox;
-  editAttempts: EditAttempts;
-  /** Call ids this turn has started, so a call is never run twice. */
-  started: Set<string>;
-  /** The current request's read-only calls started while it streams; discarded after each tool round. */
-  early: EarlyToolStarts | undefined;
-  /** Why a steer now waits for the next request instead of being offered (set per request). */
-  steerBlocked: string | undefined;
-  /** This turn's top-level effort when the model cannot take a `configuration_update` (a new cached prefix). */
-  effortOverride: ReasoningEffortLevel | undefined;
-  /** Async calls running in the background (asyncJobs.ts); the turn waits for them before it ends. */
-  jobs: AsyncJobs;
-  startedAt: number;
-  /** The latest response of the turn: subagents fork from it. */
-  latestResponseId?: string;
-  metrics: TurnMetrics;
-}
-
-interface BackgroundRun {
-  token: CancellationToken;
-  onOutput: (chunk: string) => void;
-}
-
-export const NOT_RUN_OUTPUT = 'Not run: the user stopped the turn before this call started. Nothing was done.';
+export { NOT_RUN_OUTPUT };
 
 export class Agent implements Disposable {
   private readonly emitter = new Emitter<AgentEvent>();
@@ -116,6 +85,10 @@ export class Agent implements Disposable {
   /** The project's instruction files (AGENTS.md…) the requests carry; read at each turn's start. */
   readonly projectInstructions: ProjectInstructionsTracker;
   private readonly receipts: SteerReceipts;
+  private readonly requests: AgentRequests;
+  private readonly calls: TurnToolCalls;
+  private readonly turnRequests: TurnRequests;
+  private readonly steering: TurnSteering;
 
   constructor(private readonly deps: AgentDependencies) {
     this.newId = deps.newId ?? randomUUID;
@@ -140,6 +113,31 @@ export class Agent implements Disposable {
     });
     this.projectInstructions = new ProjectInstructionsTracker(deps.tools.services);
     this.receipts = new SteerReceipts((event) => this.emit(event));
+    this.requests = new AgentRequests(deps.settings, deps.tools, this.projectInstructions);
+    this.calls = new TurnToolCalls({
+      tools: deps.tools,
+      approvals: deps.approvals,
+      clock: deps.clock,
+      settings: deps.settings,
+      newId: this.newId,
+      emit: (event) => this.emit(event),
+      subagents: this.subagents,
+      mainRequest: (session, settings) => this.context.request(session, this.requests.shape(settings), settings),
+      toolCancelGraceMs: deps.toolCancelGraceMs,
+      earlyToolStart: deps.earlyToolStart,
+    });
+    this.steering = new TurnSteering({ model: deps.model, tools: deps.tools, settings: deps.settings, newId: this.newId, receipts: this.receipts, emit: (event) => this.emit(event) });
+    this.turnRequests = new TurnRequests({
+      model: deps.model,
+      tools: deps.tools,
+      clock: deps.clock,
+      context: this.context,
+      requests: this.requests,
+      receipts: this.receipts,
+      prefill: this.prefill,
+      calls: this.calls,
+      emit: (event) => this.emit(event),
+    });
   }
 
   get runningTurn(): { sessionId: string; turnId: string } | undefined {
@@ -206,26 +204,7 @@ export class Agent implements Disposable {
   steer(text: string): SteerAcceptance {
     const turn = this.active;
     if (!turn || text.trim() === '') return { status: 'noTurnRunning' };
-    const typed = redactUserText(text, this.deps.tools.services.knownSecrets());
-    const entry: SteerEntry = { id: this.newId(), text: typed.text };
-    this.emit({ type: 'steerQueued', turnId: turn.turnId, steerId: entry.id, text: entry.text });
-    if (typed.redacted) this.emit({ type: 'userTextRedacted', turnId: turn.turnId, steerId: entry.id });
-    if (turn.requestInFlight && turn.steerBlocked !== undefined) {
-      this.receipts.waiting(turn.turnId, entry, turn.steerBlocked);
-      turn.steering.queue(entry);
-    } else if (turn.requestInFlight) {
-      const { model, lane } = this.deps.settings();
-      turn.steering.offer(
-        entry,
-        this.deps.model.steer(entry.text, lane),
-        (delivered) => this.steerDelivered(turn, delivered, 'stream'),
-        (settled, result) => result.status === 'delivered' || this.receipts.settled(turn.turnId, model, settled, result),
-      );
-    } else {
-      turn.steering.queue(entry);
-      turn.jobs.wake(); // a turn waiting for its background calls sends the text now
-    }
-    return { status: 'queued', steerId: entry.id };
+    return this.steering.accept(turn, text);
   }
 
   /** Restores every file a turn touched (deleting the ones it created) and tells the model so. */
@@ -251,40 +230,12 @@ export class Agent implements Disposable {
 
   private begin(session: ChatSession, token: CancellationToken, text: string): ActiveTurn {
     // The window's instructions (and pins after a compaction) go before the turn's first item.
-    this.context.prepare(session, this.requestShape());
+    this.context.prepare(session, this.requests.shape());
     this.context.turnStarted(session);
-    const source = new CancellationTokenSource(token);
     const turnId = this.newId();
     const now = this.deps.clock.now();
     session.turns.push({ id: turnId, startedAt: now, firstItem: session.items.length, userText: text, outcome: undefined });
-    const turn: ActiveTurn = {
-      session,
-      turnId,
-      source,
-      token: source.token,
-      requestInFlight: false,
-      steering: new SteeringInbox(),
-      editAttempts: new EditAttempts(),
-      started: new Set(),
-      early: undefined,
-      steerBlocked: undefined,
-      effortOverride: undefined,
-      jobs: new AsyncJobs(source.token),
-      startedAt: now,
-      metrics: {
-        requests: 0,
-        toolRounds: 0,
-        toolCalls: 0,
-        modelMs: 0,
-        toolMs: 0,
-        totalMs: 0,
-        usage: { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 },
-        bytesSent: 0,
-        statelessBytes: 0,
-        recoveries: 0,
-        perRequest: [],
-      },
-    };
+    const turn = newActiveTurn(session, turnId, token, now);
     this.active = turn;
     return turn;
   }
@@ -304,13 +255,10 @@ export class Agent implements Disposable {
 
     for (;;) {
       if (turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
-      for (const entry of turn.steering.takeQueued()) {
-        session.items.push(userMessage(entry.text));
-        this.steerDelivered(turn, entry, 'nextRequest');
-      }
-      this.queueBackgroundOutputs(turn);
+      this.steering.keep(turn, turn.steering.takeQueued(), 'nextRequest');
+      queueBackgroundOutputs(turn, (event) => this.emit(event));
 
-      const outcome = await this.request(turn, settings);
+      const outcome = await this.turnRequests.run(turn, settings);
       if (outcome.kind === 'cancelled' || turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
       if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') return this.finish(turn, { kind: 'failed', error: outcome });
 
@@ -319,7 +267,7 @@ export class Agent implements Disposable {
       session.items.push(...outcome.output);
       this.context.afterResponse(session, turn.turnId, outcome, outputStart);
       noteResponse(session, turn.turnId, outcome.responseId);
-      this.recordSteersDeliveredInStream(turn, outcome.output);
+      this.steering.recordDeliveredInStream(turn, outcome.output);
       this.receipts.answered(turn.turnId);
       for (const item of outcome.output) {
         if (item.type === 'message' && item.role === 'assistant') {
@@ -331,14 +279,11 @@ export class Agent implements Disposable {
       const calls = outcome.output.filter((item): item is FunctionCallItem => item.type === 'function_call' && !answered.has(item.call_id));
       if (calls.length === 0) {
         if (turn.steering.hasWaiting) {
-          for (const entry of turn.steering.takeAfterTools()) {
-            session.items.push(userMessage(entry.text));
-            this.steerDelivered(turn, entry, 'afterTools');
-          }
+          this.steering.keep(turn, turn.steering.takeAfterTools(), 'afterTools');
           continue; // the user spoke while the model answered: let it answer that too
         }
         if (turn.jobs.hasAny) {
-          await this.untilBackgroundChanges(turn); // the model waits for its background calls
+          await untilBackgroundChanges(turn, (event) => this.emit(event)); // the model waits for its background calls
           continue;
         }
         const text = outcome.output.map((item) => (item.type === 'message' && item.role === 'assistant' ? assistantText(item) : '')).join('');
@@ -349,14 +294,11 @@ export class Agent implements Disposable {
       turn.metrics.toolRounds++;
       const roundStarted = this.deps.clock.now();
       const itemsBefore = session.items.length;
-      for (const call of calls.filter(isAsyncCall)) this.startBackgroundCall(turn, call);
-      await this.runToolRound(turn, calls.filter((call) => !isAsyncCall(call)));
+      for (const call of calls.filter(isAsyncCall)) this.calls.startBackground(turn, call);
+      await this.calls.runRound(turn, calls.filter((call) => !isAsyncCall(call)));
       void turn.early?.discard();
       turn.metrics.toolMs += this.deps.clock.now() - roundStarted;
-      for (const entry of turn.steering.takeAfterTools()) {
-        session.items.push(userMessage(entry.text));
-        this.steerDelivered(turn, entry, 'afterTools');
-      }
+      this.steering.keep(turn, turn.steering.takeAfterTools(), 'afterTools');
       await this.save(session);
       if (turn.token.isCancellationRequested) return this.finish(turn, { kind: 'cancelled' });
 
@@ -372,7 +314,7 @@ export class Agent implements Disposable {
         tokenLimit = tokens + settings.maxTokensPerTurn;
       }
       // Only background calls this round: nothing new for the model until one ends (or the user types).
-      if (session.items.length === itemsBefore && !turn.steering.hasWaiting) await this.untilBackgroundChanges(turn);
+      if (session.items.length === itemsBefore && !turn.steering.hasWaiting) await untilBackgroundChanges(turn, (event) => this.emit(event));
     }
   }
 
@@ -381,34 +323,9 @@ export class Agent implements Disposable {
     if (changed) this.emit({ type: 'projectInstructions', turnId: turn.turnId, files: changed.files, summary: describeIncluded(changed) });
   }
 
-  /** Everything of the agent's requests but their input, built in this one place. */
-  private requestShape(settings: AgentSettings = this.deps.settings()): Omit<ModelRequest, 'input'> {
-    const services = this.deps.tools.services;
-    const trusted = services.settings.read().workspaceTrusted;
-    const shape = agentRequestShape(settings, {
-      trusted,
-      folderNames: services.workspace.folders.map((f) => f.name),
-      projectInstructions: this.projectInstructions.text,
-      tools: this.deps.tools.functionTools(trusted),
-    });
-    return {
-      model: shape.model,
-      instructions: shape.instructions,
-      tools: shape.tools,
-      store: shape.store,
-      include: shape.include,
-      parallelToolCalls: shape.parallelToolCalls,
-      toolChoice: shape.toolChoice,
-      reasoning: shape.reasoning,
-      lane: shape.lane,
-      ...(settings.serviceTier !== undefined ? { serviceTier: settings.serviceTier } : {}),
-    };
-  }
-
   /** The agent's request for `input` as given, with the instructions where `instructionsPlacement` puts them. */
   buildRequest(input: readonly ResponseItem[], settings: AgentSettings = this.deps.settings()): ModelRequest {
-    const shape = this.requestShape(settings);
-    return { ...shape, instructions: settings.instructionsPlacement === 'developerMessage' ? '' : shape.instructions, input: [...input] };
+    return this.requests.build(input, settings);
   }
 
   /**
@@ -416,8 +333,7 @@ export class Agent implements Disposable {
    * instructions' developer message, or nothing), so the first prompt continues the warm chain.
    */
   warmupRequest(settings: AgentSettings = this.deps.settings()): ModelRequest {
-    const placed = settings.instructionsPlacement === 'developerMessage';
-    return this.buildRequest(placed ? [developerMessage(this.requestShape(settings).instructions)] : [], settings);
+    return this.requests.warmup(settings);
   }
 
   /**
@@ -431,257 +347,16 @@ export class Agent implements Disposable {
     const message = await buildUserMessage({ ...input, text }, draft, this.deps.tools.services);
     if (this.active) return undefined;
     const settings = this.deps.settings();
-    this.context.prepare(session, this.requestShape(settings), settings);
-    const request = this.context.request(session, this.requestShape(settings), settings);
+    this.context.prepare(session, this.requests.shape(settings), settings);
+    const request = this.context.request(session, this.requests.shape(settings), settings);
     return { ...request, input: [...request.input, message] };
-  }
-
-  /**
-   * One model request of a turn, kept inside the window: compacts first when it would not fit, and
-   * after a `context_length_exceeded` compacts once and retries once (never a loop).
-   */
-  private async request(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const { session, turnId, token } = turn;
-    // MCP servers start (or restart) here, so the request offers their tools.
-    await this.deps.tools.prepare(this.approvalsFor(turn), token);
-    this.context.prepare(session, this.requestShape(settings), settings);
-    const before = await this.context.beforeRequest(session, turnId, token);
-    if (before !== undefined) return before === 'cancelled' ? { kind: 'cancelled' } : before;
-    const outcome = await this.send(turn, settings);
-    if (!isContextOverflow(outcome) || outcome.kind !== 'serverError') return outcome;
-    const recovered = await this.context.recover(session, turnId, token, outcome);
-    if (recovered !== undefined) return recovered === 'cancelled' ? { kind: 'cancelled' } : recovered;
-    const retried = await this.send(turn, settings);
-    return isContextOverflow(retried) ? this.context.tooLarge(session) : retried;
-  }
-
-  private async send(turn: ActiveTurn, settings: AgentSettings): Promise<ModelOutcome> {
-    const request = withEffort(withForkSource(turn.session, this.context.request(turn.session, this.requestShape(settings), settings)), turn.effortOverride);
-    turn.steerBlocked = this.receipts.blockedWhy(request);
-    // A branch's first request names its own fork source; a prefilled draft forks from the chain head it left.
-    const prefilled = turn.metrics.requests === 0 && request.forkFromResponseId === undefined ? await this.prefill.adopt(request, turn.token) : undefined;
-    if (prefilled !== undefined) request.forkFromResponseId = prefilled;
-    this.emit({ type: 'requestStarted', turnId: turn.turnId, index: turn.metrics.requests });
-    turn.metrics.requests++;
-    const started = this.deps.clock.now();
-    turn.requestInFlight = true;
-    void turn.early?.discard();
-    const early = (turn.early = this.earlyStarts(turn));
-    let outcome: ModelOutcome;
-    try {
-      outcome = await this.deps.model.run(request, {
-        token: turn.token,
-        onEvent: (event) => {
-          early?.offer(event);
-          if (event.kind === 'textDelta') this.emit({ type: 'textDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
-          else if (event.kind === 'reasoningDelta') this.emit({ type: 'reasoningDelta', turnId: turn.turnId, itemId: event.itemId, delta: event.delta });
-          else if (event.kind === 'recovering') this.emit({ type: 'modelRecovering', turnId: turn.turnId, reason: event.reason, attempt: event.attempt });
-        },
-      });
-    } catch (error) {
-      // The transport promises typed outcomes; a throw is a bug there, reported as a network error here.
-      outcome = { kind: 'networkError', message: errorMessage(error) };
-    } finally {
-      turn.requestInFlight = false;
-    }
-    // Steers offered during the request must have their answer before the transcript moves on.
-    await turn.steering.settle();
-    turn.metrics.modelMs += this.deps.clock.now() - started;
-    if (outcome.kind !== 'completed' && outcome.kind !== 'incomplete') void early?.discard();
-    if (outcome.kind === 'completed' || outcome.kind === 'incomplete') {
-      const m = outcome.metrics;
-      turn.metrics.perRequest.push(m);
-      turn.metrics.bytesSent += m.bytesSent;
-      turn.metrics.statelessBytes += m.statelessBytes;
-      turn.metrics.recoveries += m.recoveries;
-      if (outcome.usage) {
-        turn.metrics.usage.inputTokens += outcome.usage.inputTokens;
-        turn.metrics.usage.cachedTokens += outcome.usage.cachedTokens;
-        turn.metrics.usage.outputTokens += outcome.usage.outputTokens;
-        turn.metrics.usage.reasoningTokens += outcome.usage.reasoningTokens;
-      }
-    }
-    return outcome;
-  }
-
-  /**
-   * Runs one round of calls. Consecutive reading calls run concurrently; a writing or executing call
-   * runs alone, in the order the model gave. Outputs are appended in call order after each group.
-   */
-  private async runToolRound(turn: ActiveTurn, calls: FunctionCallItem[]): Promise<void> {
-    const groups: FunctionCallItem[][] = [];
-    for (const call of calls) {
-      const reads = this.deps.tools.effectOf(call.name) === 'read';
-      const last = groups[groups.length - 1];
-      if (reads && last && last.every((c) => this.deps.tools.effectOf(c.name) === 'read')) last.push(call);
-      else groups.push([call]);
-    }
-    for (const group of groups) {
-      if (turn.token.isCancellationRequested) {
-        for (const call of group) this.recordNotRun(turn, call);
-        continue;
-      }
-      const results = await Promise.all(group.map((call) => this.runCall(turn, call)));
-      for (const result of results) {
-        if (result) turn.session.items.push(functionCallOutput(result.callId, result.output));
-      }
-    }
-  }
-
-  /** `background`: an async call's own token (its Stop) and live output; else the turn's token. */
-  private async runCall(turn: ActiveTurn, call: FunctionCallItem, background?: BackgroundRun): Promise<ToolCallResult | undefined> {
-    if (turn.started.has(call.call_id) || answeredCallIds(turn.session.items).has(call.call_id)) return undefined;
-    turn.started.add(call.call_id);
-    turn.metrics.toolCalls++;
-    const token = background?.token ?? turn.token;
-    const summary = summarizeArguments(call, this.deps.tools.services.knownSecrets());
-    this.emit({ type: 'toolCallStarted', turnId: turn.turnId, callId: call.call_id, name: call.name, argsSummary: summary.text, path: summary.path, ...(background ? { background: true as const } : {}) });
-    // A review the user kept in this call is that edit's one question: its card must not ask again.
-    let kept: string | undefined;
-    const approvals = this.approvalsFor(turn, (request, answer) => {
-      if (request.kind === 'reviewEdit') kept = answer === 'deny' ? undefined : request.after;
-    });
-    const ctx: ToolCallContext = {
-      turnId: turn.turnId,
-      callId: call.call_id,
-      token,
-      approvals,
-      journal: turn.session.journal,
-      reads: turn.session.reads,
-      editAttempts: turn.editAttempts,
-      onEditApplied: (entry) => this.emit({ type: 'editApplied', turnId: turn.turnId, entry, reviewed: kept !== undefined && kept === entry.after }),
-      ...(background ? { onOutput: background.onOutput } : {}),
-    };
-    const started = this.deps.clock.now();
-    const settled = await settleWithinGrace(turn.early?.take(call) ?? this.runTool(turn, call, ctx), token, this.deps.toolCancelGraceMs ?? 3000, (): ToolCallResult => ({
-      callId: call.call_id,
-      name: call.name,
-      output: `${call.name} was still running when the user stopped the turn, and was abandoned; it may have partially completed. Check before repeating it.`,
-      status: 'cancelled',
-      path: summary.path,
-      durationMs: this.deps.clock.now() - started,
-    }));
-    // A background call the user stopped reports how far it got; its card says it was stopped.
-    const result = background && token.isCancellationRequested && settled.status === 'ok' ? { ...settled, status: 'cancelled' as const } : settled;
-    this.emit({
-      type: 'toolCallFinished',
-      turnId: turn.turnId,
-      callId: call.call_id,
-      name: call.name,
-      status: result.status,
-      durationMs: result.durationMs,
-      outputSummary: firstLine(result.output),
-      path: result.path ?? summary.path,
-      ...(result.sandbox ? { sandbox: result.sandbox } : {}),
-    });
-    return result;
-  }
-
-  /** Early starts for the next request, with the context a call of this turn gets (but no approvals: see earlyToolStart.ts). */
-  private earlyStarts(turn: ActiveTurn): EarlyToolStarts | undefined {
-    if (this.deps.earlyToolStart === false) return undefined;
-    const { tools } = this.deps;
-    const run = (call: FunctionCallItem, token: CancellationToken, approvals: Approvals, reads: ToolCallContext['reads']) =>
-      tools.run(call, { turnId: turn.turnId, callId: call.call_id, token, approvals, journal: turn.session.journal, reads, editAttempts: turn.editAttempts, onEditApplied: () => undefined });
-    return new EarlyToolStarts({ isReadOnly: (name) => tools.effectOf(name) === 'read', run }, turn.token, turn.session.reads);
-  }
-
-  /** A workspace tool, or `delegate` when subagents are on (subagents/subagentRunner.ts). */
-  private runTool(turn: ActiveTurn, call: FunctionCallItem, ctx: ToolCallContext): Promise<ToolCallResult> {
-    const settings = this.deps.settings();
-    if (call.name !== DELEGATE_TOOL_NAME || !settings.subagents?.enabled) return this.deps.tools.run(call, ctx);
-    return this.subagents.run({
-      turnId: turn.turnId,
-      call,
-      token: turn.token,
-      main: this.context.request(turn.session, this.requestShape(settings), settings),
-      forkFromResponseId: turn.latestResponseId,
-      // Each subagent tracks its own reads: what it read, the main agent has not seen.
-      toolContext: (_subagentId, callId) => ({ ...ctx, callId, reads: new FileReadTracker(), editAttempts: new EditAttempts() }),
-    });
-  }
-
-  private startBackgroundCall(turn: ActiveTurn, call: FunctionCallItem): void {
-    const publish = (tail: string): void => this.emit({ type: 'toolCallOutput', turnId: turn.turnId, callId: call.call_id, tail });
-    turn.jobs.start(call, async (token) => {
-      const tail = new LiveOutputTail(this.deps.clock, () => this.deps.tools.services.knownSecrets(), publish);
-      try {
-        return await this.runCall(turn, call, { token, onOutput: (chunk) => tail.push(chunk) });
-      } finally {
-        tail.dispose();
-      }
-    });
-  }
-
-  /**
-   * Writes the outputs of background calls that ended into the transcript, once each, at a request
-   * boundary (never during a request, so the chain's prefix stays intact). A call a compaction folded
-   * out of the model's window is written again (without its item id) before its output, so the output
-   * is never an orphan in the window the server sees.
-   */
-  private queueBackgroundOutputs(turn: ActiveTurn): void {
-    const { session } = turn;
-    for (const { call, result } of turn.jobs.takeReady()) {
-      if (answeredCallIds(session.items).has(call.call_id)) continue;
-      const inWindow = windowItems(session).some((item) => item.type === 'function_call' && item.call_id === call.call_id);
-      if (!inWindow) {
-        const { id: _serverItemId, ...again } = call;
-        session.items.push(again);
-      }
-      session.items.push(functionCallOutput(call.call_id, result.output));
-      this.emit({ type: 'backgroundOutputQueued', turnId: turn.turnId, callId: call.call_id });
-    }
-  }
-
-  /** Waits until a background call ends, the user types, or Stop. */
-  private async untilBackgroundChanges(turn: ActiveTurn): Promise<void> {
-    if (!turn.jobs.hasAny) return;
-    if (!turn.jobs.hasReady) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
-    await turn.jobs.whenChanged(turn.token);
-  }
-
-  private recordNotRun(turn: ActiveTurn, call: FunctionCallItem): void {
-    if (answeredCallIds(turn.session.items).has(call.call_id)) return;
-    turn.session.items.push(functionCallOutput(call.call_id, NOT_RUN_OUTPUT));
-    this.emit({ type: 'toolCallFinished', turnId: turn.turnId, callId: call.call_id, name: call.name, status: 'cancelled', durationMs: 0, outputSummary: NOT_RUN_OUTPUT, path: undefined });
-  }
-
-  /** The UI's Approvals, asked with the turn's ids, with events around each question and Stop settling it as a denial. */
-  private approvalsFor(turn: ActiveTurn, onAnswer?: (request: ApprovalRequest, answer: ApprovalAnswer) => void): Approvals {
-    return {
-      request: async (request: ApprovalRequest, token: CancellationToken): Promise<ApprovalAnswer> => {
-        const context = { turnId: turn.turnId, approvalId: this.newId() };
-        this.emit({ type: 'approvalRequested', ...context, request });
-        const answer = await raceCancellation(this.deps.approvals.request(request, token, context), token, 'deny' as const, { rejectAsCancel: true });
-        // Stop settles an open question as a denial; the event says so, so the card reads "No longer needed".
-        this.emit({ type: 'approvalResolved', ...context, answer, ...(token.isCancellationRequested ? { cancelled: true as const } : {}) });
-        onAnswer?.(request, answer);
-        return answer;
-      },
-    };
   }
 
   private async askToContinue(turn: ActiveTurn, budget: 'toolRounds' | 'tokens', used: number, limit: number): Promise<'continue' | TurnOutcome> {
     this.emit({ type: 'budgetPaused', turnId: turn.turnId, budget, used, limit });
-    const answer = await this.approvalsFor(turn).request({ kind: 'continueAfterBudget', budget, used, limit }, turn.token);
+    const answer = await this.calls.approvalsFor(turn).request({ kind: 'continueAfterBudget', budget, used, limit }, turn.token);
     if (turn.token.isCancellationRequested) return { kind: 'cancelled' };
     return answer === 'deny' ? { kind: 'budgetPaused', budget, used, limit } : 'continue';
-  }
-
-  private recordSteersDeliveredInStream(turn: ActiveTurn, output: readonly ResponseItem[]): void {
-    const present = output.map(userText).filter((t): t is string => t !== undefined);
-    for (const entry of turn.steering.takeInStream()) {
-      const index = present.indexOf(entry.text);
-      if (index !== -1) present.splice(index, 1);
-      else turn.session.items.push(userMessage(entry.text)); // the transport did not echo it: keep the words
-    }
-  }
-
-  private steerDelivered(turn: ActiveTurn, entry: SteerEntry, via: SteerChannel): void {
-    // Steering is in use: this session's compaction stays out of band from now on (§8).
-    if (via === 'stream') turn.session.context.steeringUsed = true;
-    if (via !== 'keptInTranscript') this.receipts.delivered(turn.turnId, entry.id);
-    this.emit({ type: 'steerDelivered', turnId: turn.turnId, steerId: entry.id, via });
   }
 
   /** This message's "think harder / faster": a configuration_update item where the model takes one, else this turn's top-level effort. */
@@ -701,15 +376,12 @@ export class Agent implements Disposable {
     const { session } = turn;
     // Whatever the user typed and the model did not get stays in the transcript for the next request.
     await turn.steering.settle();
-    for (const entry of turn.steering.takeAll()) {
-      session.items.push(userMessage(entry.text));
-      this.steerDelivered(turn, entry, 'keptInTranscript');
-    }
+    this.steering.keep(turn, turn.steering.takeAll(), 'keptInTranscript');
     void turn.early?.discard();
     // The turn ends only after its background calls (Stop cancels them): their outputs stay in the transcript.
     if (turn.jobs.runningCount > 0) this.emit({ type: 'backgroundWait', turnId: turn.turnId, callIds: turn.jobs.runningCallIds() });
     await turn.jobs.settle();
-    this.queueBackgroundOutputs(turn);
+    queueBackgroundOutputs(turn, (event) => this.emit(event));
     closeUnansweredCalls(session.items, (call) => (outcome.kind === 'cancelled' ? NOT_RUN_OUTPUT : cancelledOutput(call.name)));
     const record = session.turns.find((t) => t.id === turn.turnId);
     if (record) record.outcome = outcome.kind;
@@ -731,13 +403,4 @@ export class Agent implements Disposable {
   private emit(event: AgentEvent): void {
     this.emitter.fire(event);
   }
-}
-
-/**
- * The request as sent: this turn's top-level effort where one was chosen, and no `configuration_update`
- * items for a model that rejects them (the session may have started on one that takes them).
- */
-function withEffort(request: ModelRequest, effort: ReasoningEffortLevel | undefined): ModelRequest {
-  const input = acceptsConfigurationUpdate(request.model) ? request.input : request.input.filter((item) => item.type !== 'configuration_update');
-  return effort === undefined ? { ...request, input } : { ...request, input, reasoning: { ...request.reasoning, effort } };
 }
