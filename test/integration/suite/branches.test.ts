@@ -113,13 +113,10 @@ suite('branches of a conversation', function () {
     assert.strictEqual(prompts().length, 4);
   });
 
-  test('"Restore code and chat" without the checkpoints command says so and changes nothing', async function () {
-    if ((await vscode.commands.getCommands(true)).includes(RESTORE_CODE_COMMAND)) this.skip(); // covered by the checkpoints suite
-    const before = prompts();
-    const drafts = posted.filter((m) => m.type === 'draft').length;
-    await send({ type: 'branchAction', action: 'restoreCodeAndChat', turnId: host().currentSession!.turns[1]!.id });
-    assert.deepStrictEqual(prompts(), before);
-    assert.strictEqual(posted.filter((m) => m.type === 'draft').length, drafts);
+  test('"Restore code and chat" finds the checkpoints\' restore command registered under the name it calls', async () => {
+    // The two sides meet only by this command name (without it the chat says code restore is
+    // unavailable: unit-tested in branchActions.test.ts); the restore itself is in the checkpoints suites.
+    assert.ok((await vscode.commands.getCommands(true)).includes(RESTORE_CODE_COMMAND), `${RESTORE_CODE_COMMAND} is registered`);
   });
 
   test('actions on turns or branches the view was not shown are refused', async () => {
