@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type Emulator, startEmulator, type Scenario } from '../emulator';
+import { CHECKPOINT_FILES, checkpointTurns } from '../emulator/scenarios/checkpointTurns';
 import { chat, sendPrompt, turnCount, waitTurnStatus } from './lib/chatView';
 import { onCleanup } from './lib/cleanup';
 import type { E2eSuite } from './lib/e2eSuite';
@@ -19,37 +20,17 @@ import { openHoldfastView, runCommandFromPalette } from './lib/workbench';
  * palette; "Rewind chat to here" on turn 2 and another way; a second reload; the first branch back
  * from the branch tree. The integration tests cover the same without a reload.
  */
-const A0 = 'alpha 0\r\nsecond line, CRLF kept\r\n';
-const B0 = 'bravo 0\n';
-const NEW = 'created in turn 2\n';
-const B_HAND = 'bravo 3\nmy own line, typed between turns\n';
+const { a0: A0, b0: B0, created: NEW, bHand: B_HAND } = CHECKPOINT_FILES;
 const PROMPTS = ['checkpoints-e2e turn1', 'checkpoints-e2e turn2', 'checkpoints-e2e turn3'];
 const OTHER_WAY = 'checkpoints-e2e another way';
 const ON_FIRST_BRANCH = 'checkpoints-e2e turn4 on the first branch';
-
-type Calls = NonNullable<Scenario['steps'][number]['calls']>;
-
-function readThenEdit(turn: string, file: string, oldText: string, newText: string, extra: Calls = []): Scenario['steps'] {
-  return [
-    { id: `${turn}-read`, when: { userText: `checkpoints-e2e ${turn}` }, calls: [{ name: 'read_file', callId: `${turn}_read`, arguments: { path: file, start_line: null, end_line: null } }], repeat: true },
-    {
-      id: `${turn}-edit`,
-      when: { toolOutputs: [{ callId: `${turn}_read` }] },
-      calls: [{ name: 'apply_edit', callId: `${turn}_edit`, arguments: { path: file, edits: [{ old_text: oldText, new_text: newText }], content: null } }, ...extra],
-      repeat: true,
-    },
-    { id: `${turn}-done`, when: { toolOutputs: [{ callId: `${turn}_edit` }] }, say: `Done with ${turn}.`, repeat: true },
-  ];
-}
 
 const scenario: Scenario = {
   name: 'e2e-checkpoints',
   fallback: 'fail',
   tokensPerSecond: 0,
   steps: [
-    ...readThenEdit('turn1', 'ck/a.txt', 'alpha 0', 'alpha 1'),
-    ...readThenEdit('turn2', 'ck/a.txt', 'alpha 1', 'alpha 2', [{ name: 'apply_edit', callId: 'turn2_create', arguments: { path: 'ck/new.txt', edits: [], content: NEW } }]),
-    ...readThenEdit('turn3', 'ck/b.txt', 'bravo 0', 'bravo 3'),
+    ...checkpointTurns({ prefix: 'checkpoints-e2e', repeat: true }),
     { id: 'other', when: { userText: OTHER_WAY }, say: 'Took another way from turn 2.', repeat: true },
     { id: 'turn4', when: { userText: ON_FIRST_BRANCH }, say: 'Done with turn4.', repeat: true },
   ],

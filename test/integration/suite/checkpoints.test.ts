@@ -6,6 +6,7 @@ import { StorageCheckpointFiles } from '../../../src/host/checkpoints/storageChe
 import { Checkpointer } from '../../../src/tools/checkpoints/checkpointer';
 import type { RestoreCommandResult } from '../../../src/ui/restoreCodeCommand';
 import type { Scenario } from '../../emulator';
+import { CHECKPOINT_FILES, checkpointTurns } from '../../emulator/scenarios/checkpointTurns';
 import { type ConnectedEmulator, connectedEmulator } from '../support/emulatorSession';
 import { fileIn, readText, workspaceRoot, writeText } from '../support/workspaceFiles';
 
@@ -17,32 +18,13 @@ import { fileIn, readText, workspaceRoot, writeText } from '../support/workspace
  * the removed file back. A second Checkpointer on the same storage folder stands in for a restart.
  */
 
-const A0 = 'alpha 0\r\nsecond line, CRLF kept\r\n';
-const B0 = 'bravo 0\n';
-const NEW = 'created in turn 2\n';
-const B_HAND = 'bravo 3\nmy own line, typed between turns\n';
-
-function readThenEdit(turn: string, path: string, oldText: string, newText: string, extra: Scenario['steps'][number]['calls'] = []): Scenario['steps'] {
-  return [
-    { id: `${turn}-read`, when: { userText: `checkpoints ${turn}` }, calls: [{ name: 'read_file', callId: `${turn}_read`, arguments: { path, start_line: null, end_line: null } }] },
-    {
-      id: `${turn}-edit`,
-      when: { toolOutputs: [{ callId: `${turn}_read` }] },
-      calls: [{ name: 'apply_edit', callId: `${turn}_edit`, arguments: { path, edits: [{ old_text: oldText, new_text: newText }], content: null } }, ...(extra ?? [])],
-    },
-    { id: `${turn}-done`, when: { toolOutputs: [{ callId: `${turn}_edit` }] }, expect: { toolOutputs: [{ callId: `${turn}_edit`, output: `Edited ${path}` }] }, say: `Done with ${turn}.` },
-  ];
-}
+const { a0: A0, b0: B0, created: NEW, bHand: B_HAND } = CHECKPOINT_FILES;
 
 const scenario: Scenario = {
   name: 'integration-checkpoints',
   fallback: 'fail',
   tokensPerSecond: 0,
-  steps: [
-    ...readThenEdit('turn1', 'ck/a.txt', 'alpha 0', 'alpha 1'),
-    ...readThenEdit('turn2', 'ck/a.txt', 'alpha 1', 'alpha 2', [{ name: 'apply_edit', callId: 'turn2_create', arguments: { path: 'ck/new.txt', edits: [], content: NEW } }]),
-    ...readThenEdit('turn3', 'ck/b.txt', 'bravo 0', 'bravo 3'),
-  ],
+  steps: checkpointTurns({ prefix: 'checkpoints', expectEdited: true }),
 };
 
 suite('checkpoints: restore code to a turn, in a folder that is not a git repository', function () {
